@@ -1,0 +1,8 @@
+"""dokureport: an event's data and photos in, a printable documentation brochure out."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("dokureport")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0+unknown"

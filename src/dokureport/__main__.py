@@ -1,0 +1,5 @@
+"""Run the command line as `python -m dokureport`."""
+
+from dokureport.cli import main
+
+main()

@@ -1,0 +1,137 @@
+"""The typed, immutable model of one event: what validation produces and layout reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Model(BaseModel):
+    """Frozen, strict about unknown keys: the base of every part of the event."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Venue(Model):
+    name: str | None = None
+    address: tuple[str, ...] = Field(default=(), description="Address lines")
+
+
+class EventInfo(Model):
+    kind: str | None = Field(default=None, description='"Art" of event, e.g. Großstadtnetzwerk')
+    start: dt.datetime | dt.date
+    end: dt.datetime | dt.date | None = None
+    venue: Venue | None = None
+
+
+class Organiser(Model):
+    name: str
+    logo: Path | None = Field(default=None, description="Image file in the event folder")
+
+
+class AgendaItem(Model):
+    time: dt.time
+    end: dt.time | None = None
+    title: str
+    place: str | None = None
+    people: tuple[str, ...] = ()
+    talk: str | None = Field(default=None, description="id of an entry in talks")
+
+
+class AgendaDay(Model):
+    date: dt.date
+    items: tuple[AgendaItem, ...] = ()
+
+
+class Speaker(Model):
+    name: str
+    role: str | None = None
+    organisation: str | None = None
+
+
+class Talk(Model):
+    id: str | None = None
+    format: str | None = Field(default=None, description="e.g. Impulsvortrag, Aus der Praxis")
+    topic: str | None = None
+    title: str
+    speakers: tuple[Speaker, ...] = ()
+    abstract: str | None = Field(default=None, description="Paragraphs split by a blank line")
+    slides: str | None = Field(default=None, description="A file in the folder or an https URL")
+
+    @property
+    def slides_url(self) -> str | None:
+        """The slides' address when it is a web link (then a QR code is printed too)."""
+        if self.slides and self.slides.startswith(("https://", "http://")):
+            return self.slides
+        return None
+
+
+class Photo(Model):
+    file: Path
+    caption: str | None = None
+    credit: str | None = None
+    alt: str | None = None
+    cover: bool = False
+    focus: tuple[float, float] | None = Field(
+        default=None,
+        description="Focal point [x, y] in 0..1 (extension): kept in view when a slot crops",
+    )
+
+
+class Photos(Model):
+    credit: str | None = Field(default=None, description="Default credit for every photo")
+    items: tuple[Photo, ...] = ()
+
+    def credit_of(self, photo: Photo) -> str | None:
+        """The photo's own credit, else the default one."""
+        return photo.credit or self.credit
+
+    @property
+    def cover(self) -> Photo | None:
+        return next((p for p in self.items if p.cover), None)
+
+
+class Video(Model):
+    title: str
+    url: str
+    description: str | None = None
+
+
+class Contact(Model):
+    name: str
+    role: str | None = None
+    city: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    photo: Path | None = None
+
+
+class Event(Model):
+    """One event, as described by an event.yaml. Paths are resolved against `folder`."""
+
+    format: Literal[1] = 1
+    lang: Literal["de", "en"] = "de"
+    title: str
+    subtitle: str | None = None
+    event: EventInfo
+    organiser: Organiser | None = None
+    intro: str | None = None
+    agenda: tuple[AgendaDay, ...] = ()
+    talks: tuple[Talk, ...] = ()
+    photos: Photos = Photos()
+    videos: tuple[Video, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+
+    folder: Path = Field(
+        default=Path("."), exclude=True, description="Set by the loader, not by the file"
+    )
+
+    def resolve(self, path: Path) -> Path:
+        """A path named in the file, as a path on disk."""
+        return path if path.is_absolute() else self.folder / path
+
+    def talk_by_id(self, talk_id: str) -> Talk | None:
+        return next((t for t in self.talks if t.id == talk_id), None)
