@@ -1,0 +1,118 @@
+"""Turn input text into safe reportlab markup: escaped, typographic, hyphenated, font-routed.
+
+Input text never becomes markup by itself. Everything is escaped; the only
+markup that reaches reportlab is what this module builds: the contract's
+`*emphasis*`, `**strong**` and `[text](https://…)`, and font switches for
+characters the main family lacks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from xml.sax.saxutils import escape, quoteattr
+
+import pyphen
+
+from dokureport.layout.fonts import split_runs
+from dokureport.layout.theme import ACCENT
+
+SAFE_URL_SCHEMES = ("https://", "http://", "mailto:")
+LINK_COLOUR = "#" + ACCENT.hexval()[2:]
+
+# `**strong**`, `*emphasis*`, `[text](url)`: the contract's whole inline markup.
+_INLINE = re.compile(
+    r"\*\*(?P<strong>.+?)\*\*|\*(?P<em>[^*\s](?:[^*]*?[^*\s])?)\*|\[(?P<text>[^\]]+)\]\((?P<url>[^)\s]+)\)",
+    re.DOTALL,
+)
+_WORD = re.compile(r"\w{7,}")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+@cache
+def _hyphenator(lang: str) -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang={"de": "de_DE", "en": "en_GB"}[lang], left=3, right=3)
+
+
+def is_safe_url(url: str) -> bool:
+    return url.lower().startswith(SAFE_URL_SCHEMES)
+
+
+@dataclass
+class Typesetter:
+    """Prepares text for one brochure; collects the characters no font could print."""
+
+    lang: str = "de"
+    hyphenate: bool = True
+    missing_glyphs: set[str] = field(default_factory=set)
+
+    # -- plain text -------------------------------------------------------
+    def typographic(self, text: str) -> str:
+        """Straight quotes and spaced hyphens as a typesetter would set them."""
+        open_q, close_q = ("„", "“") if self.lang == "de" else ("“", "”")
+        text = re.sub(r'(^|[\s(\[/–-])"', lambda m: m.group(1) + open_q, text)
+        text = text.replace('"', close_q)
+        text = re.sub(r"(?<=\w)'(?=\w)", "’", text)
+        return re.sub(r"(?<= )-(?= )", "–", text)
+
+    def _soft_hyphens(self, text: str) -> str:
+        if not self.hyphenate:
+            return text
+        dic = _hyphenator(self.lang)
+        return _WORD.sub(lambda m: dic.inserted(m.group(0), hyphen="\xad"), text)
+
+    def _fonted(self, text: str) -> str:
+        """Escape text and wrap characters the family lacks in a fallback font."""
+        out = []
+        for run in split_runs(text, self.missing_glyphs):
+            piece = escape(run.text)
+            out.append(piece if run.font is None else f'<font face="{run.font}">{piece}</font>')
+        return "".join(out)
+
+    def _prepare(self, text: str, *, hyphenate: bool = True) -> str:
+        text = self.typographic(text)
+        if hyphenate:
+            text = self._soft_hyphens(text)
+        return self._fonted(text)
+
+    def plain(self, text: str, *, hyphenate: bool = True) -> str:
+        """Markup for a plain-text field: printed literally, nothing interpreted."""
+        return self._prepare(_collapse(text), hyphenate=hyphenate)
+
+    def literal(self, text: str) -> str:
+        """Markup for text that must print exactly as given (phones, URLs, codes)."""
+        return self._fonted(_collapse(text))
+
+    # -- rich text ----------------------------------------------------------
+    def rich(self, text: str) -> list[str]:
+        """Markup for each paragraph of an intro, abstract or description."""
+        return [self._inline(_collapse(p)) for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
+
+    def _inline(self, text: str) -> str:
+        out: list[str] = []
+        position = 0
+        for match in _INLINE.finditer(text):
+            out.append(self._prepare(text[position : match.start()]))
+            if match.group("strong") is not None:
+                out.append(f"<b>{self._prepare(match.group('strong'))}</b>")
+            elif match.group("em") is not None:
+                out.append(f"<i>{self._prepare(match.group('em'))}</i>")
+            else:
+                out.append(self.link(match.group("text"), match.group("url")))
+            position = match.end()
+        out.append(self._prepare(text[position:]))
+        return "".join(out)
+
+    def link(self, label: str, url: str) -> str:
+        """A clickable link, or the literal source text when the URL is not http(s)/mailto."""
+        if not is_safe_url(url):
+            return self._prepare(f"[{label}]({url})", hyphenate=False)
+        return (
+            f"<a href={quoteattr(url)} color={quoteattr(LINK_COLOUR)}>"
+            f"{self._prepare(label, hyphenate=False)}</a>"
+        )
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())

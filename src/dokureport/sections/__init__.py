@@ -1,0 +1,1 @@
+"""One module per brochure section, each turning the event model into flowables."""

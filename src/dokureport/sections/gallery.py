@@ -1,0 +1,96 @@
+"""The photo gallery: justified rows that keep each photo's aspect, captions under photos."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportlab.platypus import Flowable, Paragraph
+
+from dokureport.assets import ImageRequest, oriented_size
+from dokureport.layout.context import LayoutContext
+from dokureport.layout.flowables import PhotoCell, PhotoRow
+from dokureport.layout.theme import GALLERY_MAX_ROW_SHARE
+from dokureport.model import Photo
+from dokureport.sections.common import section_heading
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where one photo of a row goes: its index in the event and its placed size."""
+
+    index: int
+    width: float
+    height: float
+
+
+def justified_rows(aspects: Sequence[float], width: float, gutter: float, columns: int,
+                   max_height: float) -> list[list[Slot]]:
+    """Group photos into rows of equal height that fill the width, keeping each aspect.
+
+    Rows hold up to `columns` photos; a row is never taller than `max_height` (a lone
+    portrait photo is then narrower than the column rather than a page tall).
+    """
+    rows: list[list[Slot]] = []
+    for start in range(0, len(aspects), columns):
+        chunk = list(range(start, min(start + columns, len(aspects))))
+        # Avoid a lone last photo when the previous row can give one away.
+        if len(chunk) == 1 and rows and len(rows[-1]) == columns and columns > 2:
+            moved = rows.pop()
+            chunk = [moved[-1].index, *chunk]
+            rows.append(_row([s.index for s in moved[:-1]], aspects, width, gutter, max_height))
+        rows.append(_row(chunk, aspects, width, gutter, max_height))
+    return rows
+
+
+def _row(indices: list[int], aspects: Sequence[float], width: float, gutter: float,
+         max_height: float) -> list[Slot]:
+    usable = width - gutter * (len(indices) - 1)
+    height = min(usable / sum(aspects[i] for i in indices), max_height)
+    return [Slot(i, height * aspects[i], height) for i in indices]
+
+
+def _texts(ctx: LayoutContext, photo: Photo) -> tuple[Paragraph | None, Paragraph | None]:
+    t, s = ctx.text, ctx.styles
+    caption = Paragraph(t.plain(photo.caption), s.caption) if photo.caption else None
+    credit_text = ctx.event.photos.credit_of(photo)
+    credit = Paragraph(t.plain(credit_text, hyphenate=False), s.credit) if credit_text else None
+    return caption, credit
+
+
+def flowables(ctx: LayoutContext) -> list[Flowable]:
+    photos = ctx.event.photos.items
+    if not photos:
+        return []
+    g = ctx.geometry
+    sources = [ctx.event.resolve(p.file) for p in photos]
+    aspects = [w / h for w, h in (oriented_size(src) for src in sources)]
+    rows = justified_rows(aspects, g.frame_width, g.gallery_gutter, g.gallery_columns,
+                          g.frame_height * GALLERY_MAX_ROW_SHARE)
+    out = section_heading(ctx, ctx.labels.gallery, "gallery")
+    for row in rows:
+        cells = []
+        for slot in row:
+            photo = photos[slot.index]
+            request = ImageRequest(source=sources[slot.index], width_pt=slot.width,
+                                   height_pt=slot.height)
+            ctx.images.submit(request)
+            caption, credit = _texts(ctx, photo)
+            cells.append(PhotoCell(request, slot.width, slot.height, caption, credit))
+        out.append(PhotoRow(cells, g.gallery_gutter, ctx.images, caption_gap=g.body_size * 0.4))
+        out.append(_RowGap(g.body_leading))
+    return out[:-1]
+
+
+class _RowGap(Flowable):
+    """Space between gallery rows that disappears at a page top."""
+
+    def __init__(self, height: float) -> None:
+        super().__init__()
+        self.height = height
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return avail_width, min(self.height, avail_height)
+
+    def draw(self) -> None:
+        pass

@@ -1,0 +1,64 @@
+"""The imprint: publisher, event, every photo credit collected, and the build date."""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable, Paragraph
+
+from dokureport import __version__
+from dokureport.layout.context import LayoutContext
+from dokureport.layout.dates import date_range, long_date
+from dokureport.sections.common import section_heading
+
+
+def _numbers(numbers: list[int]) -> str:
+    """1, 2, 3, 5 → "1–3, 5"."""
+    spans: list[list[int]] = []
+    for n in numbers:
+        if spans and n == spans[-1][-1] + 1:
+            spans[-1].append(n)
+        else:
+            spans.append([n])
+    return ", ".join(f"{s[0]}–{s[-1]}" if len(s) > 2 else ", ".join(map(str, s)) for s in spans)
+
+
+def photo_credits(ctx: LayoutContext) -> list[tuple[str, list[int]]]:
+    """Each distinct credit with the gallery numbers of the photos it covers."""
+    credits: dict[str, list[int]] = {}
+    for number, photo in enumerate(ctx.event.photos.items, start=1):
+        credit = ctx.event.photos.credit_of(photo)
+        if credit:
+            credits.setdefault(credit, []).append(number)
+    return list(credits.items())
+
+
+def flowables(ctx: LayoutContext) -> list[Flowable]:
+    event, s, t, labels = ctx.event, ctx.styles, ctx.text, ctx.labels
+    out = section_heading(ctx, labels.imprint, "imprint")
+
+    def block(label: str, lines: list[str]) -> None:
+        out.append(Paragraph(f"<b>{t.plain(label, hyphenate=False)}</b>", s.meta))
+        out.append(Paragraph("<br/>".join(lines), s.small))
+
+    if event.organiser:
+        block(labels.publisher, [t.plain(event.organiser.name, hyphenate=False)])
+    what = [t.plain(event.title)]
+    if event.event.kind:
+        what.append(f"{labels.event_kind}: {t.plain(event.event.kind)}")
+    what.append(t.plain(date_range(event.event.start, event.event.end, event.lang),
+                        hyphenate=False))
+    if event.event.venue:
+        venue = event.event.venue
+        what.append(t.plain(", ".join(x for x in (venue.name, *venue.address) if x)))
+    block(labels.event, what)
+    credits = photo_credits(ctx)
+    if credits:
+        lines = [
+            f"{labels.photos_numbered.format(numbers=_numbers(numbers))}: "
+            f"{t.plain(credit, hyphenate=False)}"
+            for credit, numbers in credits
+        ]
+        block(labels.photo_credits, lines)
+    built = labels.built_on.format(date=long_date(ctx.build_date, event.lang))
+    out.append(Paragraph(t.plain(f"{built} · dokureport {__version__}", hyphenate=False),
+                         s.small))
+    return out

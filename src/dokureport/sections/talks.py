@@ -1,0 +1,59 @@
+"""The talks: format and topic, title, speakers, abstract, and slides with a QR code."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+
+from dokureport.layout.context import LayoutContext
+from dokureport.layout.flowables import Heading, OutlineEntry, qr_code
+from dokureport.layout.theme import QR_SIZE_MM
+from dokureport.model import Speaker, Talk
+from dokureport.sections.common import paragraphs, section_heading
+
+
+def _speaker(ctx: LayoutContext, speaker: Speaker) -> str:
+    t = ctx.text
+    details = [x for x in (speaker.role, speaker.organisation) if x]
+    line = f"<b>{t.plain(speaker.name, hyphenate=False)}</b>"
+    return line + "".join(f", {t.plain(x)}" for x in details)
+
+
+def _slides(ctx: LayoutContext, talk: Talk) -> list[Flowable]:
+    if not talk.slides:
+        return []
+    t, s = ctx.text, ctx.styles
+    label = f"<b>{t.plain(ctx.labels.slides, hyphenate=False)}:</b> "
+    url = talk.slides_url
+    if url is None:
+        # A file in the event folder: named, since a brochure cannot carry it.
+        name = talk.slides.rsplit("/", 1)[-1]
+        return [Paragraph(label + t.literal(name), s.small)]
+    link = Paragraph(label + t.link(url, url), s.small)
+    size = QR_SIZE_MM * mm
+    table = Table([[link, qr_code(url, size)]],
+                  colWidths=(ctx.geometry.frame_width - size - 4 * mm, size + 4 * mm))
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return [table]
+
+
+def flowables(ctx: LayoutContext) -> list[Flowable]:
+    event = ctx.event
+    if not event.talks:
+        return []
+    s, t = ctx.styles, ctx.text
+    out = section_heading(ctx, ctx.labels.talks, "talks")
+    for number, talk in enumerate(event.talks, start=1):
+        kind = " · ".join(x for x in (talk.format, talk.topic) if x)
+        if kind:
+            out.append(Paragraph(t.plain(kind, hyphenate=False).upper(), s.overline))
+        out.append(Heading(t.plain(talk.title), s.h2,
+                           OutlineEntry(title=talk.title, key=f"talk-{number}", level=1)))
+        out.extend(Paragraph(_speaker(ctx, sp), s.meta) for sp in talk.speakers)
+        out.extend(paragraphs(ctx, talk.abstract))
+        out.extend(_slides(ctx, talk))
+    return out

@@ -1,0 +1,36 @@
+"""The videos: title, description, a clickable link and a QR code for paper readers."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
+
+from dokureport.layout.context import LayoutContext
+from dokureport.layout.flowables import qr_code
+from dokureport.layout.theme import QR_SIZE_MM
+from dokureport.sections.common import paragraphs, section_heading
+
+
+def flowables(ctx: LayoutContext) -> list[Flowable]:
+    videos = ctx.event.videos
+    if not videos:
+        return []
+    s, t, g = ctx.styles, ctx.text, ctx.geometry
+    out = section_heading(ctx, ctx.labels.videos, "videos")
+    size = QR_SIZE_MM * mm
+    text_width = g.frame_width - size - 6 * mm
+    for video in videos:
+        block: list[Flowable] = [Paragraph(t.plain(video.title), s.h3)]
+        block += paragraphs(ctx, video.description)
+        block.append(Paragraph(f"<b>{t.plain(ctx.labels.watch, hyphenate=False)}:</b> "
+                               + t.link(video.url, video.url), s.small))
+        table = Table([[block, qr_code(video.url, size)]], colWidths=(text_width, size + 6 * mm))
+        table.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (0, -1), 6 * mm),
+            ("RIGHTPADDING", (1, 0), (1, -1), 0),
+            ("TOPPADDING", (1, 0), (1, -1), g.body_leading),
+        ]))
+        out.append(KeepTogether([table]))
+    return out
