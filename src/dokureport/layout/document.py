@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -63,6 +64,16 @@ class BrochureDocument(BaseDocTemplate):
             PageTemplate(COVER, [cover_frame], onPage=draw_cover, autoNextPageTemplate=CONTENT),
             PageTemplate(CONTENT, [content_frame], onPage=self._draw_footer),
         ])
+
+    def beforeDocument(self) -> None:  # noqa: N802 - reportlab's hook name
+        # The file's dates are the build date, never the clock time: reproducible output.
+        stamp = self.canv._doc._timeStamp
+        moment = dt.datetime.combine(self.ctx.build_date, dt.time(), tzinfo=dt.UTC)
+        stamp.t = moment.timestamp()
+        stamp.lt = moment.timetuple()
+        stamp.YMDhms = tuple(stamp.lt)[:6]
+        stamp.dhh = stamp.dmm = 0
+        stamp.tzname = "UTC"
 
     def _draw_footer(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         g, s, bleed = self.ctx.geometry, self.ctx.styles, self.ctx.bleed

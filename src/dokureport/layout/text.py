@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import pyphen
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from dokureport.layout.fonts import split_runs
 from dokureport.layout.theme import ACCENT
@@ -79,6 +81,18 @@ class Typesetter:
     def plain(self, text: str, *, hyphenate: bool = True) -> str:
         """Markup for a plain-text field: printed literally, nothing interpreted."""
         return self._prepare(_collapse(text), hyphenate=hyphenate)
+
+    def heading(self, text: str, style: Any, width: float) -> str:
+        """Markup for a heading: hyphenated only where a word is wider than the line."""
+        dic = _hyphenator(self.lang) if self.hyphenate else None
+
+        def fit(match: re.Match[str]) -> str:
+            word = match.group(0)
+            if dic and stringWidth(word, style.fontName, style.fontSize) > width:
+                return dic.inserted(word, hyphen="\xad")
+            return word
+
+        return self._fonted(_WORD.sub(fit, self.typographic(_collapse(text))))
 
     def literal(self, text: str) -> str:
         """Markup for text that must print exactly as given (phones, URLs, codes)."""

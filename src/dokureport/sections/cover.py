@@ -76,7 +76,8 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
     parts: list[Flowable] = []
     if event.event.kind:
         parts.append(Paragraph(t.plain(event.event.kind, hyphenate=False), s.cover_kind))
-    parts.append(Paragraph(t.plain(event.title), s.cover_title))
+    parts.append(Paragraph(t.heading(event.title, s.cover_title, ctx.geometry.frame_width),
+                           s.cover_title))
     if event.subtitle:
         parts.append(Paragraph(t.plain(event.subtitle), s.cover_subtitle))
     when = date_range(event.event.start, event.event.end, event.lang)

@@ -20,7 +20,7 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
     size = QR_SIZE_MM * mm
     text_width = g.frame_width - size - 6 * mm
     for video in videos:
-        block: list[Flowable] = [Paragraph(t.plain(video.title), s.h3)]
+        block: list[Flowable] = [Paragraph(t.heading(video.title, s.h3, text_width), s.h3)]
         block += paragraphs(ctx, video.description)
         block.append(Paragraph(f"<b>{t.plain(ctx.labels.watch, hyphenate=False)}:</b> "
                                + t.link(video.url, video.url), s.small))

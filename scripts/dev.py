@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Set up and run dokureport from a fresh clone with nothing but Python.
+
+    python3 scripts/dev.py sample   # install, then build the sample brochure (brochure.pdf)
+    python3 scripts/dev.py test     # install with test tools, then lint and run every test
+
+Each command creates `.venv/` on first use and installs what it needs, Debian
+packages included (poppler-utils and qpdf, which the tests use to read PDFs).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+BIN = VENV / "bin"
+DEBIAN_PACKAGES = {"pdftoppm": "poppler-utils", "pdffonts": "poppler-utils", "qpdf": "qpdf"}
+
+
+def run(*cmd: str | Path, **kw: object) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, **kw)  # type: ignore[call-overload]
+
+
+def ensure_venv(extras: str = "") -> None:
+    if not (BIN / "python").exists():
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    target = f".[{extras}]" if extras else "."
+    run(BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+        "-e", target)
+
+
+def ensure_debian_packages() -> None:
+    missing = sorted({pkg for tool, pkg in DEBIAN_PACKAGES.items() if not shutil.which(tool)})
+    if not missing:
+        return
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    run(*sudo, "apt-get", "update", "-qq", env=env)
+    run(*sudo, "apt-get", "install", "-y", "-qq", *missing, env=env)
+
+
+def sample() -> int:
+    ensure_venv()
+    run(BIN / "dokureport", "build", "-o", ROOT / "brochure.pdf")
+    return 0
+
+
+def test() -> int:
+    ensure_venv("test")
+    ensure_debian_packages()
+    run(BIN / "ruff", "check", "src", "tests", "scripts", "benchmarks")
+    # pytest's own summary line closes the run; its exit status is ours.
+    return subprocess.run([str(BIN / "python"), "-m", "pytest", *sys.argv[2:]],
+                          cwd=ROOT).returncode
+
+
+def main() -> int:
+    commands = {"sample": sample, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return commands[sys.argv[1]]()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

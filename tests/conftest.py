@@ -1,0 +1,79 @@
+"""Shared fixtures: the sample brochure built once, and readers for the PDFs we write."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pdfplumber
+import pytest
+import yaml
+
+from dokureport.options import BuildOptions
+from dokureport.resources import sample_event_dir
+
+if TYPE_CHECKING:
+    from dokureport.build import BuildResult
+
+SAMPLE = sample_event_dir()
+
+
+@pytest.fixture(scope="session")
+def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from dokureport.build import build_brochure
+
+    out = tmp_path_factory.mktemp("sample") / "sample.pdf"
+    build_brochure(SAMPLE, out, BuildOptions())
+    return out
+
+
+@pytest.fixture(scope="session")
+def sample_text(sample_pdf: Path) -> list[str]:
+    """The text of each page of the sample brochure."""
+    with pdfplumber.open(sample_pdf) as pdf:
+        return [page.extract_text() or "" for page in pdf.pages]
+
+
+def squash(text: str) -> str:
+    """Text reduced to what a line break, hyphenation or typography cannot change.
+
+    Drops whitespace, hyphens and dashes (a hyphenated line break adds one), and
+    straight and typographic quotes (the brochure sets „these“).
+    """
+    text = unicodedata.normalize("NFC", text)
+    return re.sub(r"[\s\-\u2010-\u2015\xad\"'„“”‚‘’]", "", text)
+
+
+@pytest.fixture
+def make_event(tmp_path: Path) -> Callable[..., Path]:
+    """Write an event folder from a dict (photos copied from the sample by name)."""
+
+    def make(data: dict, photos: tuple[str, ...] = (), name: str = "event") -> Path:
+        folder = tmp_path / name
+        (folder / "photos").mkdir(parents=True)
+        for photo in photos:
+            shutil.copy(SAMPLE / "photos" / photo, folder / "photos" / photo)
+        (folder / "event.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
+                                           encoding="utf-8")
+        return folder
+
+    return make
+
+
+@pytest.fixture
+def build(tmp_path: Path) -> Callable[..., tuple[Path, BuildResult]]:
+    from dokureport.build import build_brochure
+
+    def run(folder: Path, **options: object) -> tuple[Path, BuildResult]:
+        out = tmp_path / f"{folder.name}.pdf"
+        return out, build_brochure(folder, out, BuildOptions(**options))  # type: ignore[arg-type]
+
+    return run
+
+
+def minimal_event(**extra: object) -> dict:
+    return {"title": "Fachtag", "event": {"start": "2024-03-05"}} | extra

@@ -1,0 +1,86 @@
+"""`dokureport build` from the command line: the sample by default, exit codes, nothing lost."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dokureport import __version__
+from dokureport.cli import cli
+from tests.conftest import minimal_event
+
+
+def test_build_without_event_builds_the_bundled_sample(tmp_path: Path) -> None:
+    out = tmp_path / "sample.pdf"
+    result = CliRunner().invoke(cli, ["build", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Wrote {out} (")
+    pages = int(result.output.split("(")[1].split()[0])
+    assert pages >= 10
+    assert out.read_bytes().startswith(b"%PDF-")
+
+
+def test_version_and_help() -> None:
+    runner = CliRunner()
+    assert __version__ in runner.invoke(cli, ["--version"]).output
+    for args in (["--help"], ["build", "--help"]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "dokureport", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_bad_input_exits_2_and_leaves_the_existing_pdf_untouched(tmp_path: Path,
+                                                                 make_event) -> None:
+    folder = make_event({"title": "Ohne Datum"})
+    out = tmp_path / "brochure.pdf"
+    out.write_bytes(b"%PDF- the previous good brochure")
+    result = _run("build", str(folder), "-o", str(out), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "event.start" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert out.read_bytes() == b"%PDF- the previous good brochure"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["brochure.pdf", "event"]
+
+
+def test_a_crash_during_layout_leaves_no_partial_file(tmp_path: Path, make_event,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from dokureport import build as build_module
+
+    def explode(ctx, path):
+        path.write_bytes(b"%PDF- half")
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(build_module, "lay_out", explode)
+    out = tmp_path / "brochure.pdf"
+    out.write_bytes(b"old")
+    folder = make_event(minimal_event())
+    with pytest.raises(RuntimeError):
+        build_module.build_brochure(folder, out, build_module.BuildOptions())
+    assert out.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["brochure.pdf", "event"]
+
+
+def test_a_bug_gives_a_short_message_and_exit_1(tmp_path: Path, make_event) -> None:
+    # A PDF path that is a folder makes the final rename fail in a way we do not map.
+    folder = make_event(minimal_event())
+    (tmp_path / "out.pdf").mkdir()
+    (tmp_path / "out.pdf" / "keep").write_text("x")
+    result = _run("build", str(folder), "-o", str(tmp_path / "out.pdf"), cwd=tmp_path)
+    assert result.returncode in (1, 2)
+    assert "Traceback" not in result.stderr
+    assert (tmp_path / "out.pdf" / "keep").read_text() == "x"
+
+
+def test_output_folder_must_exist(tmp_path: Path, make_event) -> None:
+    folder = make_event(minimal_event())
+    result = _run("build", str(folder), "-o", str(tmp_path / "nope" / "x.pdf"), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr

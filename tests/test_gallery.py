@@ -1,0 +1,88 @@
+"""The photo gallery: justified rows, and captions that stay directly under their photos."""
+
+from __future__ import annotations
+
+import pdfplumber
+import pytest
+
+from dokureport.sections.gallery import justified_rows
+from tests.conftest import minimal_event, squash
+
+PHOTOS = ("01.jpg", "02.jpg", "03.jpg", "04.jpg", "05.jpg", "06.jpg", "07.jpg", "08.jpg",
+          "09.jpg")
+
+
+def test_rows_fill_the_width_and_keep_each_aspect() -> None:
+    aspects = [1.5, 1.0, 0.75, 1.33, 1.5]
+    rows = justified_rows(aspects, width=480, gutter=12, columns=3, max_height=400)
+    assert [len(r) for r in rows] == [3, 2]
+    for row in rows:
+        assert sum(s.width for s in row) + 12 * (len(row) - 1) == pytest.approx(480)
+        assert len({round(s.height, 6) for s in row}) == 1
+        for slot in row:
+            assert slot.width / slot.height == pytest.approx(aspects[slot.index])
+
+
+def test_a_lone_portrait_photo_is_capped_not_a_page_tall() -> None:
+    rows = justified_rows([0.5], width=480, gutter=12, columns=3, max_height=300)
+    assert rows[0][0].height == 300
+    assert rows[0][0].width == pytest.approx(150)
+
+
+def test_no_lone_photo_in_the_last_row() -> None:
+    rows = justified_rows([1.5] * 7, width=480, gutter=12, columns=3, max_height=400)
+    assert [len(r) for r in rows] == [3, 2, 2]
+
+
+def _captions_under_images(pdf_path) -> list[tuple[int, str]]:
+    """(page, text) of the text block directly below each image (within 6 pt)."""
+    found = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for number, page in enumerate(pdf.pages):
+            words = page.extract_words()
+            for image in page.images:
+                below = [w for w in words
+                         if image["x0"] - 1 <= w["x0"] < image["x1"]
+                         and 0 <= w["top"] - image["bottom"] <= 60]
+                if not below:
+                    continue
+                first_top = min(w["top"] for w in below)
+                assert first_top - image["bottom"] <= 6, "caption not directly below its photo"
+                found.append((number, " ".join(w["text"] for w in below)))
+    return found
+
+
+def test_caption_never_separates_from_photo(make_event, build) -> None:
+    # 27 photos with long captions force page breaks inside the gallery.
+    items = []
+    for n in range(27):
+        items.append({
+            "file": f"photos/{PHOTOS[n % 9]}",
+            "caption": f"Bildunterschrift Nummer {n + 1}: " + "Stadtteilspaziergang " * (n % 5),
+        })
+    folder = make_event(minimal_event(photos={"credit": "© Test", "items": items}), PHOTOS)
+    out, _ = build(folder)
+    found = _captions_under_images(out)
+    gallery = [(page, text) for page, text in found if "Bildunterschrift" in text]
+    assert len(gallery) == 27
+    pages = {page for page, _ in gallery}
+    assert len(pages) >= 2, "the test needs a gallery across pages"
+    for n in range(27):
+        marker = squash(f"Bildunterschrift Nummer {n + 1}:")
+        assert sum(squash(text).startswith(marker) for _, text in gallery) == 1, n
+
+
+def test_sample_captions_sit_on_their_photos_page_directly_below(sample_pdf) -> None:
+    import yaml
+
+    from tests.conftest import SAMPLE
+
+    data = yaml.safe_load((SAMPLE / "event.yaml").read_text(encoding="utf-8"))
+    captions = [p.get("caption") for p in data["photos"]["items"]]
+    found = _captions_under_images(sample_pdf)
+    texts = [squash(text) for _, text in found]
+    for caption in captions:
+        if caption:
+            assert sum(t.startswith(squash(caption)) for t in texts) == 1, caption
+    credit_only = sum(t.startswith(squash("© Scheffka/DKJS")) for t in texts)
+    assert credit_only == sum(1 for c in captions if not c)

@@ -1,0 +1,203 @@
+"""The sample brochure, read back from its PDF: every seed text, fonts, photos, links, outline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+from dokureport.resources import sample_event_dir
+from tests.conftest import squash
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "event-page.txt"
+
+# Lines of the seed page that are web-page furniture, not content of the event:
+# field labels, slideshow counters, the video player's label and cookie consent.
+# The date line is rebuilt from start and end and checked on its own below.
+NOT_CONTENT = {
+    "Art:", "Datum:", "Video", "Ansprechperson",
+    "Dienstag, 29. Oktober 2019 - 12:00 bis Donnerstag, 31. Oktober 2019 - 12:45",
+}
+
+
+def _seed_texts() -> list[str]:
+    texts = []
+    for line in SEED.read_text(encoding="utf-8").splitlines():
+        line = line.strip().rstrip(",")
+        if (not line or line in NOT_CONTENT or line.startswith(("Video of ", "Mit dem Klick auf"))
+                or line.endswith("/9")):
+            continue
+        # "- Großstadtnetzwerk" is a list bullet; "Im Landschaftspark …" a phrase around the name.
+        line = line.removeprefix("- ").removeprefix("Im ")
+        texts.append(line)
+    return texts
+
+
+def seed_path_exists() -> bool:
+    return SEED.is_file()
+
+
+@pytest.mark.parametrize("text", _seed_texts() if SEED.is_file() else ["<seed page missing>"])
+def test_sample_contains_every_text_of_the_seed_page(sample_text: list[str], text: str) -> None:
+    assert squash(text) in squash("".join(sample_text))
+
+
+def test_seed_page_is_read_with_its_content() -> None:
+    # Guards the parametrisation above from silently shrinking.
+    texts = _seed_texts()
+    assert len(texts) >= 30
+    assert any(t.startswith("Armutsgefährdung und Bildungsbenachteiligung") for t in texts)
+
+
+def test_cover_states_dates_as_germans_write_them(sample_text: list[str]) -> None:
+    cover = " ".join(sample_text[0].split())
+    assert ("Dienstag, 29. Oktober 2019, 12:00 Uhr – Donnerstag, 31. Oktober 2019, 12:45 Uhr"
+            in cover)
+    assert "Dokumentation des Großstadtnetzwerks" in cover
+    assert "Emscherstraße 71" in cover and "47137 Duisburg" in cover
+
+
+def test_every_font_is_embedded(sample_pdf: Path) -> None:
+    with pikepdf.open(sample_pdf) as pdf:
+        fonts = {}
+        for page in pdf.pages:
+            for name, font in _fonts_of(page.obj):
+                fonts[name] = font
+        assert fonts, "no fonts found"
+        for name, font in fonts.items():
+            descriptor = font.get("/FontDescriptor")
+            if font.get("/Subtype") == "/Type0":
+                descriptor = font["/DescendantFonts"][0]["/FontDescriptor"]
+            assert descriptor is not None, f"{name} has no descriptor (a base-14 font?)"
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), name
+        base_names = {str(f.get("/BaseFont")) for f in fonts.values()}
+        assert not any("Helvetica" in n or "Times" in n for n in base_names)
+        assert any("NotoSans-Regular" in n for n in base_names)
+        assert any("NotoSans-Bold" in n for n in base_names)
+        assert any("NotoSans-Italic" in n for n in base_names)
+
+
+def _fonts_of(obj: pikepdf.Object, seen: set | None = None):
+    seen = set() if seen is None else seen
+    resources = obj.get("/Resources")
+    if resources is None:
+        return
+    for name, font in (resources.get("/Font") or {}).items():
+        yield name, font
+    for _, xobject in (resources.get("/XObject") or {}).items():
+        key = xobject.objgen
+        if key in seen:
+            continue
+        seen.add(key)
+        if xobject.get("/Subtype") == "/Form":
+            yield from _fonts_of(xobject, seen)
+
+
+def test_all_nine_photos_are_in_the_gallery(sample_pdf: Path, sample_text: list[str]) -> None:
+    gallery_pages = [i for i, text in enumerate(sample_text) if text.startswith("Fotogalerie")]
+    assert gallery_pages
+    with pdfplumber.open(sample_pdf) as pdf:
+        images = [img for i in range(gallery_pages[0], len(pdf.pages))
+                  for img in pdf.pages[i].images]
+    assert len(images) >= 9
+    with pdfplumber.open(sample_pdf) as pdf:
+        assert len(pdf.pages[0].images) >= 2  # cover photo and logo
+
+
+def test_outline_has_every_section(sample_pdf: Path) -> None:
+    reader = PdfReader(sample_pdf)
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert titles == ["Inhalt", "Einführung", "Programm", "Vorträge", "Fotogalerie", "Videos",
+                      "Ansprechpersonen", "Impressum"]
+    nested = [item for item in reader.outline if isinstance(item, list)]
+    talk_titles = [i.title for group in nested for i in group]
+    assert any(t.startswith("Kommunale Präventionsketten") for t in talk_titles)
+    assert "Dienstag, 29. Oktober 2019" in talk_titles
+
+
+def _links(pdf_path: Path) -> list[tuple[int, dict]]:
+    reader = PdfReader(pdf_path)
+    out = []
+    for number, page in enumerate(reader.pages):
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            if annot.get("/Subtype") == "/Link":
+                out.append((number, annot))
+    return out
+
+
+def test_video_link_is_clickable(sample_pdf: Path) -> None:
+    uris = [a["/A"]["/URI"] for _, a in _links(sample_pdf) if "/A" in a and "/URI" in a["/A"]]
+    assert "https://www.youtube.com/@DKJStiftung" in uris
+
+
+def test_agenda_items_link_to_their_talks_pages(sample_pdf: Path,
+                                                 sample_text: list[str]) -> None:
+    reader = PdfReader(sample_pdf)
+    destinations = reader.named_destinations
+    talk_pages = {name: reader.get_destination_page_number(dest)
+                  for name, dest in destinations.items() if name.startswith("talk-")}
+    assert len(talk_pages) == 3
+    agenda_links = [(page, a) for page, a in _links(sample_pdf)
+                    if "Programm" in sample_text[0 if page == 0 else page] or
+                    "Oktober 2019" in sample_text[page].split("\n")[0]]
+    targets = set()
+    for _, annot in agenda_links:
+        dest = annot.get("/Dest") or (annot.get("/A") or {}).get("/D")
+        if dest is not None:
+            targets.add(str(dest))
+    assert {"talk-1", "talk-2", "talk-3"} <= targets
+    assert "Kommunale Präventionsketten" in sample_text[talk_pages["talk-1"]]
+    assert "Auf die Lebenssituation vor Ort" in sample_text[talk_pages["talk-2"]]
+
+
+def test_table_of_contents_gives_each_sections_page(sample_text: list[str]) -> None:
+    toc = sample_text[1]
+    assert toc.startswith("Inhalt")
+    for title in ("Einführung", "Programm", "Vorträge", "Fotogalerie", "Impressum"):
+        line = next(line for line in toc.splitlines() if line.startswith(title))
+        page = int(line.split()[-1])
+        assert sample_text[page - 1].startswith(title), (title, page)
+
+
+def test_footer_numbers_every_page_but_the_cover(sample_pdf: Path) -> None:
+    with pdfplumber.open(sample_pdf) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            bottom = page.within_bbox((0, page.height - 60, page.width, page.height))
+            words = [w["text"] for w in bottom.extract_words()]
+            if number == 1:
+                assert str(number) not in words
+            else:
+                assert words[-1] == str(number) or str(number) in words, (number, words)
+
+
+def test_document_metadata(sample_pdf: Path) -> None:
+    with pikepdf.open(sample_pdf) as pdf:
+        info = pdf.docinfo
+        assert str(info["/Title"]) == "Dokumentation des Großstadtnetzwerks"
+        assert str(info["/Author"]) == "Deutsche Kinder- und Jugendstiftung"
+        assert str(info["/Subject"]).startswith("Strategien zur Verbesserung")
+        assert str(pdf.Root["/Lang"]) == "de-DE"
+
+
+def test_imprint_collects_photo_credits_and_build_date(sample_text: list[str]) -> None:
+    imprint = " ".join(sample_text[-1].split())
+    assert imprint.startswith("Impressum")
+    assert "Fotos 1–9: © Scheffka/DKJS" in imprint
+    assert "Deutsche Kinder- und Jugendstiftung" in imprint
+    assert "Stand:" in imprint
+
+
+def test_justified_german_text_is_hyphenated(sample_text: list[str]) -> None:
+    intro = next(t for t in sample_text if t.startswith("Einführung"))
+    broken = [line for line in intro.splitlines() if line.endswith("-")]
+    # Real syllable breaks, not just compound hyphens like "Teilhabe-".
+    assert any(not line.endswith(("Teilhabe-", "Bildungs-", "Kinder-")) for line in broken)
+
+
+def test_sample_folder_is_small() -> None:
+    size = sum(p.stat().st_size for p in sample_event_dir().rglob("*") if p.is_file())
+    assert size < 5 * 1024 * 1024
