@@ -77,3 +77,26 @@ def build(tmp_path: Path) -> Callable[..., tuple[Path, BuildResult]]:
 
 def minimal_event(**extra: object) -> dict:
     return {"title": "Fachtag", "event": {"start": "2024-03-05"}} | extra
+
+
+def captions_under_images(pdf_path: Path) -> list[tuple[int, str]]:
+    """(page, text) of the text block directly below each image (its first line within 8 pt).
+
+    The cover (page 1) is left out: its photo is a backdrop, not a captioned photo.
+    """
+    found = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for number, page in enumerate(pdf.pages):
+            if number == 0:
+                continue
+            words = page.extract_words()
+            for image in page.images:
+                below = [w for w in words
+                         if image["x0"] - 1 <= w["x0"] < image["x1"]
+                         and 0 <= w["top"] - image["bottom"] <= 60]
+                if not below:
+                    continue
+                first_top = min(w["top"] for w in below)
+                assert first_top - image["bottom"] <= 8, "caption not directly below its photo"
+                found.append((number, " ".join(w["text"] for w in below)))
+    return found

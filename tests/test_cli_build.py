@@ -18,8 +18,8 @@ def test_build_without_event_builds_the_bundled_sample(tmp_path: Path) -> None:
     out = tmp_path / "sample.pdf"
     result = CliRunner().invoke(cli, ["build", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"Wrote {out} (")
-    pages = int(result.output.split("(")[1].split()[0])
+    assert result.stdout.startswith(f"Wrote {out} (")
+    pages = int(result.stdout.split("(")[1].split()[0])
     assert pages >= 10
     assert out.read_bytes().startswith(b"%PDF-")
 
@@ -44,7 +44,7 @@ def test_bad_input_exits_2_and_leaves_the_existing_pdf_untouched(tmp_path: Path,
     out.write_bytes(b"%PDF- the previous good brochure")
     result = _run("build", str(folder), "-o", str(out), cwd=tmp_path)
     assert result.returncode == 2
-    assert "event.start" in result.stderr
+    assert "event.yaml:1:1: event: required" in result.stderr
     assert "Traceback" not in result.stderr
     assert out.read_bytes() == b"%PDF- the previous good brochure"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["brochure.pdf", "event"]

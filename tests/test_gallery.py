@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import pdfplumber
 import pytest
 
 from dokureport.sections.gallery import justified_rows
-from tests.conftest import minimal_event, squash
+from tests.conftest import captions_under_images, minimal_event, squash
 
 PHOTOS = ("01.jpg", "02.jpg", "03.jpg", "04.jpg", "05.jpg", "06.jpg", "07.jpg", "08.jpg",
           "09.jpg")
@@ -34,24 +33,6 @@ def test_no_lone_photo_in_the_last_row() -> None:
     assert [len(r) for r in rows] == [3, 2, 2]
 
 
-def _captions_under_images(pdf_path) -> list[tuple[int, str]]:
-    """(page, text) of the text block directly below each image (within 6 pt)."""
-    found = []
-    with pdfplumber.open(pdf_path) as pdf:
-        for number, page in enumerate(pdf.pages):
-            words = page.extract_words()
-            for image in page.images:
-                below = [w for w in words
-                         if image["x0"] - 1 <= w["x0"] < image["x1"]
-                         and 0 <= w["top"] - image["bottom"] <= 60]
-                if not below:
-                    continue
-                first_top = min(w["top"] for w in below)
-                assert first_top - image["bottom"] <= 6, "caption not directly below its photo"
-                found.append((number, " ".join(w["text"] for w in below)))
-    return found
-
-
 def test_caption_never_separates_from_photo(make_event, build) -> None:
     # 27 photos with long captions force page breaks inside the gallery.
     items = []
@@ -62,7 +43,7 @@ def test_caption_never_separates_from_photo(make_event, build) -> None:
         })
     folder = make_event(minimal_event(photos={"credit": "© Test", "items": items}), PHOTOS)
     out, _ = build(folder)
-    found = _captions_under_images(out)
+    found = captions_under_images(out)
     gallery = [(page, text) for page, text in found if "Bildunterschrift" in text]
     assert len(gallery) == 27
     pages = {page for page, _ in gallery}
@@ -79,7 +60,7 @@ def test_sample_captions_sit_on_their_photos_page_directly_below(sample_pdf) -> 
 
     data = yaml.safe_load((SAMPLE / "event.yaml").read_text(encoding="utf-8"))
     captions = [p.get("caption") for p in data["photos"]["items"]]
-    found = _captions_under_images(sample_pdf)
+    found = captions_under_images(sample_pdf)
     texts = [squash(text) for _, text in found]
     for caption in captions:
         if caption:

@@ -35,7 +35,7 @@ def _split(moment: dt.date | dt.datetime) -> tuple[dt.date, dt.time | None]:
 
 
 def date_range(start: dt.date | dt.datetime, end: dt.date | dt.datetime | None, lang: str) -> str:
-    """The event's dates as one line, e.g. "Dienstag, 29. Oktober 2019, 12:00 Uhr – Donnerstag, …"."""
+    """The event's dates as one line: "Dienstag, 29. Oktober 2019, 12:00 Uhr – Donnerstag, …"."""
     start_day, start_time = _split(start)
     if end is None:
         end_day, end_time = start_day, None

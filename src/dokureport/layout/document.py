@@ -65,7 +65,7 @@ class BrochureDocument(BaseDocTemplate):
             PageTemplate(CONTENT, [content_frame], onPage=self._draw_footer),
         ])
 
-    def beforeDocument(self) -> None:  # noqa: N802 - reportlab's hook name
+    def beforeDocument(self) -> None:
         # The file's dates are the build date, never the clock time: reproducible output.
         stamp = self.canv._doc._timeStamp
         moment = dt.datetime.combine(self.ctx.build_date, dt.time(), tzinfo=dt.UTC)
@@ -87,7 +87,7 @@ class BrochureDocument(BaseDocTemplate):
         number.drawOn(canvas, self.leftMargin, y)
         del h
 
-    def afterFlowable(self, flowable: Any) -> None:  # noqa: N802 - reportlab's hook name
+    def afterFlowable(self, flowable: Any) -> None:
         if isinstance(flowable, Heading) and flowable.outline.in_toc:
             entry = flowable.outline
             text = self.ctx.text.plain(entry.title, hyphenate=False)

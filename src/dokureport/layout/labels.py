@@ -35,7 +35,8 @@ LABELS: dict[str, Labels] = {
         gallery="Fotogalerie", videos="Videos", contacts="Ansprechpersonen",
         imprint="Impressum", page="Seite", slides="Präsentation", watch="Video ansehen",
         publisher="Herausgeber", photo_credits="Bildnachweis", photos_numbered="Fotos {numbers}",
-        built_on="Stand: {date}", phone="Telefon", email="E-Mail", event_kind="Art", event="Veranstaltung",
+        built_on="Stand: {date}", phone="Telefon", email="E-Mail", event_kind="Art",
+        event="Veranstaltung",
         speaker_sep=", ",
     ),
     "en": Labels(
@@ -43,7 +44,8 @@ LABELS: dict[str, Labels] = {
         gallery="Photo gallery", videos="Videos", contacts="Contacts",
         imprint="Imprint", page="Page", slides="Slides", watch="Watch the video",
         publisher="Publisher", photo_credits="Photo credits", photos_numbered="Photos {numbers}",
-        built_on="As of {date}", phone="Phone", email="Email", event_kind="Kind", event="Event",
+        built_on="As of {date}", phone="Phone", email="Email", event_kind="Kind",
+        event="Event",
         speaker_sep=", ",
     ),
 }

@@ -47,6 +47,6 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
         for c, cell in ((0, row[0]), (2, row[1])):
             if cell != "":
                 style.append(("BACKGROUND", (c, r), (c, r), TINT))
-    table.setStyle(TableStyle(style + [("LINEBELOW", (0, 0), (-1, -1), gap / 2, "white")]))
+    table.setStyle(TableStyle([*style, ("LINEBELOW", (0, 0), (-1, -1), gap / 2, "white")]))
     out.append(table)
     return out

@@ -50,7 +50,7 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
     for number, talk in enumerate(event.talks, start=1):
         kind = " · ".join(x for x in (talk.format, talk.topic) if x)
         if kind:
-            out.append(Paragraph(t.plain(kind, hyphenate=False).upper(), s.overline))
+            out.append(Paragraph(t.plain(kind, hyphenate=False), s.overline))
         out.append(Heading(t.heading(talk.title, s.h2, ctx.geometry.frame_width), s.h2,
                            OutlineEntry(title=talk.title, key=f"talk-{number}", level=1)))
         out.extend(Paragraph(_speaker(ctx, sp), s.meta) for sp in talk.speakers)
