@@ -37,7 +37,7 @@ def test_german_quotes_and_dashes() -> None:
 
 
 def test_soft_hyphens_mark_german_syllables() -> None:
-    assert "\xad" in Typesetter().plain("Bildungsbenachteiligung")
+    assert "\xad" in Typesetter().plain("Bildungsbenachteiligung vor Ort")
 
 
 def test_missing_glyphs_fall_back_or_are_reported() -> None:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-import pyphen
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from dokureport.layout.fonts import split_runs
+from dokureport.layout.hyphenation import hyphenator
 from dokureport.layout.theme import ACCENT
 
 SAFE_URL_SCHEMES = ("https://", "http://", "mailto:")
@@ -30,11 +29,6 @@ _INLINE = re.compile(
 )
 _WORD = re.compile(r"\w{7,}")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
-
-
-@cache
-def _hyphenator(lang: str) -> pyphen.Pyphen:
-    return pyphen.Pyphen(lang={"de": "de_DE", "en": "en_GB"}[lang], left=3, right=3)
 
 
 def is_safe_url(url: str) -> bool:
@@ -61,8 +55,14 @@ class Typesetter:
     def _soft_hyphens(self, text: str) -> str:
         if not self.hyphenate:
             return text
-        dic = _hyphenator(self.lang)
-        return _WORD.sub(lambda m: dic.inserted(m.group(0), hyphen="\xad"), text)
+        dic = hyphenator(self.lang)
+        # The paragraph's last word stays whole: a last line of "ten." looks broken.
+        last = re.search(r"\w+\W*$", text)
+        end = last.start() if last else len(text)
+        return _WORD.sub(
+            lambda m: dic.inserted(m.group(0), hyphen="\xad") if m.start() < end else m.group(0),
+            text,
+        )
 
     def _fonted(self, text: str) -> str:
         """Escape text and wrap characters the family lacks in a fallback font."""
@@ -84,7 +84,7 @@ class Typesetter:
 
     def heading(self, text: str, style: Any, width: float) -> str:
         """Markup for a heading: hyphenated only where a word is wider than the line."""
-        dic = _hyphenator(self.lang) if self.hyphenate else None
+        dic = hyphenator(self.lang) if self.hyphenate else None
 
         def fit(match: re.Match[str]) -> str:
             word = match.group(0)

@@ -1,0 +1,63 @@
+"""Where a word may break: German compounds first, then syllables; English by syllables."""
+
+from __future__ import annotations
+
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Protocol
+
+import pyphen
+
+# Fewer letters than this never stand alone before or after a break.
+MIN_LEFT = 3
+MIN_RIGHT = 3
+
+
+class Hyphenator(Protocol):
+    def inserted(self, word: str, hyphen: str = "-") -> str: ...
+
+
+class TwoLevelHyphenator:
+    """Hyphenation with a two-level LibreOffice dictionary (compound level, then syllables).
+
+    pyphen reads the two levels of hyph_de_DE.dic as one pattern set, which mixes
+    compound patterns into syllable breaks ("beda-rfs-orientiert"). Splitting the
+    file and applying the levels in order, as libhyphen does, gives
+    "be-darfs-ori-en-tiert".
+    """
+
+    def __init__(self, dictionary: Path) -> None:
+        lines = dictionary.read_bytes().decode("latin-1").splitlines()
+        encoding, body = lines[0], lines[1:]
+        split = next(i for i, line in enumerate(body) if line.strip() == "NEXTLEVEL")
+        folder = Path(tempfile.mkdtemp(prefix="dokureport-hyph-"))
+        levels = []
+        for name, patterns in (("compounds", body[:split]), ("syllables", body[split + 1 :])):
+            path = folder / f"{name}.dic"
+            path.write_bytes("\n".join([encoding, *patterns]).encode("latin-1"))
+            levels.append(pyphen.Pyphen(filename=str(path), left=2, right=2))
+        self._compounds, self._syllables = levels
+
+    def inserted(self, word: str, hyphen: str = "-") -> str:
+        parts = self._compounds.inserted(word, hyphen="\0").split("\0")
+        pieces = "\0".join(self._syllables.inserted(p, hyphen="\0") for p in parts).split("\0")
+        # Merge pieces so that no break leaves fewer than MIN_LEFT/MIN_RIGHT letters.
+        merged: list[str] = []
+        for piece in pieces:
+            if merged and (len("".join(merged)) < MIN_LEFT or len(piece) < 2):
+                merged[-1] += piece
+            else:
+                merged.append(piece)
+        while len(merged) > 1 and len(merged[-1]) < MIN_RIGHT:
+            last = merged.pop()
+            merged[-1] += last
+        return hyphen.join(merged)
+
+
+@cache
+def hyphenator(lang: str) -> Hyphenator:
+    """The hyphenator for a brochure language ("de" or "en")."""
+    if lang == "de":
+        return TwoLevelHyphenator(Path(pyphen.LANGUAGES["de_DE"]))
+    return pyphen.Pyphen(lang="en_GB", left=MIN_LEFT, right=MIN_RIGHT)
