@@ -6,12 +6,14 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 
 from dokureport import __version__
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.flowables import Heading
+from dokureport.layout.theme import COVER_PHOTO_SHARE, LOGO_HEIGHT_MM
 
 COVER = "cover"
 CONTENT = "content"
@@ -54,10 +56,12 @@ class BrochureDocument(BaseDocTemplate):
             self.leftMargin, self.bottomMargin, g.frame_width, g.frame_height,
             leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body",
         )
-        cover_height = g.frame_height * 0.44
+        # The cover's text sits between the photo (with air below it) and the logo.
+        cover_bottom = self.bottomMargin + LOGO_HEIGHT_MM * mm * 0.5
+        cover_top = bleed + g.page_height * (1 - COVER_PHOTO_SHARE) - g.body_leading * 2
         cover_frame = Frame(
-            self.leftMargin, self.bottomMargin + g.margin_bottom * 0.2, g.frame_width,
-            cover_height, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+            self.leftMargin, cover_bottom, g.frame_width, cover_top - cover_bottom,
+            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
             id="cover",
         )
         self.addPageTemplates([
