@@ -7,7 +7,7 @@ from typing import Any
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable, KeepInFrame, Paragraph
 
 from dokureport.assets import ImageRequest
 from dokureport.layout.context import Images
@@ -26,14 +26,23 @@ class OutlineEntry:
 class Heading(Paragraph):
     """A paragraph that is a link destination, a bookmark, and (via the doc) a TOC entry."""
 
-    def __init__(self, markup: str, style: Any, outline: OutlineEntry) -> None:
-        super().__init__(markup, style)
+    def __init__(self, markup: str, style: Any, outline: OutlineEntry | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(markup, style, **kwargs)
         self.outline = outline
 
+    def split(self, avail_width: float, avail_height: float) -> list[Any]:
+        # A heading too long for one page: only its first part is the destination.
+        parts = super().split(avail_width, avail_height)
+        if parts:
+            parts[0].outline = self.outline
+        return parts
+
     def draw(self) -> None:
-        # Bookmark at the heading's top, not the page's: links land on the heading.
-        self.canv.bookmarkHorizontal(self.outline.key, 0, self.height + self.style.fontSize)
-        self.canv.addOutlineEntry(self.outline.title, self.outline.key, self.outline.level)
+        if self.outline is not None:
+            # Bookmark at the heading's top, not the page's: links land on the heading.
+            self.canv.bookmarkHorizontal(self.outline.key, 0, self.height + self.style.fontSize)
+            self.canv.addOutlineEntry(self.outline.title, self.outline.key, self.outline.level)
         super().draw()
 
 
@@ -57,44 +66,44 @@ class PhotoRow(Flowable):
     """Photos of one gallery row, each with its caption and credit directly below.
 
     One unsplittable flowable: a caption can never land on another page than its photo.
+    A caption too long to fit under its photo on a full page is set smaller to fit.
     """
 
     def __init__(self, cells: list[PhotoCell], gutter: float, images: Images,
-                 caption_gap: float) -> None:
+                 caption_gap: float, max_height: float) -> None:
         super().__init__()
         self.cells = cells
         self.gutter = gutter
         self.images = images
         self.caption_gap = caption_gap
-        self._text_heights: list[float] = []
+        self.max_height = max_height
+        self._blocks: list[tuple[Flowable, float]] = []
 
-    def _texts(self, cell: PhotoCell) -> list[Paragraph]:
-        return [p for p in (cell.caption, cell.credit) if p is not None]
+    @property
+    def photo_height(self) -> float:
+        return max(c.height for c in self.cells)
+
+    def _text_block(self, cell: PhotoCell) -> tuple[Flowable, float]:
+        texts = [p for p in (cell.caption, cell.credit) if p is not None]
+        room = self.max_height - self.photo_height - self.caption_gap
+        natural = sum(p.wrapOn(self.canv, cell.width, room)[1] for p in texts)
+        block: Flowable = KeepInFrame(cell.width, room, texts, mode="shrink")
+        _, height = block.wrapOn(self.canv, cell.width, room)
+        return block, min(natural, height) if natural <= room else height
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self._text_heights = []
-        for cell in self.cells:
-            total = 0.0
-            for para in self._texts(cell):
-                total += para.wrap(cell.width, avail_height)[1]
-            self._text_heights.append(total)
-        photo_height = max(c.height for c in self.cells)
+        self._blocks = [self._text_block(cell) for cell in self.cells]
         self.width = sum(c.width for c in self.cells) + self.gutter * (len(self.cells) - 1)
-        self.height = photo_height + self.caption_gap + max(self._text_heights, default=0.0)
+        text_height = max((h for _, h in self._blocks), default=0.0)
+        self.height = self.photo_height + self.caption_gap + text_height
         return self.width, self.height
 
     def draw(self) -> None:
-        photo_height = max(c.height for c in self.cells)
         x = 0.0
-        for cell in self.cells:
-            top = self.height
-            draw_image(self.canv, self.images, cell.request, x, top - cell.height,
+        for cell, (block, height) in zip(self.cells, self._blocks, strict=True):
+            draw_image(self.canv, self.images, cell.request, x, self.height - cell.height,
                        cell.width, cell.height)
-            y = top - photo_height - self.caption_gap
-            for para in self._texts(cell):
-                _, h = para.wrap(cell.width, self.height)
-                para.drawOn(self.canv, x, y - h)
-                y -= h
+            block.drawOn(self.canv, x, self.height - self.photo_height - self.caption_gap - height)
             x += cell.width + self.gutter
 
 

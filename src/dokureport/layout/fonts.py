@@ -64,10 +64,17 @@ class Run:
     font: str | None
 
 
+@cache
 def _family_codepoints() -> frozenset[int]:
     folder = fonts_dir()
     sets = [_codepoints(folder / file) for file in _FAMILY_FILES.values()]
     return frozenset.intersection(*sets)
+
+
+@cache
+def _fallback_codepoints() -> list[tuple[str, frozenset[int]]]:
+    folder = fonts_dir()
+    return [(name, _codepoints(folder / file)) for name, file in _FALLBACK_FILES.items()]
 
 
 def _is_invisible(char: str) -> bool:
@@ -82,8 +89,7 @@ def split_runs(text: str, missing: set[str] | None = None) -> list[Run]:
     warn: an empty box on paper is worse than a warning.
     """
     family = _family_codepoints()
-    folder = fonts_dir()
-    fallbacks = [(name, _codepoints(folder / file)) for name, file in _FALLBACK_FILES.items()]
+    fallbacks = _fallback_codepoints()
     runs: list[Run] = []
     for char in text:
         code = ord(char)

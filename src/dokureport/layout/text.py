@@ -27,7 +27,9 @@ _INLINE = re.compile(
     r"\*\*(?P<strong>.+?)\*\*|\*(?P<em>[^*\s](?:[^*]*?[^*\s])?)\*|\[(?P<text>[^\]]+)\]\((?P<url>[^)\s]+)\)",
     re.DOTALL,
 )
-_WORD = re.compile(r"\w{7,}")
+# Words worth hyphenating. Longer "words" (codes, hashes, keyboard mashing) are cut by
+# reportlab's splitLongWords instead: its soft-hyphen search is quadratic in their length.
+_WORD = re.compile(r"\b\w{7,64}\b")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 

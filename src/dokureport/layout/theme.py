@@ -82,3 +82,4 @@ COVER_PHOTO_SHARE = 0.52  # of the page height, from the top edge
 LOGO_HEIGHT_MM = 16
 QR_SIZE_MM = 26
 GALLERY_MAX_ROW_SHARE = 0.42  # a gallery row never takes more of the frame height
+GALLERY_ASPECT_RANGE = (0.5, 3.0)  # width/height beyond these is cropped in the gallery

@@ -10,7 +10,7 @@ from reportlab.platypus import Flowable, Paragraph
 from dokureport.assets import ImageRequest, oriented_size
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.flowables import PhotoCell, PhotoRow
-from dokureport.layout.theme import GALLERY_MAX_ROW_SHARE
+from dokureport.layout.theme import GALLERY_ASPECT_RANGE, GALLERY_MAX_ROW_SHARE
 from dokureport.model import Photo
 from dokureport.sections.common import section_heading
 
@@ -64,7 +64,10 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
         return []
     g = ctx.geometry
     sources = [ctx.event.resolve(p.file) for p in photos]
-    aspects = [w / h for w, h in (oriented_size(src) for src in sources)]
+    natural = [w / h for w, h in (oriented_size(src) for src in sources)]
+    # Slivers and strips are cropped to a shape a gallery can show (focus kept in view).
+    low, high = GALLERY_ASPECT_RANGE
+    aspects = [min(max(a, low), high) for a in natural]
     rows = justified_rows(aspects, g.frame_width, g.gallery_gutter, g.gallery_columns,
                           g.frame_height * GALLERY_MAX_ROW_SHARE)
     out = section_heading(ctx, ctx.labels.gallery, "gallery")
@@ -73,11 +76,14 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
         for slot in row:
             photo = photos[slot.index]
             request = ImageRequest(source=sources[slot.index], width_pt=slot.width,
-                                   height_pt=slot.height)
+                                   height_pt=slot.height,
+                                   crop=aspects[slot.index] != natural[slot.index],
+                                   focus=photo.focus)
             ctx.images.submit(request)
             caption, credit = _texts(ctx, photo)
             cells.append(PhotoCell(request, slot.width, slot.height, caption, credit))
-        out.append(PhotoRow(cells, g.gallery_gutter, ctx.images, caption_gap=g.body_size * 0.4))
+        out.append(PhotoRow(cells, g.gallery_gutter, ctx.images, caption_gap=g.body_size * 0.4,
+                            max_height=g.frame_height))
         out.append(_RowGap(g.body_leading))
     return out[:-1]
 

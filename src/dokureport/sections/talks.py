@@ -32,7 +32,8 @@ def _slides(ctx: LayoutContext, talk: Talk) -> list[Flowable]:
     link = Paragraph(label + t.link(url, url), s.small)
     size = QR_SIZE_MM * mm
     table = Table([[link, qr_code(url, size)]],
-                  colWidths=(ctx.geometry.frame_width - size - 4 * mm, size + 4 * mm))
+                  colWidths=(ctx.geometry.frame_width - size - 4 * mm, size + 4 * mm),
+                  splitInRow=1)
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),

@@ -24,7 +24,8 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
         block += paragraphs(ctx, video.description)
         block.append(Paragraph(f"<b>{t.plain(ctx.labels.watch, hyphenate=False)}:</b> "
                                + t.link(video.url, video.url), s.small))
-        table = Table([[block, qr_code(video.url, size)]], colWidths=(text_width, size + 6 * mm))
+        table = Table([[block, qr_code(video.url, size)]], colWidths=(text_width, size + 6 * mm),
+                      splitInRow=1)
         table.setStyle(TableStyle([
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
