@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+# What people type for a time of day: 9:00, 09:00, 9.00 (German), 12:00:30.
+_TIME = re.compile(r"^\s*([01]?[0-9]|2[0-3])[:.]([0-5][0-9])(?::([0-5][0-9]))?\s*$")
+
+
+def parse_time(value: Any) -> Any:
+    """A time of day from the text people type; anything else is returned unchanged."""
+    if isinstance(value, str) and (match := _TIME.match(value)):
+        hour, minute, second = match.groups()
+        return dt.time(int(hour), int(minute), int(second or 0))
+    return value
 
 
 class Model(BaseModel):
@@ -39,6 +51,9 @@ class AgendaItem(Model):
     place: str | None = None
     people: tuple[str, ...] = ()
     talk: str | None = Field(default=None, description="id of an entry in talks")
+
+    # pydantic alone wants two-digit hours; organisers type 9:00 and 9.00.
+    _lenient_time = field_validator("time", "end", mode="before")(parse_time)
 
 
 class AgendaDay(Model):
@@ -79,6 +94,13 @@ class Photo(Model):
         default=None,
         description="Focal point [x, y] in 0..1 (extension): kept in view when a slot crops",
     )
+
+    @field_validator("focus")
+    @classmethod
+    def _focus_inside(cls, value: tuple[float, float] | None) -> tuple[float, float] | None:
+        if value is not None and not all(0.0 <= v <= 1.0 for v in value):
+            raise ValueError("must be two numbers between 0 and 1, e.g. [0.5, 0.3]")
+        return value
 
 
 class Photos(Model):

@@ -1,0 +1,130 @@
+"""`dokureport init`: write a commented starter event (event.yaml, schema, a placeholder photo)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+from dokureport.errors import InputError, Problem
+from dokureport.schema import schema_json
+
+PHOTO = "photos/placeholder.jpg"
+SCHEMA_FILE = "event.schema.json"
+
+_TEMPLATE = """\
+# yaml-language-server: $schema={schema}
+# A dokureport event. Build the brochure with:   dokureport build {folder}
+# Check it without building:                     dokureport validate {folder}
+# Paths (photos, logo, slides) are relative to this folder and must stay inside it.
+# Lines starting with # are comments. Delete what you do not need; only title and
+# event.start are required.
+
+format: 1
+lang: de                        # de or en: labels, date format, hyphenation
+
+title: Dokumentation unserer Fachtagung
+subtitle: Ein Untertitel, der sagt, worum es ging
+
+event:
+  kind: Fachtagung              # the kind of event, printed above the title
+  start: {start} 9:00           # a date, or a date and a time
+  end: {end} 16:30
+  venue:
+    name: Tagungshaus am See
+    address: [Seestraße 1, 12345 Musterstadt]
+
+organiser:
+  name: Musterstiftung
+  # logo: logo.png              # an image file in this folder
+
+intro: |
+  The first paragraph of the introduction. *Emphasis* and **strong** work,
+  and so do links: [our website](https://example.org).
+
+  A blank line starts a new paragraph.
+
+agenda:                         # one entry a day
+  - date: {start}
+    items:
+      - time: 9:00              # 9:00 and 09:00 both work, no quotes needed
+        end: 9:30
+        title: Ankommen und Begrüßung
+        place: Foyer
+      - time: 9:30
+        end: 10:30
+        title: Impulsvortrag
+        people: [Dr. Erika Mustermann]
+        talk: mustermann        # the id of a talk below: its details go on the talk page
+
+talks:
+  - id: mustermann
+    format: Impulsvortrag
+    title: Was wir gemeinsam erreichen können
+    speakers:
+      - name: Dr. Erika Mustermann
+        role: Referentin
+        organisation: Musterinstitut
+    abstract: |
+      What the talk was about, in a few paragraphs.
+    # slides: slides/mustermann.pdf   # a file in this folder, or an https:// link
+
+photos:
+  credit: © Musterstiftung      # used for every photo without its own credit
+  items:
+    - file: {photo}
+      caption: Replace this placeholder with your photos
+      alt: A grey placeholder picture
+      cover: true               # at most one cover photo
+
+# videos:
+#   - title: Interview
+#     url: https://www.youtube.com/watch?v=XXXXXXXXXXX
+
+contacts:
+  - name: Max Mustermann
+    role: Projektleitung
+    city: Musterstadt
+    email: max.mustermann@example.org
+"""
+
+
+def placeholder_photo(path: Path, size: tuple[int, int] = (2400, 1600)) -> None:
+    """A calm grey gradient with a label: large enough for a full-width print photo."""
+    width, height = size
+    gradient = Image.linear_gradient("L").resize((width, height)).point(lambda v: 150 + v // 3)
+    image = Image.merge("RGB", (gradient, gradient, gradient.point(lambda v: min(255, v + 12))))
+    draw = ImageDraw.Draw(image)
+    frame = (width // 10, height // 10, width * 9 // 10, height * 9 // 10)
+    draw.rectangle(frame, outline=(90, 90, 90), width=max(2, width // 300))
+    draw.text((width // 2, height // 2), "dokureport placeholder", fill=(60, 60, 60), anchor="mm",
+              font_size=max(12, width // 24))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, "JPEG", quality=85)
+
+
+def write_starter(folder: Path, *, today: dt.date | None = None) -> Path:
+    """Write the starter into folder (created if missing); refuses to overwrite an event.yaml."""
+    target = folder / "event.yaml"
+    if target.exists() or target.is_symlink():
+        raise InputError([Problem(f"{target} already exists; init does not overwrite it")])
+    if folder.exists() and not folder.is_dir():
+        raise InputError([Problem(f"{folder} is a file, not a folder")])
+    start = today or dt.date.today()
+    text = _TEMPLATE.format(schema=SCHEMA_FILE, folder=_shell_word(folder), start=start.isoformat(),
+                            end=start.isoformat(), photo=PHOTO)
+    folder.mkdir(parents=True, exist_ok=True)
+    if not (folder / PHOTO).exists():
+        placeholder_photo(folder / PHOTO)
+    (folder / SCHEMA_FILE).write_text(schema_json(), encoding="utf-8")
+    # "x": created here or not at all, even if another process raced us to it.
+    with target.open("x", encoding="utf-8") as stream:
+        stream.write(text)
+    return target
+
+
+def _shell_word(folder: Path) -> str:
+    text = os.fspath(folder)
+    return text if text and all(c.isalnum() or c in "/._-" for c in text) else f"'{text}'"

@@ -1,0 +1,563 @@
+"""Check an event folder: its event.yaml against the model, across keys, and the files it names."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import re
+import types
+import typing
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from PIL import Image, UnidentifiedImageError
+from pydantic import BaseModel, ValidationError
+
+from dokureport.errors import InputError, Problem
+from dokureport.load import KeyPath, Loaded, SourceMap, format_path, load_yaml, parse_when
+from dokureport.model import Event, parse_time
+
+EVENT_FILE = "event.yaml"
+
+__all__ = ["EVENT_FILE", "ValidatedEvent", "format_path", "image_problem", "locate",
+           "validate_event"]
+
+
+@dataclass(frozen=True)
+class ValidatedEvent:
+    """A valid event: paths absolute inside its folder, plus what builds but looks wrong."""
+
+    event: Event
+    warnings: tuple[Problem, ...]
+    source: Path
+
+
+def locate(path: Path) -> Path:
+    """The event.yaml that path (a folder or the file itself) names, as an absolute path."""
+    path = Path(os.path.abspath(path))
+    if path.is_dir():
+        path = path / EVENT_FILE
+        if not path.exists():
+            raise InputError([Problem(f"no {EVENT_FILE} in the folder {path.parent}")])
+    elif not path.exists():
+        raise InputError([Problem(f"not found: {path}")])
+    return path
+
+
+def validate_event(path: Path, *, allow_outside: bool = False) -> ValidatedEvent:
+    """Validate the event at path (folder or its event.yaml); InputError lists every problem."""
+    source = locate(path)
+    folder = source.parent.resolve()
+    loaded = load_yaml(source)
+    checker = _Checker(loaded, folder, allow_outside)
+    event = checker.run()
+    if checker.errors or event is None:
+        raise InputError(_sorted(checker.errors))
+    return ValidatedEvent(event, tuple(_sorted(checker.warnings)), source)
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    unique = list(dict.fromkeys(problems))  # a value reached twice (aliases) is reported once
+    return sorted(unique, key=lambda p: (p.line or 0, p.column or 0, p.key_path))
+
+
+def name(text: str) -> str:
+    """A key or id as typed, escaped only if it holds characters a terminal would act on."""
+    return text if text.isprintable() else repr(text)[1:-1]
+
+
+def show(value: Any, limit: int = 40) -> str:
+    """A value, short and safe to print: quoted, control characters escaped."""
+    if isinstance(value, dict):
+        return "a mapping (key: value lines)"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if value is None:
+        return "nothing"
+    if not isinstance(value, str):
+        return str(value)  # a number, a bool, a date: as YAML showed it
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 2] + "…" + text[0]
+
+
+# --- shaping: raw YAML data → what the model reads ---------------------------------------
+
+def _strip_optional(annotation: Any) -> Any:
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+        return typing.Union[tuple(args)]  # noqa: UP007 - rebuilding a runtime union
+    return annotation
+
+
+def _known_keys(model: type[BaseModel], parent: str, table: dict[str, set[str]]) -> None:
+    for name, info in model.model_fields.items():
+        if info.exclude:
+            continue
+        table.setdefault(name, set()).add(parent or "the top level")
+        for inner in _inner_models(info.annotation):
+            _known_keys(inner, f"{parent}.{name}" if parent else name, table)
+
+
+def _inner_models(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _inner_models(arg)]
+
+
+_HOME: dict[str, set[str]] = {}
+_known_keys(Event, "", _HOME)
+
+_TEXT_SCALARS = (bool, int, float, dt.date)  # what a text field may receive from plain YAML
+
+
+def _suggest(key: str, fields: list[str]) -> str:
+    lowered = {f.lower(): f for f in fields}
+    if key.lower() in lowered:
+        return f" (did you mean `{lowered[key.lower()]}`?)"
+    close = difflib.get_close_matches(key, fields, n=1, cutoff=0.6)
+    if close:
+        return f" (did you mean `{close[0]}`?)"
+    homes = _HOME.get(key)
+    if homes:
+        return f" (`{key}` belongs under {' or '.join(sorted(f'`{h}`' for h in homes))})"
+    return f"; known keys here: {', '.join(fields)}"
+
+
+class _Checker:
+    """Collects every error and warning for one event file."""
+
+    def __init__(self, loaded: Loaded, folder: Path, allow_outside: bool) -> None:
+        self.data = loaded.data
+        self.source: SourceMap = loaded.source
+        self.folder = folder
+        self.allow_outside = allow_outside
+        self.errors: list[Problem] = list(loaded.problems)
+        self.warnings: list[Problem] = []
+        self.hostile: set[KeyPath] = set()  # values with a script link: one message is enough
+
+    def error(self, path: KeyPath, message: str, *, key: bool = False) -> None:
+        self.errors.append(self.source.problem(path, message, key=key))
+
+    def warn(self, path: KeyPath, message: str) -> None:
+        self.warnings.append(self.source.problem(path, message))
+
+    def run(self) -> Event | None:
+        if not isinstance(self.data, dict):
+            self.error((), "the file must be a mapping of keys (title:, event:, …), "
+                       f"not {show(self.data)}")
+            return None
+        data = self.shape(self.data, Event, ())
+        self.check_text(data, ())
+        self.check_references(data)
+        self.check_dates(data)
+        self.check_links(data)
+        self.check_files(data)
+        try:
+            event = Event.model_validate(data)
+        except ValidationError as exc:
+            self.translate(exc)
+            return None
+        return event.model_copy(update={"folder": self.folder})
+
+    # -- shape ---------------------------------------------------------------------------
+
+    def shape(self, value: Any, annotation: Any, path: KeyPath) -> Any:
+        """value made ready for the model at path: unknown keys reported and dropped,
+        text fields given their source text (`phone: 0401234` is not the number 131740)."""
+        annotation = _strip_optional(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if not isinstance(value, dict):
+                return value
+            fields = {n: f for n, f in annotation.model_fields.items() if not f.exclude}
+            shaped = {}
+            for key, item in value.items():
+                if key in fields and item is None and fields[key].default is not None and (
+                    not fields[key].is_required()
+                ):
+                    continue  # `agenda:` with nothing after it: no agenda, not an error
+                if key in fields:
+                    shaped[key] = self.shape(item, fields[key].annotation, (*path, key))
+                else:
+                    hint = _suggest(key, list(fields))
+                    self.error((*path, key), f"unknown key `{name(key)}`{hint}", key=True)
+            return shaped
+        origin = typing.get_origin(annotation)
+        if origin is tuple and typing.get_args(annotation)[1:] == (Ellipsis,):
+            inner = typing.get_args(annotation)[0]
+            if isinstance(value, str) and inner is str:
+                # A single name or a multi-line address is what people mean by a list here.
+                return [line.strip() for line in value.splitlines() if line.strip()]
+            if isinstance(value, list):
+                return [self.shape(v, inner, (*path, i)) for i, v in enumerate(value)]
+            return value
+        kinds = (annotation, *typing.get_args(annotation))
+        if annotation in (str, Path) or dt.date in kinds or dt.time in kinds:
+            # YAML's guess (an int, a bool, a date) is not what a text field means, and a number
+            # in a date or time field would be read as seconds since 1970 or since midnight.
+            keep = dt.date if annotation not in (str, Path) else ()
+            if isinstance(value, _TEXT_SCALARS) and not isinstance(value, keep) and (
+                path in self.source.texts
+            ):
+                value = self.source.texts[path]
+            if isinstance(value, str) and dt.date in kinds:
+                return parse_when(value) or value  # "2019-10-29" in quotes is still a date
+        return value
+
+    # -- checks on the shaped data ---------------------------------------------------------
+
+    def check_text(self, value: Any, path: KeyPath) -> None:
+        """No control characters or lone surrogates: nothing a person typed, and they break PDFs."""
+        if isinstance(value, dict):
+            for key, item in value.items():
+                self.check_text(item, (*path, key))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                self.check_text(item, (*path, i))
+        elif isinstance(value, str):
+            bad = _BAD_CHAR.search(value)
+            if bad:
+                self.error(path, f"contains the invisible control character U+{ord(bad[0]):04X}")
+            elif _SCRIPT_LINK.search(value):
+                scheme = _SCRIPT_LINK.search(value)[1].lower()  # type: ignore[index]
+                self.error(path, f"contains a `{scheme}:` link; only http(s) links are allowed")
+                self.hostile.add(path)
+
+    def check_references(self, data: dict[str, Any]) -> None:
+        talks = _items(data.get("talks"))
+        ids: dict[str, int] = {}
+        for i, talk in talks:
+            talk_id = talk.get("id")
+            if isinstance(talk_id, str):
+                if talk_id in ids:
+                    self.error(("talks", i, "id"),
+                               f"the id `{name(talk_id)}` is already used by talks[{ids[talk_id]}]")
+                else:
+                    ids[talk_id] = i
+        named: set[str] = set()
+        for d, day in _items(data.get("agenda")):
+            for n, item in _items(day.get("items")):
+                ref = item.get("talk")
+                if not isinstance(ref, str):
+                    continue
+                named.add(ref)
+                if ref not in ids:
+                    close = difflib.get_close_matches(ref, list(ids), n=1)
+                    hint = f" (did you mean `{close[0]}`?)" if close else (
+                        "" if ids else " (no talk has an `id:`)")
+                    self.error(("agenda", d, "items", n, "talk"),
+                               f"no talk has the id `{name(ref)}`{hint}")
+        for i, talk in talks:
+            if not (isinstance(talk.get("id"), str) and talk["id"] in named):
+                title = talk.get("title")
+                label = f"“{title}”" if isinstance(title, str) else f"talks[{i}]"
+                self.warn(("talks", i), f"the talk {label} is in no agenda item "
+                          "(name its id in an item's `talk:`)")
+        photos = data.get("photos")
+        cover = None
+        for i, photo in _items(photos.get("items") if isinstance(photos, dict) else None):
+            if photo.get("cover") is True:
+                if cover is None:
+                    cover = i
+                else:
+                    self.error(("photos", "items", i, "cover"),
+                               f"a second cover photo (photos.items[{cover}] is one); "
+                               "at most one photo can be the cover")
+            caption = photo.get("caption")
+            if not (isinstance(caption, str) and caption.strip()):
+                file = photo.get("file")
+                label = show(file) if isinstance(file, str) else f"photos.items[{i}]"
+                self.warn(("photos", "items", i), f"the photo {label} has no caption")
+
+    def check_dates(self, data: dict[str, Any]) -> None:
+        info = data.get("event")
+        info = info if isinstance(info, dict) else {}
+        for d, day in _items(data.get("agenda")):
+            for n, item in _items(day.get("items")):
+                begin, finish = parse_time(item.get("time")), parse_time(item.get("end"))
+                if isinstance(begin, dt.time) and isinstance(finish, dt.time) and finish < begin:
+                    self.error(("agenda", d, "items", n, "end"),
+                               f"ends before it starts ({begin:%H:%M})")
+        start, end = info.get("start"), info.get("end")
+        if not isinstance(start, dt.date):
+            return
+        if isinstance(end, dt.date) and _later(end) < _earlier(start):
+            self.error(("event", "end"), f"ends before it starts ({_iso(start)})")
+        last = end if isinstance(end, dt.date) and _later(end) >= _earlier(start) else start
+        first_day, last_day = _day(start), _day(last)
+        for d, day in _items(data.get("agenda")):
+            date = day.get("date")
+            if isinstance(date, dt.date) and not first_day <= _day(date) <= last_day:
+                span = _iso(first_day) + ("" if first_day == last_day else f" – {_iso(last_day)}")
+                self.error(("agenda", d, "date"),
+                           f"{_iso(_day(date))} is not a day of the event ({span})")
+
+    def check_links(self, data: dict[str, Any]) -> None:
+        for i, video in _items(data.get("videos")):
+            url = video.get("url")
+            if isinstance(url, str):
+                self.check_url(("videos", i, "url"), url)
+        for i, contact in _items(data.get("contacts")):
+            email = contact.get("email")
+            if isinstance(email, str) and not _EMAIL.match(email):
+                self.error(("contacts", i, "email"),
+                           f"not an e-mail address: {show(email)}")
+        texts: list[KeyPath] = [("intro",)]
+        texts += [("talks", i, "abstract") for i, _ in _items(data.get("talks"))]
+        texts += [("videos", i, "description") for i, _ in _items(data.get("videos"))]
+        for path in texts:
+            text = _get(data, path)
+            if not isinstance(text, str):
+                continue
+            for match in _MD_LINK.finditer(text):
+                target = match[1].strip()
+                if target.lower().startswith("mailto:") and _EMAIL.match(target[7:]):
+                    continue
+                self.check_url(path, target, what=f"the link [{match[0].split('](')[0][1:]}]")
+
+    def check_url(self, path: KeyPath, url: str, what: str = "") -> bool:
+        if path in self.hostile and _SCRIPT_LINK.search(url):
+            return False  # already reported by check_text
+        parts = urlsplit(url) if not _SPACE.search(url) else None
+        if parts and parts.scheme.lower() in ("http", "https") and parts.hostname:
+            return True
+        prefix = f"{what}: " if what else ""
+        if parts is None and urlsplit(url).scheme.lower() in ("http", "https"):
+            self.error(path, f"{prefix}{show(url)} contains a space, <, > or \"; "
+                       "write them as %20, %3C, %3E, %22")
+        else:
+            self.error(path, f"{prefix}{show(url)} is not a web address: only http:// or "
+                       "https:// links are allowed")
+        return False
+
+    def check_files(self, data: dict[str, Any]) -> None:
+        organiser = data.get("organiser")
+        if isinstance(organiser, dict):
+            self.check_file(organiser, "logo", ("organiser",), image=True)
+        photos = data.get("photos")
+        for i, photo in _items(photos.get("items") if isinstance(photos, dict) else None):
+            self.check_file(photo, "file", ("photos", "items", i), image=True)
+        for i, contact in _items(data.get("contacts")):
+            self.check_file(contact, "photo", ("contacts", i), image=True)
+        for i, talk in _items(data.get("talks")):
+            slides = talk.get("slides")
+            if isinstance(slides, str) and _SCHEME.match(slides):
+                self.check_url(("talks", i, "slides"), slides)
+            else:
+                self.check_file(talk, "slides", ("talks", i), image=False, as_text=True)
+
+    def check_file(self, owner: dict[str, Any], key: str, at: KeyPath, *, image: bool,
+                   as_text: bool = False) -> None:
+        """owner[key] names a file: it must exist inside the folder; stored back absolute."""
+        name = owner.get(key)
+        path = (*at, key)
+        if not isinstance(name, str) or path in self.hostile:
+            return  # missing or wrong type: the model reports it; a script link: check_text did
+        problem, resolved = self.resolve_file(name, image=image)
+        if problem:
+            self.error(path, problem)
+        else:
+            owner[key] = str(resolved) if as_text else resolved
+
+    def resolve_file(self, name: str, *, image: bool) -> tuple[str | None, Path | None]:
+        if not name.strip():
+            return "is empty: name a file in the event folder", None
+        if _SCHEME.match(name):
+            return f"{show(name, 200)} must be a file in the event folder, not a web address", None
+        given = Path(name)
+        try:
+            resolved = (self.folder / given).resolve()
+        except (OSError, RuntimeError, ValueError):
+            return f"{show(name, 200)} is not a usable file name (a symbolic link loop?)", None
+        if not self.allow_outside and not resolved.is_relative_to(self.folder):
+            if given.is_absolute():
+                why = "is an absolute path outside the event folder"
+            elif ".." in given.parts:
+                why = "leaves the event folder (`..`)"
+            else:
+                why = "is a symbolic link that leads outside the event folder"
+            return f"{show(name, 200)} {why}; only files inside it are used", None
+        try:
+            if not resolved.exists():
+                return f"file not found: {show(name, 200)}{self.near_miss(given)}", None
+            if not resolved.is_file():
+                kind = "a folder" if resolved.is_dir() else "not a regular file"
+                return f"{show(name, 200)} is {kind}, not a file", None
+        except OSError as exc:
+            return f"{show(name, 200)} cannot be read: {exc.strerror or exc}", None
+        if image:
+            problem = image_problem(resolved)
+            if problem:
+                return f"{show(name, 200)} {problem}", None
+        return None, resolved
+
+    def near_miss(self, given: Path) -> str:
+        if "\\" in str(given):
+            return " (use / between folder names)"
+        parent = (self.folder / given).parent
+        try:
+            names = [p.name for p in parent.iterdir()] if parent.is_dir() else []
+        except OSError:
+            return ""
+        lowered = {n.lower(): n for n in names}
+        found = lowered.get(given.name.lower()) or next(
+            iter(difflib.get_close_matches(given.name, names, n=1, cutoff=0.75)), None)
+        if not found:
+            return ""
+        return f" (did you mean {show(str(given.with_name(found)), 200)}?)"
+
+    # -- pydantic's errors, said plainly -----------------------------------------------------
+
+    def translate(self, exc: ValidationError) -> None:
+        reported = {p.key_path for p in self.errors}  # a bad tag, a bad file: already said
+        for err in exc.errors(include_url=False):
+            path = _data_path(self.source, err["loc"], missing=err["type"] == "missing")
+            if format_path(path) in reported:
+                continue
+            if err["type"] == "missing":
+                self.error(path, "required")
+            else:
+                self.error(path, _plain(err))
+
+
+def _plain(err: Any) -> str:
+    kind, value = err["type"], err.get("input")
+    got = show(value)
+    if value is None:
+        return "is empty"
+    if kind.startswith(("date_", "datetime_")):
+        return f"not a date: {got} (write 2019-10-29 or 2019-10-29 12:00)"
+    if kind in ("time_parsing", "time_type"):
+        return f"not a time: {got} (write 9:00 or 13:30)"
+    if kind == "string_type":
+        return f"must be text, not {got}"
+    if kind in ("tuple_type", "list_type"):
+        return f"must be a list (lines starting with `- `), not {got}"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"must be a mapping (indented `key: value` lines), not {got}"
+    if kind == "literal_error":
+        return f"must be {err['ctx']['expected']}, not {got}"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"must be true or false, not {got}"
+    if kind.startswith(("float_", "int_")):
+        return f"must be a number, not {got}"
+    if kind in ("too_short", "too_long"):
+        return f"has the wrong number of entries: {err['msg'].lower()}"
+    if kind == "value_error":
+        return str(err["ctx"]["error"])
+    if kind == "path_type":
+        return f"must be a file name, not {got}"
+    return err["msg"][0].lower() + err["msg"][1:]
+
+
+def _data_path(source: SourceMap, loc: tuple[Any, ...], *, missing: bool) -> KeyPath:
+    """pydantic's loc without its union-member labels ("datetime", "function-after[…]")."""
+    path: list[str | int] = []
+    body, last = (loc[:-1], loc[-1:]) if missing else (loc, ())
+    for part in body:
+        if (*path, part) in source.values:
+            path.append(part)
+        elif isinstance(part, int) or (
+            not any(c in str(part) for c in "[]-") and part not in _UNION_LABELS
+        ):
+            path.append(part)  # shaped data (a string split into lines) has no source position
+    return (*path, *last)
+
+
+_UNION_LABELS = {"date", "datetime", "str", "int", "float", "bool", "time"}
+_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_SCRIPT_LINK = re.compile(r"(?<![\w.+-])(javascript|vbscript|file)\s*:(?=\S)", re.I)
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]+:")  # two letters at least: C:\ is a path
+_SPACE = re.compile(r"[\s<>\"]")
+_NOT_IN_ADDRESS = r"\s<>()\[\],;:\""
+_EMAIL = re.compile(
+    rf"^(?:mailto:)?[^@{_NOT_IN_ADDRESS}]+@[^@{_NOT_IN_ADDRESS}]+\.[^@{_NOT_IN_ADDRESS}.]+$", re.I
+)
+# [text](target) as the contract's inline markup writes links.
+_MD_LINK = re.compile(r"\[[^\]\n]*\]\(\s*([^)\s]*)[^)]*\)")
+
+
+def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:
+    if not isinstance(value, list):
+        return []
+    return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)]
+
+
+def _get(data: Any, path: KeyPath) -> Any:
+    for part in path:
+        if isinstance(part, int) and isinstance(data, list) and part < len(data):
+            data = data[part]
+        elif isinstance(part, str) and isinstance(data, dict):
+            data = data.get(part)
+        else:
+            return None
+    return data
+
+
+def _naive(value: dt.datetime) -> dt.datetime:
+    return value.replace(tzinfo=None) if value.tzinfo is None else (
+        value.astimezone(dt.UTC).replace(tzinfo=None))
+
+
+def _earlier(value: dt.date) -> dt.datetime:
+    """A date or datetime as the first moment it can mean."""
+    if isinstance(value, dt.datetime):
+        return _naive(value)
+    return dt.datetime.combine(value, dt.time.min)
+
+
+def _later(value: dt.date) -> dt.datetime:
+    """A date or datetime as the last moment it can mean (an end date covers its whole day)."""
+    if isinstance(value, dt.datetime):
+        return _naive(value)
+    return dt.datetime.combine(value, dt.time.max)
+
+
+def _day(value: dt.date) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _iso(value: dt.date) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
+
+
+def image_problem(path: Path) -> str | None:
+    """Why path is not a usable image (None if it is), opening as little of it as needed."""
+    try:
+        if path.stat().st_size == 0:
+            return "is empty (0 bytes), not an image"
+        with path.open("rb") as stream:
+            head = stream.read(512).lstrip()
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if head.startswith((b"<svg", b"<?xml")) or b"<svg" in head:
+        return "is an SVG drawing: convert it to PNG"
+    limit = Image.MAX_IMAGE_PIXELS
+    with warnings.catch_warnings():
+        # Pillow only warns between 1× and 2× its limit; a file that large is refused too.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(path) as im:
+                if im.format == "PNG":
+                    im.verify()  # every chunk's checksum, without decoding the pixels
+                else:
+                    if im.format == "JPEG":
+                        # Decoding at 1/8 scale still reads the whole stream: finds truncation fast.
+                        im.draft("RGB", (max(1, im.width // 8), max(1, im.height // 8)))
+                    im.load()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            pixels = f"more than {limit / 1e6:.0f} megapixels" if limit else "too many pixels"
+            return f"has {pixels}: refused as a possible decompression bomb; scale it down"
+        except UnidentifiedImageError:
+            return "is not an image (or not one dokureport reads: use JPEG or PNG)"
+        except Exception as exc:
+            detail = str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__
+            return f"is damaged or truncated ({detail})"
+    return None
