@@ -36,7 +36,37 @@ def test_english_event_uses_english_labels_and_dates(make_event, build) -> None:
 
 
 def test_markup_in_every_text_field_prints_literally(make_event, build) -> None:
-    nasty = 'Q&A <Teil 1> <b>fett</b> <img src="/etc/passwd"/> &amp; <font color="red">x</font>'
+    event = _every_field(NASTY)
+    out, _ = build(make_event(event))
+    _assert_literal_and_inert(out, NASTY)
+
+
+def test_script_and_file_links_stay_inert_even_past_validation(tmp_path) -> None:
+    # Validation refuses javascript: and file: links; the layout must not rely on that.
+    import datetime as dt
+
+    from dokureport.assets import ImagePreparer
+    from dokureport.layout.brochure import lay_out
+    from dokureport.layout.context import LayoutContext
+    from dokureport.model import Event
+    from dokureport.options import BuildOptions
+
+    nasty = (NASTY + ' <a href="javascript:alert(1)">klick</a> [lokal](file:///etc/passwd)'
+             ' [skript](javascript:alert(1)) <img src="file:///etc/passwd"/>')
+    event = Event.model_validate(_every_field(nasty)).model_copy(update={"folder": tmp_path})
+    out = tmp_path / "direct.pdf"
+    with ImagePreparer(dpi=150) as images:
+        ctx = LayoutContext(event=event, options=BuildOptions(), images=images,
+                            build_date=dt.date(2024, 3, 5))
+        lay_out(ctx, out)
+    _assert_literal_and_inert(out, nasty)
+
+
+NASTY = ('Q&A <Teil 1> <b>fett</b> <img src="/etc/passwd"/> &amp; <font color="red">x</font>'
+         ' <a href="https://evil.example/">klick</a> <link href="#x">f</link> <br/>')
+
+
+def _every_field(nasty: str) -> dict:
     event = minimal_event(
         title=nasty, subtitle=nasty, intro=nasty,
         event={"start": "2024-03-05", "kind": nasty,
@@ -49,13 +79,28 @@ def test_markup_in_every_text_field_prints_literally(make_event, build) -> None:
         videos=[{"title": nasty, "url": "https://example.org/v?a=1&b=2", "description": nasty}],
         contacts=[{"name": nasty, "role": nasty, "city": nasty, "phone": nasty}],
     )
-    out, _ = build(make_event(event))
+    return event
+
+
+def _assert_literal_and_inert(out, nasty: str) -> None:
+    # It prints literally...
     # squash() also drops quotes: straight ones are set as „typographic“ ones on purpose.
     squashed = squash(_text(out))
     expected = squash(nasty)
     # Title, subtitle, intro, kind, venue (twice), organiser, agenda (4), talk (6), video (2),
     # contact (4), footer on every page: at least 20 literal copies.
     assert squashed.count(expected) >= 20
+    # ...and executes nothing: no image was read, no script or file link was made.
+    with pikepdf.open(out) as pdf:
+        for page in pdf.pages:
+            assert not list((page.Resources.get("/XObject") or {}).keys())
+            for annot in page.get("/Annots") or []:
+                action = annot.get("/A") or {}
+                assert action.get("/S") in (None, "/URI", "/GoTo"), action
+                uri = str(action.get("/URI", ""))
+                assert not uri or uri.startswith("https://"), uri
+        raw = pdf.Root.to_json()
+        assert b"JavaScript" not in raw and b"/Launch" not in raw
 
 
 def test_names_from_every_script_print_with_real_glyphs(make_event, build) -> None:
