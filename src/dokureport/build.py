@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,8 +13,11 @@ from dokureport.assets import ImagePreparer
 from dokureport.errors import InputError, Problem
 from dokureport.layout.brochure import lay_out
 from dokureport.layout.context import LayoutContext
-from dokureport.options import BuildOptions
-from dokureport.validate import validate_event
+from dokureport.options import BuildOptions, Target
+from dokureport.printing.booklet import impose, padding
+from dokureport.printing.reproducible import set_content_id
+from dokureport.printing.resolution import RecordingImages, low_resolution_warnings
+from dokureport.validate import ValidatedEvent, validate_event
 from dokureport.write import atomic_output
 
 
@@ -21,6 +26,9 @@ class BuildResult:
     output: Path
     pages: int
     warnings: tuple[Problem, ...]
+    target: Target = "screen"
+    booklet: Path | None = None  # the imposed sheets (with `booklet`)
+    sheet_sides: int = 0  # pages of the imposed file: two per sheet
 
 
 def build_date() -> dt.date:
@@ -31,17 +39,75 @@ def build_date() -> dt.date:
     return dt.date.today()
 
 
+def output_paths(output: Path, targets: Sequence[Target]) -> dict[Target, Path]:
+    """Where each target's PDF goes.
+
+    One target: `output` itself. Several: the screen PDF is `output`, the print PDF
+    gets "-print" before the suffix (brochure.pdf → brochure-print.pdf).
+    """
+    unique = list(dict.fromkeys(targets))
+    if len(unique) == 1:
+        return {unique[0]: output}
+    return {t: output if t == "screen" else output.with_name(f"{output.stem}-{t}{output.suffix}")
+            for t in unique}
+
+
+def booklet_path(output: Path) -> Path:
+    """The imposed sheets beside a brochure: brochure.pdf → brochure-booklet.pdf."""
+    return output.with_name(f"{output.stem}-booklet{output.suffix}")
+
+
 def build_brochure(source: Path, output: Path, options: BuildOptions) -> BuildResult:
     """Build the brochure of the event at `source` into `output`."""
+    return build_brochures(source, output, options, (options.target,))[0]
+
+
+def build_brochures(source: Path, output: Path, options: BuildOptions,
+                    targets: Sequence[Target]) -> list[BuildResult]:
+    """Build one PDF per target (see `output_paths`), validating the event once."""
     validated = validate_event(source, allow_outside=options.allow_outside)
+    date = build_date()
+    return [
+        _build_target(validated, path, dataclasses.replace(options, target=target), date)
+        for target, path in output_paths(output, targets).items()
+    ]
+
+
+def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions,
+                  date: dt.date) -> BuildResult:
     warnings = list(validated.warnings)
+    booklet: Path | None = None
+    sides = 0
     with ImagePreparer(dpi=options.dpi, cache_dir=options.cache_dir, jobs=options.jobs,
-                       progress=options.progress) as images:
-        ctx = LayoutContext(event=validated.event, options=options, images=images,
-                            build_date=build_date())
+                       progress=options.progress) as preparer:
+        images = RecordingImages(preparer)
+
+        def context() -> LayoutContext:
+            return LayoutContext(event=validated.event, options=options, images=images,
+                                 build_date=date)
+
         with atomic_output(output) as temp:
+            ctx = context()
             pages = lay_out(ctx, temp)
+            blank = 0
+            # A booklet needs a multiple of four pages: lay out again with blank pages
+            # before the imprint (they only move the imprint, so once is enough; the
+            # loop is a guard).
+            for _ in range(3):
+                if not (options.booklet and padding(pages)):
+                    break
+                blank += padding(pages)
+                ctx = context()
+                pages = lay_out(ctx, temp, blank_pages=blank)
             warnings += ctx.warnings
+            if options.target == "print":
+                warnings += low_resolution_warnings(images.placed)
             if options.strict and warnings:
                 raise InputError([*warnings, Problem("warnings are errors with --strict")])
-    return BuildResult(output=output, pages=pages, warnings=tuple(warnings))
+            set_content_id(temp)
+            if options.booklet:
+                booklet = booklet_path(output)
+                with atomic_output(booklet) as sheets:
+                    sides = impose(temp, sheets)
+    return BuildResult(output=output, pages=pages, warnings=tuple(warnings),
+                       target=options.target, booklet=booklet, sheet_sides=sides)

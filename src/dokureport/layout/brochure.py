@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, PageBreak, Spacer
+from reportlab.platypus.doctemplate import NextPageTemplate
 
 from dokureport.errors import Problem
 from dokureport.layout.context import LayoutContext
-from dokureport.layout.document import BrochureDocument
+from dokureport.layout.document import BLANK, BrochureDocument
 from dokureport.sections import (
     agenda,
     contacts,
@@ -25,18 +26,27 @@ from dokureport.sections import (
 SECTIONS = (intro, agenda, talks, gallery, videos, contacts, imprint)
 
 
-def story(ctx: LayoutContext) -> list[Flowable]:
-    """Every flowable of the brochure, cover first."""
+def story(ctx: LayoutContext, blank_pages: int = 0) -> list[Flowable]:
+    """Every flowable of the brochure, cover first.
+
+    `blank_pages` (a booklet's padding) go between the last section and the imprint:
+    the imprint then stays on the back cover, and no section is split by a blank page.
+    """
     flowables = cover.flowables(ctx) + contents.flowables(ctx)
     for section in SECTIONS:
+        if section is imprint:
+            for _ in range(blank_pages):
+                # The empty spacer makes the page exist: a page break alone on an
+                # empty page is dropped.
+                flowables += [NextPageTemplate(BLANK), PageBreak(), Spacer(0, 0)]
         flowables += section.flowables(ctx)
     return flowables
 
 
-def lay_out(ctx: LayoutContext, path: Path) -> int:
-    """Write the brochure to `path`; returns its page count."""
+def lay_out(ctx: LayoutContext, path: Path, blank_pages: int = 0) -> int:
+    """Write the brochure to `path`, `blank_pages` before the imprint; returns the page count."""
     doc = BrochureDocument(str(path), ctx, cover.page_drawer(ctx))
-    doc.multiBuild(story(ctx), maxPasses=6)
+    doc.multiBuild(story(ctx, blank_pages), maxPasses=6)
     if ctx.text.missing_glyphs:
         chars = "".join(sorted(ctx.text.missing_glyphs))
         codes = ", ".join(f"U+{ord(c):04X}" for c in sorted(ctx.text.missing_glyphs))

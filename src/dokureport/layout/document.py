@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -14,9 +15,12 @@ from dokureport import __version__
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.flowables import Heading
 from dokureport.layout.theme import COVER_PHOTO_SHARE, LOGO_HEIGHT_MM
+from dokureport.printing.canvas import BrochureCanvas
+from dokureport.printing.marks import MARKS_AREA, crop_mark_lines, draw_marks
 
 COVER = "cover"
 CONTENT = "content"
+BLANK = "blank"  # a booklet's padding page: nothing on it, not even the page number
 
 PageDrawer = Callable[[Canvas, BaseDocTemplate], None]
 
@@ -27,17 +31,28 @@ class BrochureDocument(BaseDocTemplate):
     def __init__(self, filename: str, ctx: LayoutContext, draw_cover: PageDrawer) -> None:
         g, bleed = ctx.geometry, ctx.bleed
         event = ctx.event
-        media = (g.page_width + 2 * bleed, g.page_height + 2 * bleed)
-        trim = (bleed, bleed, bleed + g.page_width, bleed + g.page_height)
+        self.for_print = ctx.options.target == "print"
+        # Print pages have room for crop marks beyond the bleed. Every page is drawn
+        # translated by it (see handle_pageBegin), so layout code places things
+        # relative to the bleed box's corner whether or not the marks are there.
+        self.marks_area = MARKS_AREA if self.for_print else 0.0
+        edge = bleed + self.marks_area
+        media = (g.page_width + 2 * edge, g.page_height + 2 * edge)
+        trim = (edge, edge, edge + g.page_width, edge + g.page_height)
         boxes: dict[str, Any] = {}
-        if bleed:
-            boxes = {"trimBox": trim, "bleedBox": (0, 0, *media), "cropBox": (0, 0, *media)}
+        if self.for_print:
+            boxes = {"trimBox": trim,
+                     "bleedBox": (self.marks_area, self.marks_area,
+                                  media[0] - self.marks_area, media[1] - self.marks_area),
+                     "cropBox": (0, 0, *media)}
         super().__init__(
             filename,
             pagesize=media,
+            # In the translated coordinates; right and top take the marks area twice so
+            # that the doc's width and height are still the frame's.
             leftMargin=bleed + g.margin_inner,
-            rightMargin=bleed + g.margin_outer,
-            topMargin=bleed + g.margin_top,
+            rightMargin=bleed + g.margin_outer + 2 * self.marks_area,
+            topMargin=bleed + g.margin_top + 2 * self.marks_area,
             bottomMargin=bleed + g.margin_bottom,
             title=event.title,
             author=event.organiser.name if event.organiser else "dokureport",
@@ -67,7 +82,22 @@ class BrochureDocument(BaseDocTemplate):
         self.addPageTemplates([
             PageTemplate(COVER, [cover_frame], onPage=draw_cover, autoNextPageTemplate=CONTENT),
             PageTemplate(CONTENT, [content_frame], onPage=self._draw_footer),
+            PageTemplate(BLANK, [content_frame]),
         ])
+
+    def build(self, flowables: list[Any], filename: Any = None, canvasmaker: Any = None
+              ) -> None:
+        # Images named by content (reproducible); no transparency on print pages.
+        maker = canvasmaker or functools.partial(BrochureCanvas, flatten_alpha=self.for_print)
+        super().build(flowables, filename, maker)
+
+    def handle_pageBegin(self) -> None:
+        if self.marks_area:
+            g, bleed = self.ctx.geometry, self.ctx.bleed
+            self.canv.translate(self.marks_area, self.marks_area)
+            trim = (bleed, bleed, bleed + g.page_width, bleed + g.page_height)
+            draw_marks(self.canv, crop_mark_lines(trim, bleed))
+        super().handle_pageBegin()
 
     def beforeDocument(self) -> None:
         # The file's dates are the build date, never the clock time: reproducible output.
@@ -82,17 +112,22 @@ class BrochureDocument(BaseDocTemplate):
     def _draw_footer(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         g, s, bleed = self.ctx.geometry, self.ctx.styles, self.ctx.bleed
         y = bleed + g.footer_offset
-        left = Paragraph(self.ctx.text.plain(self.ctx.event.title, hyphenate=False), s.footer)
-        number = Paragraph(str(doc.page), s.footer_right)
+        # In a booklet an even page is a left-hand page: its number goes to the outer
+        # (left) edge, not into the fold.
+        mirrored = self.ctx.options.booklet and doc.page % 2 == 0
+        title_style, number_style = ((s.footer_right, s.footer) if mirrored
+                                     else (s.footer, s.footer_right))
+        left = Paragraph(self.ctx.text.plain(self.ctx.event.title, hyphenate=False), title_style)
+        number = Paragraph(str(doc.page), number_style)
         width = g.frame_width
         _, h = left.wrap(width * 0.8, g.margin_bottom)
-        left.drawOn(canvas, self.leftMargin, y)
+        left.drawOn(canvas, self.leftMargin + (width * 0.2 if mirrored else 0), y)
         number.wrap(width, g.margin_bottom)
         number.drawOn(canvas, self.leftMargin, y)
         del h
 
     def afterFlowable(self, flowable: Any) -> None:
-        if isinstance(flowable, Heading) and flowable.outline.in_toc:
+        if isinstance(flowable, Heading) and flowable.outline and flowable.outline.in_toc:
             entry = flowable.outline
             text = self.ctx.text.plain(entry.title, hyphenate=False)
             self.notify("TOCEntry", (entry.level, text, self.page, entry.key))

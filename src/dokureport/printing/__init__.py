@@ -1,0 +1,1 @@
+"""Print production: crop marks, booklet padding and imposition, reproducible files."""

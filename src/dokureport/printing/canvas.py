@@ -1,0 +1,85 @@
+"""The canvas every build draws on: images named by their content, flattened for print."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+from typing import Any
+
+from PIL import Image
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+
+
+class _ContentNamed(str):
+    """A file name whose str() is its content digest.
+
+    reportlab names an image given by file name after `str(name)`; the prepared
+    files live in a temporary folder with a fresh name each build, so naming them
+    by path would make every build differ. Opening the file still uses the real path.
+    """
+
+    digest: str
+
+    def __new__(cls, path: str, digest: str) -> _ContentNamed:
+        obj = super().__new__(cls, path)
+        obj.digest = digest
+        return obj
+
+    def __str__(self) -> str:
+        return self.digest
+
+
+def _identity(path: str) -> tuple[str, int, int]:
+    st = os.stat(path)
+    return (path, st.st_size, st.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4096)
+def _digest(identity: tuple[str, int, int]) -> str:
+    digest = hashlib.sha256()
+    with open(identity[0], "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return f"sha256:{digest.hexdigest()}"
+
+
+@functools.lru_cache(maxsize=8)
+def _flattened(identity: tuple[str, int, int]) -> ImageReader | None:
+    """The image composited onto white if it has any transparency, else None."""
+    with Image.open(identity[0]) as im:
+        transparent = im.mode in ("RGBA", "LA", "PA") or "transparency" in im.info
+        if not transparent:
+            return None
+        rgba = im.convert("RGBA")
+    if rgba.getchannel("A").getextrema()[0] == 255:
+        return None
+    white = Image.new("RGB", rgba.size, (255, 255, 255))
+    white.paste(rgba, mask=rgba.getchannel("A"))
+    return ImageReader(white)
+
+
+class BrochureCanvas(Canvas):
+    """A reportlab canvas whose image names depend only on the image's bytes.
+
+    With `flatten_alpha` (the print target) an image with an alpha channel is put onto
+    white first: soft masks are transparency, which older print workflows (PDF/X-1a,
+    some RIPs) reject or flatten badly. The brochure places such images (logos) on
+    white paper, so the result looks the same.
+    """
+
+    def __init__(self, *args: Any, flatten_alpha: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.flatten_alpha = flatten_alpha
+
+    def drawImage(self, image: Any, x: float, y: float, width: float | None = None,
+                  height: float | None = None, mask: Any = None, **kwargs: Any) -> Any:
+        if isinstance(image, str | os.PathLike):
+            identity = _identity(os.fspath(image))
+            flat = _flattened(identity) if self.flatten_alpha else None
+            if flat is not None:
+                image, mask = flat, None
+            else:
+                image = _ContentNamed(identity[0], _digest(identity))
+        return super().drawImage(image, x, y, width, height, mask, **kwargs)

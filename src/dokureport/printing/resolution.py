@@ -1,0 +1,49 @@
+"""Photo resolution on paper: record each image's placed size, warn where it is too low."""
+
+from __future__ import annotations
+
+from dokureport.assets import ImageRequest, PreparedImage
+from dokureport.errors import Problem
+from dokureport.layout.context import Images
+
+# Below this effective resolution at its placed size a photo looks soft in print.
+MIN_PRINT_DPI = 200
+
+
+class RecordingImages:
+    """Passes requests on to an image preparer and remembers every result."""
+
+    def __init__(self, images: Images) -> None:
+        self._images = images
+        self.placed: dict[ImageRequest, PreparedImage] = {}
+
+    def submit(self, request: ImageRequest) -> None:
+        self._images.submit(request)
+
+    def result(self, request: ImageRequest) -> PreparedImage:
+        prepared = self._images.result(request)
+        self.placed[request] = prepared
+        return prepared
+
+
+def low_resolution_warnings(placed: dict[ImageRequest, PreparedImage],
+                            minimum: float = MIN_PRINT_DPI) -> list[Problem]:
+    """One warning per image file whose lowest effective dpi on the page is below `minimum`."""
+    lowest: dict[str, tuple[float, ImageRequest, PreparedImage]] = {}
+    for request, prepared in placed.items():
+        key = str(request.source)
+        if key not in lowest or prepared.effective_dpi < lowest[key][0]:
+            lowest[key] = (prepared.effective_dpi, request, prepared)
+    problems = []
+    for key in sorted(lowest):
+        dpi, request, prepared = lowest[key]
+        if dpi < minimum:
+            width_mm = request.width_pt / 72 * 25.4
+            height_mm = request.height_pt / 72 * 25.4
+            problems.append(Problem(
+                f"only {dpi:.0f} dpi at its printed size of {width_mm:.0f} × {height_mm:.0f} mm "
+                f"({prepared.width_px} × {prepared.height_px} pixels used); print needs "
+                f"{minimum} dpi or more to look sharp, 300 is best",
+                file=request.source,
+            ))
+    return problems
