@@ -64,31 +64,94 @@ def cli() -> None:
     "-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
     help="Where to write the PDF (default: brochure.pdf in the current folder).",
 )
-@click.option("--target", type=click.Choice(["screen", "print"]), default="screen",
-              show_default=True, help="screen: small, linked PDF; print: bleed, crop marks, 300 dpi.")
+@click.option("--target", "targets", type=click.Choice(["screen", "print", "all"]),
+              multiple=True, default=["screen"], show_default=True,
+              help="screen: small, linked PDF; print: bleed, crop marks, 300 dpi. Repeat it "
+                   "(or say all) for both: the print PDF then gets -print in its name.")
+@click.option("--bleed", "bleed_mm", type=click.FloatRange(0, 20), default=3.0,
+              show_default=True, metavar="MM", help="Bleed around each print page, in mm.")
+@click.option("--booklet", is_flag=True,
+              help="Pad to a multiple of 4 pages and also write NAME-booklet.pdf: "
+                   "printer's spreads for duplex printing (flip on short edge), fold, staple.")
 @click.option("--paper", type=click.Choice(["a4", "a5", "letter"]), default="a4",
               show_default=True, help="Page size.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2).")
 @click.option("--allow-outside", is_flag=True,
               help="Allow files outside the event folder (trusted local use only).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress, only warnings and errors.")
-def build(event: Path | None, output: Path | None, target: str, paper: str,
-          strict: bool, allow_outside: bool, quiet: bool) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(min=1),
+              help="Processes preparing photos (default: every core).")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Cache of prepared photos (default: ~/.cache/dokureport).")
+@click.option("--no-cache", is_flag=True, help="Prepare every photo afresh; keep nothing.")
+def build(event: Path | None, output: Path | None, targets: tuple[str, ...], paper: str,
+          bleed_mm: float, booklet: bool, strict: bool, allow_outside: bool, quiet: bool,
+          jobs: int | None, cache_dir: Path | None, no_cache: bool) -> None:
     """Build the brochure of EVENT (a folder or its event.yaml).
 
     Without EVENT, builds the bundled sample event.
     """
-    from dokureport.build import build_brochure
+    from dokureport.assets import default_cache_dir
+    from dokureport.build import build_brochures
 
+    chosen = ["screen", "print"] if "all" in targets else list(dict.fromkeys(targets))
     options = BuildOptions(
-        target=target,  # type: ignore[arg-type]
+        target=chosen[0],  # type: ignore[arg-type]
         paper=paper,  # type: ignore[arg-type]
+        bleed_mm=bleed_mm,
+        booklet=booklet,
         strict=strict,
         allow_outside=allow_outside,
         progress=not quiet and sys.stderr.isatty(),
+        jobs=jobs,
+        cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
     )
     source = event if event is not None else sample_event_dir()
-    result = build_brochure(source, output or Path("brochure.pdf"), options)
+    results = build_brochures(source, output or Path("brochure.pdf"), options,
+                              chosen)  # type: ignore[arg-type]
+    # Validation warnings come with every target: say each once.
+    for warning in dict.fromkeys(w for result in results for w in result.warnings):
+        click.echo(f"warning: {warning}", err=True)
+    for result in results:
+        click.echo(f"Wrote {result.output} ({result.pages} pages)")
+        if result.booklet is not None:
+            click.echo(f"Wrote {result.booklet} ({result.sheet_sides // 2} sheets, "
+                       f"printed on both sides)")
+
+
+@cli.command()
+@click.argument("event", type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2).")
+@click.option("--allow-outside", is_flag=True,
+              help="Allow files outside the event folder (trusted local use only).")
+def validate(event: Path, strict: bool, allow_outside: bool) -> None:
+    """Check EVENT (a folder or its event.yaml) without building: exit 0 valid, 2 not."""
+    from dokureport.errors import InputError
+    from dokureport.validate import validate_event
+
+    result = validate_event(event, allow_outside=allow_outside)
+    if strict and result.warnings:
+        raise InputError(list(result.warnings))
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
-    click.echo(f"Wrote {result.output} ({result.pages} pages)")
+    count = len(result.warnings)
+    note = f" ({count} warning{'s' * (count != 1)})" if count else ""
+    click.echo(f"{result.source}: valid{note}")
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of event.yaml (for editor completion and checks)."""
+    from dokureport.schema import schema_json
+
+    click.echo(schema_json(), nl=False)
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+def init(folder: Path) -> None:
+    """Write a commented starter event into FOLDER (never overwrites an event.yaml)."""
+    from dokureport.starter import write_starter
+
+    target = write_starter(folder)
+    click.echo(f"Wrote {target}; check it with: dokureport validate {folder}")
