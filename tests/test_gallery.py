@@ -67,3 +67,8 @@ def test_sample_captions_sit_on_their_photos_page_directly_below(sample_pdf) -> 
             assert sum(t.startswith(squash(caption)) for t in texts) == 1, caption
     credit_only = sum(t.startswith(squash("© Scheffka/DKJS")) for t in texts)
     assert credit_only == sum(1 for c in captions if not c)
+
+
+def test_two_columns_take_a_lone_last_photo_into_the_row_before() -> None:
+    rows = justified_rows([1.5] * 5, width=300, gutter=10, columns=2, max_height=400)
+    assert [len(r) for r in rows] == [2, 3]

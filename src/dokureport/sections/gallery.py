@@ -34,11 +34,16 @@ def justified_rows(aspects: Sequence[float], width: float, gutter: float, column
     rows: list[list[Slot]] = []
     for start in range(0, len(aspects), columns):
         chunk = list(range(start, min(start + columns, len(aspects))))
-        # Avoid a lone last photo when the previous row can give one away.
-        if len(chunk) == 1 and rows and len(rows[-1]) == columns and columns > 2:
+        # Avoid a lone last photo: the previous row gives one away, or (two columns)
+        # takes it in as a third.
+        if len(chunk) == 1 and rows and len(rows[-1]) == columns:
             moved = rows.pop()
-            chunk = [moved[-1].index, *chunk]
-            rows.append(_row([s.index for s in moved[:-1]], aspects, width, gutter, max_height))
+            if columns > 2:
+                chunk = [moved[-1].index, *chunk]
+                rows.append(_row([s.index for s in moved[:-1]], aspects, width, gutter,
+                                 max_height))
+            else:
+                chunk = [*(s.index for s in moved), *chunk]
         rows.append(_row(chunk, aspects, width, gutter, max_height))
     return rows
 
