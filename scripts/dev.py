@@ -55,7 +55,7 @@ def sample() -> int:
 def test() -> int:
     ensure_venv("test")
     ensure_debian_packages()
-    run(BIN / "ruff", "check", "src", "tests", "scripts", "benchmarks")
+    run(BIN / "ruff", "check", ".")
     # pytest's own summary line closes the run; its exit status is ours.
     return subprocess.run([str(BIN / "python"), "-m", "pytest", *sys.argv[2:]],
                           cwd=ROOT).returncode
@@ -66,7 +66,12 @@ def main() -> int:
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__, file=sys.stderr)
         return 2
-    return commands[sys.argv[1]]()
+    try:
+        return commands[sys.argv[1]]()
+    except subprocess.CalledProcessError as exc:
+        print(f"dev.py: {' '.join(map(str, exc.cmd))} failed with exit status {exc.returncode}",
+              file=sys.stderr)
+        return exc.returncode or 1
 
 
 if __name__ == "__main__":
