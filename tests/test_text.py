@@ -14,7 +14,7 @@ def test_inline_markup_of_the_contract() -> None:
     t = Typesetter(hyphenate=False)
     [markup] = t.rich("Ein *kurzer* und **starker** [Link](https://example.org/?a=1&b=2).")
     assert markup == (
-        'Ein <i>kurzer</i> und <b>starker</b> '
+        'Ein <i>kurzer </i>und <b>starker </b>'
         '<a href="https://example.org/?a=1&amp;b=2" color="#00576b">Link</a>.'
     )
 
@@ -46,3 +46,36 @@ def test_missing_glyphs_fall_back_or_are_reported() -> None:
     assert '<font face="DroidSansFallback">王小明</font>' in markup
     assert "Nguyễn Thị Minh Khai, Ελληνικά, Щука" in markup
     assert t.missing_glyphs == {"😀"}
+
+
+def test_space_after_emphasis_moves_inside_the_tag() -> None:
+    # Else reportlab sets it twice after a word hyphenated inside the emphasis.
+    [markup] = Typesetter(hyphenate=False).rich("zum *Berufseinstieg* an den **Übergängen** an")
+    assert markup == "zum <i>Berufseinstieg </i>an den <b>Übergängen </b>an"
+
+
+def test_a_hyphenated_emphasis_gets_one_space(tmp_path) -> None:
+    import pdfplumber
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    from dokureport.layout.styles import make_styles
+    from dokureport.layout.theme import GEOMETRIES
+
+    style = make_styles(GEOMETRIES["a4"]).body
+    [markup] = Typesetter().rich("Präventionsketten setzen dabei *von der Geburt bis zum "
+                                 "Berufseinstieg* an den Übergängen an, an denen Familien")
+    checked = 0
+    for width in range(150, 340, 6):  # some widths break "Berufsein-stieg" at a line end
+        out = tmp_path / f"p{width}.pdf"
+        SimpleDocTemplate(str(out), pagesize=(width + 40, 400), leftMargin=20,
+                          rightMargin=20).build([Paragraph(markup, style)])
+        with pdfplumber.open(out) as pdf:
+            words = pdf.pages[0].extract_words()
+        stieg = next((w for w in words if w["text"] in ("stieg", "einstieg")), None)
+        if stieg is None:
+            continue
+        line = [w for w in words if abs(w["top"] - stieg["top"]) < 1]
+        gaps = [b["x0"] - a["x1"] for a, b in zip(line, line[1:], strict=False)]
+        assert gaps[0] <= max(gaps[1:]) * 1.2, (width, gaps)
+        checked += 1
+    assert checked >= 1

@@ -30,6 +30,7 @@ _INLINE = re.compile(
 # Words worth hyphenating. Longer "words" (codes, hashes, keyboard mashing) are cut by
 # reportlab's splitLongWords instead: its soft-hyphen search is quadratic in their length.
 _WORD = re.compile(r"\b\w{7,64}\b")
+_CLOSE_THEN_SPACE = re.compile(r"((?:</(?:i|b|a|font)>)+) ")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
@@ -54,12 +55,12 @@ class Typesetter:
         text = re.sub(r"(?<=\w)'(?=\w)", "’", text)
         return re.sub(r"(?<= )-(?= )", "–", text)
 
-    def _soft_hyphens(self, text: str) -> str:
+    def _soft_hyphens(self, text: str, *, ends_paragraph: bool = True) -> str:
         if not self.hyphenate:
             return text
         dic = hyphenator(self.lang)
         # The paragraph's last word stays whole: a last line of "ten." looks broken.
-        last = re.search(r"\w+\W*$", text)
+        last = re.search(r"\w+\W*$", text) if ends_paragraph else None
         end = last.start() if last else len(text)
         return _WORD.sub(
             lambda m: dic.inserted(m.group(0), hyphen="\xad") if m.start() < end else m.group(0),
@@ -74,10 +75,10 @@ class Typesetter:
             out.append(piece if run.font is None else f'<font face="{run.font}">{piece}</font>')
         return "".join(out)
 
-    def _prepare(self, text: str, *, hyphenate: bool = True) -> str:
+    def _prepare(self, text: str, *, hyphenate: bool = True, ends_paragraph: bool = True) -> str:
         text = self.typographic(text)
         if hyphenate:
-            text = self._soft_hyphens(text)
+            text = self._soft_hyphens(text, ends_paragraph=ends_paragraph)
         return self._fonted(text)
 
     def plain(self, text: str, *, hyphenate: bool = True) -> str:
@@ -109,16 +110,19 @@ class Typesetter:
         out: list[str] = []
         position = 0
         for match in _INLINE.finditer(text):
-            out.append(self._prepare(text[position : match.start()]))
+            out.append(self._prepare(text[position : match.start()], ends_paragraph=False))
+            last = not text[match.end() :].strip()
             if match.group("strong") is not None:
-                out.append(f"<b>{self._prepare(match.group('strong'))}</b>")
+                out.append(f"<b>{self._prepare(match.group('strong'), ends_paragraph=last)}</b>")
             elif match.group("em") is not None:
-                out.append(f"<i>{self._prepare(match.group('em'))}</i>")
+                out.append(f"<i>{self._prepare(match.group('em'), ends_paragraph=last)}</i>")
             else:
                 out.append(self.link(match.group("text"), match.group("url")))
             position = match.end()
         out.append(self._prepare(text[position:]))
-        return "".join(out)
+        # reportlab doubles the space after a word hyphenated inside <i>…</i> when the
+        # space follows the closing tag; inside the tag it is set once.
+        return _CLOSE_THEN_SPACE.sub(lambda m: " " + m.group(1), "".join(out))
 
     def link(self, label: str, url: str) -> str:
         """A clickable link, or the literal source text when the URL is not http(s)/mailto."""
