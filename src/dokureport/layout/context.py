@@ -49,9 +49,14 @@ class LayoutContext:
 
         return self.options.bleed_mm * mm if self.options.target == "print" else 0.0
 
+    @staticmethod
+    def talk_anchor(number: int) -> str:
+        """The link destination of the talk at `number` (1-based) in the event's order."""
+        return f"talk-{number}"
+
     def talk_key(self, talk_id: str) -> str | None:
         """The link destination of a talk's heading, by the talk's id."""
         for number, talk in enumerate(self.event.talks, start=1):
             if talk.id == talk_id:
-                return f"talk-{number}"
+                return self.talk_anchor(number)
         return None

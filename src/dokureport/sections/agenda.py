@@ -8,9 +8,11 @@ from dokureport.layout.context import LayoutContext
 from dokureport.layout.dates import long_date, time_span
 from dokureport.layout.flowables import Heading, OutlineEntry
 from dokureport.layout.text import LINK_COLOUR
-from dokureport.layout.theme import RULE
+from dokureport.layout.theme import MUTED, RULE
 from dokureport.model import AgendaItem
 from dokureport.sections.common import section_heading
+
+MUTED_HEX = "#" + MUTED.hexval()[2:]
 
 
 def _item(ctx: LayoutContext, item: AgendaItem) -> Paragraph:
@@ -24,8 +26,7 @@ def _item(ctx: LayoutContext, item: AgendaItem) -> Paragraph:
         details.append(t.plain(", ".join(item.people)))
     lines = [title]
     if details:
-        lines.append(f'<font color="{ctx.styles.meta.textColor.hexval().replace("0x", "#")}">'
-                     f'{" · ".join(details)}</font>')
+        lines.append(f'<font color="{MUTED_HEX}">{" · ".join(details)}</font>')
     return Paragraph("<br/>".join(lines), ctx.styles.agenda_item)
 
 

@@ -53,7 +53,7 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
         if kind:
             out.append(Paragraph(t.plain(kind, hyphenate=False), s.overline))
         out.append(Heading(t.heading(talk.title, s.h2, ctx.geometry.frame_width), s.h2,
-                           OutlineEntry(title=talk.title, key=f"talk-{number}", level=1)))
+                           OutlineEntry(title=talk.title, key=ctx.talk_anchor(number), level=1)))
         out.extend(Paragraph(_speaker(ctx, sp), s.meta) for sp in talk.speakers)
         out.extend(paragraphs(ctx, talk.abstract))
         out.extend(_slides(ctx, talk))
