@@ -10,7 +10,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageCms, ImageDraw
+from PIL import Image, ImageCms, ImageDraw, ImageOps
 
 from dokureport.assets import (
     CACHE_MAX_AGE_DAYS,
@@ -180,6 +180,24 @@ def test_exif_orientation_is_applied_once(
     assert close_to(im.getpixel((w - 5, h - 5)), BLUE)
     assert close_to(im.getpixel((w - 5, 5)), BLUE)
     assert 0x0112 not in im.getexif(), "orientation tag would be applied a second time"
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_every_orientation_matches_pillows_exif_transpose(
+    tmp_path: Path, orientation: int
+) -> None:
+    source = tmp_path / f"all{orientation}.jpg"
+    upright_with_marker((400, 200)).save(
+        source, quality=95, exif=exif_with_orientation(orientation)
+    )
+    with Image.open(source) as stored:
+        expected = ImageOps.exif_transpose(stored)
+    assert oriented_size(source) == expected.size
+    w, h = expected.size
+    _, out = prepare(ImageRequest(source, pt_for_px(w, 150), pt_for_px(h, 150), crop=True))
+    assert out.size == expected.size
+    for x, y in ((5, 5), (w - 5, 5), (5, h - 5), (w - 5, h - 5), (w // 2, h // 2)):
+        assert close_to(out.getpixel((x, y)), expected.getpixel((x, y)), 40), (x, y)
 
 
 def test_oriented_size_reads_header(tmp_path: Path) -> None:
@@ -528,3 +546,39 @@ def test_every_bad_image_reported_at_once(tmp_path: Path, big_jpeg: Path) -> Non
         with pytest.raises(InputError) as info:
             preparer.result(requests[0])
     assert [p.file for p in info.value.problems] == [first, second]
+
+
+def test_cache_size_cap_drops_least_recently_used(
+    tmp_path: Path, big_jpeg: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dokureport.assets as assets
+
+    images = tmp_path / "cache" / "images"
+    images.mkdir(parents=True)
+    older, newer = images / ("c" * 64 + ".jpg"), images / ("d" * 64 + ".jpg")
+    for age, path in ((3000, older), (1000, newer)):
+        path.write_bytes(b"x" * 10_000)
+        os.utime(path, (time.time() - age, time.time() - age))
+    monkeypatch.setattr(assets, "CACHE_MAX_BYTES", 15_000)
+    used, _ = prepare(ImageRequest(big_jpeg, 30, 20), cache_dir=tmp_path / "cache")
+    assert not older.exists()
+    assert newer.exists()  # under the cap again after dropping one
+    assert used.path.exists()  # this build's entries are never dropped
+
+
+def test_progress_bar_goes_to_stderr(big_jpeg: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    request = ImageRequest(big_jpeg, 30, 20)
+    with ImagePreparer(dpi=150, jobs=1, progress=True) as preparer:
+        preparer.submit(request)
+        preparer.result(request)
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "Photos" in captured.err
+
+
+def test_no_progress_output_by_default(
+    big_jpeg: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with ImagePreparer(dpi=150, jobs=1) as preparer:
+        preparer.result(ImageRequest(big_jpeg, 30, 20))
+    assert capsys.readouterr() == ("", "")

@@ -84,3 +84,23 @@ def test_output_folder_must_exist(tmp_path: Path, make_event) -> None:
     result = _run("build", str(folder), "-o", str(tmp_path / "nope" / "x.pdf"), cwd=tmp_path)
     assert result.returncode == 2
     assert "does not exist" in result.stderr
+
+
+def test_a_damaged_photo_is_named_at_its_key_and_nothing_is_written(tmp_path: Path,
+                                                                    make_event) -> None:
+    # The build reads only image headers while validating; the photo workers decode
+    # each photo (a small one is embedded as it is, so it is decoded for this check too).
+    from PIL import Image
+
+    folder = make_event(minimal_event(photos={"items": [
+        {"file": "photos/cut.jpg", "caption": "Abgeschnitten"}]}))
+    Image.effect_noise((600, 400), 50).convert("RGB").save(folder / "photos" / "cut.jpg")
+    data = (folder / "photos" / "cut.jpg").read_bytes()
+    (folder / "photos" / "cut.jpg").write_bytes(data[: len(data) // 2])
+    out = tmp_path / "brochure.pdf"
+    result = _run("build", str(folder), "-o", str(out), "--no-cache", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert ("error: event.yaml:6:11: photos.items[0].file: 'photos/cut.jpg': "
+            "cannot read image: image file is truncated") in result.stderr
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["event"]

@@ -174,9 +174,13 @@ def test_low_resolution_warning_names_each_photo_once(
         sample_print_a5: tuple[Path, BuildResult]) -> None:
     _, result = sample_print_a5
     low = [w for w in result.warnings if "dpi at its printed size" in w.message]
-    names = [w.file.name for w in low if w.file is not None]
-    assert len(names) == len(set(names)) == len(low) > 0
-    assert "01.jpg" in names  # the cover photo: a small stand-in stretched over the page
+    # Each warning points at the event.yaml key that named its photo.
+    keys = [w.key_path for w in low]
+    assert len(keys) == len(set(keys)) == len(low) > 0
+    assert all(k.startswith("photos.items[") and k.endswith("].file") for k in keys)
+    assert all(w.line is not None for w in low)
+    # The cover photo: a small stand-in stretched over the page.
+    assert any("photos/01.jpg" in w.message for w in low)
 
 
 def _big_photo(path: Path, size: tuple[int, int] = (3600, 2400)) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from dokureport.layout.text import Typesetter
 
 
@@ -75,7 +77,7 @@ def test_a_hyphenated_emphasis_gets_one_space(tmp_path) -> None:
         if stieg is None:
             continue
         line = [w for w in words if abs(w["top"] - stieg["top"]) < 1]
-        gaps = [b["x0"] - a["x1"] for a, b in zip(line, line[1:], strict=False)]
+        gaps = [b["x0"] - a["x1"] for a, b in itertools.pairwise(line)]
         assert gaps[0] <= max(gaps[1:]) * 1.2, (width, gaps)
         checked += 1
     assert checked >= 1

@@ -428,6 +428,10 @@ def _prepare(source: str, settings: _Settings, out_base: str) -> dict[str, Any]:
             and plan.scale * PASS_THROUGH_SLACK >= 1
             and plan.crop_box == (0.0, 0.0, float(width), float(height))
         ):
+            # Embedded as it is, so decode it once (small, at 1/8 scale): a truncated or
+            # damaged file must fail here, not print as a grey half photo.
+            im.draft("RGB", (max(1, width // 8), max(1, height // 8)))
+            im.load()
             return {"kind": "source", "width": width, "height": height}
 
         if source_format in _JPEG_FORMATS:

@@ -65,12 +65,18 @@ def build_brochure(source: Path, output: Path, options: BuildOptions) -> BuildRe
 def build_brochures(source: Path, output: Path, options: BuildOptions,
                     targets: Sequence[Target]) -> list[BuildResult]:
     """Build one PDF per target (see `output_paths`), validating the event once."""
-    validated = validate_event(source, allow_outside=options.allow_outside)
+    # Photos are decoded by the preparer's workers, in parallel: validation reads headers.
+    validated = validate_event(source, allow_outside=options.allow_outside,
+                               decode_images=False)
     date = build_date()
-    return [
-        _build_target(validated, path, dataclasses.replace(options, target=target), date)
-        for target, path in output_paths(output, targets).items()
-    ]
+    try:
+        return [
+            _build_target(validated, path, dataclasses.replace(options, target=target), date)
+            for target, path in output_paths(output, targets).items()
+        ]
+    except InputError as exc:
+        # A damaged photo found while preparing it: point at the key that named it.
+        raise InputError([validated.locate_file_problem(p) for p in exc.problems]) from None
 
 
 def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions,
@@ -101,7 +107,8 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
                 pages = lay_out(ctx, temp, blank_pages=blank)
             warnings += ctx.warnings
             if options.target == "print":
-                warnings += low_resolution_warnings(images.placed)
+                warnings += [validated.locate_file_problem(w)
+                             for w in low_resolution_warnings(images.placed)]
             if options.strict and warnings:
                 raise InputError([*warnings, Problem("warnings are errors with --strict")])
             set_content_id(temp)

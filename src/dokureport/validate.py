@@ -9,7 +9,7 @@ import re
 import types
 import typing
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,6 +34,16 @@ class ValidatedEvent:
     event: Event
     warnings: tuple[Problem, ...]
     source: Path
+    # Where each file was named, so a problem found later (damaged pixels) points there.
+    file_locations: dict[Path, Problem] = field(default_factory=dict, compare=False)
+
+    def locate_file_problem(self, problem: Problem) -> Problem:
+        """The problem at the event.yaml key that named its file, if one did."""
+        named = self.file_locations.get(problem.file) if problem.file else None
+        if named is None:
+            return problem
+        # `named` carries the file name as typed in its message.
+        return replace(named, message=f"{named.message}: {problem.message}")
 
 
 def locate(path: Path) -> Path:
@@ -48,16 +58,22 @@ def locate(path: Path) -> Path:
     return path
 
 
-def validate_event(path: Path, *, allow_outside: bool = False) -> ValidatedEvent:
-    """Validate the event at path (folder or its event.yaml); InputError lists every problem."""
+def validate_event(path: Path, *, allow_outside: bool = False,
+                   decode_images: bool = True) -> ValidatedEvent:
+    """Validate the event at path (folder or its event.yaml); InputError lists every problem.
+
+    decode_images=False reads only each image's header (format, size, bomb limit): a
+    build decodes every photo anyway, in parallel, and reports damaged ones itself.
+    """
     source = locate(path)
     folder = source.parent.resolve()
     loaded = load_yaml(source)
-    checker = _Checker(loaded, folder, allow_outside)
+    checker = _Checker(loaded, folder, allow_outside, decode_images=decode_images)
     event = checker.run()
     if checker.errors or event is None:
         raise InputError(_sorted(checker.errors))
-    return ValidatedEvent(event, tuple(_sorted(checker.warnings)), source)
+    return ValidatedEvent(event, tuple(_sorted(checker.warnings)), source,
+                          checker.file_locations)
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
@@ -132,11 +148,14 @@ def _suggest(key: str, fields: list[str]) -> str:
 class _Checker:
     """Collects every error and warning for one event file."""
 
-    def __init__(self, loaded: Loaded, folder: Path, allow_outside: bool) -> None:
+    def __init__(self, loaded: Loaded, folder: Path, allow_outside: bool, *,
+                 decode_images: bool = True) -> None:
         self.data = loaded.data
         self.source: SourceMap = loaded.source
         self.folder = folder
         self.allow_outside = allow_outside
+        self.decode_images = decode_images
+        self.file_locations: dict[Path, Problem] = {}
         self.errors: list[Problem] = list(loaded.problems)
         self.warnings: list[Problem] = []
         self.hostile: set[KeyPath] = set()  # values with a script link: one message is enough
@@ -361,8 +380,9 @@ class _Checker:
         problem, resolved = self.resolve_file(name, image=image)
         if problem:
             self.error(path, problem)
-        else:
+        elif resolved is not None:
             owner[key] = str(resolved) if as_text else resolved
+            self.file_locations.setdefault(resolved, self.source.problem(path, show(name, 200)))
 
     def resolve_file(self, name: str, *, image: bool) -> tuple[str | None, Path | None]:
         if not name.strip():
@@ -391,7 +411,7 @@ class _Checker:
         except OSError as exc:
             return f"{show(name, 200)} cannot be read: {exc.strerror or exc}", None
         if image:
-            problem = image_problem(resolved)
+            problem = image_problem(resolved, decode=self.decode_images)
             if problem:
                 return f"{show(name, 200)} {problem}", None
         return None, resolved
@@ -528,8 +548,12 @@ def _iso(value: dt.date) -> str:
     return value.isoformat()
 
 
-def image_problem(path: Path) -> str | None:
-    """Why path is not a usable image (None if it is), opening as little of it as needed."""
+def image_problem(path: Path, *, decode: bool = True) -> str | None:
+    """Why path is not a usable image (None if it is), opening as little of it as needed.
+
+    Without decode, a JPEG or other compressed photo is only opened (format, size, bomb
+    limit); PNG chunk checksums are checked either way, as that needs no decoding.
+    """
     try:
         if path.stat().st_size == 0:
             return "is empty (0 bytes), not an image"
@@ -547,6 +571,8 @@ def image_problem(path: Path) -> str | None:
             with Image.open(path) as im:
                 if im.format == "PNG":
                     im.verify()  # every chunk's checksum, without decoding the pixels
+                elif not decode:
+                    pass  # the build's preparer decodes it, in parallel, and names it if bad
                 else:
                     if im.format == "JPEG":
                         # Decoding at 1/8 scale still reads the whole stream: finds truncation fast.
