@@ -5,7 +5,8 @@
     python3 scripts/dev.py test     # install with test tools, then lint and run every test
 
 Each command creates `.venv/` on first use and installs what it needs, Debian
-packages included (poppler-utils and qpdf, which the tests use to read PDFs).
+packages included (poppler-utils, qpdf and zbar-tools, which the tests use to read
+PDFs and their QR codes).
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 BIN = VENV / "bin"
-DEBIAN_PACKAGES = {"pdftoppm": "poppler-utils", "pdffonts": "poppler-utils", "qpdf": "qpdf"}
+DEBIAN_PACKAGES = {
+    "pdftoppm": "poppler-utils", "pdffonts": "poppler-utils", "qpdf": "qpdf",
+    "zbarimg": "zbar-tools",  # reads the QR codes back from rendered pages
+}
 
 
 def run(*cmd: str | Path, **kw: object) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pdfplumber
@@ -217,3 +219,17 @@ def test_justified_german_text_is_hyphenated(sample_text: list[str]) -> None:
 def test_sample_folder_is_small() -> None:
     size = sum(p.stat().st_size for p in sample_event_dir().rglob("*") if p.is_file())
     assert size < 5 * 1024 * 1024
+
+
+def test_qr_codes_scan_to_their_links(sample_pdf: Path, tmp_path: Path) -> None:
+    pdftoppm, zbarimg = shutil.which("pdftoppm"), shutil.which("zbarimg")
+    assert pdftoppm and zbarimg, "poppler-utils and zbar-tools: scripts/dev.py test installs them"
+    subprocess.run([pdftoppm, "-r", "150", "-png", str(sample_pdf), str(tmp_path / "p")],
+                   check=True)
+    found = set()
+    for png in sorted(tmp_path.glob("p-*.png")):
+        scan = subprocess.run([zbarimg, "-q", "--raw", str(png)], capture_output=True,
+                              text=True)
+        found |= {line for line in scan.stdout.splitlines() if line}
+    assert found == {"https://www.youtube.com/@DKJStiftung",
+                     "https://www.example.org/grossstadtnetzwerk-2019/mavroudis.pdf"}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
 from reportlab.platypus import Flowable, KeepInFrame, Paragraph
 
 from dokureport.assets import ImageRequest
@@ -107,10 +108,47 @@ class PhotoRow(Flowable):
             x += cell.width + self.gutter
 
 
-def qr_code(url: str, size: float) -> Drawing:
-    """A QR code of `size` points square, with its quiet zone inside the square."""
-    widget = QrCodeWidget(url, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    return drawing
+@cache
+def _qr_runs(url: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
+    """The QR symbol of url as (modules per side, dark runs as (row, first column, length)).
+
+    Encoding (with its mask search) is slow in pure Python and layout draws every page
+    several times: each URL is encoded once per process.
+    """
+    code = QRCode(None, QRErrorCorrectLevel.M)
+    code.addData(url)
+    code.make()
+    runs = []
+    for r, row in enumerate(code.modules):
+        c = 0
+        for dark, group in itertools.groupby(bool(m) for m in row):
+            count = len(list(group))
+            if dark:
+                runs.append((r, c, count))
+            c += count
+    return code.getModuleCount(), tuple(runs)
+
+
+class QrCode(Flowable):
+    """A QR code `size` points square, quiet zone included, drawn as one filled path."""
+
+    QUIET_ZONE = 4  # modules, as the standard asks
+
+    def __init__(self, url: str, size: float) -> None:
+        super().__init__()
+        self.url = url
+        self.width = self.height = size
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        count, runs = _qr_runs(self.url)
+        module = self.width / (count + 2 * self.QUIET_ZONE)
+        path = self.canv.beginPath()
+        for row, column, length in runs:
+            x = (column + self.QUIET_ZONE) * module
+            y = self.height - (row + self.QUIET_ZONE + 1) * module
+            path.rect(x, y, length * module, module)
+        self.canv.setFillColorRGB(0, 0, 0)
+        self.canv.drawPath(path, stroke=0, fill=1)

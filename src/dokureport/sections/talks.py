@@ -6,7 +6,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from dokureport.layout.context import LayoutContext
-from dokureport.layout.flowables import Heading, OutlineEntry, qr_code
+from dokureport.layout.flowables import Heading, OutlineEntry, QrCode
 from dokureport.layout.theme import QR_SIZE_MM
 from dokureport.model import Speaker, Talk
 from dokureport.sections.common import paragraphs, section_heading
@@ -31,7 +31,7 @@ def _slides(ctx: LayoutContext, talk: Talk) -> list[Flowable]:
         return [Paragraph(label + t.literal(name), s.small)]
     link = Paragraph(label + t.link(url, url), s.small)
     size = QR_SIZE_MM * mm
-    table = Table([[link, qr_code(url, size)]],
+    table = Table([[link, QrCode(url, size)]],
                   colWidths=(ctx.geometry.frame_width - size - 4 * mm, size + 4 * mm),
                   splitInRow=1)
     table.setStyle(TableStyle([

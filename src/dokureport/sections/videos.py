@@ -6,7 +6,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
 
 from dokureport.layout.context import LayoutContext
-from dokureport.layout.flowables import qr_code
+from dokureport.layout.flowables import QrCode
 from dokureport.layout.theme import QR_SIZE_MM
 from dokureport.sections.common import paragraphs, section_heading
 
@@ -24,7 +24,7 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
         block += paragraphs(ctx, video.description)
         block.append(Paragraph(f"<b>{t.plain(ctx.labels.watch, hyphenate=False)}:</b> "
                                + t.link(video.url, video.url), s.small))
-        table = Table([[block, qr_code(video.url, size)]], colWidths=(text_width, size + 6 * mm),
+        table = Table([[block, QrCode(video.url, size)]], colWidths=(text_width, size + 6 * mm),
                       splitInRow=1)
         table.setStyle(TableStyle([
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
