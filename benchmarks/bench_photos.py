@@ -1,0 +1,602 @@
+"""Photo-heavy build benchmark: a synthetic event of N camera photos against the decode floor.
+
+Usage (from the repository root, in the project's virtual environment):
+
+    python benchmarks/bench_photos.py --n 9 --n 100 --n 300 [--jobs 2] [--markdown]
+
+Per N it generates (once, cached in benchmarks/.work) N photos of 6000×4000 pixels with
+photographic content (smooth colour fields, shapes, texture at two scales; JPEG q90, 7–9 MB
+each; every fifth stored sideways with EXIF orientation 6, some 3 or 8, some
+portrait) and N/5 talks with German abstracts, then measures in one run:
+
+  floor   decoding every photo at the size the build needs (JPEG draft mode, all cores,
+          nothing else): the time no correct tool can beat
+  cold    `dokureport build` with an empty cache
+  warm    the same build again (every photo from the cache)
+  text    the same event with its photos removed (no cache)
+
+with, for each build, the wall time, the peak RSS of the whole process tree (sampled every
+20 ms from /proc: the build, the forkserver and every worker, summed), the largest single
+process's peak RSS (its VmHWM, sampled likewise), the PDF's size and pages and the lowest effective
+resolution of any photo in the PDF.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from PIL import Image, ImageChops, ImageDraw, ImageFilter
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / ".work"
+PHOTO_SIZE = (6000, 4000)
+# The needed size when no cache tells us what the build asked for: a photo across the
+# text width of an A4 page at 150 dpi.
+FALLBACK_NEED_PX = 1240
+
+
+# ---------------------------------------------------------------------------------------
+# Synthetic input
+
+
+def photo_plan(index: int) -> tuple[tuple[int, int], int]:
+    """Stored size and EXIF orientation of photo `index` (deterministic)."""
+    if index % 5 == 1:
+        return PHOTO_SIZE, 6  # sideways on the card, shown portrait
+    if index % 20 == 9:
+        return PHOTO_SIZE, 8
+    if index % 10 == 7:
+        return PHOTO_SIZE, 3  # upside down
+    if index % 5 == 3:
+        return (PHOTO_SIZE[1], PHOTO_SIZE[0]), 1  # portrait as stored
+    return PHOTO_SIZE, 1
+
+
+def _tiled_noise(size: tuple[int, int], tile: int, sigma: float) -> Image.Image:
+    """Per-channel Gaussian noise; a tile repeated, as effect_noise over 24 MP is slow."""
+    block = Image.merge("RGB", [Image.effect_noise((tile, tile), sigma) for _ in range(3)])
+    noise = Image.new("RGB", size)
+    for x in range(0, size[0], tile):
+        for y in range(0, size[1], tile):
+            noise.paste(block, (x, y))
+    return noise
+
+
+def make_photo(index: int, path: Path) -> None:
+    """Colour fields, shapes, texture at two scales: JPEGs that behave like camera photos.
+
+    The coarse texture survives the downscale (a prepared photo at 1240 px comes out at
+    about 1.5 bits a pixel, as real ones do); the fine grain makes the source 7–9 MB.
+    """
+    size, orientation = photo_plan(index)
+    rnd = random.Random(index)
+    small = Image.new("RGB", (8, 6))
+    small.putdata([tuple(rnd.randrange(256) for _ in range(3)) for _ in range(48)])
+    quarter = (size[0] // 4, size[1] // 4)
+    base = small.resize(quarter, Image.Resampling.BICUBIC)
+    draw = ImageDraw.Draw(base)
+    for _ in range(40):
+        x, y = rnd.randrange(base.width), rnd.randrange(base.height)
+        r = rnd.randrange(10, 300)
+        colour = tuple(rnd.randrange(256) for _ in range(3))
+        shape = draw.ellipse if rnd.random() < 0.5 else draw.rectangle
+        shape((x - r, y - r // 2, x + r, y + r), fill=colour)
+    base = base.filter(ImageFilter.GaussianBlur(2))
+    base = ImageChops.add(base, _tiled_noise(quarter, 512, 14), 1.0, -128)
+    base = base.resize(size, Image.Resampling.BICUBIC)
+    image = ImageChops.add(base, _tiled_noise(size, 1024, 7), 1.0, -128)
+    exif = Image.Exif()
+    exif[0x010F] = "Synthetic"
+    exif[0x0110] = "bench_photos"
+    if orientation != 1:
+        exif[0x0112] = orientation
+    tmp = path.with_suffix(".tmp")
+    image.save(tmp, "JPEG", quality=90, exif=exif)
+    os.replace(tmp, path)
+
+
+def ensure_photos(n: int, jobs: int) -> list[Path]:
+    folder = WORK / "photos-v2"  # v2: texture at two scales
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"{i:04d}.jpg" for i in range(n)]
+    missing = [(i, p) for i, p in enumerate(paths) if not p.exists()]
+    if missing:
+        print(f"generating {len(missing)} photos in {folder} …", file=sys.stderr)
+        started = time.perf_counter()
+        with ProcessPoolExecutor(jobs) as pool:
+            list(pool.map(make_photo, *zip(*missing, strict=True)))
+        print(f"  done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return paths
+
+
+WORDS = {
+    "subj": ["Die Kommune", "Das Jugendamt", "Die Schulsozialarbeit", "Der Landkreis",
+             "Die Bildungslandschaft", "Das Netzwerk", "Die Stadtverwaltung",
+             "Die Kinder- und Jugendhilfe", "Das Quartiersmanagement"],
+    "verb": ["stärkt", "verzahnt", "untersucht", "entwickelt", "begleitet", "koordiniert",
+             "überprüft", "gestaltet"],
+    "obj": ["die Präventionskette", "das Bildungsmonitoring", "die Armutsprävention",
+            "die Elternbeteiligung", "die Übergangsgestaltung zwischen Kita und Grundschule",
+            "die Verwirklichungschancen benachteiligter Kinder", "die Sozialraumorientierung",
+            "das datenbasierte kommunale Bildungsmanagement",
+            "die ressortübergreifende Jugendhilfeplanung"],
+    "tail": ["vor Ort", "im Quartier", "über Ressortgrenzen hinweg", "mit freien Trägern",
+             "gemeinsam mit Schulen und Kitas", "auf der Grundlage belastbarer Daten",
+             "im Rahmen der Landesförderung", "für Familien in prekären Lebenslagen"],
+}
+LONG = ["Kinderarmutsbekämpfungsstrategie", "Bundesverfassungsgerichtsentscheidungen",
+        "Jugendhilfeplanungsausschusssitzung", "Bildungsberichterstattung",
+        "Sozialraummonitoringsystem"]
+
+
+def german_sentence(rnd: random.Random) -> str:
+    s = f"{rnd.choice(WORDS['subj'])} {rnd.choice(WORDS['verb'])} {rnd.choice(WORDS['obj'])}"
+    s += f" {rnd.choice(WORDS['tail'])}"
+    if rnd.random() < 0.3:
+        s += f", und die {rnd.choice(LONG)} zeigt „messbare“ Wirkungen"
+    return s + "."
+
+
+def german_abstract(rnd: random.Random) -> str:
+    paragraphs = []
+    for _ in range(rnd.randint(2, 4)):
+        paragraphs.append(" ".join(german_sentence(rnd) for _ in range(rnd.randint(4, 8))))
+    return "\n\n".join(paragraphs)
+
+
+def q(text: str) -> str:
+    """A YAML scalar (JSON strings are valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def block(text: str, indent: int) -> str:
+    pad = " " * indent
+    return "|\n" + "\n".join(pad + line if line else "" for line in text.split("\n"))
+
+
+def event_yaml(n_photos: int, with_photos: bool) -> str:
+    rnd = random.Random(1000 + n_photos)
+    n_talks = max(1, n_photos // 5)
+    lines = [
+        "format: 1",
+        "lang: de",
+        f"title: {q(f'Benchmark-Dokumentation mit {n_photos} Fotos')}",
+        "subtitle: Synthetische Veranstaltung für die Leistungsmessung",
+        "event:",
+        "  kind: Großstadtnetzwerk",
+        "  start: 2024-10-29 09:00",
+        "  end: 2024-10-31 16:00",
+        "  venue:",
+        "    name: Landschaftspark Duisburg-Nord",
+        "    address: [Emscherstraße 71, 47137 Duisburg]",
+        "organiser:",
+        "  name: Deutsche Kinder- und Jugendstiftung",
+        "  logo: logo.png",
+        f"intro: {block(german_abstract(rnd), 2)}",
+        "agenda:",
+    ]
+    per_day = -(-n_talks // 3)
+    for day in range(3):
+        lines += [f"  - date: 2024-10-{29 + day}", "    items:"]
+        for slot, talk in enumerate(range(day * per_day, min(n_talks, (day + 1) * per_day))):
+            minutes = 9 * 60 + slot * 30
+            start = f"{minutes // 60:02d}:{minutes % 60:02d}"
+            end = f"{(minutes + 25) // 60:02d}:{(minutes + 25) % 60:02d}"
+            lines += [
+                f"      - time: {start}",
+                f"        end: {end}",
+                f"        title: {q(f'Vortrag {talk + 1}')}",
+                "        place: Gebläsehalle",
+                f"        talk: t{talk + 1}",
+            ]
+        if not lines[-1].startswith("        "):
+            lines += ["      - time: 09:00", "        title: Ankommen"]
+    lines.append("talks:")
+    for talk in range(n_talks):
+        lines += [
+            f"  - id: t{talk + 1}",
+            f"    format: {rnd.choice(['Impulsvortrag', 'Aus der Praxis', 'Werkstatt'])}",
+            f"    topic: {rnd.choice(['Strategie', 'Praxis', 'Daten'])}",
+            f"    title: {q(german_sentence(rnd)[:-1])}",
+            "    speakers:",
+            f"      - name: {q(f'Referentin {talk + 1}')}",
+            "        role: Fachberaterin für kommunale Präventionsketten",
+            "        organisation: LVR-Landesjugendamt Rheinland",
+            f"    abstract: {block(german_abstract(rnd), 6)}",
+            f"    slides: https://example.org/slides/{talk + 1}.pdf",
+        ]
+    if with_photos:
+        lines += ["photos:", "  credit: © Benchmark", "  items:"]
+        for i in range(n_photos):
+            lines.append(f"    - file: photos/{i:04d}.jpg")
+            if i % 3 == 0:
+                lines.append(f"      caption: {q(f'Impressionen, Bild {i + 1}')}")
+            lines.append(f"      alt: {q(f'Synthetisches Foto {i + 1}')}")
+            if i == 0:
+                lines += ["      cover: true", "      focus: [0.5, 0.4]"]
+    lines += [
+        "contacts:",
+        "  - name: Dr. Daniel März",
+        "    role: Programmabteilung",
+        "    city: Hamburg",
+        "    email: daniel.maerz@example.org",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def make_logo(path: Path) -> None:
+    logo = Image.new("RGBA", (600, 200), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(logo)
+    draw.ellipse((10, 10, 190, 190), fill=(0, 94, 168, 255))
+    draw.rectangle((220, 70, 590, 130), fill=(230, 120, 0, 255))
+    logo.save(path)
+
+
+def ensure_event(n: int, photos: list[Path], with_photos: bool) -> Path:
+    folder = WORK / (f"event-{n}" if with_photos else f"event-{n}-text")
+    (folder / "photos").mkdir(parents=True, exist_ok=True)
+    if with_photos:
+        for src in photos:
+            dst = folder / "photos" / src.name
+            if not dst.exists():
+                try:
+                    os.link(src, dst)  # same bytes, no copy
+                except OSError:
+                    shutil.copy2(src, dst)
+    if not (folder / "logo.png").exists():
+        make_logo(folder / "logo.png")
+    (folder / "event.yaml").write_text(event_yaml(n, with_photos), encoding="utf-8")
+    return folder
+
+
+# ---------------------------------------------------------------------------------------
+# Measuring
+
+
+def _children_map() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        # The command name may hold spaces and parentheses: split after the last ")".
+        ppid = int(stat[stat.rfind(b")") + 2 :].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+    return children
+
+
+def _rss_kib(pid: int) -> tuple[int, int]:
+    """Current and peak (high-water) RSS of one process."""
+    rss = hwm = 0
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    rss = int(line.split()[1])
+                elif line.startswith("VmHWM:"):
+                    hwm = int(line.split()[1])
+    except OSError:
+        pass
+    return rss, hwm
+
+
+def tree_rss_kib(root: int) -> tuple[int, int]:
+    """The tree's summed RSS now, and the largest single process's peak so far."""
+    children = _children_map()
+    total, largest, stack = 0, 0, [root]
+    while stack:
+        pid = stack.pop()
+        rss, hwm = _rss_kib(pid)
+        total += rss
+        largest = max(largest, hwm)
+        stack.extend(children.get(pid, []))
+    return total, largest
+
+
+@dataclass
+class Run:
+    name: str
+    ok: bool
+    seconds: float
+    peak_tree_mib: float  # sampled sum over the process tree
+    peak_process_mib: float  # largest single process (VmHWM, sampled)
+    pdf_mib: float | None = None
+    pages: int | None = None
+    photos_in_pdf: int | None = None
+    min_photo_dpi: float | None = None
+    note: str = ""
+
+
+def run_measured(name: str, command: list[str], output: Path | None) -> Run:
+    out_log = WORK / f"{name}.log"
+    with open(out_log, "wb") as log:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        peak = largest = 0
+        done = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak, largest
+            while not done.is_set():
+                total, biggest = tree_rss_kib(process.pid)
+                peak, largest = max(peak, total), max(largest, biggest)
+                done.wait(0.02)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status = os.waitpid(process.pid, 0)
+        seconds = time.perf_counter() - started
+        done.set()
+        sampler.join()
+        process.returncode = os.waitstatus_to_exitcode(status)
+    run = Run(name=name, ok=process.returncode == 0, seconds=seconds,
+              peak_tree_mib=peak / 1024, peak_process_mib=largest / 1024)
+    if not run.ok:
+        tail = out_log.read_text(errors="replace").strip().splitlines()[-3:]
+        run.note = f"exit {process.returncode}: " + " | ".join(tail)
+    elif output is not None and output.exists():
+        run.pdf_mib = output.stat().st_size / 2**20
+        run.pages, run.photos_in_pdf, run.min_photo_dpi = pdf_facts(output)
+    return run
+
+
+def pdf_facts(pdf: Path) -> tuple[int | None, int | None, float | None]:
+    """Pages, JPEG images drawn, and the lowest effective dpi among them."""
+    try:
+        import pdfplumber
+    except ImportError:
+        return None, None, None
+    lowest: float | None = None
+    count = 0
+    with pdfplumber.open(pdf) as doc:
+        pages = len(doc.pages)
+        for page in doc.pages:
+            for image in page.images:
+                filters = image["stream"].attrs.get("Filter")
+                names = filters if isinstance(filters, list) else [filters]
+                if not any("DCT" in str(f) for f in names):
+                    continue  # logos and QR codes are not photos
+                w_px, h_px = image["srcsize"]
+                w_pt, h_pt = image["width"], image["height"]
+                if w_pt <= 0 or h_pt <= 0:
+                    continue
+                count += 1
+                dpi = min(w_px / (w_pt / 72), h_px / (h_pt / 72))
+                lowest = dpi if lowest is None else min(lowest, dpi)
+    return pages, count, lowest
+
+
+def _decode_at(args: tuple[str, tuple[int, int]]) -> None:
+    path, need = args
+    with Image.open(path) as im:
+        im.draft("RGB", need)
+        im.load()
+
+
+def needed_sizes(photos: list[Path], cache: Path) -> tuple[list[tuple[int, int]], str]:
+    """Per photo, the displayed size the build prepared it at (from the build's cache)."""
+    by_hash: dict[str, tuple[int, int]] = {}
+    for meta_file in (cache / "images").glob("*.json"):
+        if meta_file.name == "sources.json":
+            continue
+        try:
+            meta = json.loads(meta_file.read_text())
+        except (OSError, ValueError):
+            continue
+        key = meta.get("content_hash")
+        if key and "width" in meta:
+            w, h = by_hash.get(key, (0, 0))
+            by_hash[key] = (max(w, meta["width"]), max(h, meta["height"]))
+    sizes, found = [], 0
+    for index, path in enumerate(photos):
+        _, orientation = photo_plan(index)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest in by_hash:
+            found += 1
+            w, h = by_hash[digest]
+        else:
+            stored, _ = photo_plan(index)
+            scale = FALLBACK_NEED_PX / max(stored)
+            w, h = round(stored[0] * scale), round(stored[1] * scale)
+            if orientation in (5, 6, 7, 8):
+                w, h = h, w
+        sizes.append((w, h))  # as displayed
+    source = "the build's cache" if found == len(photos) else (
+        f"the build's cache for {found}, {FALLBACK_NEED_PX} px long side for the rest"
+    )
+    return sizes, source
+
+
+def decode_floor(photos: list[Path], sizes: list[tuple[int, int]], jobs: int) -> float:
+    tasks = []
+    for index, (path, (w, h)) in enumerate(zip(photos, sizes, strict=True)):
+        _, orientation = photo_plan(index)
+        tasks.append((str(path), (h, w) if orientation in (5, 6, 7, 8) else (w, h)))  # as stored
+    with ProcessPoolExecutor(jobs) as pool:
+        list(pool.map(_decode_at, [(str(p), (1, 1)) for p in photos[: jobs * 2]]))  # warm up
+        started = time.perf_counter()
+        list(pool.map(_decode_at, tasks, chunksize=1))
+        return time.perf_counter() - started
+
+
+def prepare_only(needs: Path, cache: Path, jobs: int) -> None:
+    """dokureport.assets alone: every photo at the size the floor decoded it for."""
+    from dokureport.assets import ImagePreparer, ImageRequest
+
+    requests = [
+        ImageRequest(Path(path), w * 72 / 150, h * 72 / 150)
+        for path, w, h in json.loads(needs.read_text())
+    ]
+    with ImagePreparer(dpi=150, cache_dir=cache, jobs=jobs) as preparer:
+        for request in requests:
+            preparer.submit(request)
+        low = min(preparer.result(r).effective_dpi for r in requests)
+        print(json.dumps({**asdict(preparer.stats), "min_dpi": low}))
+
+
+def build_flags() -> set[str]:
+    help_text = subprocess.run(
+        [sys.executable, "-m", "dokureport", "build", "--help"],
+        capture_output=True, text=True, check=False,
+    ).stdout
+    return set(re.findall(r"--[a-z][a-z-]+", help_text))
+
+
+@dataclass
+class Result:
+    n: int
+    jobs: int
+    floor_seconds: float
+    floor_sizes_from: str
+    runs: list[Run] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
+
+
+def bench(n: int, jobs: int, target: str) -> Result:
+    photos = ensure_photos(n, jobs)
+    event = ensure_event(n, photos, with_photos=True)
+    text_only = ensure_event(n, photos, with_photos=False)
+    event_photos = [event / "photos" / p.name for p in photos]
+    cache = WORK / f"cache-{n}"
+    shutil.rmtree(cache, ignore_errors=True)
+    flags = build_flags()
+    pending = []
+    common = [sys.executable, "-m", "dokureport", "build", "--target", target]
+    if "--quiet" in flags:
+        common.append("--quiet")
+    if "--jobs" in flags:
+        common += ["--jobs", str(jobs)]
+    else:
+        pending.append("--jobs not in the CLI yet: the build used its default (all cores)")
+    cached = ["--cache-dir", str(cache)] if "--cache-dir" in flags else []
+    if not cached:
+        pending.append("--cache-dir not in the CLI yet: the warm rebuild is not a cache hit")
+    no_cache = ["--no-cache"] if "--no-cache" in flags else []
+
+    runs = []
+    out = WORK / f"out-{n}.pdf"
+    runs.append(run_measured(f"cold-{n}", [*common, str(event), "-o", str(out), *cached], out))
+    sizes, sizes_from = needed_sizes(event_photos, cache)
+    floor = decode_floor(event_photos, sizes, jobs)
+    # The preparer alone (no validation, no layout) at the same sizes, into its own cache.
+    needs = WORK / f"needs-{n}.json"
+    needs.write_text(json.dumps([[str(p), w, h] for p, (w, h) in zip(event_photos, sizes,
+                                                                       strict=True)]))
+    prep_cache = WORK / f"cache-{n}-prepare"
+    shutil.rmtree(prep_cache, ignore_errors=True)
+    prep = [sys.executable, str(Path(__file__).resolve()), "_prepare", str(needs),
+            str(prep_cache), str(jobs)]
+    runs.append(run_measured(f"prepcold-{n}", prep, None))
+    runs.append(run_measured(f"prepwarm-{n}", prep, None))
+    runs.append(run_measured(f"warm-{n}", [*common, str(event), "-o", str(out), *cached], out))
+    text_out = WORK / f"out-{n}-text.pdf"
+    runs.append(run_measured(f"text-{n}", [*common, str(text_only), "-o", str(text_out),
+                                          *no_cache], text_out))
+    # Validation alone (it runs before any photo is prepared, in the build's main process).
+    runs.append(run_measured(f"validate-{n}", [sys.executable, "-m", "dokureport", "validate",
+                                               str(event)], None))
+    if not all(r.ok for r in runs):
+        pending.append("some builds failed (see the notes)")
+    return Result(n=n, jobs=jobs, floor_seconds=floor, floor_sizes_from=sizes_from,
+                  runs=runs, pending=pending)
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+        mem = int(Path("/proc/meminfo").read_text().split()[1]) / 2**20
+    except OSError:
+        mem = 0.0
+    import PIL
+    import reportlab
+    from PIL import features
+
+    return (
+        f"{model}, {len(os.sched_getaffinity(0))} cores available, {mem:.0f} GiB RAM, "
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()}, "
+        f"Pillow {PIL.__version__} (libjpeg-turbo {features.version('libjpeg_turbo')}), "
+        f"reportlab {reportlab.Version}"
+    )
+
+
+def markdown(results: list[Result]) -> str:
+    head = ("| N | decode floor | cold build | cold / floor | warm rebuild | text only "
+            "| warm / text | peak tree RSS | largest process | PDF | pages | min photo dpi "
+            "| prepare only, cold | prepare only, warm | validate only |")
+    rows = [head, "|" + "---|" * 15]
+
+    def fmt(value: float | None, spec: str, suffix: str = "") -> str:
+        return "—" if value is None else f"{value:{spec}}{suffix}"
+
+    for r in results:
+        runs = {run.name.split("-")[0]: run for run in r.runs}
+        cold, warm, text = runs["cold"], runs["warm"], runs["text"]
+        peak_tree = max(run.peak_tree_mib for run in r.runs)
+        peak_proc = max(run.peak_process_mib for run in r.runs)
+        rows.append(
+            f"| {r.n} | {r.floor_seconds:.1f} s "
+            f"| {fmt(cold.seconds if cold.ok else None, '.1f', ' s')} "
+            f"| {fmt(cold.seconds / r.floor_seconds if cold.ok else None, '.2f', '×')} "
+            f"| {fmt(warm.seconds if warm.ok else None, '.1f', ' s')} "
+            f"| {fmt(text.seconds if text.ok else None, '.1f', ' s')} "
+            f"| {fmt(warm.seconds / text.seconds if warm.ok and text.ok else None, '.2f', '×')} "
+            f"| {peak_tree:.0f} MiB | {peak_proc:.0f} MiB | {fmt(cold.pdf_mib, '.1f', ' MiB')} "
+            f"| {fmt(cold.pages, 'd')} | {fmt(cold.min_photo_dpi, '.0f')} "
+            f"| {fmt(runs['prepcold'].seconds, '.1f', ' s')} "
+            f"| {fmt(runs['prepwarm'].seconds, '.2f', ' s')} "
+            f"| {fmt(runs['validate'].seconds, '.1f', ' s')} |"
+        )
+    return "\n".join(rows)
+
+
+def main() -> None:
+    if len(sys.argv) == 5 and sys.argv[1] == "_prepare":
+        prepare_only(Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--n", type=int, action="append", help="photos (repeatable)")
+    parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--target", choices=["screen", "print"], default="screen")
+    parser.add_argument("--markdown", action="store_true", help="print a table for the docs")
+    args = parser.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    results = []
+    for n in args.n or [9]:
+        result = bench(n, args.jobs, args.target)
+        results.append(result)
+        print(json.dumps(asdict(result), indent=2, ensure_ascii=False))
+        (WORK / f"results-{n}.json").write_text(json.dumps(asdict(result), indent=2))
+    print(f"\nMachine: {machine()}")
+    print(f"Command: python benchmarks/bench_photos.py {' '.join(sys.argv[1:])}")
+    if args.markdown:
+        print()
+        print(markdown(results))
+    for result in results:
+        for item in result.pending:
+            print(f"PENDING (N={result.n}): {item}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
