@@ -104,3 +104,25 @@ def test_a_damaged_photo_is_named_at_its_key_and_nothing_is_written(tmp_path: Pa
             "cannot read image: image file is truncated") in result.stderr
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["event"]
+
+
+def test_progress_shows_photos_and_pages_only_when_asked(make_event, build, capsys) -> None:
+    folder = make_event(minimal_event(photos={"items": [{"file": "photos/01.jpg"}]}),
+                        ("01.jpg",))
+    build(folder, progress=True, cache_dir=None)
+    shown = capsys.readouterr().err
+    assert "Photos" in shown and "Pages (pass 1)" in shown
+    build(folder)
+    assert capsys.readouterr().err == ""
+
+
+def test_a_long_title_is_shortened_in_the_footer(make_event, build) -> None:
+    import pdfplumber
+
+    title = "Dokumentation " + " ".join(["des Großstadtnetzwerks"] * 30)
+    out, _ = build(make_event(minimal_event(title=title)))
+    with pdfplumber.open(out) as pdf:
+        page = pdf.pages[1]
+        foot = page.within_bbox((0, page.height - 60, page.width, page.height)).extract_text()
+    assert foot.splitlines()[0].startswith("Dokumentation des Großstadtnetzwerks")
+    assert "…" in foot and len(foot.splitlines()) == 1

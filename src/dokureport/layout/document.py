@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import sys
 from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 
@@ -79,6 +81,8 @@ class BrochureDocument(BaseDocTemplate):
             leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
             id="cover",
         )
+        self._passes = 0
+        self._progress: Any = None
         self.addPageTemplates([
             PageTemplate(COVER, [cover_frame], onPage=draw_cover, autoNextPageTemplate=CONTENT),
             PageTemplate(CONTENT, [content_frame], onPage=self._draw_footer),
@@ -89,7 +93,23 @@ class BrochureDocument(BaseDocTemplate):
               ) -> None:
         # Images named by content (reproducible); no transparency on print pages.
         maker = canvasmaker or functools.partial(BrochureCanvas, flatten_alpha=self.for_print)
-        super().build(flowables, filename, maker)
+        self._passes += 1
+        self._progress = None
+        if self.ctx.options.progress:
+            from tqdm import tqdm
+
+            # multiBuild lays out the whole brochure until the TOC's page numbers settle.
+            self._progress = tqdm(desc=f"Pages (pass {self._passes})", unit="page",
+                                  file=sys.stderr, leave=False)
+        try:
+            super().build(flowables, filename, maker)
+        finally:
+            if self._progress is not None:
+                self._progress.close()
+
+    def afterPage(self) -> None:
+        if self._progress is not None:
+            self._progress.update(1)
 
     def handle_pageBegin(self) -> None:
         if self.marks_area:
@@ -117,14 +137,24 @@ class BrochureDocument(BaseDocTemplate):
         mirrored = self.ctx.options.booklet and doc.page % 2 == 0
         title_style, number_style = ((s.footer_right, s.footer) if mirrored
                                      else (s.footer, s.footer_right))
-        left = Paragraph(self.ctx.text.plain(self.ctx.event.title, hyphenate=False), title_style)
-        number = Paragraph(str(doc.page), number_style)
         width = g.frame_width
-        _, h = left.wrap(width * 0.8, g.margin_bottom)
+        left = Paragraph(self.ctx.text.plain(self._footer_title(width * 0.75, s.footer),
+                                             hyphenate=False), title_style)
+        number = Paragraph(str(doc.page), number_style)
+        left.wrap(width * 0.8, g.margin_bottom)
         left.drawOn(canvas, self.leftMargin + (width * 0.2 if mirrored else 0), y)
         number.wrap(width, g.margin_bottom)
         number.drawOn(canvas, self.leftMargin, y)
-        del h
+
+    @functools.cache  # noqa: B019 - one document, a handful of calls
+    def _footer_title(self, width: float, style: Any) -> str:
+        """The event's title, shortened with "…" to one footer line."""
+        words = self.ctx.event.title.split()
+        title = " ".join(words)
+        while len(words) > 1 and stringWidth(title, style.fontName, style.fontSize) > width:
+            words.pop()
+            title = " ".join(words) + " …"
+        return title
 
     def afterFlowable(self, flowable: Any) -> None:
         if isinstance(flowable, Heading) and flowable.outline and flowable.outline.in_toc:
