@@ -551,7 +551,7 @@ def test_every_bad_image_reported_at_once(tmp_path: Path, big_jpeg: Path) -> Non
 def test_cache_size_cap_drops_least_recently_used(
     tmp_path: Path, big_jpeg: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import dokureport.assets as assets
+    import dokureport.assets.preparer as preparer_module
 
     images = tmp_path / "cache" / "images"
     images.mkdir(parents=True)
@@ -559,7 +559,7 @@ def test_cache_size_cap_drops_least_recently_used(
     for age, path in ((3000, older), (1000, newer)):
         path.write_bytes(b"x" * 10_000)
         os.utime(path, (time.time() - age, time.time() - age))
-    monkeypatch.setattr(assets, "CACHE_MAX_BYTES", 15_000)
+    monkeypatch.setattr(preparer_module, "CACHE_MAX_BYTES", 15_000)
     used, _ = prepare(ImageRequest(big_jpeg, 30, 20), cache_dir=tmp_path / "cache")
     assert not older.exists()
     assert newer.exists()  # under the cap again after dropping one

@@ -1,0 +1,392 @@
+"""The preparer: hands images to worker processes, caches results, cleans the cache."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dokureport.assets.pixels import (
+    Task,
+    atomic_write,
+    cache_key,
+    read_meta,
+    work,
+    worker_init,
+)
+from dokureport.assets.plan import (
+    JPEG_QUALITY,
+    PREPARE_VERSION,
+    ImageRequest,
+    PreparedImage,
+    Settings,
+    effective_dpi,
+    make_settings,
+)
+from dokureport.errors import InputError, Problem
+
+# Cache clean-up on exit: an entry unused by this build goes when older than this, and
+# least recently used unused entries go while the cache is larger than the cap.
+CACHE_MAX_AGE_DAYS = 30
+CACHE_MAX_BYTES = 2 * 1024**3
+
+
+@dataclass
+class PreparerStats:
+    """What a preparer did; tests and the benchmark read it."""
+
+    submitted: int = 0  # distinct preparations asked for
+    prepared: int = 0  # decoded and encoded by a worker
+    passed_through: int = 0  # the source embedded as it is
+    cache_hits: int = 0  # found in the cache (without or with a worker hashing the file)
+    hashed: int = 0  # source files whose content a worker hashed
+    errors: int = 0
+
+
+def default_cache_dir() -> Path:
+    """Where prepared photos are cached unless the user says otherwise (XDG convention)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
+    return Path(base) / "dokureport"
+
+
+# ---------------------------------------------------------------------------------------
+# The preparer: the main process's side
+
+
+def _default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class _StatIndex:
+    """Source file identity (path, size, mtime, inode) → content hash, kept in the cache.
+
+    A rebuild then needs neither a worker nor a read of the photo to find its entry.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.entries: dict[str, list[Any]] = {}  # identity → [content hash, last used]
+        self.dirty = False
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("version") == PREPARE_VERSION:
+                self.entries = dict(data.get("entries", {}))
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    @staticmethod
+    def identity(source: Path, st: os.stat_result) -> str:
+        return f"{source}|{st.st_size}|{st.st_mtime_ns}|{st.st_ino}"
+
+    def get(self, ident: str) -> str | None:
+        entry = self.entries.get(ident)
+        if entry is None:
+            return None
+        if time.time() - entry[1] > 86400:  # refresh "last used" at most daily
+            entry[1] = time.time()
+            self.dirty = True
+        return str(entry[0])
+
+    def put(self, ident: str, content_hash: str) -> None:
+        self.entries[ident] = [content_hash, time.time()]
+        self.dirty = True
+
+    def save(self) -> None:
+        cutoff = time.time() - CACHE_MAX_AGE_DAYS * 86400
+        stale = [k for k, (_, used) in self.entries.items() if used < cutoff]
+        for k in stale:
+            del self.entries[k]
+        if not (self.dirty or stale):
+            return
+        data = json.dumps({"version": PREPARE_VERSION, "entries": self.entries}).encode()
+        with contextlib.suppress(OSError):
+            atomic_write(str(self.path), lambda p: Path(p).write_bytes(data))
+
+
+class ImagePreparer:
+    """Prepares images in worker processes while layout goes on.
+
+    `submit` every request up front (cheap, non-blocking), then ask for each `result`
+    when it is drawn. With `cache_dir`, prepared files live in `cache_dir/images`
+    (keyed by the source's content hash and the preparation settings) and survive the
+    build; without, they live in a temporary folder removed on exit: embed them before
+    leaving the `with` block.
+
+    Cache clean-up on exit: entries not used by this build go when older than
+    CACHE_MAX_AGE_DAYS, then least recently used ones while the cache exceeds
+    CACHE_MAX_BYTES.
+    """
+
+    def __init__(
+        self,
+        *,
+        dpi: int,
+        cache_dir: Path | None = None,
+        jobs: int | None = None,
+        progress: bool = False,
+        quality: int = JPEG_QUALITY,
+    ) -> None:
+        self.dpi = dpi
+        self.quality = quality
+        self.jobs = jobs if jobs and jobs > 0 else _default_jobs()
+        self.stats = PreparerStats()
+        self._lock = threading.Lock()
+        self._executor: ProcessPoolExecutor | None = None
+        self._futures: dict[tuple[str, Settings], Future[dict[str, Any]]] = {}
+        self._done: dict[tuple[str, Settings], dict[str, Any]] = {}
+        self._results: dict[ImageRequest, PreparedImage] = {}
+        self._used_keys: set[str] = set()
+        self._order: list[tuple[str, Settings]] = []
+        self._closed = False
+        self._tmp_dir: Path | None = None
+        if cache_dir is not None:
+            self._out_dir = Path(cache_dir) / "images"
+            self._out_dir.mkdir(parents=True, exist_ok=True)
+            self._index: _StatIndex | None = _StatIndex(self._out_dir / "sources.json")
+        else:
+            self._tmp_dir = Path(tempfile.mkdtemp(prefix="dokureport-images-"))
+            self._out_dir = self._tmp_dir
+            self._index = None
+        self._caching = cache_dir is not None
+        self._bar: Any = None
+        if progress:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=0, desc="Photos", unit="photo", file=sys.stderr,
+                             leave=False, dynamic_ncols=True)
+
+    # -- public -------------------------------------------------------------------------
+
+    def submit(self, request: ImageRequest) -> None:
+        """Start preparing `request` (non-blocking); a duplicate is prepared once."""
+        if self._closed:
+            raise RuntimeError("ImagePreparer is closed")
+        settings = make_settings(request, self.dpi, self.quality)
+        task_key = (str(request.source), settings)
+        if task_key in self._futures or task_key in self._done:
+            return
+        self.stats.submitted += 1
+        self._order.append(task_key)
+        self._bar_total(+1)
+        content_hash = None
+        try:
+            st = os.stat(request.source)
+        except OSError as exc:
+            self._finish(task_key, {"error": f"cannot read image: {exc.strerror or exc}"})
+            return
+        if self._index is not None:
+            ident = _StatIndex.identity(request.source, st)
+            content_hash = self._index.get(ident)
+            if content_hash is not None:
+                key = cache_key(content_hash, settings)
+                meta = read_meta(str(self._out_dir), key)
+                if meta is not None:
+                    # A rebuild's common case: no worker, no read of the photo.
+                    self._finish(task_key, {**meta, "key": key, "cache_hit": True,
+                                            "hashed": False, "content_hash": content_hash})
+                    return
+        out_name = hashlib.sha256(
+            f"{request.source}|{st.st_size}|{st.st_mtime_ns}|{settings.token()}".encode()
+        ).hexdigest()
+        task = Task(
+            source=str(request.source),
+            settings=settings,
+            out_base=str(self._out_dir / out_name),
+            content_hash=content_hash,
+            cache_dir=str(self._out_dir) if self._caching else None,
+        )
+        future = self._pool().submit(work, task)
+        self._futures[task_key] = future
+        ident_for_index = _StatIndex.identity(request.source, st) if self._index else None
+        future.add_done_callback(lambda f: self._on_done(f, ident_for_index))
+
+    def result(self, request: ImageRequest) -> PreparedImage:
+        """The prepared image (blocks until ready); InputError naming the file if bad."""
+        cached = self._results.get(request)
+        if cached is not None:
+            return cached
+        settings = make_settings(request, self.dpi, self.quality)
+        task_key = (str(request.source), settings)
+        meta = self._done.get(task_key)
+        if meta is None:
+            if task_key not in self._futures:
+                self.submit(request)
+            future = self._futures.get(task_key)
+            # The future may have finished (and moved to _done) in the meantime.
+            meta = self._collect(task_key, future) if future else self._done[task_key]
+        if "error" in meta:
+            raise InputError(self._all_problems())
+        path = request.source if meta["kind"] == "source" else self._out_dir / meta["file"]
+        size = (int(meta["width"]), int(meta["height"]))
+        prepared = PreparedImage(
+            path=path,
+            width_px=size[0],
+            height_px=size[1],
+            effective_dpi=effective_dpi(size, request.width_pt, request.height_pt),
+        )
+        self._results[request] = prepared
+        return prepared
+
+    def close(self) -> None:
+        """Stop the workers, save the cache index, clean the cache or remove temp files."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+        if self._bar is not None:
+            self._bar.close()
+        if self._index is not None:
+            self._index.save()
+            self._clean_cache()
+        if self._tmp_dir is not None:
+            shutil.rmtree(self._tmp_dir, ignore_errors=True)
+
+    def __enter__(self) -> ImagePreparer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            # forkserver: workers start small (not a copy of a parent busy with layout)
+            # and safe next to the parent's threads.
+            try:
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload(["dokureport.assets"])
+            except ValueError:  # no forkserver on this platform
+                context = multiprocessing.get_context("spawn")
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.jobs, mp_context=context, initializer=worker_init
+            )
+        return self._executor
+
+    def _all_problems(self) -> list[Problem]:
+        """Every bad image, in submission order: the user fixes them all in one go."""
+        for task_key, future in list(self._futures.items()):
+            with contextlib.suppress(Exception):
+                self._collect(task_key, future)
+        return [
+            Problem(meta["error"], file=Path(source))
+            for (source, _), meta in ((k, self._done.get(k, {})) for k in self._order)
+            if "error" in meta
+        ]
+
+    def _collect(self, task_key: tuple[str, Settings], future: Future[dict[str, Any]]
+                 ) -> dict[str, Any]:
+        meta = future.result()
+        with self._lock:
+            self._done.setdefault(task_key, meta)
+            self._futures.pop(task_key, None)
+        return self._done[task_key]
+
+    def _on_done(self, future: Future[dict[str, Any]], ident: str | None) -> None:
+        # Runs in the executor's thread: stats, index and progress only.
+        if future.cancelled() or future.exception() is not None:
+            return
+        meta = future.result()
+        with self._lock:
+            self._count(meta)
+            if ident is not None and self._index is not None and meta.get("content_hash"):
+                self._index.put(ident, meta["content_hash"])
+            if meta.get("key"):
+                self._used_keys.add(meta["key"])
+        self._bar_update()
+
+    def _finish(self, task_key: tuple[str, Settings], meta: dict[str, Any]) -> None:
+        with self._lock:
+            self._done[task_key] = meta
+            self._count(meta)
+            if meta.get("key"):
+                self._used_keys.add(meta["key"])
+        self._bar_update()
+
+    def _count(self, meta: dict[str, Any]) -> None:
+        if "error" in meta:
+            self.stats.errors += 1
+            return
+        if meta.get("hashed"):
+            self.stats.hashed += 1
+        if meta.get("cache_hit"):
+            self.stats.cache_hits += 1
+        elif meta.get("kind") == "source":
+            self.stats.passed_through += 1
+        else:
+            self.stats.prepared += 1
+
+    def _bar_total(self, delta: int) -> None:
+        if self._bar is not None:
+            with self._lock:
+                self._bar.total += delta
+                self._bar.refresh()
+
+    def _bar_update(self) -> None:
+        if self._bar is not None:
+            with self._lock:
+                self._bar.update(1)
+
+    def _clean_cache(self) -> None:
+        """Age first, then an LRU size cap; never touches entries this build used."""
+        used = self._used_keys
+        now = time.time()
+        # Keep this build's entries recent for the LRU order.
+        for key in used:
+            with contextlib.suppress(OSError):
+                os.utime(self._out_dir / f"{key}.json", (now, now))
+        entries: dict[str, list[tuple[Path, os.stat_result]]] = {}
+        try:
+            scan = list(os.scandir(self._out_dir))
+        except OSError:
+            return
+        for entry in scan:
+            name = entry.name
+            if name == "sources.json" or not entry.is_file():
+                continue
+            key = name.split(".", 1)[0]
+            if len(key) != 64:
+                continue
+            with contextlib.suppress(OSError):
+                entries.setdefault(key, []).append((Path(entry.path), entry.stat()))
+        cutoff = now - CACHE_MAX_AGE_DAYS * 86400
+        survivors: list[tuple[float, int, str]] = []
+        total = 0
+        for key, files in entries.items():
+            size = sum(st.st_size for _, st in files)
+            last_used = max(st.st_mtime for _, st in files)
+            if key not in used and last_used < cutoff:
+                self._remove(files)
+                continue
+            total += size
+            if key not in used:
+                survivors.append((last_used, size, key))
+        if total > CACHE_MAX_BYTES:
+            for _, size, key in sorted(survivors):
+                self._remove(entries[key])
+                total -= size
+                if total <= CACHE_MAX_BYTES:
+                    break
+
+    @staticmethod
+    def _remove(files: list[tuple[Path, os.stat_result]]) -> None:
+        for path, _ in files:
+            with contextlib.suppress(OSError):
+                path.unlink()
+
