@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
+from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -54,3 +55,17 @@ class InputError(DokureportError):
 
 class OutputError(DokureportError):
     """The PDF cannot be written where the user asked."""
+
+
+def show(value: Any, limit: int = 40) -> str:
+    """A value, short and safe to print: quoted, control characters escaped."""
+    if isinstance(value, dict):
+        return "a mapping (key: value lines)"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if value is None:
+        return "nothing"
+    if not isinstance(value, str):
+        return str(value)  # a number, a bool, a date: as YAML showed it
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 2] + "…" + text[0]

@@ -8,23 +8,21 @@ import os
 import re
 import types
 import typing
-import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from PIL import Image, UnidentifiedImageError
 from pydantic import BaseModel, ValidationError
 
-from dokureport.errors import InputError, Problem
+from dokureport.errors import InputError, Problem, show
+from dokureport.event_files import SCHEME, resolve_file
 from dokureport.load import KeyPath, Loaded, SourceMap, format_path, load_yaml, parse_when
 from dokureport.model import Event, parse_time
 
 EVENT_FILE = "event.yaml"
 
-__all__ = ["EVENT_FILE", "ValidatedEvent", "format_path", "image_problem", "locate",
-           "validate_event"]
+__all__ = ["EVENT_FILE", "ValidatedEvent", "format_path", "locate", "validate_event"]
 
 
 @dataclass(frozen=True)
@@ -84,20 +82,6 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 def name(text: str) -> str:
     """A key or id as typed, escaped only if it holds characters a terminal would act on."""
     return text if text.isprintable() else repr(text)[1:-1]
-
-
-def show(value: Any, limit: int = 40) -> str:
-    """A value, short and safe to print: quoted, control characters escaped."""
-    if isinstance(value, dict):
-        return "a mapping (key: value lines)"
-    if isinstance(value, list | tuple):
-        return "a list"
-    if value is None:
-        return "nothing"
-    if not isinstance(value, str):
-        return str(value)  # a number, a bool, a date: as YAML showed it
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 2] + "…" + text[0]
 
 
 # --- shaping: raw YAML data → what the model reads ---------------------------------------
@@ -365,7 +349,7 @@ class _Checker:
             self.check_file(contact, "photo", ("contacts", i), image=True)
         for i, talk in _items(data.get("talks")):
             slides = talk.get("slides")
-            if isinstance(slides, str) and _SCHEME.match(slides):
+            if isinstance(slides, str) and SCHEME.match(slides):
                 self.check_url(("talks", i, "slides"), slides)
             else:
                 self.check_file(talk, "slides", ("talks", i), image=False, as_text=True)
@@ -377,59 +361,14 @@ class _Checker:
         path = (*at, key)
         if not isinstance(name, str) or path in self.hostile:
             return  # missing or wrong type: the model reports it; a script link: check_text did
-        problem, resolved = self.resolve_file(name, image=image)
+        problem, resolved = resolve_file(self.folder, name, image=image,
+                                         allow_outside=self.allow_outside,
+                                         decode_images=self.decode_images)
         if problem:
             self.error(path, problem)
         elif resolved is not None:
             owner[key] = str(resolved) if as_text else resolved
             self.file_locations.setdefault(resolved, self.source.problem(path, show(name, 200)))
-
-    def resolve_file(self, name: str, *, image: bool) -> tuple[str | None, Path | None]:
-        if not name.strip():
-            return "is empty: name a file in the event folder", None
-        if _SCHEME.match(name):
-            return f"{show(name, 200)} must be a file in the event folder, not a web address", None
-        given = Path(name)
-        try:
-            resolved = (self.folder / given).resolve()
-        except (OSError, RuntimeError, ValueError):
-            return f"{show(name, 200)} is not a usable file name (a symbolic link loop?)", None
-        if not self.allow_outside and not resolved.is_relative_to(self.folder):
-            if given.is_absolute():
-                why = "is an absolute path outside the event folder"
-            elif ".." in given.parts:
-                why = "leaves the event folder (`..`)"
-            else:
-                why = "is a symbolic link that leads outside the event folder"
-            return f"{show(name, 200)} {why}; only files inside it are used", None
-        try:
-            if not resolved.exists():
-                return f"file not found: {show(name, 200)}{self.near_miss(given)}", None
-            if not resolved.is_file():
-                kind = "a folder" if resolved.is_dir() else "not a regular file"
-                return f"{show(name, 200)} is {kind}, not a file", None
-        except OSError as exc:
-            return f"{show(name, 200)} cannot be read: {exc.strerror or exc}", None
-        if image:
-            problem = image_problem(resolved, decode=self.decode_images)
-            if problem:
-                return f"{show(name, 200)} {problem}", None
-        return None, resolved
-
-    def near_miss(self, given: Path) -> str:
-        if "\\" in str(given):
-            return " (use / between folder names)"
-        parent = (self.folder / given).parent
-        try:
-            names = [p.name for p in parent.iterdir()] if parent.is_dir() else []
-        except OSError:
-            return ""
-        lowered = {n.lower(): n for n in names}
-        found = lowered.get(given.name.lower()) or next(
-            iter(difflib.get_close_matches(given.name, names, n=1, cutoff=0.75)), None)
-        if not found:
-            return ""
-        return f" (did you mean {show(str(given.with_name(found)), 200)}?)"
 
     # -- pydantic's errors, said plainly -----------------------------------------------------
 
@@ -492,7 +431,6 @@ def _data_path(source: SourceMap, loc: tuple[Any, ...], *, missing: bool) -> Key
 _UNION_LABELS = {"date", "datetime", "str", "int", "float", "bool", "time"}
 _BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SCRIPT_LINK = re.compile(r"(?<![\w.+-])(javascript|vbscript|file)\s*:(?=\S)", re.I)
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]+:")  # two letters at least: C:\ is a path
 _SPACE = re.compile(r"[\s<>\"]")
 _NOT_IN_ADDRESS = r"\s<>()\[\],;:\""
 _EMAIL = re.compile(
@@ -546,44 +484,3 @@ def _iso(value: dt.date) -> str:
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     return value.isoformat()
-
-
-def image_problem(path: Path, *, decode: bool = True) -> str | None:
-    """Why path is not a usable image (None if it is), opening as little of it as needed.
-
-    Without decode, a JPEG or other compressed photo is only opened (format, size, bomb
-    limit); PNG chunk checksums are checked either way, as that needs no decoding.
-    """
-    try:
-        if path.stat().st_size == 0:
-            return "is empty (0 bytes), not an image"
-        with path.open("rb") as stream:
-            head = stream.read(512).lstrip()
-    except OSError as exc:
-        return f"cannot be read: {exc.strerror or exc}"
-    if head.startswith((b"<svg", b"<?xml")) or b"<svg" in head:
-        return "is an SVG drawing: convert it to PNG"
-    limit = Image.MAX_IMAGE_PIXELS
-    with warnings.catch_warnings():
-        # Pillow only warns between 1× and 2× its limit; a file that large is refused too.
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            with Image.open(path) as im:
-                if im.format == "PNG":
-                    im.verify()  # every chunk's checksum, without decoding the pixels
-                elif not decode:
-                    pass  # the build's preparer decodes it, in parallel, and names it if bad
-                else:
-                    if im.format == "JPEG":
-                        # Decoding at 1/8 scale still reads the whole stream: finds truncation fast.
-                        im.draft("RGB", (max(1, im.width // 8), max(1, im.height // 8)))
-                    im.load()
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            pixels = f"more than {limit / 1e6:.0f} megapixels" if limit else "too many pixels"
-            return f"has {pixels}: refused as a possible decompression bomb; scale it down"
-        except UnidentifiedImageError:
-            return "is not an image (or not one dokureport reads: use JPEG or PNG)"
-        except Exception as exc:
-            detail = str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__
-            return f"is damaged or truncated ({detail})"
-    return None
