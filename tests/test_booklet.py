@@ -151,3 +151,24 @@ def test_cli_booklet_and_all_targets(tmp_path: Path) -> None:
         trim = [float(v) for v in pdf.pages[0].TrimBox]
         bleed = [float(v) for v in pdf.pages[0].BleedBox]
         assert trim[0] - bleed[0] == pytest.approx(2 * 72 / 25.4, abs=0.01)
+
+
+def test_booklet_pages_mirror_inner_and_outer_margins(tmp_path: Path) -> None:
+    from reportlab.lib.units import mm
+
+    from dokureport.layout.theme import GEOMETRIES
+
+    a5 = GEOMETRIES["a5"]
+    assert a5.margin_inner != a5.margin_outer
+    out = tmp_path / "a5.pdf"
+    build_brochure(sample_event_dir(), out, BuildOptions(paper="a5", booklet=True, jobs=2))
+    with pdfplumber.open(out) as pdf:
+        # Text pages after the cover: the left edge of the text column, page by page.
+        lefts = {number: min(w["x0"] for w in page.extract_words())
+                 for number, page in enumerate(pdf.pages, start=1)
+                 if number > 1 and page.extract_words()}
+    odd = {round(x, 1) for n, x in lefts.items() if n % 2 == 1}
+    even = {round(x, 1) for n, x in lefts.items() if n % 2 == 0}
+    assert odd == {round(a5.margin_inner, 1)}
+    assert even == {round(a5.margin_outer, 1)}
+    assert abs(a5.margin_inner - a5.margin_outer - 2 * mm) < 0.01

@@ -69,7 +69,7 @@ class BrochureDocument(BaseDocTemplate):
             **boxes,
         )
         self.ctx = ctx
-        content_frame = Frame(
+        self._content_frame = content_frame = Frame(
             self.leftMargin, self.bottomMargin, g.frame_width, g.frame_height,
             leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body",
         )
@@ -111,7 +111,16 @@ class BrochureDocument(BaseDocTemplate):
         if self._progress is not None:
             self._progress.update(1)
 
+    def content_left(self, page: int) -> float:
+        """x of the text column on `page`: a booklet's left-hand (even) pages mirror it."""
+        g, bleed = self.ctx.geometry, self.ctx.bleed
+        if self.ctx.options.booklet and page % 2 == 0:
+            return bleed + g.margin_outer
+        return bleed + g.margin_inner
+
     def handle_pageBegin(self) -> None:
+        # The frame is reset for the page about to begin: place it for that page's side.
+        self._content_frame.x1 = self.content_left(self.page + 1)
         if self.marks_area:
             g, bleed = self.ctx.geometry, self.ctx.bleed
             self.canv.translate(self.marks_area, self.marks_area)
@@ -142,9 +151,10 @@ class BrochureDocument(BaseDocTemplate):
                                              hyphenate=False), title_style)
         number = Paragraph(str(doc.page), number_style)
         left.wrap(width * 0.8, g.margin_bottom)
-        left.drawOn(canvas, self.leftMargin + (width * 0.2 if mirrored else 0), y)
+        x = self.content_left(doc.page)
+        left.drawOn(canvas, x + (width * 0.2 if mirrored else 0), y)
         number.wrap(width, g.margin_bottom)
-        number.drawOn(canvas, self.leftMargin, y)
+        number.drawOn(canvas, x, y)
 
     @functools.cache  # noqa: B019 - one document, a handful of calls
     def _footer_title(self, width: float, style: Any) -> str:
