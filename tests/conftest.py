@@ -100,3 +100,8 @@ def captions_under_images(pdf_path: Path) -> list[tuple[int, str]]:
                 assert first_top - image["bottom"] <= 8, "caption not directly below its photo"
                 found.append((number, " ".join(w["text"] for w in below)))
     return found
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/ from this build (review the diff!)")
