@@ -122,3 +122,20 @@ def test_a_character_no_font_has_is_a_warning_not_a_box(make_event, build) -> No
     out, result = build(make_event(minimal_event(title="Fest 🎉")))
     assert any("U+1F389" in str(w) for w in result.warnings)
     assert "Fest" in _text(out)
+
+
+def test_a_photo_too_small_for_its_place_is_a_warning(make_event, build) -> None:
+    from PIL import Image
+
+    folder = make_event(minimal_event(photos={"items": [
+        {"file": "photos/small.jpg", "caption": "Klein", "cover": True},
+        {"file": "photos/large.jpg", "caption": "Groß"},
+    ]}))
+    Image.effect_noise((300, 200), 40).convert("RGB").save(folder / "photos" / "small.jpg")
+    Image.effect_noise((2400, 1600), 40).convert("RGB").save(folder / "photos" / "large.jpg")
+    _, result = build(folder)
+    low = [w for w in result.warnings if "dpi at its printed size" in w.message]
+    # The small photo across the cover is far below 100 dpi; in the gallery it is fine,
+    # and so is the large one: one warning, at the key that named the small photo.
+    assert [w.key_path for w in low] == ["photos.items[0].file"]
+    assert "'photos/small.jpg'" in low[0].message

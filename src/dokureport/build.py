@@ -106,9 +106,8 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
                 ctx = context()
                 pages = lay_out(ctx, temp, blank_pages=blank)
             warnings += ctx.warnings
-            if options.target == "print":
-                warnings += [validated.locate_file_problem(w)
-                             for w in low_resolution_warnings(images.placed)]
+            warnings += [validated.locate_file_problem(w)
+                         for w in low_resolution_warnings(images.placed, options.target)]
             if options.strict and warnings:
                 raise InputError([*warnings, Problem("warnings are errors with --strict")])
             set_content_id(temp)
