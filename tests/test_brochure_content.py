@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import arabic_reshaper
 import pdfplumber
 import pikepdf
 from pypdf import PdfReader
@@ -139,3 +140,23 @@ def test_a_photo_too_small_for_its_place_is_a_warning(make_event, build) -> None
     # and so is the large one: one warning, at the key that named the small photo.
     assert [w.key_path for w in low] == ["photos.items[0].file"]
     assert "'photos/small.jpg'" in low[0].message
+
+
+def test_hebrew_and_arabic_names_read_right_to_left(make_event, build) -> None:
+    event = minimal_event(contacts=[{"name": "שרה כהן"}, {"name": "سلمى"}])
+    out, result = build(make_event(event))
+    assert not result.warnings
+    with pdfplumber.open(out) as pdf:
+        chars = [c for page in pdf.pages for c in page.chars]
+
+    def drawn(wanted) -> str:
+        """The characters as drawn, left to right."""
+        return "".join(c["text"] for c in sorted(chars, key=lambda c: c["x0"])
+                       if wanted(c["text"]))
+
+    # Hebrew: drawn from right to left, so left to right it reads reversed.
+    assert drawn(lambda t: "\u05d0" <= t <= "\u05ea") == "שרה כהן"[::-1].replace(" ", "")
+    # Arabic: joined letter forms (presentation forms), likewise right to left.
+    joined = arabic_reshaper.reshape("سلمى")
+    assert all("\ufe70" <= c <= "\ufeff" for c in joined)
+    assert drawn(lambda t: "\ufe70" <= t <= "\ufeff") == joined[::-1]

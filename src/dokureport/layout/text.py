@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+import arabic_reshaper
+from bidi import get_display
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from dokureport.layout.fonts import split_runs
@@ -30,6 +32,8 @@ _INLINE = re.compile(
 # Words worth hyphenating. Longer "words" (codes, hashes, keyboard mashing) are cut by
 # reportlab's splitLongWords instead: its soft-hyphen search is quadratic in their length.
 _WORD = re.compile(r"\b\w{7,64}\b")
+# Hebrew, Arabic and their presentation forms: reportlab sets text left to right only.
+_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 _CLOSE_THEN_SPACE = re.compile(r"((?:</(?:i|b|a|font)>)+) ")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
@@ -76,7 +80,7 @@ class Typesetter:
         return "".join(out)
 
     def _prepare(self, text: str, *, hyphenate: bool = True, ends_paragraph: bool = True) -> str:
-        text = self.typographic(text)
+        text = self.typographic(visual_order(text))
         if hyphenate:
             text = self._soft_hyphens(text, ends_paragraph=ends_paragraph)
         return self._fonted(text)
@@ -95,11 +99,11 @@ class Typesetter:
                 return dic.inserted(word, hyphen="\xad")
             return word
 
-        return self._fonted(_WORD.sub(fit, self.typographic(_collapse(text))))
+        return self._fonted(_WORD.sub(fit, self.typographic(visual_order(_collapse(text)))))
 
     def literal(self, text: str) -> str:
         """Markup for text that must print exactly as given (phones, URLs, codes)."""
-        return self._fonted(_collapse(text))
+        return self._fonted(visual_order(_collapse(text)))
 
     # -- rich text ----------------------------------------------------------
     def rich(self, text: str) -> list[str]:
@@ -132,6 +136,18 @@ class Typesetter:
             f"<a href={quoteattr(url)} color={quoteattr(LINK_COLOUR)}>"
             f"{self._prepare(label, hyphenate=False)}</a>"
         )
+
+
+def visual_order(text: str) -> str:
+    """Right-to-left runs (a Hebrew or Arabic name) in the order reportlab must draw them.
+
+    Arabic letters are joined into their contextual forms first; the line stays
+    left-to-right. A right-to-left run that wraps over lines keeps its words' order
+    per line only: good for names and titles, not for Arabic or Hebrew prose.
+    """
+    if not _RIGHT_TO_LEFT.search(text):
+        return text
+    return get_display(arabic_reshaper.reshape(text), base_dir="L")
 
 
 def _collapse(text: str) -> str:
