@@ -214,6 +214,14 @@ class ImagePreparer:
         ident_for_index = _StatIndex.identity(request.source, st) if self._index else None
         future.add_done_callback(lambda f: self._on_done(f, ident_for_index))
 
+    def ready(self, request: ImageRequest) -> bool:
+        """Whether `result` would return (or raise) at once, without waiting for a worker."""
+        if request in self._results:
+            return True
+        task_key = (str(request.source), make_settings(request, self.dpi, self.quality))
+        future = self._futures.get(task_key)
+        return task_key in self._done or (future is not None and future.done())
+
     def result(self, request: ImageRequest) -> PreparedImage:
         """The prepared image (blocks until ready); InputError naming the file if bad."""
         cached = self._results.get(request)

@@ -46,7 +46,7 @@ def story(ctx: LayoutContext, blank_pages: int = 0) -> list[Flowable]:
 def lay_out(ctx: LayoutContext, path: Path, blank_pages: int = 0) -> int:
     """Write the brochure to `path`, `blank_pages` before the imprint; returns the page count."""
     doc = BrochureDocument(str(path), ctx, cover.page_drawer(ctx))
-    doc.multiBuild(story(ctx, blank_pages), maxPasses=6)
+    doc.build_settled(story(ctx, blank_pages))
     if ctx.text.missing_glyphs:
         chars = "".join(sorted(ctx.text.missing_glyphs))
         codes = ", ".join(f"U+{ord(c):04X}" for c in sorted(ctx.text.missing_glyphs))

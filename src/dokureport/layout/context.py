@@ -21,14 +21,47 @@ class Images(Protocol):
 
     def submit(self, request: ImageRequest) -> None: ...
 
+    def ready(self, request: ImageRequest) -> bool: ...
+
     def result(self, request: ImageRequest) -> PreparedImage: ...
+
+
+class PassImages:
+    """The images as a layout pass sees them.
+
+    reportlab lays the whole brochure out several times until the table of contents
+    settles. Passes that are not known to be the last leave out an image that is not
+    prepared yet instead of waiting for it: their text layout then overlaps the photo
+    work. If the last pass left one out, `lay_out` runs one more, waiting for each.
+    """
+
+    def __init__(self, images: Images) -> None:
+        self._images = images
+        self.wait = False  # the final pass: every image is drawn
+        self.skipped = False  # this pass left an image out
+
+    def submit(self, request: ImageRequest) -> None:
+        self._images.submit(request)
+
+    def ready(self, request: ImageRequest) -> bool:
+        return self._images.ready(request)
+
+    def result(self, request: ImageRequest) -> PreparedImage:
+        return self._images.result(request)
+
+    def for_drawing(self, request: ImageRequest) -> PreparedImage | None:
+        """The prepared image, or None if this pass does without it."""
+        if self.wait or self._images.ready(request):
+            return self._images.result(request)
+        self.skipped = True
+        return None
 
 
 @dataclass
 class LayoutContext:
     event: Event
     options: BuildOptions
-    images: Images
+    images: PassImages
     build_date: dt.date
     geometry: Geometry = field(init=False)
     styles: Styles = field(init=False)
@@ -37,6 +70,8 @@ class LayoutContext:
     warnings: list[Problem] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.images, PassImages):
+            self.images = PassImages(self.images)
         self.geometry = GEOMETRIES[self.options.paper]
         self.styles = make_styles(self.geometry)
         self.labels = LABELS[self.event.lang]

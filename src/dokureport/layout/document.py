@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -12,6 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+from reportlab.platypus.doctemplate import LayoutError
 
 from dokureport import __version__
 from dokureport.layout.context import LayoutContext
@@ -94,6 +96,7 @@ class BrochureDocument(BaseDocTemplate):
         # Images named by content (reproducible); no transparency on print pages.
         maker = canvasmaker or functools.partial(BrochureCanvas, flatten_alpha=self.for_print)
         self._passes += 1
+        self.ctx.images.skipped = False  # says whether *this* pass left a photo out
         self._progress = None
         if self.ctx.options.progress:
             from tqdm import tqdm
@@ -106,6 +109,41 @@ class BrochureDocument(BaseDocTemplate):
         finally:
             if self._progress is not None:
                 self._progress.close()
+
+    def build_settled(self, story: list[Any], max_passes: int = 6) -> int:
+        """Lay the story out until the table of contents settles; returns the passes.
+
+        reportlab's multiBuild, plus photos: passes leave out photos not prepared yet
+        (text layout overlaps the photo work), and once the pages are settled, a pass
+        that left one out is followed by one that waits for every photo.
+        """
+        images = self.ctx.images
+        images.wait = False
+        indexing = [f for f in story if f.isIndexing()]
+        self._indexingFlowables = indexing
+        self._doSave = 0  # multiBuild's protocol: build() must not save; we save once
+        edits: list[Any] = []
+        # reportlab records the attributes a pass changes on the story's flowables here
+        # (keepWithNext grouping, postponed flowables); they are undone between passes.
+        self._multiBuildEdits = edits.append
+        for passes in itertools.count(1):
+            for flowable in indexing:
+                flowable.beforeBuild()
+            self.build(story[:])
+            for flowable in indexing:
+                flowable.afterBuild()
+            settled = self._allSatisfied()
+            if settled and not images.skipped:
+                break
+            if passes >= max_passes + 1:
+                raise LayoutError(f"the table of contents did not settle in {passes} passes")
+            images.wait = images.wait or settled
+            while edits:
+                undo = edits.pop(0)
+                undo[0](*undo[1:])
+        self.canv.save()
+        del self._multiBuildEdits
+        return passes
 
     def afterPage(self) -> None:
         if self._progress is not None:

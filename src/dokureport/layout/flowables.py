@@ -11,7 +11,7 @@ from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
 from reportlab.platypus import Flowable, KeepInFrame, Paragraph
 
 from dokureport.assets import ImageRequest
-from dokureport.layout.context import Images
+from dokureport.layout.context import PassImages
 
 
 @dataclass(frozen=True)
@@ -47,11 +47,15 @@ class Heading(Paragraph):
         super().draw()
 
 
-def draw_image(canvas: Any, images: Images, request: ImageRequest, x: float, y: float,
+def draw_image(canvas: Any, images: PassImages, request: ImageRequest, x: float, y: float,
                width: float, height: float) -> None:
-    """Draw a prepared image into its box (file embedded as it is: JPEG stays DCT)."""
-    prepared = images.result(request)
-    canvas.drawImage(str(prepared.path), x, y, width, height, mask="auto")
+    """Draw a prepared image into its box (file embedded as it is: JPEG stays DCT).
+
+    A layout pass that is not the final one may leave it out (see PassImages).
+    """
+    prepared = images.for_drawing(request)
+    if prepared is not None:
+        canvas.drawImage(str(prepared.path), x, y, width, height, mask="auto")
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,7 @@ class PhotoRow(Flowable):
     A caption too long to fit under its photo on a full page is set smaller to fit.
     """
 
-    def __init__(self, cells: list[PhotoCell], gutter: float, images: Images,
+    def __init__(self, cells: list[PhotoCell], gutter: float, images: PassImages,
                  caption_gap: float, max_height: float) -> None:
         super().__init__()
         self.cells = cells

@@ -22,6 +22,9 @@ class RecordingImages:
     def submit(self, request: ImageRequest) -> None:
         self._images.submit(request)
 
+    def ready(self, request: ImageRequest) -> bool:
+        return self._images.ready(request)
+
     def result(self, request: ImageRequest) -> PreparedImage:
         prepared = self._images.result(request)
         self.placed[request] = prepared
