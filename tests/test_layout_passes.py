@@ -1,4 +1,4 @@
-"""Layout passes overlap the photo work: photos not ready are left out until the last pass."""
+"""Layout passes overlap the photo work: the first pass leaves out photos not ready yet."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ class NeverReady:
         return self.images.result(request)
 
 
-def test_passes_leave_out_unready_photos_and_the_last_waits_for_all(tmp_path: Path) -> None:
+def test_the_first_pass_leaves_out_unready_photos_and_the_last_has_all(tmp_path: Path) -> None:
     event = validate_event(SAMPLE).event
     out = tmp_path / "sample.pdf"
     with ImagePreparer(dpi=150) as preparer:
@@ -41,8 +41,8 @@ def test_passes_leave_out_unready_photos_and_the_last_waits_for_all(tmp_path: Pa
         ctx = LayoutContext(event=event, options=BuildOptions(), images=slow,
                             build_date=dt.date(2026, 11, 27))
         lay_out(ctx, out)
-    # Only the extra, final pass waited: once for each photo drawn (9 in the gallery,
-    # the cover photo again on the cover, and the logo).
+    # The sample settles in two passes: only the second waited, once for each photo
+    # drawn (9 in the gallery, the cover photo again on the cover, and the logo).
     assert len(slow.waited) == 11
     with pdfplumber.open(out) as pdf:
         assert sum(len(page.images) for page in pdf.pages) == 11

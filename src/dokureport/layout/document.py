@@ -113,9 +113,10 @@ class BrochureDocument(BaseDocTemplate):
     def build_settled(self, story: list[Any], max_passes: int = 6) -> int:
         """Lay the story out until the table of contents settles; returns the passes.
 
-        reportlab's multiBuild, plus photos: passes leave out photos not prepared yet
-        (text layout overlaps the photo work), and once the pages are settled, a pass
-        that left one out is followed by one that waits for every photo.
+        reportlab's multiBuild, plus photos. The first pass is never the last (the table
+        of contents learns its entries there), so it leaves out photos not prepared yet
+        and its text layout overlaps the photo work; later passes wait for them. Should
+        a settled pass still have left one out, one more pass draws every photo.
         """
         images = self.ctx.images
         images.wait = False
@@ -127,6 +128,7 @@ class BrochureDocument(BaseDocTemplate):
         # (keepWithNext grouping, postponed flowables); they are undone between passes.
         self._multiBuildEdits = edits.append
         for passes in itertools.count(1):
+            images.wait = images.wait or passes > 1
             for flowable in indexing:
                 flowable.beforeBuild()
             self.build(story[:])
