@@ -16,7 +16,7 @@ from dokureport.layout.context import LayoutContext
 from dokureport.options import BuildOptions, Target
 from dokureport.printing.booklet import impose, padding
 from dokureport.printing.reproducible import set_content_id
-from dokureport.printing.resolution import RecordingImages, low_resolution_warnings
+from dokureport.printing.resolution import low_resolution_warnings
 from dokureport.validate import ValidatedEvent, validate_event
 from dokureport.write import atomic_output
 
@@ -86,10 +86,9 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
     sides = 0
     with ImagePreparer(dpi=options.dpi, cache_dir=options.cache_dir, jobs=options.jobs,
                        progress=options.progress) as preparer:
-        images = RecordingImages(preparer)
 
         def context() -> LayoutContext:
-            return LayoutContext(event=validated.event, options=options, images=images,
+            return LayoutContext(event=validated.event, options=options, images=preparer,
                                  build_date=date)
 
         with atomic_output(output) as temp:
@@ -107,7 +106,7 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
                 pages = lay_out(ctx, temp, blank_pages=blank)
             warnings += ctx.warnings
             warnings += [validated.locate_file_problem(w)
-                         for w in low_resolution_warnings(images.placed, options.target)]
+                         for w in low_resolution_warnings(ctx.images.placed, options.target)]
             if options.strict and warnings:
                 raise InputError([*warnings, Problem("warnings are errors with --strict")])
             set_content_id(temp)

@@ -39,6 +39,8 @@ class PassImages:
         self._images = images
         self.wait = False  # the final pass: every image is drawn
         self.skipped = False  # this pass left an image out
+        # Every image drawn, at its placed size: the low-resolution warnings read it.
+        self.placed: dict[ImageRequest, PreparedImage] = {}
 
     def submit(self, request: ImageRequest) -> None:
         self._images.submit(request)
@@ -47,12 +49,14 @@ class PassImages:
         return self._images.ready(request)
 
     def result(self, request: ImageRequest) -> PreparedImage:
-        return self._images.result(request)
+        prepared = self._images.result(request)
+        self.placed[request] = prepared
+        return prepared
 
     def for_drawing(self, request: ImageRequest) -> PreparedImage | None:
         """The prepared image, or None if this pass does without it."""
         if self.wait or self._images.ready(request):
-            return self._images.result(request)
+            return self.result(request)
         self.skipped = True
         return None
 

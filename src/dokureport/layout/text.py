@@ -19,10 +19,10 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from dokureport.layout.fonts import split_runs
 from dokureport.layout.hyphenation import hyphenator
-from dokureport.layout.theme import ACCENT
+from dokureport.layout.theme import ACCENT_HEX
 
 SAFE_URL_SCHEMES = ("https://", "http://", "mailto:")
-LINK_COLOUR = "#" + ACCENT.hexval()[2:]
+LINK_COLOUR = ACCENT_HEX
 
 # `**strong**`, `*emphasis*`, `[text](url)`: the contract's whole inline markup.
 _INLINE = re.compile(

@@ -18,6 +18,10 @@ RULE = colors.HexColor("#c9d1d6")
 TINT = colors.HexColor("#eef3f5")
 PAPER_WHITE = colors.white
 
+# The same colours for inline markup (<font color>, <a color>), which wants "#rrggbb".
+ACCENT_HEX = "#" + ACCENT.hexval()[2:]
+MUTED_HEX = "#" + MUTED.hexval()[2:]
+
 FONT_FAMILY = "NotoSans"
 
 

@@ -1,34 +1,14 @@
-"""Photo resolution on paper: record each image's placed size, warn where it is too low."""
+"""Photo resolution on paper: warn where a placed image has too few pixels."""
 
 from __future__ import annotations
 
 from dokureport.assets import ImageRequest, PreparedImage
 from dokureport.errors import Problem
-from dokureport.layout.context import Images
 
 # Below these effective resolutions at its placed size a photo looks soft: in print,
 # and on a screen at the zoom a reader uses to look at a photo.
 MIN_PRINT_DPI = 200
 MIN_SCREEN_DPI = 100
-
-
-class RecordingImages:
-    """Passes requests on to an image preparer and remembers every result."""
-
-    def __init__(self, images: Images) -> None:
-        self._images = images
-        self.placed: dict[ImageRequest, PreparedImage] = {}
-
-    def submit(self, request: ImageRequest) -> None:
-        self._images.submit(request)
-
-    def ready(self, request: ImageRequest) -> bool:
-        return self._images.ready(request)
-
-    def result(self, request: ImageRequest) -> PreparedImage:
-        prepared = self._images.result(request)
-        self.placed[request] = prepared
-        return prepared
 
 
 def low_resolution_warnings(placed: dict[ImageRequest, PreparedImage],

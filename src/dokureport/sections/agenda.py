@@ -8,11 +8,9 @@ from dokureport.layout.context import LayoutContext
 from dokureport.layout.dates import long_date, time_span
 from dokureport.layout.flowables import Heading, OutlineEntry
 from dokureport.layout.text import LINK_COLOUR
-from dokureport.layout.theme import MUTED, RULE
+from dokureport.layout.theme import MUTED_HEX, RULE
 from dokureport.model import AgendaItem
 from dokureport.sections.common import section_heading
-
-MUTED_HEX = "#" + MUTED.hexval()[2:]
 
 
 def _item(ctx: LayoutContext, item: AgendaItem) -> Paragraph:
