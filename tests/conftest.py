@@ -79,6 +79,22 @@ def minimal_event(**extra: object) -> dict:
     return {"title": "Fachtag", "event": {"start": "2024-03-05"}} | extra
 
 
+def every_text_field(text: str, **extra: object) -> dict:
+    """An event with `text` in every text field the brochure prints; `extra` replaces keys."""
+    return minimal_event(
+        title=text, subtitle=text, intro=text,
+        event={"start": "2024-03-05", "kind": text,
+               "venue": {"name": text, "address": [text]}},
+        organiser={"name": text},
+        agenda=[{"date": "2024-03-05", "items": [
+            {"time": "09:00", "title": text, "place": text, "people": [text], "talk": "t"}]}],
+        talks=[{"id": "t", "title": text, "format": text, "topic": text, "abstract": text,
+                "speakers": [{"name": text, "role": text, "organisation": text}]}],
+        videos=[{"title": text, "url": "https://example.org/v?a=1&b=2", "description": text}],
+        contacts=[{"name": text, "role": text, "city": text, "phone": text}],
+    ) | extra
+
+
 def captions_under_images(pdf_path: Path) -> list[tuple[int, str]]:
     """(page, text) of the text block directly below each image (its first line within 8 pt).
 

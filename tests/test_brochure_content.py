@@ -7,7 +7,7 @@ import pdfplumber
 import pikepdf
 from pypdf import PdfReader
 
-from tests.conftest import minimal_event, squash
+from tests.conftest import every_text_field, minimal_event, squash
 
 
 def _text(path) -> str:
@@ -37,7 +37,7 @@ def test_english_event_uses_english_labels_and_dates(make_event, build) -> None:
 
 
 def test_markup_in_every_text_field_prints_literally(make_event, build) -> None:
-    event = _every_field(NASTY)
+    event = every_text_field(NASTY)
     out, _ = build(make_event(event))
     _assert_literal_and_inert(out, NASTY)
 
@@ -54,7 +54,7 @@ def test_script_and_file_links_stay_inert_even_past_validation(tmp_path) -> None
 
     nasty = (NASTY + ' <a href="javascript:alert(1)">klick</a> [lokal](file:///etc/passwd)'
              ' [skript](javascript:alert(1)) <img src="file:///etc/passwd"/>')
-    event = Event.model_validate(_every_field(nasty)).model_copy(update={"folder": tmp_path})
+    event = Event.model_validate(every_text_field(nasty)).model_copy(update={"folder": tmp_path})
     out = tmp_path / "direct.pdf"
     with ImagePreparer(dpi=150) as images:
         ctx = LayoutContext(event=event, options=BuildOptions(), images=images,
@@ -65,22 +65,6 @@ def test_script_and_file_links_stay_inert_even_past_validation(tmp_path) -> None
 
 NASTY = ('Q&A <Teil 1> <b>fett</b> <img src="/etc/passwd"/> &amp; <font color="red">x</font>'
          ' <a href="https://evil.example/">klick</a> <link href="#x">f</link> <br/>')
-
-
-def _every_field(nasty: str) -> dict:
-    event = minimal_event(
-        title=nasty, subtitle=nasty, intro=nasty,
-        event={"start": "2024-03-05", "kind": nasty,
-               "venue": {"name": nasty, "address": [nasty]}},
-        organiser={"name": nasty},
-        agenda=[{"date": "2024-03-05", "items": [
-            {"time": "09:00", "title": nasty, "place": nasty, "people": [nasty], "talk": "t"}]}],
-        talks=[{"id": "t", "title": nasty, "format": nasty, "topic": nasty, "abstract": nasty,
-                "speakers": [{"name": nasty, "role": nasty, "organisation": nasty}]}],
-        videos=[{"title": nasty, "url": "https://example.org/v?a=1&b=2", "description": nasty}],
-        contacts=[{"name": nasty, "role": nasty, "city": nasty, "phone": nasty}],
-    )
-    return event
 
 
 def _assert_literal_and_inert(out, nasty: str) -> None:

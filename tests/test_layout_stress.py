@@ -7,7 +7,7 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from tests.conftest import minimal_event
+from tests.conftest import every_text_field, minimal_event
 
 LONG_WORD = "Donaudampfschifffahrtsgesellschaft" * 60  # 2,040 characters
 # 3,010 words
@@ -20,19 +20,13 @@ def _pages(path) -> int:
 
 
 def test_a_2000_character_word_in_every_kind_of_field(make_event, build) -> None:
-    event = minimal_event(
-        title=LONG_WORD, subtitle=LONG_WORD, intro=LONG_WORD,
-        event={"start": "2024-03-05", "kind": LONG_WORD,
-               "venue": {"name": LONG_WORD, "address": [LONG_WORD]}},
-        organiser={"name": LONG_WORD},
-        agenda=[{"date": "2024-03-05", "items": [
-            {"time": "9:00", "title": LONG_WORD, "place": LONG_WORD, "people": [LONG_WORD]}]}],
-        talks=[{"title": LONG_WORD, "format": LONG_WORD, "abstract": LONG_WORD,
+    event = every_text_field(
+        LONG_WORD,
+        talks=[{"id": "t", "title": LONG_WORD, "format": LONG_WORD, "abstract": LONG_WORD,
                 "slides": "https://example.org/" + "x" * 300,
                 "speakers": [{"name": LONG_WORD, "role": LONG_WORD}]}],
         videos=[{"title": LONG_WORD, "url": "https://example.org/" + "v" * 500,
                  "description": LONG_WORD}],
-        contacts=[{"name": LONG_WORD, "role": LONG_WORD, "phone": LONG_WORD}],
         photos={"items": [{"file": "photos/01.jpg", "caption": LONG_WORD, "credit": LONG_WORD}]},
     )
     out, _ = build(make_event(event, ("01.jpg",)))
