@@ -9,7 +9,6 @@ import random
 import shutil
 import struct
 import sys
-import time
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -308,9 +307,7 @@ def test_corpus_is_large_enough() -> None:
 def test_corpus_validate(corpus_case: tuple[Path, dict[str, Any]]) -> None:
     folder, expect = corpus_case
     args = ["validate", str(folder)] + (["--allow-outside"] if expect.get("allow_outside") else [])
-    started = time.monotonic()
-    code, out, err = run_cli(*args)
-    assert time.monotonic() - started < 5, "hostile input must be refused quickly"
+    code, out, err = run_cli(*args)  # its speed: benchmarks/bench_hostile.py
     assert "Traceback" not in out + err and "internal error" not in err, err
     errors = lines_with("error: ", err)
     assert code == expect["exit"], err

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 
 import pytest
@@ -117,9 +116,8 @@ def test_tags_beyond_plain_data_are_refused(tmp_path: Path, tag: str) -> None:
 def test_billion_laughs_is_refused_quickly(tmp_path: Path) -> None:
     lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
-    started = time.monotonic()
+    # How fast it is refused is measured in benchmarks/bench_hostile.py.
     message = refused(tmp_path, "\n".join(lines) + "\n")
-    assert time.monotonic() - started < 3
     assert "billion laughs" in message
 
 
@@ -130,10 +128,8 @@ def test_recursive_alias(tmp_path: Path) -> None:
 
 
 def test_deep_nesting(tmp_path: Path) -> None:
-    started = time.monotonic()
     assert refused(tmp_path, "a: " + "[" * 5000 + "]" * 5000 + "\n") == (
         "event.yaml:1:43: is nested more than 40 levels deep: not an event file")
-    assert time.monotonic() - started < 1
     # Aliases can nest what the composer saw as shallow.
     text = "".join(f"a{i}: &a{i} [*a{i - 1}]\n" for i in range(1, 30))
     loaded = load(tmp_path, "a0: &a0 [[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]\n" + text)

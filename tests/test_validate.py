@@ -181,10 +181,20 @@ def test_date_only_end_covers_the_day(tmp_path: Path) -> None:
     assert validate_event(tmp_path).warnings == ()
 
 
-def test_time_zones_do_not_crash_comparisons(tmp_path: Path) -> None:
+def test_an_end_without_a_time_zone_compares_with_a_start_that_has_one(tmp_path: Path
+                                                                       ) -> None:
+    # 12:00 +02:00 is 10:00 UTC; an end of 12:30 without a zone is read as UTC, so the
+    # event lasts 2½ hours: valid, and no warning.
     (tmp_path / "event.yaml").write_text(
         "title: x\nevent:\n  start: 2019-10-29 12:00 +02:00\n  end: 2019-10-29 12:30\n")
-    validate_event(tmp_path)
+    result = validate_event(tmp_path)
+    assert result.warnings == ()
+    assert result.event.event.start.utcoffset() == dt.timedelta(hours=2)
+    # And an end that is earlier once both are in UTC is refused.
+    (tmp_path / "event.yaml").write_text(
+        "title: x\nevent:\n  start: 2019-10-29 12:00 -02:00\n  end: 2019-10-29 12:30\n")
+    with pytest.raises(InputError, match=r"event\.end: .*before"):
+        validate_event(tmp_path)
 
 
 def test_links(tmp_path: Path) -> None:
