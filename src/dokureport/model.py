@@ -10,6 +10,15 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 # What people type for a time of day: 9:00, 09:00, 9.00 (German), 12:00:30.
+# A QR code holds at most this many bytes (version 40, error correction M, byte mode).
+QR_MAX_BYTES = 2331
+
+
+def fits_qr_code(url: str) -> bool:
+    """Whether a web address can be printed as a QR code at all."""
+    return len(url.encode("utf-8")) <= QR_MAX_BYTES
+
+
 _TIME = re.compile(r"^\s*([01]?[0-9]|2[0-3])[:.]([0-5][0-9])(?::([0-5][0-9]))?\s*$")
 
 

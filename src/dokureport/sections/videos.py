@@ -8,6 +8,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableSt
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.flowables import QrCode
 from dokureport.layout.theme import QR_SIZE_MM
+from dokureport.model import fits_qr_code
 from dokureport.sections.common import paragraphs, section_heading
 
 
@@ -24,6 +25,9 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
         block += paragraphs(ctx, video.description)
         block.append(Paragraph(f"<b>{t.plain(ctx.labels.watch, hyphenate=False)}:</b> "
                                + t.link(video.url, video.url), s.small))
+        if not fits_qr_code(video.url):  # validation warned: the link alone
+            out.append(KeepTogether(block))
+            continue
         table = Table([[block, QrCode(video.url, size)]], colWidths=(text_width, size + 6 * mm),
                       splitInRow=1)
         table.setStyle(TableStyle([
