@@ -19,7 +19,7 @@ from dokureport.assets import (
     PreparedImage,
     oriented_size,
 )
-from dokureport.errors import InputError
+from dokureport.errors import ExitCode, InputError, SystemFailure
 
 RED = (220, 20, 20)
 BLUE = (20, 40, 200)
@@ -518,9 +518,14 @@ def test_not_an_image_is_an_input_error(tmp_path: Path) -> None:
             preparer.result(ImageRequest(source, 100, 100))
 
 
-def test_missing_file_is_an_input_error(tmp_path: Path) -> None:
-    with ImagePreparer(dpi=150, jobs=1) as preparer, pytest.raises(InputError, match="gone"):
+def test_a_file_gone_before_it_is_prepared_is_a_system_failure(tmp_path: Path) -> None:
+    # Validation saw every file before the preparer runs: a missing one vanished since
+    # (a sync, a clean-up), which is the machine's doing, not a bad photo.
+    with ImagePreparer(dpi=150, jobs=1) as preparer, pytest.raises(SystemFailure) as caught:
         preparer.result(ImageRequest(tmp_path / "gone.jpg", 100, 100))
+    assert caught.value.exit_code == ExitCode.IO_ERROR
+    assert str(caught.value) == (f"{tmp_path / 'gone.jpg'}: No such file or directory "
+                                 "(the file went away during the build)")
 
 
 @pytest.mark.parametrize("side", [20000, 10000])  # above 2× Pillow's limit; between 1× and 2×

@@ -68,17 +68,6 @@ def test_a_crash_during_layout_leaves_no_partial_file(tmp_path: Path, make_event
     assert sorted(p.name for p in tmp_path.iterdir()) == ["brochure.pdf", "event"]
 
 
-def test_a_bug_gives_a_short_message_and_exit_1(tmp_path: Path, make_event) -> None:
-    # A PDF path that is a folder makes the final rename fail in a way we do not map.
-    folder = make_event(minimal_event())
-    (tmp_path / "out.pdf").mkdir()
-    (tmp_path / "out.pdf" / "keep").write_text("x")
-    result = _run("build", str(folder), "-o", str(tmp_path / "out.pdf"), cwd=tmp_path)
-    assert result.returncode in (1, 2)
-    assert "Traceback" not in result.stderr
-    assert (tmp_path / "out.pdf" / "keep").read_text() == "x"
-
-
 def test_output_folder_must_exist(tmp_path: Path, make_event) -> None:
     folder = make_event(minimal_event())
     result = _run("build", str(folder), "-o", str(tmp_path / "nope" / "x.pdf"), cwd=tmp_path)

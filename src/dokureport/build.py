@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dokureport.assets import ImagePreparer
-from dokureport.errors import InputError, Problem
+from dokureport.errors import InputError, Problem, SystemFailure
 from dokureport.layout.brochure import lay_out
 from dokureport.layout.context import LayoutContext
+from dokureport.layout.document import ContentTooLarge
 from dokureport.options import BuildOptions, Target
 from dokureport.printing.booklet import impose, padding
 from dokureport.printing.reproducible import set_content_id
@@ -77,6 +78,14 @@ def build_brochures(source: Path, output: Path, options: BuildOptions,
     except InputError as exc:
         # A damaged photo found while preparing it: point at the key that named it.
         raise InputError([validated.locate_file_problem(p) for p in exc.problems]) from None
+    except ContentTooLarge as exc:
+        raise InputError([validated.locate_key(
+            exc.key, "cannot be laid out: it is too large for a page; shorten it or split "
+                     "it up")]) from None
+    except OSError as exc:
+        # The machine failed (a full disk, a file gone, a folder we may not write):
+        # name the path and the system's reason, never call it a bug.
+        raise SystemFailure.from_os_error(exc, output) from None
 
 
 def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions,
@@ -104,6 +113,7 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
                 blank += padding(pages)
                 ctx = context()
                 pages = lay_out(ctx, temp, blank_pages=blank)
+            warnings += preparer.warnings
             warnings += ctx.warnings
             warnings += [validated.locate_file_problem(w)
                          for w in low_resolution_warnings(ctx.images.placed, options.target)]

@@ -5,56 +5,79 @@ from __future__ import annotations
 import sys
 import tempfile
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
+from typing import IO, Any
 
 import click
 
 from dokureport import __version__
 from dokureport.errors import DokureportError, ExitCode
+from dokureport.interrupts import Terminated, handled
 from dokureport.options import BuildOptions
 from dokureport.resources import sample_event_dir
 
 
-def _report_bug(exc: BaseException) -> None:
+def _report_bug(exc: BaseException) -> click.ClickException:
     """A bug: a short message and where the traceback went, not a wall of text."""
     with tempfile.NamedTemporaryFile(
         "w", prefix="dokureport-crash-", suffix=".txt", delete=False
     ) as log:
         traceback.print_exception(exc, file=log)
-    click.echo(
-        f"dokureport: internal error: {type(exc).__name__}: {exc}\n"
-        f"This is a bug. The traceback was written to {log.name}",
-        err=True,
-    )
+    return _Message(f"dokureport: internal error: {type(exc).__name__}: {exc}\n"
+                    f"This is a bug. The traceback was written to {log.name}", ExitCode.BUG)
 
 
-def main() -> None:
-    """Entry point: every user-facing problem becomes a message and exit code 2."""
-    try:
-        cli.main(standalone_mode=False, prog_name="dokureport")
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(ExitCode.BUG)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(ExitCode.BAD_INPUT)
-    except DokureportError as exc:
-        for problem in exc.problems:
-            click.echo(f"error: {problem}", err=True)
-        sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except Exception as exc:
-        _report_bug(exc)
-        sys.exit(ExitCode.BUG)
+class _Message(click.ClickException):
+    """Lines for standard error and an exit status, rendered by click's own handling."""
+
+    def __init__(self, text: str, exit_code: int) -> None:
+        super().__init__(text)
+        self.exit_code = exit_code
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(self.message, err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Turns every way a command can end into click's exception handling, in one place."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except DokureportError as exc:
+            raise _Message("\n".join(f"error: {p}" for p in exc.problems),
+                           exc.exit_code) from None
+        except KeyboardInterrupt:
+            raise _interrupted(ExitCode.INTERRUPTED, "interrupted (Ctrl-C)") from None
+        except Terminated:
+            raise _interrupted(ExitCode.TERMINATED, "terminated (SIGTERM)") from None
+        except Exception as exc:
+            raise _report_bug(exc) from None
+
+
+def _interrupted(code: ExitCode, why: str) -> _Message:
+    # Workers are stopped and temporary files removed by the stages' own clean-up, which
+    # has run by the time the exception gets here.
+    return _Message(f"dokureport: {why}; nothing was written", code)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point. Exit status: see ExitCode (0 built, 1 bug, 2 bad input, 73/74 the
+    machine failed, 130/143 interrupted)."""
+    with handled():
+        cli.main(args=list(argv) if argv is not None else None, prog_name="dokureport")
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dokureport")
 def cli() -> None:
     """Turn an event's data and photos into a printable documentation brochure (PDF).
 
-    Exit status: 0 built, 2 bad input, 1 anything else (a bug).
+    Exit status: 0 built (or valid), 2 bad input, 73 an output cannot be created, 74 the
+    machine failed (full disk, vanished file), 130/143 interrupted, 1 a bug.
     """
 
 

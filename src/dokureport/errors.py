@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
@@ -9,11 +10,19 @@ from typing import Any
 
 
 class ExitCode(IntEnum):
-    """What the command line returns; documented in the README."""
+    """What the command line returns; documented in the README.
+
+    73 and 74 follow sysexits.h (EX_CANTCREAT, EX_IOERR); 130 and 143 the shells'
+    128 + signal number.
+    """
 
     BUILT = 0
     BUG = 1
     BAD_INPUT = 2
+    CANNOT_CREATE = 73  # an output (or the temporary file beside it) cannot be created
+    IO_ERROR = 74  # the machine failed us mid-way: a full disk, a vanished file, EIO
+    INTERRUPTED = 130  # SIGINT (Ctrl-C)
+    TERMINATED = 143  # SIGTERM
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,31 @@ class InputError(DokureportError):
 
 class OutputError(DokureportError):
     """The PDF cannot be written where the user asked."""
+
+
+# errno values that say "you may not create this here", not "the machine broke".
+_CANNOT_CREATE = {errno.EACCES, errno.EPERM, errno.EROFS, errno.EISDIR, errno.ENOTDIR}
+
+
+class SystemFailure(DokureportError):
+    """The machine, not the input, failed: a full disk, a folder we may not write, a file
+    that vanished during the build. Not a bug: one line with the path and the reason."""
+
+    def __init__(self, problems: list[Problem] | str, exit_code: ExitCode) -> None:
+        super().__init__(problems)
+        self.exit_code = exit_code
+
+    @classmethod
+    def from_os_error(cls, exc: OSError, path: Path | str | None = None) -> SystemFailure:
+        """The one line for an OSError: the path it concerns and the system's reason."""
+        where = exc.filename if exc.filename is not None else path
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        code = (ExitCode.CANNOT_CREATE if exc.errno in _CANNOT_CREATE
+                else ExitCode.IO_ERROR)
+        if exc.errno == errno.ENOENT:
+            reason += " (the file went away during the build)"
+        message = f"{where}: {reason}" if where is not None else reason
+        return cls([Problem(message)], code)
 
 
 def show(value: Any, limit: int = 40) -> str:

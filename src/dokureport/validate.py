@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from dokureport.errors import InputError, Problem, show
 from dokureport.event_files import SCHEME, resolve_file
 from dokureport.load import KeyPath, Loaded, SourceMap, format_path, load_yaml, parse_when
-from dokureport.model import Event, parse_time
+from dokureport.model import QR_MAX_BYTES, Event, fits_qr_code, parse_time
 
 EVENT_FILE = "event.yaml"
 
@@ -34,6 +34,14 @@ class ValidatedEvent:
     source: Path
     # Where each file was named, so a problem found later (damaged pixels) points there.
     file_locations: dict[Path, Problem] = field(default_factory=dict, compare=False)
+    # Where each key sits, so a problem found while laying out points there.
+    source_map: SourceMap | None = field(default=None, compare=False)
+
+    def locate_key(self, path: tuple[str | int, ...], message: str) -> Problem:
+        """A problem found after validation, at the event.yaml key whose value caused it."""
+        if self.source_map is None:
+            return Problem(message, file=self.source, key_path=format_path(path))
+        return self.source_map.problem(path, message)
 
     def locate_file_problem(self, problem: Problem) -> Problem:
         """The problem at the event.yaml key that named its file, if one did."""
@@ -71,7 +79,7 @@ def validate_event(path: Path, *, allow_outside: bool = False,
     if checker.errors or event is None:
         raise InputError(_sorted(checker.errors))
     return ValidatedEvent(event, tuple(_sorted(checker.warnings)), source,
-                          checker.file_locations)
+                          checker.file_locations, loaded.source)
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
@@ -160,6 +168,7 @@ class _Checker:
         self.check_references(data)
         self.check_dates(data)
         self.check_links(data)
+        self.check_qr_codes(data)
         self.check_files(data)
         try:
             event = Event.model_validate(data)
@@ -299,6 +308,19 @@ class _Checker:
                 span = _iso(first_day) + ("" if first_day == last_day else f" – {_iso(last_day)}")
                 self.error(("agenda", d, "date"),
                            f"{_iso(_day(date))} is not a day of the event ({span})")
+
+    def check_qr_codes(self, data: dict[str, Any]) -> None:
+        """Web addresses printed with a QR code: one too long for any QR code is a warning."""
+        talks = data.get("talks") if isinstance(data.get("talks"), list) else []
+        videos = data.get("videos") if isinstance(data.get("videos"), list) else []
+        places = [(("talks", i, "slides"), t.get("slides")) for i, t in enumerate(talks)
+                  if isinstance(t, dict)]
+        places += [(("videos", i, "url"), v.get("url")) for i, v in enumerate(videos)
+                   if isinstance(v, dict)]
+        for path, url in places:
+            if isinstance(url, str) and SCHEME.match(url) and not fits_qr_code(url):
+                self.warn(path, f"too long for a QR code ({len(url.encode('utf-8'))} bytes, "
+                                f"at most {QR_MAX_BYTES}): printed as a link only")
 
     def check_links(self, data: dict[str, Any]) -> None:
         for i, video in _items(data.get("videos")):

@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from dokureport.errors import OutputError
+from dokureport.errors import OutputError, SystemFailure
 
 
 @contextlib.contextmanager
@@ -24,13 +24,21 @@ def atomic_output(path: Path) -> Iterator[Path]:
     try:
         handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write there ({exc.strerror})") from exc
+        # The folder is what cannot be written; our temporary name means nothing to a user.
+        raise SystemFailure.from_os_error(OSError(exc.errno, exc.strerror), folder) from None
     os.close(handle)
     temp = Path(temp_name)
     try:
         yield temp
         os.chmod(temp, 0o644)
         os.replace(temp, path)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        # Writing the temporary file or renaming it failed: name the file the user asked
+        # for, not our temporary one.
+        failure = exc if exc.filename not in (str(temp), temp) else OSError(exc.errno,
+                                                                            exc.strerror)
+        raise SystemFailure.from_os_error(failure, path) from None
     except BaseException:
         temp.unlink(missing_ok=True)
         raise

@@ -8,6 +8,7 @@ import io
 import json
 import math
 import os
+import signal
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,6 +47,8 @@ def oriented_size(source: Path) -> tuple[int, int]:
                 orientation = _orientation(im)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise InputError([Problem(_too_large(), file=source)]) from None
+    except FileNotFoundError:
+        raise  # validation saw it: it vanished since, which is not the photo's fault
     except (OSError, SyntaxError, ValueError) as exc:
         raise InputError([Problem(f"cannot read image: {exc}", file=source)]) from None
     return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
@@ -202,6 +205,24 @@ def atomic_write(path: str, write: Callable[[str], None]) -> None:
             os.unlink(tmp)
 
 
+class WriteFailed(Exception):
+    """Writing a prepared file failed: the disk or the folder, never the photo, is at fault."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def _write(path: str, write: Callable[[str], None]) -> None:
+    try:
+        atomic_write(path, write)
+    except OSError as exc:
+        if exc.errno is None:  # Pillow's "cannot write mode … as JPEG": not the disk
+            raise
+        raise WriteFailed(path, exc.strerror or str(exc)) from None
+
+
 def read_meta(cache_dir: str, key: str) -> dict[str, Any] | None:
     """A finished cache entry's metadata, or None if there is no complete entry."""
     try:
@@ -213,7 +234,7 @@ def read_meta(cache_dir: str, key: str) -> dict[str, Any] | None:
         os.path.join(cache_dir, meta.get("file", ""))
     ):
         return None
-    return meta
+    return {**meta, "dir": cache_dir}
 
 
 def work(task: Task) -> dict[str, Any]:
@@ -224,6 +245,11 @@ def work(task: Task) -> dict[str, Any]:
             return _work_unsafe(task)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return {"error": _too_large()}
+    except WriteFailed as failure:
+        return {"write_error": failure.reason, "path": failure.path}
+    except FileNotFoundError as exc:
+        # Validation saw the file: it went away during the build (a sync, a clean-up).
+        return {"vanished": exc.strerror or str(exc)}
     except (OSError, SyntaxError, ValueError, EOFError, ImageCms.PyCMSError) as exc:
         # Pillow's ways of saying "corrupt, truncated or not an image".
         return {"error": f"cannot read image: {exc}"}
@@ -253,7 +279,7 @@ def _work_unsafe(task: Task) -> dict[str, Any]:
         # The content hash lets tools (the benchmark) tell which photo an entry is of.
         record = json.dumps({**meta, "content_hash": content_hash}).encode()
         meta_path = os.path.join(task.cache_dir, f"{key}.json")
-        atomic_write(meta_path, lambda p: Path(p).write_bytes(record))
+        _write(meta_path, lambda p: Path(p).write_bytes(record))
     return {**meta, "key": key, "content_hash": content_hash, "hashed": hashed,
             "cache_hit": False}
 
@@ -307,17 +333,18 @@ def _prepare(source: str, settings: Settings, out_base: str) -> dict[str, Any]:
 
         if graphic:
             path = f"{out_base}.png"
-            atomic_write(path, lambda p: work.save(p, "PNG", compress_level=6))
+            _write(path, lambda p: work.save(p, "PNG", compress_level=6))
         else:
             work = _flatten(work)
             path = f"{out_base}.jpg"
             subsampling = "4:2:0" if settings.dpi <= 150 else "4:4:4"
-            atomic_write(path, lambda p: work.save(
+            _write(path, lambda p: work.save(
                 p, "JPEG", quality=settings.quality, optimize=True, progressive=False,
                 subsampling=subsampling,
             ))
         return {
             "kind": "png" if graphic else "jpeg",
+            "dir": os.path.dirname(path),
             "file": os.path.basename(path),
             "width": work.size[0],
             "height": work.size[1],
@@ -327,5 +354,8 @@ def _prepare(source: str, settings: Settings, out_base: str) -> dict[str, Any]:
 def worker_init() -> None:
     # Truncated files must fail loudly, not become half-grey photos.
     ImageFile.LOAD_TRUNCATED_IMAGES = False
+    # Ctrl-C on a terminal reaches the whole process group: the parent stops the
+    # workers, so they must not die with a traceback each.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import multiprocessing
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dokureport import interrupts
 from dokureport.assets.pixels import (
     Task,
     atomic_write,
@@ -34,7 +36,7 @@ from dokureport.assets.plan import (
     effective_dpi,
     make_settings,
 )
-from dokureport.errors import InputError, Problem
+from dokureport.errors import ExitCode, InputError, Problem, SystemFailure
 
 # Cache clean-up on exit: an entry unused by this build goes when older than this, and
 # least recently used unused entries go while the cache is larger than the cap.
@@ -153,15 +155,23 @@ class ImagePreparer:
         self._order: list[tuple[str, Settings]] = []
         self._closed = False
         self._tmp_dir: Path | None = None
+        self._index: _StatIndex | None = None
+        # The cache is only an optimisation: trouble with it is a warning, once.
+        self.warnings: list[Problem] = []
+        self._caching = False
+        self._cache_folder: Path | None = None
         if cache_dir is not None:
-            self._out_dir = Path(cache_dir) / "images"
-            self._out_dir.mkdir(parents=True, exist_ok=True)
-            self._index: _StatIndex | None = _StatIndex(self._out_dir / "sources.json")
-        else:
-            self._tmp_dir = Path(tempfile.mkdtemp(prefix="dokureport-images-"))
-            self._out_dir = self._tmp_dir
-            self._index = None
-        self._caching = cache_dir is not None
+            folder = self._cache_folder = Path(cache_dir) / "images"
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                self._cache_failed(str(folder), exc.strerror or str(exc))
+            else:
+                self._out_dir = folder
+                self._index = _StatIndex(folder / "sources.json")
+                self._caching = True
+        if not self._caching:
+            self._use_temp_dir()
         self._bar: Any = None
         if progress:
             from tqdm import tqdm
@@ -185,6 +195,9 @@ class ImagePreparer:
         content_hash = None
         try:
             st = os.stat(request.source)
+        except FileNotFoundError as exc:
+            self._finish(task_key, {"vanished": exc.strerror or str(exc)})
+            return
         except OSError as exc:
             self._finish(task_key, {"error": f"cannot read image: {exc.strerror or exc}"})
             return
@@ -209,7 +222,8 @@ class ImagePreparer:
             content_hash=content_hash,
             cache_dir=str(self._out_dir) if self._caching else None,
         )
-        future = self._pool().submit(work, task)
+        with interrupts.held():
+            future = self._pool().submit(work, task)
         self._futures[task_key] = future
         ident_for_index = _StatIndex.identity(request.source, st) if self._index else None
         future.add_done_callback(lambda f: self._on_done(f, ident_for_index))
@@ -236,9 +250,25 @@ class ImagePreparer:
             future = self._futures.get(task_key)
             # The future may have finished (and moved to _done) in the meantime.
             meta = self._collect(task_key, future) if future else self._done[task_key]
+        if "write_error" in meta:
+            if self._cache_folder is None or not Path(meta["path"]).is_relative_to(
+                    self._cache_folder):
+                raise SystemFailure([Problem(f"{meta['path']}: {meta['write_error']}")],
+                                    ExitCode.IO_ERROR)
+            # A full or read-only cache: prepare this photo (and the rest) without it.
+            self._cache_failed(meta["path"], meta["write_error"])
+            with self._lock:
+                self._done.pop(task_key, None)
+            return self.result(request)
+        if "vanished" in meta:
+            raise SystemFailure.from_os_error(
+                FileNotFoundError(errno.ENOENT, meta["vanished"], str(request.source)))
         if "error" in meta:
             raise InputError(self._all_problems())
-        path = request.source if meta["kind"] == "source" else self._out_dir / meta["file"]
+        if meta["kind"] == "source":
+            path = request.source
+        else:
+            path = Path(meta.get("dir") or self._out_dir) / meta["file"]
         size = (int(meta["width"]), int(meta["height"]))
         prepared = PreparedImage(
             path=path,
@@ -255,7 +285,8 @@ class ImagePreparer:
             return
         self._closed = True
         if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
+            with interrupts.held():
+                self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
         if self._bar is not None:
             self._bar.close()
@@ -272,6 +303,21 @@ class ImagePreparer:
         self.close()
 
     # -- internals ----------------------------------------------------------------------
+
+    def _use_temp_dir(self) -> None:
+        self._tmp_dir = Path(tempfile.mkdtemp(prefix="dokureport-images-"))
+        self._out_dir = self._tmp_dir
+
+    def _cache_failed(self, where: str, reason: str) -> None:
+        """Warn once and go on without the cache; photos prepared so far stay valid."""
+        if not self.warnings:
+            self.warnings.append(Problem(
+                f"photo cache: cannot write {where} ({reason}); photos are prepared "
+                "without the cache in this build"))
+        if self._caching:
+            self._caching = False
+            self._index = None
+            self._use_temp_dir()
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:

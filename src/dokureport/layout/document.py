@@ -16,6 +16,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 from reportlab.platypus.doctemplate import LayoutError
 
 from dokureport import __version__
+from dokureport.layout import source
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.flowables import Heading
 from dokureport.layout.theme import COVER_PHOTO_SHARE, LOGO_HEIGHT_MM
@@ -27,6 +28,16 @@ CONTENT = "content"
 BLANK = "blank"  # a booklet's padding page: nothing on it, not even the page number
 
 PageDrawer = Callable[[Canvas, BaseDocTemplate], None]
+
+
+class ContentTooLarge(Exception):
+    """reportlab cannot place some content on any page (its LayoutError), and which."""
+
+    def __init__(self, key: source.KeyPath, page: int, detail: str) -> None:
+        super().__init__(f"{key}: {detail}")
+        self.key = key
+        self.page = page
+        self.detail = detail
 
 
 class BrochureDocument(BaseDocTemplate):
@@ -146,6 +157,18 @@ class BrochureDocument(BaseDocTemplate):
         self.canv.save()
         del self._multiBuildEdits
         return passes
+
+    def handle_flowable(self, flowables: list[Any]) -> None:
+        # The content being placed when reportlab gives up: split pieces carry no mark,
+        # so the last marked flowable is the one that is being laid out.
+        key = source.key_of(flowables[0]) if flowables else None
+        if key is not None:
+            self._current_source = key
+        try:
+            super().handle_flowable(flowables)
+        except LayoutError as exc:
+            raise ContentTooLarge(getattr(self, "_current_source", ()), self.page,
+                                  str(exc).splitlines()[0]) from None
 
     def afterPage(self) -> None:
         if self._progress is not None:

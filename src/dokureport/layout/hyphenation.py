@@ -31,12 +31,16 @@ class TwoLevelHyphenator:
         lines = dictionary.read_bytes().decode("latin-1").splitlines()
         encoding, body = lines[0], lines[1:]
         split = next(i for i, line in enumerate(body) if line.strip() == "NEXTLEVEL")
-        folder = Path(tempfile.mkdtemp(prefix="dokureport-hyph-"))
         levels = []
-        for name, patterns in (("compounds", body[:split]), ("syllables", body[split + 1 :])):
-            path = folder / f"{name}.dic"
-            path.write_bytes("\n".join([encoding, *patterns]).encode("latin-1"))
-            levels.append(pyphen.Pyphen(filename=str(path), left=2, right=2))
+        # pyphen reads a dictionary only from a file, and reads it whole when it is
+        # made: the files live exactly as long as that takes.
+        with tempfile.TemporaryDirectory(prefix="dokureport-hyph-") as temp:
+            for name, patterns in (("compounds", body[:split]),
+                                   ("syllables", body[split + 1 :])):
+                path = Path(temp) / f"{name}.dic"
+                path.write_bytes("\n".join([encoding, *patterns]).encode("latin-1"))
+                levels.append(pyphen.Pyphen(filename=str(path), left=2, right=2,
+                                                cache=False))
         self._compounds, self._syllables = levels
 
     def inserted(self, word: str, hyphen: str = "-") -> str:

@@ -7,6 +7,7 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.dates import long_date, time_span
 from dokureport.layout.flowables import Heading, OutlineEntry
+from dokureport.layout.source import from_key
 from dokureport.layout.text import LINK_COLOUR
 from dokureport.layout.theme import MUTED_HEX, RULE
 from dokureport.model import AgendaItem
@@ -54,5 +55,5 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
             ("BOTTOMPADDING", (0, 0), (-1, -1), g.body_leading * 0.45),
             ("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE),
         ]))
-        out.append(table)
+        out.extend(from_key([table], ("agenda", number - 1, "items")))
     return out

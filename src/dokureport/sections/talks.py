@@ -7,8 +7,9 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.flowables import Heading, OutlineEntry, QrCode
+from dokureport.layout.source import KeyPath, from_key
 from dokureport.layout.theme import QR_SIZE_MM
-from dokureport.model import Speaker, Talk
+from dokureport.model import Speaker, Talk, fits_qr_code
 from dokureport.sections.common import paragraphs, section_heading
 
 
@@ -30,6 +31,8 @@ def _slides(ctx: LayoutContext, talk: Talk) -> list[Flowable]:
         name = talk.slides.rsplit("/", 1)[-1]
         return [Paragraph(label + t.literal(name), s.small)]
     link = Paragraph(label + t.link(url, url), s.small)
+    if not fits_qr_code(url):  # validation warned: the link alone
+        return [link]
     size = QR_SIZE_MM * mm
     table = Table([[link, QrCode(url, size)]],
                   colWidths=(ctx.geometry.frame_width - size - 4 * mm, size + 4 * mm),
@@ -49,12 +52,16 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
     s, t = ctx.styles, ctx.text
     out = section_heading(ctx, ctx.labels.talks, "talks")
     for number, talk in enumerate(event.talks, start=1):
+        at: KeyPath = ("talks", number - 1)
         kind = " · ".join(x for x in (talk.format, talk.topic) if x)
         if kind:
             out.append(Paragraph(t.plain(kind, hyphenate=False), s.overline))
-        out.append(Heading(t.heading(talk.title, s.h2, ctx.geometry.frame_width), s.h2,
-                           OutlineEntry(title=talk.title, key=ctx.talk_anchor(number), level=1)))
-        out.extend(Paragraph(_speaker(ctx, sp), s.meta) for sp in talk.speakers)
-        out.extend(paragraphs(ctx, talk.abstract))
-        out.extend(_slides(ctx, talk))
+        out.extend(from_key([Heading(
+            t.heading(talk.title, s.h2, ctx.geometry.frame_width), s.h2,
+            OutlineEntry(title=talk.title, key=ctx.talk_anchor(number), level=1))],
+            (*at, "title")))
+        out.extend(from_key([Paragraph(_speaker(ctx, sp), s.meta) for sp in talk.speakers],
+                            (*at, "speakers")))
+        out.extend(from_key(paragraphs(ctx, talk.abstract), (*at, "abstract")))
+        out.extend(from_key(_slides(ctx, talk), (*at, "slides")))
     return out
