@@ -142,7 +142,6 @@ class _Checker:
         self.file_locations: dict[Path, Problem] = {}
         self.errors: list[Problem] = list(loaded.problems)
         self.warnings: list[Problem] = []
-        self.hostile: set[KeyPath] = set()  # values with a script link: one message is enough
 
     def error(self, path: KeyPath, message: str, *, key: bool = False) -> None:
         self.errors.append(self.source.problem(path, message, key=key))
@@ -226,10 +225,6 @@ class _Checker:
             bad = _BAD_CHAR.search(value)
             if bad:
                 self.error(path, f"contains the invisible control character U+{ord(bad[0]):04X}")
-            elif _SCRIPT_LINK.search(value):
-                scheme = _SCRIPT_LINK.search(value)[1].lower()  # type: ignore[index]
-                self.error(path, f"contains a `{scheme}:` link; only http(s) links are allowed")
-                self.hostile.add(path)
 
     def check_references(self, data: dict[str, Any]) -> None:
         talks = _items(data.get("talks"))
@@ -318,14 +313,21 @@ class _Checker:
             if not isinstance(text, str):
                 continue
             for match in _MD_LINK.finditer(text):
-                target = match[1].strip()
-                if target.lower().startswith("mailto:") and _EMAIL.match(target[7:]):
-                    continue
-                self.check_url(path, target, what=f"the link [{match[0].split('](')[0][1:]}]")
+                self.check_text_link(path, match)
+
+    def check_text_link(self, path: KeyPath, match: re.Match[str]) -> None:
+        """A `[text](target)` is linked if the target is a web or mail address, else printed."""
+        target = match[1].strip()
+        if target.lower().startswith("mailto:") and _EMAIL.match(target[7:]):
+            return
+        parts = urlsplit(target) if not _SPACE.search(target) else None
+        if parts and parts.scheme.lower() in ("http", "https") and parts.hostname:
+            return
+        # Text is never refused for what it says: the link is printed as typed instead.
+        self.warn(path, f"the link {show(match[0], 60)} is printed as typed, not linked: "
+                  "only http(s) and mailto: links are linked")
 
     def check_url(self, path: KeyPath, url: str, what: str = "") -> bool:
-        if path in self.hostile and _SCRIPT_LINK.search(url):
-            return False  # already reported by check_text
         parts = urlsplit(url) if not _SPACE.search(url) else None
         if parts and parts.scheme.lower() in ("http", "https") and parts.hostname:
             return True
@@ -359,8 +361,8 @@ class _Checker:
         """owner[key] names a file: it must exist inside the folder; stored back absolute."""
         name = owner.get(key)
         path = (*at, key)
-        if not isinstance(name, str) or path in self.hostile:
-            return  # missing or wrong type: the model reports it; a script link: check_text did
+        if not isinstance(name, str):
+            return  # missing or wrong type: the model reports it
         problem, resolved = resolve_file(self.folder, name, image=image,
                                          allow_outside=self.allow_outside,
                                          decode_images=self.decode_images)
@@ -430,7 +432,6 @@ def _data_path(source: SourceMap, loc: tuple[Any, ...], *, missing: bool) -> Key
 
 _UNION_LABELS = {"date", "datetime", "str", "int", "float", "bool", "time"}
 _BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-_SCRIPT_LINK = re.compile(r"(?<![\w.+-])(javascript|vbscript|file)\s*:(?=\S)", re.I)
 _SPACE = re.compile(r"[\s<>\"]")
 _NOT_IN_ADDRESS = r"\s<>()\[\],;:\""
 _EMAIL = re.compile(

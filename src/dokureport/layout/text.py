@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
 import arabic_reshaper
@@ -25,7 +26,6 @@ from dokureport.layout.theme import ACCENT_HEX
 # Soft-hyphenated words next to markup lose or double their space without these.
 reportlab_fixes.apply()
 
-SAFE_URL_SCHEMES = ("https://", "http://", "mailto:")
 LINK_COLOUR = ACCENT_HEX
 
 # `**strong**`, `*emphasis*`, `[text](url)`: the contract's whole inline markup.
@@ -45,7 +45,14 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
 def is_safe_url(url: str) -> bool:
-    return url.lower().startswith(SAFE_URL_SCHEMES)
+    """A web address with a host, or a mailto: address: the only links the brochure makes."""
+    if url.lower().startswith("mailto:"):
+        return True
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 @dataclass
