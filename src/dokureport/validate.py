@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ValidationError
 
 from dokureport.errors import InputError, Problem, show
-from dokureport.event_files import SCHEME, resolve_file
+from dokureport.event_files import SCHEME, leads_outside, resolve_file
 from dokureport.load import KeyPath, Loaded, SourceMap, format_path, load_yaml, parse_when
 from dokureport.model import Event, parse_time
 
@@ -64,6 +64,10 @@ def validate_event(path: Path, *, allow_outside: bool = False,
     build decodes every photo anyway, in parallel, and reports damaged ones itself.
     """
     source = locate(path)
+    if not allow_outside and leads_outside(source):
+        raise InputError([Problem(
+            "is a symbolic link that leads outside its folder; only files inside the event "
+            "folder are read (--allow-outside lifts this)", file=source)])
     folder = source.parent.resolve()
     loaded = load_yaml(source)
     checker = _Checker(loaded, folder, allow_outside, decode_images=decode_images)
@@ -80,8 +84,9 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 
 
 def name(text: str) -> str:
-    """A key or id as typed, escaped only if it holds characters a terminal would act on."""
-    return text if text.isprintable() else repr(text)[1:-1]
+    """A key or id as typed (at most 40 characters), escaped if a terminal would act on it."""
+    text = text if text.isprintable() else repr(text)[1:-1]
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 # --- shaping: raw YAML data → what the model reads ---------------------------------------
@@ -151,8 +156,9 @@ class _Checker:
 
     def run(self) -> Event | None:
         if not isinstance(self.data, dict):
+            # Name only what it is: a file that is no event may be anyone's (/etc/passwd).
             self.error((), "the file must be a mapping of keys (title:, event:, …), "
-                       f"not {show(self.data)}")
+                       f"not {_kind(self.data)}")
             return None
         data = self.shape(self.data, Event, ())
         self.check_text(data, ())
@@ -439,6 +445,17 @@ _EMAIL = re.compile(
 )
 # [text](target) as the contract's inline markup writes links.
 _MD_LINK = re.compile(r"\[[^\]\n]*\]\(\s*([^)\s]*)[^)]*\)")
+
+
+def _kind(value: Any) -> str:
+    """What a value is, without quoting it."""
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    if isinstance(value, str):
+        return f"one text of {len(value):,} characters"
+    return f"a single {type(value).__name__} value"
 
 
 def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:
