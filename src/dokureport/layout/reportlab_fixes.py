@@ -1,6 +1,6 @@
-"""Repairs to reportlab's word splitter for words that carry soft hyphens.
+"""Repairs to reportlab: spaces next to soft-hyphenated words, and the outline's count.
 
-reportlab (checked on 4.4 to 5.1) keeps, per word, whether a space follows it
+reportlab (checked on 5.1) keeps, per word, whether a space follows it
 ("hanging space"). For a word that contains a soft hyphen it gets this wrong in
 two places, both in `reportlab.platypus.paragraph`:
 
@@ -11,8 +11,12 @@ two places, both in `reportlab.platypus.paragraph`:
   a space even when the whole word was not (`<i>Berufs\\xadeinstieg</i> an`):
   the space after it is then set twice.
 
-Both are private internals; `check()` names the one that is gone when reportlab
-changes, and tests/test_reportlab_internals.py calls it.
+And `PDFOutlines.prepare` reuses its `count` (the root's /Count: the number of
+visible bookmarks) as a counter while it builds the tree, so the root's /Count
+is too high by the number of entries that have children.
+
+All three are private internals; `check()` names the one that is gone when
+reportlab changes, and tests/test_reportlab_internals.py calls it.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 from string import whitespace
 from typing import Any
 
+from reportlab.pdfbase import pdfdoc as _pdfdoc
 from reportlab.platypus import paragraph as _rl
 
 _SHY = "\xad"
@@ -36,6 +41,13 @@ def check() -> None:
         raise RuntimeError("reportlab changed: paragraph._SHYWord.shyphenate is gone")
     if not issubclass(_rl._SHYWordHS, (_rl._SHYWord, _rl._HSFrag)):
         raise RuntimeError("reportlab changed: paragraph._SHYWordHS is no hanging-space _SHYWord")
+    for name in ("PDFOutlines", "count"):
+        if not hasattr(_pdfdoc, name):
+            raise RuntimeError(f"reportlab changed: reportlab.pdfbase.pdfdoc.{name} is gone")
+    outlines = _pdfdoc.PDFOutlines()
+    for name in ("prepare", "mydestinations", "closedict"):
+        if not hasattr(outlines, name):
+            raise RuntimeError(f"reportlab changed: pdfdoc.PDFOutlines.{name} is gone")
 
 
 class _SHYTail(_rl._SHYWord, _rl._SplitFrag):
@@ -73,12 +85,20 @@ def _shyphenate_keeping_hanging_space(self: Any, newWidth: float, maxWidth: floa
     return parts
 
 
+def _prepare_counting_visible_entries(self: Any, document: Any, canvas: Any) -> None:
+    _original_prepare(self, document, canvas)
+    if self.mydestinations is not None and self.ready == 1:
+        self.count = _pdfdoc.count(self.mydestinations, self.closedict)
+
+
+_original_prepare = _pdfdoc.PDFOutlines.prepare
 _original_get_frag_words = _rl._getFragWords
 _original_shyphenate = _rl._SHYWord.shyphenate
 
 
 def apply() -> None:
-    """Install both repairs (idempotent)."""
+    """Install the repairs (idempotent)."""
     check()
     _rl._getFragWords = _words_keeping_hanging_spaces
     _rl._SHYWord.shyphenate = _shyphenate_keeping_hanging_space
+    _pdfdoc.PDFOutlines.prepare = _prepare_counting_visible_entries

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape, quoteattr, unescape
 
 import arabic_reshaper
 from bidi import get_display
@@ -149,6 +149,12 @@ class Typesetter:
             f"<a href={quoteattr(url)} color={quoteattr(LINK_COLOUR)}>"
             f"{self._prepare(label, hyphenate=False)}</a>"
         )
+
+
+def outline_text(markup: str) -> str:
+    """The text a reader shows for markup (a bookmark): as printed, without tags or soft hyphens."""
+    text = unescape(re.sub(r"<[^>]*>", "", markup))
+    return " ".join(text.replace("\xad", "").split())
 
 
 def bind_dashes(text: str) -> str:
