@@ -123,8 +123,10 @@ class BrochureDocument(BaseDocTemplate):
 
     def build(self, flowables: list[Any], filename: Any = None, canvasmaker: Any = None
               ) -> None:
-        # Images named by content (reproducible); no transparency on print pages.
-        maker = canvasmaker or functools.partial(BrochureCanvas, flatten_alpha=self.for_print)
+        # Images named by content (reproducible); no transparency and black ink only
+        # for black on print pages.
+        maker = canvasmaker or functools.partial(BrochureCanvas, flatten_alpha=self.for_print,
+                                                 k_black=self.for_print)
         self._passes += 1
         # Only the first pass may leave out photos that are not prepared yet.
         self.ctx.images.wait = self._passes > 1
