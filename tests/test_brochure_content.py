@@ -43,7 +43,7 @@ def test_markup_in_every_text_field_prints_literally(make_event, build) -> None:
 
 
 def test_script_and_file_links_stay_inert_even_past_validation(tmp_path) -> None:
-    # Validation refuses javascript: and file: links; the layout must not rely on that.
+    # The layout alone keeps them inert, whatever validation let through.
     import datetime as dt
 
     from dokureport.assets import ImagePreparer

@@ -209,9 +209,8 @@ contacts:
   - {name: n, email: "mailto:a@b.de"}
   - {name: m, email: "a@b"}
 """
+    # [d](ftp://…) in text is printed as typed (a warning, see test_links.py); link fields refuse.
     assert errors(tmp_path, text) == [
-        "event.yaml:3:8: intro: the link [d]: 'ftp://x.org' is not a web address: "
-        "only http:// or https:// links are allowed",
         "event.yaml:5:21: videos[0].url: 'https://example.org/a b' contains a space, <, > or \"; "
         "write them as %20, %3C, %3E, %22",
         "event.yaml:6:21: videos[1].url: '//example.org' is not a web address: "
@@ -220,13 +219,13 @@ contacts:
     ]
 
 
-def test_script_links_anywhere(tmp_path: Path) -> None:
+def test_script_links_in_text_are_text_but_link_fields_refuse_them(tmp_path: Path) -> None:
     text = "title: 'JavaScript:void(0)'\nevent: {start: 2019-10-29}\n" \
            "talks:\n  - {title: a, slides: 'file:///etc/passwd'}\n" \
-           "subtitle: 'a javascript : b, the file: x'\n"
+           "subtitle: 'a javascript : b, the file: x <script>alert(1)</script>'\n"
     assert errors(tmp_path, text) == [
-        "event.yaml:1:8: title: contains a `javascript:` link; only http(s) links are allowed",
-        "event.yaml:4:24: talks[0].slides: contains a `file:` link; only http(s) links are allowed",
+        "event.yaml:4:24: talks[0].slides: 'file:///etc/passwd' is not a web address: "
+        "only http:// or https:// links are allowed",
     ]
 
 

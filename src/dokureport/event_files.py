@@ -15,6 +15,16 @@ from dokureport.errors import show
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]+:")
 
 
+def leads_outside(event_file: Path) -> bool:
+    """Whether the event file (a symbolic link, say) resolves to a file outside its folder."""
+    try:
+        resolved = event_file.resolve()
+        folder = event_file.parent.resolve()
+    except (OSError, RuntimeError, ValueError):
+        return True  # a link loop: nothing to read inside the folder either
+    return not resolved.is_relative_to(folder)
+
+
 def resolve_file(folder: Path, name: str, *, image: bool, allow_outside: bool = False,
                  decode_images: bool = True) -> tuple[str | None, Path | None]:
     """Why `name` is not a usable file of the event (None if it is), and its absolute path."""

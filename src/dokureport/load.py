@@ -39,6 +39,7 @@ def format_path(path: Iterable[str | int]) -> str:
             out += f"[{part}]"
         else:
             part = part if part.isprintable() else repr(part)[1:-1]  # no raw control characters
+            part = part if len(part) <= 40 else part[:39] + "…"  # an excerpt of a key, no more
             out += f".{part}" if out else part
     return out
 

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ValidationError
 
 from dokureport.errors import InputError, Problem, show
-from dokureport.event_files import SCHEME, resolve_file
+from dokureport.event_files import SCHEME, leads_outside, resolve_file
 from dokureport.load import KeyPath, Loaded, SourceMap, format_path, load_yaml, parse_when
 from dokureport.model import QR_MAX_BYTES, Event, fits_qr_code, parse_time
 
@@ -72,6 +72,10 @@ def validate_event(path: Path, *, allow_outside: bool = False,
     build decodes every photo anyway, in parallel, and reports damaged ones itself.
     """
     source = locate(path)
+    if not allow_outside and leads_outside(source):
+        raise InputError([Problem(
+            "is a symbolic link that leads outside its folder; only files inside the event "
+            "folder are read (--allow-outside lifts this)", file=source)])
     folder = source.parent.resolve()
     loaded = load_yaml(source)
     checker = _Checker(loaded, folder, allow_outside, decode_images=decode_images)
@@ -88,8 +92,9 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 
 
 def name(text: str) -> str:
-    """A key or id as typed, escaped only if it holds characters a terminal would act on."""
-    return text if text.isprintable() else repr(text)[1:-1]
+    """A key or id as typed (at most 40 characters), escaped if a terminal would act on it."""
+    text = text if text.isprintable() else repr(text)[1:-1]
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 # --- shaping: raw YAML data → what the model reads ---------------------------------------
@@ -150,7 +155,6 @@ class _Checker:
         self.file_locations: dict[Path, Problem] = {}
         self.errors: list[Problem] = list(loaded.problems)
         self.warnings: list[Problem] = []
-        self.hostile: set[KeyPath] = set()  # values with a script link: one message is enough
 
     def error(self, path: KeyPath, message: str, *, key: bool = False) -> None:
         self.errors.append(self.source.problem(path, message, key=key))
@@ -160,8 +164,9 @@ class _Checker:
 
     def run(self) -> Event | None:
         if not isinstance(self.data, dict):
+            # Name only what it is: a file that is no event may be anyone's (/etc/passwd).
             self.error((), "the file must be a mapping of keys (title:, event:, …), "
-                       f"not {show(self.data)}")
+                       f"not {_kind(self.data)}")
             return None
         data = self.shape(self.data, Event, ())
         self.check_text(data, ())
@@ -235,10 +240,6 @@ class _Checker:
             bad = _BAD_CHAR.search(value)
             if bad:
                 self.error(path, f"contains the invisible control character U+{ord(bad[0]):04X}")
-            elif _SCRIPT_LINK.search(value):
-                scheme = _SCRIPT_LINK.search(value)[1].lower()  # type: ignore[index]
-                self.error(path, f"contains a `{scheme}:` link; only http(s) links are allowed")
-                self.hostile.add(path)
 
     def check_references(self, data: dict[str, Any]) -> None:
         talks = _items(data.get("talks"))
@@ -340,14 +341,21 @@ class _Checker:
             if not isinstance(text, str):
                 continue
             for match in _MD_LINK.finditer(text):
-                target = match[1].strip()
-                if target.lower().startswith("mailto:") and _EMAIL.match(target[7:]):
-                    continue
-                self.check_url(path, target, what=f"the link [{match[0].split('](')[0][1:]}]")
+                self.check_text_link(path, match)
+
+    def check_text_link(self, path: KeyPath, match: re.Match[str]) -> None:
+        """A `[text](target)` is linked if the target is a web or mail address, else printed."""
+        target = match[1].strip()
+        if target.lower().startswith("mailto:") and _EMAIL.match(target[7:]):
+            return
+        parts = urlsplit(target) if not _SPACE.search(target) else None
+        if parts and parts.scheme.lower() in ("http", "https") and parts.hostname:
+            return
+        # Text is never refused for what it says: the link is printed as typed instead.
+        self.warn(path, f"the link {show(match[0], 60)} is printed as typed, not linked: "
+                  "only http(s) and mailto: links are linked")
 
     def check_url(self, path: KeyPath, url: str, what: str = "") -> bool:
-        if path in self.hostile and _SCRIPT_LINK.search(url):
-            return False  # already reported by check_text
         parts = urlsplit(url) if not _SPACE.search(url) else None
         if parts and parts.scheme.lower() in ("http", "https") and parts.hostname:
             return True
@@ -381,8 +389,8 @@ class _Checker:
         """owner[key] names a file: it must exist inside the folder; stored back absolute."""
         name = owner.get(key)
         path = (*at, key)
-        if not isinstance(name, str) or path in self.hostile:
-            return  # missing or wrong type: the model reports it; a script link: check_text did
+        if not isinstance(name, str):
+            return  # missing or wrong type: the model reports it
         problem, resolved = resolve_file(self.folder, name, image=image,
                                          allow_outside=self.allow_outside,
                                          decode_images=self.decode_images)
@@ -452,7 +460,6 @@ def _data_path(source: SourceMap, loc: tuple[Any, ...], *, missing: bool) -> Key
 
 _UNION_LABELS = {"date", "datetime", "str", "int", "float", "bool", "time"}
 _BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-_SCRIPT_LINK = re.compile(r"(?<![\w.+-])(javascript|vbscript|file)\s*:(?=\S)", re.I)
 _SPACE = re.compile(r"[\s<>\"]")
 _NOT_IN_ADDRESS = r"\s<>()\[\],;:\""
 _EMAIL = re.compile(
@@ -460,6 +467,17 @@ _EMAIL = re.compile(
 )
 # [text](target) as the contract's inline markup writes links.
 _MD_LINK = re.compile(r"\[[^\]\n]*\]\(\s*([^)\s]*)[^)]*\)")
+
+
+def _kind(value: Any) -> str:
+    """What a value is, without quoting it."""
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    if isinstance(value, str):
+        return f"one text of {len(value):,} characters"
+    return f"a single {type(value).__name__} value"
 
 
 def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:

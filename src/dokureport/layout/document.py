@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
-import itertools
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 from reportlab.platypus.doctemplate import LayoutError
 
 from dokureport import __version__
@@ -22,6 +21,7 @@ from dokureport.layout.flowables import Heading
 from dokureport.layout.theme import COVER_PHOTO_SHARE, LOGO_HEIGHT_MM
 from dokureport.printing.canvas import BrochureCanvas
 from dokureport.printing.marks import MARKS_AREA, crop_mark_lines, draw_marks
+from dokureport.printing.reproducible import set_dates
 
 COVER = "cover"
 CONTENT = "content"
@@ -38,6 +38,36 @@ class ContentTooLarge(Exception):
         self.key = key
         self.page = page
         self.detail = detail
+
+
+class EveryPhotoDrawn(Flowable):
+    """Takes no room; keeps multiBuild going while a pass has left a photo out."""
+
+    def __init__(self, images: Any) -> None:
+        super().__init__()
+        self.images = images
+        self.width = self.height = 0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+    def isIndexing(self) -> int:
+        return 1
+
+    def isSatisfied(self) -> bool:
+        return not self.images.skipped
+
+    def beforeBuild(self) -> None:
+        pass
+
+    def afterBuild(self) -> None:
+        pass
+
+    def notify(self, kind: str, stuff: Any) -> None:
+        pass
 
 
 class BrochureDocument(BaseDocTemplate):
@@ -104,9 +134,13 @@ class BrochureDocument(BaseDocTemplate):
 
     def build(self, flowables: list[Any], filename: Any = None, canvasmaker: Any = None
               ) -> None:
-        # Images named by content (reproducible); no transparency on print pages.
-        maker = canvasmaker or functools.partial(BrochureCanvas, flatten_alpha=self.for_print)
+        # Images named by content (reproducible); no transparency and black ink only
+        # for black on print pages.
+        maker = canvasmaker or functools.partial(BrochureCanvas, flatten_alpha=self.for_print,
+                                                 k_black=self.for_print)
         self._passes += 1
+        # Only the first pass may leave out photos that are not prepared yet.
+        self.ctx.images.wait = self._passes > 1
         self.ctx.images.skipped = False  # says whether *this* pass left a photo out
         self._progress = None
         if self.ctx.options.progress:
@@ -129,33 +163,16 @@ class BrochureDocument(BaseDocTemplate):
         and its text layout overlaps the photo work; later passes wait for them. Should
         a settled pass still have left one out, one more pass draws every photo.
         """
-        images = self.ctx.images
-        images.wait = False
-        indexing = [f for f in story if f.isIndexing()]
-        self._indexingFlowables = indexing
-        self._doSave = 0  # multiBuild's protocol: build() must not save; we save once
-        edits: list[Any] = []
-        # reportlab records the attributes a pass changes on the story's flowables here
-        # (keepWithNext grouping, postponed flowables); they are undone between passes.
-        self._multiBuildEdits = edits.append
-        for passes in itertools.count(1):
-            images.wait = images.wait or passes > 1
-            for flowable in indexing:
-                flowable.beforeBuild()
-            self.build(story[:])
-            for flowable in indexing:
-                flowable.afterBuild()
-            settled = self._allSatisfied()
-            if settled and not images.skipped:
-                break
-            if passes >= max_passes + 1:
-                raise LayoutError(f"the table of contents did not settle in {passes} passes")
-            images.wait = images.wait or settled
-            while edits:
-                undo = edits.pop(0)
-                undo[0](*undo[1:])
-        self.canv.save()
-        del self._multiBuildEdits
+        self._passes = 0
+        try:
+            passes = self.multiBuild([EveryPhotoDrawn(self.ctx.images), *story],
+                                     maxPasses=max_passes)
+        except IndexError:
+            raise LayoutError("the table of contents did not settle in "
+                              f"{max_passes + 1} passes") from None
+        if isinstance(self.filename, str):
+            # The file's dates are the build date, never the clock time: reproducible.
+            set_dates(Path(self.filename), self.ctx.build_date)
         return passes
 
     def handle_flowable(self, flowables: list[Any]) -> None:
@@ -192,14 +209,8 @@ class BrochureDocument(BaseDocTemplate):
         super().handle_pageBegin()
 
     def beforeDocument(self) -> None:
-        # The file's dates are the build date, never the clock time: reproducible output.
-        stamp = self.canv._doc._timeStamp
-        moment = dt.datetime.combine(self.ctx.build_date, dt.time(), tzinfo=dt.UTC)
-        stamp.t = moment.timestamp()
-        stamp.lt = moment.timetuple()
-        stamp.YMDhms = tuple(stamp.lt)[:6]
-        stamp.dhh = stamp.dmm = 0
-        stamp.tzname = "UTC"
+        # The file opens with its bookmarks shown.
+        self.canv.showOutline()
 
     def _draw_footer(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         g, s, bleed = self.ctx.geometry, self.ctx.styles, self.ctx.bleed

@@ -12,6 +12,7 @@ from reportlab.platypus import Flowable, KeepInFrame, Paragraph
 
 from dokureport.assets import ImageRequest
 from dokureport.layout.context import PassImages
+from dokureport.layout.text import outline_text
 
 
 @dataclass(frozen=True)
@@ -25,25 +26,32 @@ class OutlineEntry:
 
 
 class Heading(Paragraph):
-    """A paragraph that is a link destination, a bookmark, and (via the doc) a TOC entry."""
+    """A paragraph that is a link destination, a bookmark, and (via the doc) a TOC entry.
+
+    The bookmark shows the heading as printed (typographic quotes and dashes, right-to-left
+    runs in drawing order), not the source text.
+    """
 
     def __init__(self, markup: str, style: Any, outline: OutlineEntry | None = None,
                  **kwargs: Any) -> None:
         super().__init__(markup, style, **kwargs)
         self.outline = outline
+        self.bookmark = outline_text(markup) if isinstance(markup, str) else ""
 
     def split(self, avail_width: float, avail_height: float) -> list[Any]:
         # A heading too long for one page: only its first part is the destination.
         parts = super().split(avail_width, avail_height)
         if parts:
             parts[0].outline = self.outline
+            parts[0].bookmark = self.bookmark
         return parts
 
     def draw(self) -> None:
         if self.outline is not None:
             # Bookmark at the heading's top, not the page's: links land on the heading.
             self.canv.bookmarkHorizontal(self.outline.key, 0, self.height + self.style.fontSize)
-            self.canv.addOutlineEntry(self.outline.title, self.outline.key, self.outline.level)
+            self.canv.addOutlineEntry(self.bookmark or self.outline.title, self.outline.key,
+                                      self.outline.level)
         super().draw()
 
 

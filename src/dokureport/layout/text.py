@@ -11,17 +11,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape, quoteattr, unescape
 
 import arabic_reshaper
 from bidi import get_display
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from dokureport.layout import reportlab_fixes
 from dokureport.layout.fonts import split_runs
 from dokureport.layout.hyphenation import hyphenator
 from dokureport.layout.theme import ACCENT_HEX
 
-SAFE_URL_SCHEMES = ("https://", "http://", "mailto:")
+# Soft-hyphenated words next to markup lose or double their space without these.
+reportlab_fixes.apply()
+
 LINK_COLOUR = ACCENT_HEX
 
 # `**strong**`, `*emphasis*`, `[text](url)`: the contract's whole inline markup.
@@ -34,12 +38,21 @@ _INLINE = re.compile(
 _WORD = re.compile(r"\b\w{7,64}\b")
 # Hebrew, Arabic and their presentation forms: reportlab sets text left to right only.
 _RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
-_CLOSE_THEN_SPACE = re.compile(r"((?:</(?:i|b|a|font)>)+) ")
+# The spaces before a dash: a no-break space there keeps the dash off a line's start
+# (reportlab breaks lines at whitespace but not at U+00A0).
+_SPACE_BEFORE_DASH = re.compile(r"(?<=\S)[ \t\n]+(?=[–—]|-[ \t\n])")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
 def is_safe_url(url: str) -> bool:
-    return url.lower().startswith(SAFE_URL_SCHEMES)
+    """A web address with a host, or a mailto: address: the only links the brochure makes."""
+    if url.lower().startswith("mailto:"):
+        return True
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 @dataclass
@@ -57,7 +70,7 @@ class Typesetter:
         text = re.sub(r'(^|[\s(\[/–-])"', lambda m: m.group(1) + open_q, text)
         text = text.replace('"', close_q)
         text = re.sub(r"(?<=\w)'(?=\w)", "’", text)
-        return re.sub(r"(?<= )-(?= )", "–", text)
+        return re.sub(r"(?<=[ \xa0])-(?= )", "–", bind_dashes(text))
 
     def _soft_hyphens(self, text: str, *, ends_paragraph: bool = True) -> str:
         if not self.hyphenate:
@@ -108,7 +121,9 @@ class Typesetter:
     # -- rich text ----------------------------------------------------------
     def rich(self, text: str) -> list[str]:
         """Markup for each paragraph of an intro, abstract or description."""
-        return [self._inline(_collapse(p)) for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
+        # Dashes are bound before the markup splits the text: `*x* – y` too.
+        return [self._inline(bind_dashes(_collapse(p)))
+                for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
 
     def _inline(self, text: str) -> str:
         out: list[str] = []
@@ -124,9 +139,7 @@ class Typesetter:
                 out.append(self.link(match.group("text"), match.group("url")))
             position = match.end()
         out.append(self._prepare(text[position:]))
-        # reportlab doubles the space after a word hyphenated inside <i>…</i> when the
-        # space follows the closing tag; inside the tag it is set once.
-        return _CLOSE_THEN_SPACE.sub(lambda m: " " + m.group(1), "".join(out))
+        return "".join(out)
 
     def link(self, label: str, url: str) -> str:
         """A clickable link, or the literal source text when the URL is not http(s)/mailto."""
@@ -136,6 +149,17 @@ class Typesetter:
             f"<a href={quoteattr(url)} color={quoteattr(LINK_COLOUR)}>"
             f"{self._prepare(label, hyphenate=False)}</a>"
         )
+
+
+def outline_text(markup: str) -> str:
+    """The text a reader shows for markup (a bookmark): as printed, without tags or soft hyphens."""
+    text = unescape(re.sub(r"<[^>]*>", "", markup))
+    return " ".join(text.replace("\xad", "").split())
+
+
+def bind_dashes(text: str) -> str:
+    """A no-break space before each spaced dash, so that no line begins with one."""
+    return _SPACE_BEFORE_DASH.sub("\xa0", text)
 
 
 def visual_order(text: str) -> str:

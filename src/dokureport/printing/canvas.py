@@ -8,6 +8,7 @@ import os
 from typing import Any
 
 from PIL import Image
+from reportlab.lib.colors import CMYKColor, Color, toColor
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
@@ -60,6 +61,27 @@ def _flattened(identity: tuple[str, int, int]) -> ImageReader | None:
     return ImageReader(white)
 
 
+# Near-black, neutral RGB (the theme's INK #1d1d1b, the QR codes' pure black): black
+# ink alone in print. Four-colour black blurs small text when the plates misregister.
+_NEAR_BLACK = 0.25
+_NEUTRAL = 0.06
+K_BLACK = CMYKColor(0, 0, 0, 1)
+
+
+def k_only_black(color: Any) -> Any:
+    """The colour to draw for `color`: near-black as solid K (DeviceCMYK), others as given."""
+    try:
+        tc = toColor(color)
+    except ValueError:
+        return color
+    if isinstance(tc, CMYKColor) or not isinstance(tc, Color):
+        return color
+    channels = (tc.red, tc.green, tc.blue)
+    if max(channels) <= _NEAR_BLACK and max(channels) - min(channels) <= _NEUTRAL:
+        return K_BLACK.clone(alpha=tc.alpha)
+    return color
+
+
 class BrochureCanvas(Canvas):
     """A reportlab canvas whose image names depend only on the image's bytes.
 
@@ -67,9 +89,16 @@ class BrochureCanvas(Canvas):
     white first: soft masks are transparency, which older print workflows (PDF/X-1a,
     some RIPs) reject or flatten badly. The brochure places such images (logos) on
     white paper, so the result looks the same.
+
+    With `k_black` (the print target) text and vector black is black ink only (see
+    k_only_black); reportlab applies it to every colour set on the canvas and its text
+    objects. Images are left as they are.
     """
 
-    def __init__(self, *args: Any, flatten_alpha: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, flatten_alpha: bool = False, k_black: bool = False,
+                 **kwargs: Any) -> None:
+        if k_black:
+            kwargs["enforceColorSpace"] = k_only_black
         super().__init__(*args, **kwargs)
         self.flatten_alpha = flatten_alpha
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from pathlib import Path
@@ -31,3 +32,20 @@ def set_content_id(path: Path) -> str:
         data[start:end] = new_id
     path.write_bytes(bytes(data))
     return new_id.decode("ascii")
+
+
+# reportlab (with `invariant`, or SOURCE_DATE_EPOCH) writes UTC dates of fixed length.
+_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:(\d{14})\+00'00'\)")
+
+
+def set_dates(path: Path, day: dt.date) -> None:
+    """Set the PDF's creation and modification dates to `day`, 00:00 UTC, in place.
+
+    The new dates are as long as the old, so byte offsets and the xref stay valid.
+    """
+    data = path.read_bytes()
+    stamp = day.strftime("%Y%m%d000000").encode("ascii")
+    new, found = _DATE.subn(lambda m: m[0].replace(m[2], stamp), data)
+    if found != 2:
+        raise ValueError(f"{path}: expected a CreationDate and a ModDate, found {found} dates")
+    path.write_bytes(new)

@@ -1,0 +1,104 @@
+"""Repairs to reportlab: spaces next to soft-hyphenated words, and the outline's count.
+
+reportlab (checked on 5.1) keeps, per word, whether a space follows it
+("hanging space"). For a word that contains a soft hyphen it gets this wrong in
+two places, both in `reportlab.platypus.paragraph`:
+
+- `_getFragWords` drops the space when such a word ends a markup fragment
+  (`<b>Net\\xadwork </b>summit`, or `regel\\xadmäßige <b>Bericht</b>`): the
+  words print glued together.
+- `_SHYWord.shyphenate` marks the part after a line-end hyphen as followed by
+  a space even when the whole word was not (`<i>Berufs\\xadeinstieg</i> an`):
+  the space after it is then set twice.
+
+And `PDFOutlines.prepare` reuses its `count` (the root's /Count: the number of
+visible bookmarks) as a counter while it builds the tree, so the root's /Count
+is too high by the number of entries that have children.
+
+All three are private internals; `check()` names the one that is gone when
+reportlab changes, and tests/test_reportlab_internals.py calls it.
+"""
+
+from __future__ import annotations
+
+from string import whitespace
+from typing import Any
+
+from reportlab.pdfbase import pdfdoc as _pdfdoc
+from reportlab.platypus import paragraph as _rl
+
+_SHY = "\xad"
+_NEEDED = ("_getFragWords", "_SHYWord", "_SHYWordHS", "_HSFrag", "_SplitFrag",
+           "_processed_frags")
+
+
+def check() -> None:
+    """Raise if a reportlab internal these repairs rely on is gone or changed shape."""
+    for name in _NEEDED:
+        if not hasattr(_rl, name):
+            raise RuntimeError(f"reportlab changed: reportlab.platypus.paragraph.{name} is gone")
+    if not callable(getattr(_rl._SHYWord, "shyphenate", None)):
+        raise RuntimeError("reportlab changed: paragraph._SHYWord.shyphenate is gone")
+    if not issubclass(_rl._SHYWordHS, (_rl._SHYWord, _rl._HSFrag)):
+        raise RuntimeError("reportlab changed: paragraph._SHYWordHS is no hanging-space _SHYWord")
+    for name in ("PDFOutlines", "count"):
+        if not hasattr(_pdfdoc, name):
+            raise RuntimeError(f"reportlab changed: reportlab.pdfbase.pdfdoc.{name} is gone")
+    outlines = _pdfdoc.PDFOutlines()
+    for name in ("prepare", "mydestinations", "closedict"):
+        if not hasattr(outlines, name):
+            raise RuntimeError(f"reportlab changed: pdfdoc.PDFOutlines.{name} is gone")
+
+
+class _SHYTail(_rl._SHYWord, _rl._SplitFrag):
+    """The part of a soft-hyphenated word after the line break, with no space after it."""
+
+
+def _words_keeping_hanging_spaces(frags: Any, maxWidth: Any = None) -> Any:
+    words = _original_get_frag_words(frags, maxWidth)
+    if not frags or _rl._processed_frags(frags):
+        return words
+    # Fragments whose text ends in a space after a word with a soft hyphen: the last
+    # word built from each of them is followed by a space.
+    ends_in_space = set()
+    for frag in frags:
+        text = getattr(frag, "text", "")
+        if text and text[-1] in whitespace and text.split() and _SHY in text.split()[-1]:
+            ends_in_space.add(id(frag))
+    if not ends_in_space:
+        return words
+    last_word_of: dict[int, Any] = {}
+    for word in words:
+        if len(word) > 1 and id(word[-1][0]) in ends_in_space:
+            last_word_of[id(word[-1][0])] = word
+    for word in last_word_of.values():
+        if isinstance(word, _rl._SHYWord) and not isinstance(word, _rl._HSFrag):
+            word.__class__ = _rl._SHYWordHS
+    return words
+
+
+def _shyphenate_keeping_hanging_space(self: Any, newWidth: float, maxWidth: float) -> Any:
+    parts = _original_shyphenate(self, newWidth, maxWidth)
+    if parts and not isinstance(self, _rl._HSFrag):
+        _head, tail = parts
+        tail.__class__ = _SHYTail
+    return parts
+
+
+def _prepare_counting_visible_entries(self: Any, document: Any, canvas: Any) -> None:
+    _original_prepare(self, document, canvas)
+    if self.mydestinations is not None and self.ready == 1:
+        self.count = _pdfdoc.count(self.mydestinations, self.closedict)
+
+
+_original_prepare = _pdfdoc.PDFOutlines.prepare
+_original_get_frag_words = _rl._getFragWords
+_original_shyphenate = _rl._SHYWord.shyphenate
+
+
+def apply() -> None:
+    """Install the repairs (idempotent)."""
+    check()
+    _rl._getFragWords = _words_keeping_hanging_spaces
+    _rl._SHYWord.shyphenate = _shyphenate_keeping_hanging_space
+    _pdfdoc.PDFOutlines.prepare = _prepare_counting_visible_entries
