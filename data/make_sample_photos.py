@@ -11,6 +11,8 @@ What it writes (into `data/duisburg-2019/`, next to this script):
   embedded sRGB ICC profile and no other metadata, except `photos/05.jpg`,
   which is stored rotated 90° counter-clockwise with EXIF Orientation = 6, so
   it displays upright only when a reader applies the tag.
+* `contacts/maerz.jpg`, `contacts/roeber.jpg` – head-and-shoulders crops (4:5) that
+  stand in for the contact persons' portraits, saved like the photos.
 * `logo.png` – a 600 × 600 px "DKJS" wordmark in a rounded square on a
   transparent background, set in `fonts/NotoSans-Bold.ttf`.
 
@@ -57,9 +59,17 @@ PHOTOS = (
     StandIn("04.jpg", "camera.png", (0, 0, 341, 512)),  # 2:3 portrait
     StandIn("05.jpg", "astronaut.png", (72, 0, 456, 512), exif_orientation=6),  # 3:4 portrait
     StandIn("06.jpg", "chelsea.png", (0, 0, 450, 300)),  # 3:2
-    StandIn("07.jpg", "hubble_deep_field.jpg", (64, 0, 936, 872)),  # 1:1
+    # The whole picture: 1000 px across is enough for 100 dpi on an A4 or Letter cover.
+    StandIn("07.jpg", "hubble_deep_field.jpg", (0, 0, 1000, 872)),  # 8:7
     StandIn("08.jpg", "grass.png", (0, 112, 512, 400)),  # 16:9
     StandIn("09.jpg", "gravel.png", (51, 0, 461, 512)),  # 4:5 portrait
+)
+
+
+# Head-and-shoulders stand-ins for the contact persons' portraits (under contacts/).
+PORTRAITS = (
+    StandIn("maerz.jpg", "astronaut.png", (105, 0, 345, 300)),  # 4:5
+    StandIn("roeber.jpg", "camera.png", (160, 30, 344, 260)),  # 4:5
 )
 
 
@@ -93,6 +103,7 @@ def to_srgb(image: Image.Image) -> Image.Image:
 
 
 def make_photo(spec: StandIn, source_dir: Path, out_dir: Path) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
     with Image.open(source_dir / spec.source) as original:
         image = to_srgb(original).crop(spec.box)
     upright = image
@@ -150,6 +161,10 @@ def main() -> None:
     photos.mkdir(parents=True, exist_ok=True)
     for spec in PHOTOS:
         path = make_photo(spec, source_dir, photos)
+        with Image.open(path) as im:
+            print(f"{path.relative_to(HERE)}: {im.size[0]}x{im.size[1]} from {spec.source}")
+    for spec in PORTRAITS:
+        path = make_photo(spec, source_dir, EVENT / "contacts")
         with Image.open(path) as im:
             print(f"{path.relative_to(HERE)}: {im.size[0]}x{im.size[1]} from {spec.source}")
     path = make_logo(EVENT / "logo.png")

@@ -12,6 +12,7 @@ import yaml
 from click.testing import CliRunner
 
 from dokureport.cli import cli
+from dokureport.resources import sample_event_dir
 from dokureport.schema import event_schema
 from dokureport.starter import write_starter
 from dokureport.validate import validate_event
@@ -142,3 +143,22 @@ def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
     assert code == 2
     assert "already exists" in err
     assert (tmp_path / "event.yaml").read_text() == "mine\n"
+
+
+def test_validate_notes_that_alt_texts_are_not_printed_yet_without_a_warning() -> None:
+    # The sample describes every photo with an alt text: valid, no warning, one note.
+    code, out, err = run_cli("validate", "--strict", str(sample_event_dir()))
+    assert code == 0
+    assert out.strip().endswith("event.yaml: valid")
+    assert "warning" not in err
+    assert err.splitlines() == [
+        "note: event.yaml: 9 photos have an `alt` text: it is checked and kept, but not printed "
+        "yet (the brochure prints captions; alt texts are for a coming accessible PDF)"]
+
+
+def test_the_sample_builds_for_the_screen_without_a_warning_or_note(tmp_path: Path) -> None:
+    # What a newcomer runs first: nothing on standard error that reads as "something is wrong".
+    code, out, err = run_cli("build", "-o", str(tmp_path / "s.pdf"), "--no-cache")
+    assert code == 0
+    assert err == ""
+    assert out.startswith("Wrote ")

@@ -42,7 +42,8 @@ def test_the_first_pass_leaves_out_unready_photos_and_the_last_has_all(tmp_path:
                             build_date=dt.date(2026, 11, 27))
         lay_out(ctx, out)
     # The sample settles in two passes: only the second waited, once for each photo
-    # drawn (9 in the gallery, the cover photo again on the cover, and the logo).
-    assert len(slow.waited) == 11
+    # drawn (9 in the gallery, the cover photo again on the cover, the logo, and the two
+    # contact portraits).
+    assert len(slow.waited) == 13
     with pdfplumber.open(out) as pdf:
-        assert sum(len(page.images) for page in pdf.pages) == 11
+        assert sum(len(page.images) for page in pdf.pages) == 13

@@ -179,8 +179,8 @@ def test_low_resolution_warning_names_each_photo_once(
     assert len(keys) == len(set(keys)) == len(low) > 0
     assert all(k.startswith("photos.items[") and k.endswith("].file") for k in keys)
     assert all(w.line is not None for w in low)
-    # The cover photo: a small stand-in stretched over the page.
-    assert any("photos/01.jpg" in w.message for w in low)
+    # The cover photo: the largest stand-in, still below 200 dpi across an A5 page.
+    assert any("photos/07.jpg" in w.message for w in low)
 
 
 def _big_photo(path: Path, size: tuple[int, int] = (3600, 2400)) -> None:

@@ -204,7 +204,8 @@ def test_document_metadata(sample_pdf: Path) -> None:
 def test_imprint_collects_photo_credits_and_build_date(sample_text: list[str]) -> None:
     imprint = " ".join(sample_text[-1].split())
     assert imprint.startswith("Impressum")
-    assert "Fotos 1–9: © Scheffka/DKJS" in imprint
+    # The cover photo is gallery photo 7: the credit names both, by what the reader sees.
+    assert "Titelbild und Fotos 1–9: © Scheffka/DKJS" in imprint
     assert "Deutsche Kinder- und Jugendstiftung" in imprint
     assert "Stand:" in imprint
 

@@ -157,6 +157,8 @@ def validate(event: Path, strict: bool, allow_outside: bool) -> None:
         raise InputError(list(result.warnings))
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
     count = len(result.warnings)
     note = f" ({count} warning{'s' * (count != 1)})" if count else ""
     click.echo(f"{result.source}: valid{note}")

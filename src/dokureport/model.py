@@ -97,7 +97,10 @@ class Photo(Model):
     file: Path
     caption: str | None = None
     credit: str | None = None
-    alt: str | None = None
+    alt: str | None = Field(
+        default=None,
+        description="Text description; kept for an accessible PDF, not printed yet",
+    )
     cover: bool = False
     focus: tuple[float, float] | None = Field(
         default=None,

@@ -34,6 +34,8 @@ class ValidatedEvent:
     source: Path
     # Where each file was named, so a problem found later (damaged pixels) points there.
     file_locations: dict[Path, Problem] = field(default_factory=dict, compare=False)
+    # What is accepted but not printed yet: `dokureport validate` says so, a build does not.
+    notes: tuple[Problem, ...] = ()
     # Where each key sits, so a problem found while laying out points there.
     source_map: SourceMap | None = field(default=None, compare=False)
 
@@ -83,7 +85,11 @@ def validate_event(path: Path, *, allow_outside: bool = False,
     if checker.errors or event is None:
         raise InputError(_sorted(checker.errors))
     return ValidatedEvent(event, tuple(_sorted(checker.warnings)), source,
-                          checker.file_locations, loaded.source)
+                          checker.file_locations, tuple(checker.notes()), loaded.source)
+
+
+def _filled(text: Any) -> bool:
+    return isinstance(text, str) and bool(text.strip())
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
@@ -155,6 +161,7 @@ class _Checker:
         self.file_locations: dict[Path, Problem] = {}
         self.errors: list[Problem] = list(loaded.problems)
         self.warnings: list[Problem] = []
+        self.alt_paths: list[KeyPath] = []  # photos whose alt text is accepted, not printed
 
     def error(self, path: KeyPath, message: str, *, key: bool = False) -> None:
         self.errors.append(self.source.problem(path, message, key=key))
@@ -281,11 +288,25 @@ class _Checker:
                     self.error(("photos", "items", i, "cover"),
                                f"a second cover photo (photos.items[{cover}] is one); "
                                "at most one photo can be the cover")
-            caption = photo.get("caption")
-            if not (isinstance(caption, str) and caption.strip()):
+            # A gallery photo without a caption is normal ("impressions"); one that nothing
+            # describes, neither caption nor alt, is lost to a reader who cannot see it.
+            if not (_filled(photo.get("caption")) or _filled(photo.get("alt"))):
                 file = photo.get("file")
                 label = show(file) if isinstance(file, str) else f"photos.items[{i}]"
-                self.warn(("photos", "items", i), f"the photo {label} has no caption")
+                self.warn(("photos", "items", i), f"the photo {label} has neither a caption "
+                          "nor an `alt` text: nothing describes it")
+            elif _filled(photo.get("alt")):
+                self.alt_paths.append(("photos", "items", i, "alt"))
+
+    def notes(self) -> list[Problem]:
+        """What is accepted but has no effect yet: said by `validate`, never a warning."""
+        count = len(self.alt_paths)
+        if not count:
+            return []
+        which = "1 photo has" if count == 1 else f"{count} photos have"
+        return [Problem(f"{which} an `alt` text: it is checked and kept, but not printed yet "
+                        "(the brochure prints captions; alt texts are for a coming accessible "
+                        "PDF)", file=self.source.file)]
 
     def check_dates(self, data: dict[str, Any]) -> None:
         info = data.get("event")

@@ -20,7 +20,11 @@ class Labels:
     watch: str
     publisher: str
     photo_credits: str
-    photos_numbered: str  # "Fotos {numbers}"
+    # Photo credits cite the numbers printed in the gallery; the cover photo is one of them.
+    photo_numbered: str  # "Foto {numbers}": one photo
+    photos_numbered: str  # "Fotos {numbers}": more than one
+    cover_and_photo: str  # "Titelbild und Foto {numbers}"
+    cover_and_photos: str  # "Titelbild und Fotos {numbers}"
     built_on: str  # "{date}"
     phone: str
     email: str
@@ -34,7 +38,10 @@ LABELS: dict[str, Labels] = {
         contents="Inhalt", introduction="Einführung", agenda="Programm", talks="Vorträge",
         gallery="Fotogalerie", videos="Videos", contacts="Ansprechpersonen",
         imprint="Impressum", page="Seite", slides="Präsentation", watch="Video ansehen",
-        publisher="Herausgeber", photo_credits="Bildnachweis", photos_numbered="Fotos {numbers}",
+        publisher="Herausgeber", photo_credits="Bildnachweis",
+        photo_numbered="Foto {numbers}", photos_numbered="Fotos {numbers}",
+        cover_and_photo="Titelbild und Foto {numbers}",
+        cover_and_photos="Titelbild und Fotos {numbers}",
         built_on="Stand: {date}", phone="Telefon", email="E-Mail", event_kind="Art",
         event="Veranstaltung",
         speaker_sep=", ",
@@ -43,7 +50,10 @@ LABELS: dict[str, Labels] = {
         contents="Contents", introduction="Introduction", agenda="Agenda", talks="Talks",
         gallery="Photo gallery", videos="Videos", contacts="Contacts",
         imprint="Imprint", page="Page", slides="Slides", watch="Watch the video",
-        publisher="Publisher", photo_credits="Photo credits", photos_numbered="Photos {numbers}",
+        publisher="Publisher", photo_credits="Photo credits",
+        photo_numbered="Photo {numbers}", photos_numbered="Photos {numbers}",
+        cover_and_photo="Cover and photo {numbers}",
+        cover_and_photos="Cover and photos {numbers}",
         built_on="As of {date}", phone="Phone", email="Email", event_kind="Kind",
         event="Event",
         speaker_sep=", ",

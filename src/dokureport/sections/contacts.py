@@ -1,17 +1,47 @@
-"""The contact persons, each with every detail the event gives."""
+"""The contact persons: cards with a portrait, when given, and every detail the event gives."""
 
 from __future__ import annotations
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
-from dokureport.layout.context import LayoutContext
+from dokureport.assets import ImageRequest
+from dokureport.layout.context import LayoutContext, PassImages
+from dokureport.layout.flowables import draw_image
 from dokureport.layout.theme import TINT
 from dokureport.model import Contact
 from dokureport.sections.common import section_heading
 
+# Every portrait gets the same 4:5 shape, cropped around the centre: a row of faces in
+# one size reads as a set, whatever shape each original has.
+PORTRAIT_WIDTH = 20 * mm
+PORTRAIT_HEIGHT = 25 * mm
+PORTRAIT_GAP = 4 * mm  # between portrait and text
+CARD_PADDING = 4 * mm
+COLUMN_GAP = 6 * mm
+# Beside the portrait the text needs room for a role of a few words a line; on narrower
+# cards (A5) the portrait goes above the text instead.
+MIN_TEXT_BESIDE = 40 * mm
 
-def _card(ctx: LayoutContext, contact: Contact) -> Paragraph:
+
+class Portrait(Flowable):
+    """A contact's photo, drawn through the shared image pipeline at its placed size."""
+
+    def __init__(self, request: ImageRequest, images: PassImages) -> None:
+        super().__init__()
+        self.request = request
+        self.images = images
+        self.width, self.height = request.width_pt, request.height_pt
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        draw_image(self.canv, self.images, self.request, 0, 0, self.width, self.height)
+
+
+def _details(ctx: LayoutContext, contact: Contact) -> Paragraph:
     t, labels = ctx.text, ctx.labels
     lines = [f"<b>{t.plain(contact.name, hyphenate=False)}</b>"]
     lines += [t.plain(x) for x in (contact.role, contact.city) if x]
@@ -22,31 +52,78 @@ def _card(ctx: LayoutContext, contact: Contact) -> Paragraph:
     return Paragraph("<br/>".join(lines), ctx.styles.agenda_item)
 
 
+def _portrait(ctx: LayoutContext, contact: Contact) -> Portrait | None:
+    if contact.photo is None:
+        return None
+    request = ImageRequest(source=ctx.event.resolve(contact.photo), width_pt=PORTRAIT_WIDTH,
+                           height_pt=PORTRAIT_HEIGHT, crop=True)
+    ctx.images.submit(request)
+    return Portrait(request, ctx.images)
+
+
+def _cap_offset(ctx: LayoutContext) -> float:
+    """How far below a paragraph's top its first line's capitals begin."""
+    style = ctx.styles.agenda_item
+    face = getFont(style.fontName).face
+    return style.fontSize * (1 - face.capHeight / 1000)
+
+
+def _card(ctx: LayoutContext, contact: Contact, inner_width: float) -> Flowable:
+    details = _details(ctx, contact)
+    portrait = _portrait(ctx, contact)
+    if portrait is None:
+        return details
+    beside = inner_width - PORTRAIT_WIDTH - PORTRAIT_GAP >= MIN_TEXT_BESIDE
+    if beside:
+        cells = [[portrait, details]]
+        widths: tuple[float, ...] = (PORTRAIT_WIDTH + PORTRAIT_GAP,
+                                     inner_width - PORTRAIT_WIDTH - PORTRAIT_GAP)
+    else:
+        cells = [[portrait], [details]]
+        widths = (inner_width,)
+    card = Table(cells, colWidths=widths, hAlign="LEFT")
+    card.setStyle(TableStyle([
+        # reportlab selects each cell's font even for flowables: never its default Helvetica.
+        ("FONTNAME", (0, 0), (-1, -1), ctx.styles.agenda_item.fontName),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        # Beside the text, the portrait's top lines up with the name's capitals; above the
+        # text, it keeps its distance from the name below it.
+        *([("TOPPADDING", (0, 0), (0, 0), _cap_offset(ctx))] if beside
+          else [("BOTTOMPADDING", (0, 0), (-1, 0), PORTRAIT_GAP)]),
+    ]))
+    return card
+
+
 def flowables(ctx: LayoutContext) -> list[Flowable]:
     contacts = ctx.event.contacts
     if not contacts:
         return []
     g = ctx.geometry
     out = section_heading(ctx, ctx.labels.contacts, "contacts", new_page=False)
-    cards = [_card(ctx, c) for c in contacts]
-    gap = 6 * mm
-    column = (g.frame_width - gap) / 2
+    column = (g.frame_width - COLUMN_GAP) / 2
+    cards = [_card(ctx, c, column - 2 * CARD_PADDING) for c in contacts]
     rows = [cards[i : i + 2] + [""] * (2 - len(cards[i : i + 2])) for i in range(0, len(cards), 2)]
     grid: list[list[object]] = []
     for row in rows:
         grid.append([row[0], "", row[1]])
-    table = Table(grid, colWidths=(column, gap, column), hAlign="LEFT", splitInRow=1)
+    table = Table(grid, colWidths=(column, COLUMN_GAP, column), hAlign="LEFT", splitInRow=1)
     style = [
+        ("FONTNAME", (0, 0), (-1, -1), ctx.styles.agenda_item.fontName),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4 * mm),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4 * mm),
-        ("TOPPADDING", (0, 0), (-1, -1), 4 * mm),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4 * mm),
+        ("LEFTPADDING", (0, 0), (-1, -1), CARD_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CARD_PADDING),
+        ("TOPPADDING", (0, 0), (-1, -1), CARD_PADDING),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), CARD_PADDING),
     ]
     for r, row in enumerate(rows):
         for c, cell in ((0, row[0]), (2, row[1])):
             if cell != "":
                 style.append(("BACKGROUND", (c, r), (c, r), TINT))
-    table.setStyle(TableStyle([*style, ("LINEBELOW", (0, 0), (-1, -1), gap / 2, "white")]))
+    table.setStyle(TableStyle([*style, ("LINEBELOW", (0, 0), (-1, -1), COLUMN_GAP / 2,
+                                        "white")]))
     out.append(table)
     return out

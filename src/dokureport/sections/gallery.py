@@ -1,4 +1,4 @@
-"""The photo gallery: justified rows that keep each photo's aspect, captions under photos."""
+"""The photo gallery: justified rows that keep each photo's aspect, numbered captions under."""
 
 from __future__ import annotations
 
@@ -10,7 +10,12 @@ from reportlab.platypus import Flowable, Paragraph
 from dokureport.assets import ImageRequest, oriented_size
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.flowables import PhotoCell, PhotoRow
-from dokureport.layout.theme import GALLERY_ASPECT_RANGE, GALLERY_MAX_ROW_SHARE
+from dokureport.layout.theme import (
+    ACCENT_HEX,
+    GALLERY_ASPECT_RANGE,
+    GALLERY_MAX_ROW_SHARE,
+    MUTED_HEX,
+)
 from dokureport.model import Photo
 from dokureport.sections.common import section_heading
 
@@ -55,12 +60,24 @@ def _row(indices: list[int], aspects: Sequence[float], width: float, gutter: flo
     return [Slot(i, height * aspects[i], height) for i in indices]
 
 
-def _texts(ctx: LayoutContext, photo: Photo) -> tuple[Paragraph | None, Paragraph | None]:
+def _texts(ctx: LayoutContext, number: int, photo: Photo
+           ) -> tuple[Paragraph | None, Paragraph | None]:
+    """The lines under a photo: its number (what the imprint's credits cite), caption, credit.
+
+    The number opens the first line; without a caption it stands before the credit.
+    """
     t, s = ctx.text, ctx.styles
-    caption = Paragraph(t.plain(photo.caption), s.caption) if photo.caption else None
+    mark = f'<font color="{ACCENT_HEX}"><b>{number}</b></font>\u2002'
     credit_text = ctx.event.photos.credit_of(photo)
-    credit = Paragraph(t.plain(credit_text, hyphenate=False), s.credit) if credit_text else None
-    return caption, credit
+    credit = t.plain(credit_text, hyphenate=False) if credit_text else None
+    if photo.caption:
+        caption = Paragraph(mark + t.plain(photo.caption), s.caption)
+        return caption, Paragraph(credit, s.credit) if credit else None
+    if credit:
+        size = s.credit.fontSize
+        return Paragraph(f'{mark}<font size="{size}" color="{MUTED_HEX}">{credit}</font>',
+                         s.caption), None
+    return Paragraph(mark, s.caption), None
 
 
 def flowables(ctx: LayoutContext) -> list[Flowable]:
@@ -85,7 +102,7 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
                                    crop=aspects[slot.index] != natural[slot.index],
                                    focus=photo.focus)
             ctx.images.submit(request)
-            caption, credit = _texts(ctx, photo)
+            caption, credit = _texts(ctx, slot.index + 1, photo)
             cells.append(PhotoCell(request, slot.width, slot.height, caption, credit))
         out.append(PhotoRow(cells, g.gallery_gutter, ctx.images, caption_gap=g.body_size * 0.4,
                             max_height=g.frame_height))

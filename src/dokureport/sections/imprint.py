@@ -1,4 +1,4 @@
-"""The imprint: publisher, event, every photo credit collected, and the build date."""
+"""The imprint: publisher, event, photo credits by gallery number, and the build date."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from reportlab.platypus import Flowable, Paragraph
 from dokureport import __version__
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.dates import date_range, long_date
+from dokureport.layout.labels import Labels
 from dokureport.sections.common import section_heading
 
 
@@ -21,14 +22,27 @@ def _numbers(numbers: list[int]) -> str:
     return ", ".join(f"{s[0]}–{s[-1]}" if len(s) > 2 else ", ".join(map(str, s)) for s in spans)
 
 
-def photo_credits(ctx: LayoutContext) -> list[tuple[str, list[int]]]:
-    """Each distinct credit with the gallery numbers of the photos it covers."""
-    credits: dict[str, list[int]] = {}
+def photo_credits(ctx: LayoutContext) -> list[tuple[str, list[int], bool]]:
+    """Each distinct credit, the gallery numbers of the photos it covers, and whether the
+    cover photo is one of them."""
+    credits: dict[str, tuple[list[int], list[bool]]] = {}
     for number, photo in enumerate(ctx.event.photos.items, start=1):
         credit = ctx.event.photos.credit_of(photo)
         if credit:
-            credits.setdefault(credit, []).append(number)
-    return list(credits.items())
+            numbers, cover = credits.setdefault(credit, ([], []))
+            numbers.append(number)
+            cover.append(photo.cover)
+    return [(credit, numbers, any(cover)) for credit, (numbers, cover) in credits.items()]
+
+
+def credited_photos(labels: Labels, numbers: list[int], cover: bool) -> str:
+    """ "Fotos 1–9", "Foto 3", "Titelbild und Fotos 1–9": singular or plural as counted."""
+    one = len(numbers) == 1
+    if cover:
+        template = labels.cover_and_photo if one else labels.cover_and_photos
+    else:
+        template = labels.photo_numbered if one else labels.photos_numbered
+    return template.format(numbers=_numbers(numbers))
 
 
 def flowables(ctx: LayoutContext) -> list[Flowable]:
@@ -53,9 +67,8 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
     credits = photo_credits(ctx)
     if credits:
         lines = [
-            f"{labels.photos_numbered.format(numbers=_numbers(numbers))}: "
-            f"{t.plain(credit, hyphenate=False)}"
-            for credit, numbers in credits
+            f"{credited_photos(labels, numbers, cover)}: {t.plain(credit, hyphenate=False)}"
+            for credit, numbers, cover in credits
         ]
         block(labels.photo_credits, lines)
     built = labels.built_on.format(date=long_date(ctx.build_date, event.lang))
