@@ -232,8 +232,14 @@ def programme_day(moment: dt.datetime, day_change: dt.time,
 
 # --- ids --------------------------------------------------------------------------------
 
+_LIGATURES = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe",
+                            "Œ": "OE", "đ": "d", "ł": "l", "Ł": "L", "þ": "th"})
+
+
 def slug(text: str, limit: int = 40) -> str:
     """A readable id from a title: ascii, lower case, words joined by hyphens."""
+    # Letters NFKD does not take apart: Straße is strasse, not strae.
+    text = text.translate(_LIGATURES)
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
     out = ""

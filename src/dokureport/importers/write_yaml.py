@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import textwrap
 
 import yaml
 
@@ -46,8 +47,28 @@ def _block_text(key: str, text: str, indent: str) -> list[str]:
     if "\n" not in text:
         return [f"{indent}{key}: {scalar(text)}"]
     lines = [f"{indent}{key}: |-"]
-    lines += [f"{indent}  {ln}".rstrip() for ln in text.split("\n")]
+    lines += [f"{indent}  {ln}".rstrip() for ln in _wrapped(text)]
     return lines
+
+
+# A wrapped line must not start what Markdown reads as a list item, heading or quote.
+_STARTS_BLOCK = re.compile(r"^(?:[-+*#>]|\d+[.)])(?:\s|$)")
+
+
+def _wrapped(text: str, width: int = 88) -> list[str]:
+    """Long lines folded at spaces: a single newline is a space in the contract's text."""
+    out: list[str] = []
+    for source_line in text.split("\n"):
+        pieces = textwrap.wrap(source_line, width, break_long_words=False,
+                               break_on_hyphens=False) or [""]
+        merged = [pieces[0]]
+        for piece in pieces[1:]:
+            if _STARTS_BLOCK.match(piece):
+                merged[-1] += " " + piece
+            else:
+                merged.append(piece)
+        out += merged
+    return out
 
 
 def blocks(programme: Programme) -> dict[str, str]:
