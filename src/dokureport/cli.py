@@ -180,3 +180,37 @@ def init(folder: Path) -> None:
 
     target = write_starter(folder)
     click.echo(f"Wrote {target}; check it with: dokureport validate {folder}")
+
+
+@cli.command("import")
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--update", is_flag=True,
+              help="Replace only the agenda and talks of an existing FOLDER/event.yaml; "
+                   "keep every other line (intro, photos, contacts, comments).")
+@click.option("--day-change", default="04:00", show_default=True, metavar="HH:MM",
+              help="When one programme day ends: a talk before it belongs to the evening "
+                   "before.")
+@click.option("--lang", type=click.Choice(["de", "en"]),
+              help="The brochure's language (default: what most talks are held in).")
+def import_(source: Path, folder: Path, update: bool, day_change: str,
+            lang: str | None) -> None:
+    """Import a schedule export (frab/c3voc JSON or XML, pretalx, Indico) into FOLDER.
+
+    Writes FOLDER/event.yaml; an existing one is changed only with --update.
+    """
+    from dokureport.errors import InputError
+    from dokureport.importers import import_schedule
+    from dokureport.importers.common import parse_clock
+
+    change = parse_clock(day_change)
+    if change is None:
+        raise InputError(f"--day-change: not a time of day: {day_change!r} (write 04:00)")
+    result = import_schedule(source, folder, update=update, day_change=change, lang=lang)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    programme = result.programme
+    items = sum(len(day.items) for day in programme.days)
+    click.echo(f"{'Updated' if result.updated else 'Wrote'} {result.target}: "
+               f"{len(programme.talks)} talks, {items} agenda items on "
+               f"{len(programme.days)} days; check it with: dokureport validate {folder}")

@@ -84,6 +84,11 @@ class Talk(Model):
     speakers: tuple[Speaker, ...] = ()
     abstract: str | None = Field(default=None, description="Paragraphs split by a blank line")
     slides: str | None = Field(default=None, description="A file in the folder or an https URL")
+    record: bool = Field(
+        default=True,
+        description="Extension: false when the speakers opted out of recording "
+                    "(do_not_record/optout in an imported schedule): no recording is linked",
+    )
 
     @property
     def slides_url(self) -> str | None:

@@ -1,0 +1,144 @@
+"""Group imported entries into programme days and talks with readable, unique ids."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from dokureport.errors import Problem
+from dokureport.importers.common import (
+    DEFAULT_DAY_CHANGE,
+    Entry,
+    Person,
+    Schedule,
+    local,
+    place_text,
+    problem_at,
+    programme_day,
+    unique_ids,
+)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One agenda item."""
+
+    time: dt.time
+    end: dt.time | None
+    title: str
+    place: str | None
+    people: tuple[str, ...]
+    talk: str | None
+    note: str | None = None  # a comment, e.g. that it ends after midnight
+
+
+@dataclass(frozen=True)
+class Day:
+    date: dt.date
+    items: tuple[Slot, ...]
+
+
+@dataclass(frozen=True)
+class Talk:
+    id: str
+    title: str
+    format: str | None
+    topic: str | None
+    speakers: tuple[Person, ...]
+    abstract: str | None
+    slides: str | None
+    record: bool
+    key: str  # the source's identity of the slot, written as a comment
+
+
+@dataclass(frozen=True)
+class Programme:
+    """What `dokureport import` writes into event.yaml."""
+
+    schedule: Schedule
+    title: str | None
+    lang: str
+    start: dt.datetime | dt.date
+    end: dt.datetime | dt.date | None
+    day_change: dt.time
+    days: tuple[Day, ...]
+    talks: tuple[Talk, ...]
+    problems: tuple[Problem, ...]
+
+
+def arrange(schedule: Schedule, *, day_change: dt.time = DEFAULT_DAY_CHANGE,
+            lang: str | None = None) -> Programme:
+    """The schedule as days of agenda items and a list of talks."""
+    problems = list(schedule.problems)
+    entries = _without_repeats(schedule, problems)
+    zone = schedule.zone
+    entries.sort(key=lambda e: (local(e.start, zone), e.place or "", e.title))
+    talks_in_order = [e for e in entries if not e.is_break]
+    ids = dict(zip(((e.key, e.where) for e in talks_in_order),
+                   unique_ids(e.title for e in talks_in_order), strict=True))
+    first = local(entries[0].start, zone).date() if entries else None
+    by_day: dict[dt.date, list[Slot]] = {}
+    for entry in entries:
+        begin = local(entry.start, zone)
+        finish = local(entry.end, zone) if entry.end else None
+        end, note = (finish.time() if finish else None), None
+        if finish and finish.date() != begin.date():
+            days = (finish.date() - begin.date()).days
+            when = "the next day" if days == 1 else f"on {finish.date().isoformat()}"
+            end, note = None, f"ends {finish:%H:%M} {when}"
+        talk_id = ids.get((entry.key, entry.where))
+        by_day.setdefault(programme_day(begin, day_change, first), []).append(Slot(
+            time=begin.time().replace(second=0, microsecond=0),
+            end=end.replace(second=0, microsecond=0) if end else None,
+            title=entry.title, place=entry.place,
+            people=tuple(p.name for p in entry.speakers), talk=talk_id, note=note))
+    talks = tuple(Talk(id=ids[(e.key, e.where)], title=e.title, format=e.format, topic=e.topic,
+                       speakers=e.speakers, abstract=e.abstract, slides=e.slides,
+                       record=e.record, key=e.key) for e in talks_in_order)
+    if entries:
+        start: dt.datetime | dt.date = local(entries[0].start, zone)
+        end_at = max(local(e.end or e.start, zone) for e in entries)
+        end: dt.datetime | dt.date | None = end_at if end_at > start else None
+    else:
+        problems.append(Problem("the schedule holds no talks", file=schedule.source))
+        start = schedule.start or dt.date.today()
+        end = schedule.end if schedule.end and schedule.end >= start else None
+    return Programme(
+        schedule=schedule, title=schedule.title, lang=lang or _language(entries),
+        start=start, end=end, day_change=day_change,
+        days=tuple(Day(d, tuple(items)) for d, items in sorted(by_day.items())),
+        talks=talks, problems=tuple(problems),
+    )
+
+
+def _without_repeats(schedule: Schedule, problems: list[Problem]) -> list[Entry]:
+    """Entries with one key kept once when they are the same slot, reported either way."""
+    seen: dict[str, Entry] = {}
+    out = []
+    for entry in schedule.entries:
+        earlier = seen.get(entry.key)
+        if earlier is None:
+            seen[entry.key] = entry
+            out.append(entry)
+            continue
+        same = (earlier.title, earlier.start, earlier.place) == (
+            entry.title, entry.start, entry.place)
+        if same:
+            problems.append(problem_at(
+                schedule.source, entry.where, f"“{entry.title}” repeats "
+                f"{place_text(earlier.where)} (same id {entry.key!r}, time and place): "
+                "imported once"))
+        else:
+            out.append(entry)
+            problems.append(problem_at(
+                schedule.source, entry.where, f"“{entry.title}” has the id {entry.key!r} of "
+                f"“{earlier.title}” at {place_text(earlier.where)}, with another time or "
+                "place: both are imported; check which is right"))
+    return out
+
+
+def _language(entries: list[Entry]) -> str:
+    """de or en: what most talks are held in (the brochure's labels follow it)."""
+    votes = Counter((e.language or "")[:2].lower() for e in entries if not e.is_break)
+    return "de" if votes["de"] > votes["en"] else "en"
