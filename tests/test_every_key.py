@@ -126,6 +126,7 @@ ROWS: tuple[Row, ...] = (
     Row("agenda[].items[].people", ["Person Narwal"], shows_text),
     Row("agenda[].items[].talk", "t", links_agenda_to_talk),
     Row("talks[].id", "t", None),
+    Row("talks[].record", False, None),
     Row("talks[].format", "Format Gecko", shows_text),
     Row("talks[].topic", "Thema Lemur", shows_text),
     Row("talks[].title", "Vortrag Fossa", shows_text),
