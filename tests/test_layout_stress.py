@@ -45,6 +45,23 @@ def test_a_400_item_agenda_day_and_a_3000_word_abstract(make_event, build) -> No
     assert _pages(out) > 15
 
 
+def test_titles_of_pages_length_print_whole_and_shorten_in_the_contents(make_event,
+                                                                         build) -> None:
+    # A 400-word title once made reportlab break pages without end (the heading was kept
+    # with what follows) and could not fit a contents row (a LayoutError).
+    title = " ".join(f"Wort{i} Entwicklungszusammenarbeit" for i in range(400))
+    event = minimal_event(talks=[{"title": title, "abstract": "Kurz."}],
+                          videos=[{"title": title, "url": "https://example.org/v"}])
+    out, _ = build(make_event(event))
+    with pdfplumber.open(out) as pdf:
+        pages = [page.extract_text() or "" for page in pdf.pages]
+    text = " ".join(pages)
+    assert "Wort399" in text and "Kurz." in text
+    contents = pages[1]
+    assert "Wort0 Entwicklungszusammenarbeit" in contents and "Wort399" not in contents
+    assert "…" in contents
+
+
 def test_an_enormous_caption_stays_on_its_photos_page(make_event, build) -> None:
     caption = " ".join(["Beim Stadtteilspaziergang durch Duisburg-Marxloh."] * 400)
     event = minimal_event(photos={"items": [{"file": "photos/01.jpg", "caption": caption}]})

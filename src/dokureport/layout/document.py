@@ -29,6 +29,21 @@ BLANK = "blank"  # a booklet's padding page: nothing on it, not even the page nu
 
 PageDrawer = Callable[[Canvas, BaseDocTemplate], None]
 
+TOC_ENTRY_CHARACTERS = 200  # about three lines of a contents entry on A5
+
+
+def shortened(text: str, limit: int) -> str:
+    """text cut after its last whole word within limit characters, marked with " …"."""
+    words = text.split()
+    if len(" ".join(words)) <= limit:
+        return " ".join(words)
+    kept: list[str] = []
+    for word in words:
+        if len(" ".join([*kept, word])) > limit - 2:
+            break
+        kept.append(word)
+    return " ".join(kept or [words[0][: limit - 2]]) + " …"
+
 
 class ContentTooLarge(Exception):
     """reportlab cannot place some content on any page (its LayoutError), and which."""
@@ -243,5 +258,8 @@ class BrochureDocument(BaseDocTemplate):
     def afterFlowable(self, flowable: Any) -> None:
         if isinstance(flowable, Heading) and flowable.outline and flowable.outline.in_toc:
             entry = flowable.outline
-            text = self.ctx.text.plain(entry.title, hyphenate=False)
+            # A contents line is a pointer, not the heading: a title of many lines would
+            # not fit a contents row (reportlab cannot split one), so it is shortened.
+            text = self.ctx.text.plain(shortened(entry.title, TOC_ENTRY_CHARACTERS),
+                                       hyphenate=False)
             self.notify("TOCEntry", (entry.level, text, self.page, entry.key))

@@ -38,6 +38,15 @@ class Heading(Paragraph):
         self.outline = outline
         self.bookmark = outline_text(markup) if isinstance(markup, str) else ""
 
+    # Beyond this many characters a heading runs to many lines: keeping it on the page of
+    # what follows cannot work, and reportlab then breaks pages until it gives up.
+    KEEP_WITH_NEXT_CHARACTERS = 300
+
+    def getKeepWithNext(self) -> int:
+        if len(self.getPlainText()) > self.KEEP_WITH_NEXT_CHARACTERS:
+            return 0
+        return int(super().getKeepWithNext())
+
     def split(self, avail_width: float, avail_height: float) -> list[Any]:
         # A heading too long for one page: only its first part is the destination.
         parts = super().split(avail_width, avail_height)
