@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dokureport.assets import ImagePreparer
-from dokureport.errors import InputError, Problem, SystemFailure
 from dokureport.compose import lay_out
+from dokureport.errors import InputError, Problem, SystemFailure
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.document import ContentTooLarge
 from dokureport.layout.fonts import FontSet, ThemeFontError, register_family

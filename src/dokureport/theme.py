@@ -40,7 +40,7 @@ def _colour(value: Any) -> Any:
         value = "#" + "".join(c * 2 for c in value[1:])
     if isinstance(value, str) and not _HEX.match(value):
         raise ValueError(f"not a colour: {show(value)} (write it as #RRGGBB, e.g. \"#7A1F5C\")")
-    return value.upper() if isinstance(value, str) else value
+    return value.lower() if isinstance(value, str) else value
 
 
 class Colours(_Part):

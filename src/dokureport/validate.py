@@ -17,8 +17,8 @@ from pydantic import BaseModel, ValidationError
 
 from dokureport.errors import InputError, Problem, show
 from dokureport.event_files import SCHEME, leads_outside, resolve_file
-from dokureport.load import KeyPath, Loaded, SourceMap, format_path, load_yaml, parse_when
 from dokureport.layout.labels import labels_for
+from dokureport.load import KeyPath, Loaded, SourceMap, format_path, load_yaml, parse_when
 from dokureport.model import QR_MAX_BYTES, Event, fits_qr_code, parse_time
 from dokureport.theme import Theme, check_labels, load_theme
 

@@ -50,11 +50,11 @@ def check_embedding(font: TTFont, name: str) -> None:
     os2 = font.get("OS/2") if "OS/2" in font else None
     fs_type = getattr(os2, "fsType", 0) if os2 is not None else 0
     if fs_type & _RESTRICTED and not fs_type & 0x000C:
-        raise FontFileError(f"{name}: its licence forbids embedding it in a PDF (OS/2 fsType "
+        raise FontFileError(f"its licence forbids embedding it in a PDF (OS/2 fsType "
                             f"{fs_type:#06x}, restricted licence embedding); ask its vendor "
                             "for a version that allows embedding")
     if fs_type & _BITMAP_ONLY:
-        raise FontFileError(f"{name}: its licence allows embedding bitmaps only (OS/2 fsType "
+        raise FontFileError(f"its licence allows embedding bitmaps only (OS/2 fsType "
                             f"{fs_type:#06x}); a PDF needs outlines")
 
 

@@ -95,6 +95,7 @@ def register_family(files: dict[str, Path], cache_dir: Path | None
     register_fallbacks()
     names: dict[str, str] = {}
     paths: dict[str, Path] = {}
+    given = dict(files)  # what each style's file is called, stand-ins included
     warnings: list[tuple[str, str]] = []
     for style in STYLES:
         path = files.get(style)
@@ -116,9 +117,10 @@ def register_family(files: dict[str, Path], cache_dir: Path | None
         stand_in = next(s for s in _STAND_INS[style] if s in names)
         names[style] = names[stand_in]
         paths[style] = paths[stand_in]
+        given[style] = given[stand_in]
         warnings.append((f"fonts.{style}", f"no {style.replace('_', ' ')} font given: "
                          f"{style.replace('_', ' ')} text uses the {stand_in.replace('_', ' ')} "
-                         f"font ({files[stand_in].name})"))
+                         f"font ({given[stand_in].name})"))
     pdfmetrics.registerFontFamily(names["regular"], normal=names["regular"], bold=names["bold"],
                                   italic=names["italic"], boldItalic=names["bold_italic"])
     common = frozenset.intersection(*(_codepoints(p) for p in paths.values()))

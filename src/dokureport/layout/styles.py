@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 from reportlab.lib import colors
@@ -50,9 +49,9 @@ def make_styles(g: Geometry, theme: Theme | None = None, fonts: FontSet | None =
         theme = default_theme()
     fonts = fonts or default_fonts()
     c = theme.colours
-    INK, MUTED = colors.HexColor(c.text), colors.HexColor(c.muted)  # noqa: N806
-    ACCENT, ACCENT_WARM = colors.HexColor(c.primary), colors.HexColor(c.accent)  # noqa: N806
-    COVER_INK = colors.HexColor(c.cover_text) if theme.cover.photo == "full" else None  # noqa: N806
+    INK, MUTED = colors.HexColor(c.text), colors.HexColor(c.muted)
+    ACCENT, ACCENT_WARM = colors.HexColor(c.primary), colors.HexColor(c.accent)
+    COVER_INK = colors.HexColor(c.cover_text) if theme.cover.photo == "full" else None
     base = ParagraphStyle(
         "body", fontName=fonts.regular, fontSize=g.body_size, leading=g.body_leading,
         textColor=INK, alignment=TA_JUSTIFY, spaceAfter=g.body_leading * 0.5,

@@ -61,7 +61,7 @@ class Typesetter:
     hyphenate: bool = True
     missing_glyphs: set[str] = field(default_factory=set)
     fonts: FontSet | None = None  # None: the default theme's family
-    link_colour: str = "#00576B"
+    link_colour: str = "#00576b"
 
     # -- plain text -------------------------------------------------------
     def typographic(self, text: str) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from reportlab.lib.pagesizes import A4, A5, LETTER
 from reportlab.lib.units import mm
 
+
 @dataclass(frozen=True)
 class Geometry:
     """Page and grid for one paper size; sizes in points."""
