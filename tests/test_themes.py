@@ -1,4 +1,4 @@
-"""Themes: the same event in every bundled theme and a corporate CFF theme, read back from the PDF."""
+"""Themes: one event in every bundled theme and a corporate CFF theme, read back from the PDF."""
 
 from __future__ import annotations
 

@@ -391,6 +391,13 @@ def _finish(data: dict[str, Any], where: Any, origin: Path | None, name: str,
             if problem or resolved is None:
                 check.error(("fonts", style), problem or f"not found: {value}")
                 continue
+            from dokureport.layout.font_files import FontFileError, check_font_file
+
+            try:
+                check_font_file(resolved)
+            except FontFileError as exc:
+                check.error(("fonts", style), str(exc))
+                continue
             font_files[style] = resolved
         else:
             font_files[style] = fonts_dir() / value

@@ -104,6 +104,23 @@ def convert_cff(font: TTFont) -> TTFont:
     return font
 
 
+def check_font_file(path: Path) -> None:
+    """Raise FontFileError unless path is a font with outlines whose licence allows embedding.
+
+    Cheap (tables are read lazily): `validate` runs it without converting anything.
+    """
+    with _open(path) as font:
+        try:
+            outlines = any(tag in font for tag in ("glyf", "CFF ", "CFF2"))
+            check_embedding(font, path.name)
+        except FontFileError:
+            raise
+        except Exception as exc:
+            raise FontFileError(f"not a readable font file: {path.name} ({exc})") from None
+    if not outlines:
+        raise FontFileError(f"{path.name} has no outlines (neither TrueType nor CFF)")
+
+
 def embeddable(path: Path, cache_dir: Path | None, name: str) -> FontFile:
     """The font at path as reportlab can embed it: checked, converted and cached if CFF.
 
