@@ -268,3 +268,12 @@ def test_schema_of_a_theme_and_the_cli_option(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["build", "--theme", "bolt", "-o", str(tmp_path / "x.pdf")])
     assert result.exit_code == 2
     assert "no bundled theme is called 'bolt' (did you mean `bold`?)" in result.output
+
+
+def test_init_writes_a_starter_theme_that_loads(tmp_path: Path) -> None:
+    from dokureport.starter import write_starter
+
+    write_starter(tmp_path / "ev")
+    theme, warnings = load_theme("theme.yaml", tmp_path / "ev", source=_source(tmp_path / "ev"))
+    assert theme.colours.primary == "#00576b" and not warnings
+    assert theme.sections[0] == "cover" and not theme.starts_page("intro")
