@@ -151,6 +151,8 @@ ROWS: tuple[Row, ...] = (
     Row("contacts[].phone", "040 123 45", shows_text),
     Row("contacts[].email", "possum@example.org", mails),
     Row("contacts[].photo", "portrait.jpg", image_on_page_with("Contacts")),
+    Row("theme", "default", None),
+    Row("labels", {"imprint": "Colophon of the possum"}, shows("Colophon of the possum")),
 )
 
 

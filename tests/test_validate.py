@@ -126,12 +126,12 @@ def test_missing_key_points_at_its_mapping(tmp_path: Path) -> None:
 
 
 def test_plain_messages(tmp_path: Path) -> None:
-    text = ("title:\nlang: fr\nevent:\n  start: soon\n  venue: [a]\n"
+    text = ("title:\nlang: xx\nevent:\n  start: soon\n  venue: [a]\n"
             "agenda:\n  - date: 2019-10-29\n    items:\n      - time: 930\n        title: x\n"
             "photos:\n  items: {file: a}\n")
     assert errors(tmp_path, text) == [
         "event.yaml:1:7: title: is empty",
-        "event.yaml:2:7: lang: must be 'de' or 'en', not 'fr'",
+        "event.yaml:2:7: lang: not a language Babel knows: 'xx' (e.g. de, en, fr, it, pt-BR)",
         "event.yaml:4:10: event.start: not a date: 'soon' (write 2019-10-29 or 2019-10-29 12:00)",
         "event.yaml:5:10: event.venue: must be a mapping (indented `key: value` lines), not a list",
         "event.yaml:9:15: agenda[0].items[0].time: not a time: '930' (write 9:00 or 13:30)",
@@ -148,7 +148,7 @@ def test_unknown_keys_suggest(tmp_path: Path) -> None:
         "event.yaml:4:3: event.strat: unknown key `strat` (did you mean `start`?)",
         "event.yaml:5:1: start: unknown key `start` (`start` belongs under `event`)",
         "event.yaml:6:1: foo: unknown key `foo`; known keys here: format, lang, title, subtitle, "
-        "event, organiser, intro, agenda, talks, photos, videos, contacts",
+        "event, organiser, intro, agenda, talks, photos, videos, contacts, theme, labels",
     ]
 
 

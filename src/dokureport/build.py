@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dokureport.assets import ImagePreparer
+from dokureport.compose import lay_out
 from dokureport.errors import InputError, Problem, SystemFailure
-from dokureport.layout.brochure import lay_out
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.document import ContentTooLarge
+from dokureport.layout.fonts import FontSet, ThemeFontError, register_family
 from dokureport.options import BuildOptions, Target
 from dokureport.printing.booklet import impose, padding
 from dokureport.printing.reproducible import set_content_id
@@ -68,11 +69,13 @@ def build_brochures(source: Path, output: Path, options: BuildOptions,
     """Build one PDF per target (see `output_paths`), validating the event once."""
     # Photos are decoded by the preparer's workers, in parallel: validation reads headers.
     validated = validate_event(source, allow_outside=options.allow_outside,
-                               decode_images=False)
+                               decode_images=False, theme=options.theme)
     date = build_date()
+    fonts = _theme_fonts(validated, options)
     try:
         return [
-            _build_target(validated, path, dataclasses.replace(options, target=target), date)
+            _build_target(validated, path, dataclasses.replace(options, target=target), date,
+                          fonts)
             for target, path in output_paths(output, targets).items()
         ]
     except InputError as exc:
@@ -88,9 +91,39 @@ def build_brochures(source: Path, output: Path, options: BuildOptions,
         raise SystemFailure.from_os_error(exc, output) from None
 
 
+def _theme_fonts(validated: ValidatedEvent, options: BuildOptions
+                 ) -> tuple[FontSet | None, list[Problem]]:
+    """The theme's fonts, registered for this build (CFF converted, cached); a font file
+    that cannot be used is bad input at the theme key that named it."""
+    theme = validated.theme
+    if theme is None:
+        return None, []
+    try:
+        fonts, notes = register_family(theme.font_files, options.cache_dir)
+    except ThemeFontError as exc:
+        raise InputError([_theme_problem(validated, exc.key, exc.message)]) from None
+    return fonts, [_theme_problem(validated, key, message) for key, message in notes]
+
+
+def _theme_problem(validated: ValidatedEvent, key: str, message: str) -> Problem:
+    theme = validated.theme
+    path = tuple(key.split("."))
+    if theme is not None and theme.source is not None and theme.source != validated.source:
+        from dokureport.load import load_yaml
+
+        try:
+            return load_yaml(theme.source).source.problem(path, message)
+        except InputError:
+            return Problem(message, file=theme.source, key_path=key)
+    if validated.event.theme is not None and not isinstance(validated.event.theme, str):
+        return validated.locate_key(("theme", *path), message)
+    return Problem(message, file=theme.source if theme else None, key_path=key)
+
+
 def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions,
-                  date: dt.date) -> BuildResult:
-    warnings = list(validated.warnings)
+                  date: dt.date, fonts: tuple[FontSet | None, list[Problem]] = (None, [])
+                  ) -> BuildResult:
+    warnings = list(validated.warnings) + fonts[1]
     booklet: Path | None = None
     sides = 0
     with ImagePreparer(dpi=options.dpi, cache_dir=options.cache_dir, jobs=options.jobs,
@@ -98,7 +131,7 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
 
         def context() -> LayoutContext:
             return LayoutContext(event=validated.event, options=options, images=preparer,
-                                 build_date=date)
+                                 build_date=date, theme=validated.theme, fonts=fonts[0])
 
         with atomic_output(output) as temp:
             ctx = context()

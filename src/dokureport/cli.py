@@ -107,9 +107,13 @@ def cli() -> None:
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
               help="Cache of prepared photos (default: ~/.cache/dokureport).")
 @click.option("--no-cache", is_flag=True, help="Prepare every photo afresh; keep nothing.")
+@click.option("--theme", metavar="NAME|PATH",
+              help="A bundled theme (default, classic, bold) or a theme file; replaces the "
+                   "event's `theme:`.")
 def build(event: Path | None, output: Path | None, targets: tuple[str, ...], paper: str,
           bleed_mm: float, booklet: bool, strict: bool, allow_outside: bool, quiet: bool,
-          jobs: int | None, cache_dir: Path | None, no_cache: bool) -> None:
+          jobs: int | None, cache_dir: Path | None, no_cache: bool,
+          theme: str | None) -> None:
     """Build the brochure of EVENT (a folder or its event.yaml).
 
     Without EVENT, builds the bundled sample event.
@@ -128,6 +132,7 @@ def build(event: Path | None, output: Path | None, targets: tuple[str, ...], pap
         progress=not quiet and sys.stderr.isatty(),
         jobs=jobs,
         cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
+        theme=theme,
     )
     source = event if event is not None else sample_event_dir()
     results = build_brochures(source, output or Path("brochure.pdf"), options,
@@ -165,11 +170,12 @@ def validate(event: Path, strict: bool, allow_outside: bool) -> None:
 
 
 @cli.command()
-def schema() -> None:
-    """Print the JSON Schema of event.yaml (for editor completion and checks)."""
-    from dokureport.schema import schema_json
+@click.option("--theme", "of_theme", is_flag=True, help="The schema of a theme file instead.")
+def schema(of_theme: bool) -> None:
+    """Print the JSON Schema of event.yaml (or of a theme file) for editors."""
+    from dokureport.schema import schema_json, theme_schema_json
 
-    click.echo(schema_json(), nl=False)
+    click.echo(theme_schema_json() if of_theme else schema_json(), nl=False)
 
 
 @cli.command()

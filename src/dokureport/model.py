@@ -152,7 +152,8 @@ class Event(Model):
     """One event, as described by an event.yaml. Paths are resolved against `folder`."""
 
     format: Literal[1] = 1
-    lang: Literal["de", "en"] = "de"
+    lang: str = Field(default="de", description="A locale Babel knows: de, en, fr, it, "
+                      "pt-BR, …; labels, dates, hyphenation and quotation marks follow it")
     title: str
     subtitle: str | None = None
     event: EventInfo
@@ -163,6 +164,23 @@ class Event(Model):
     photos: Photos = Photos()
     videos: tuple[Video, ...] = ()
     contacts: tuple[Contact, ...] = ()
+    theme: str | dict[str, Any] | None = Field(
+        default=None, description="A bundled theme's name, a theme file in this folder, or "
+                                  "the theme's keys themselves")
+    labels: dict[str, str] = Field(
+        default_factory=dict, description="Printed labels to replace, e.g. agenda: Ablauf")
+
+    @field_validator("lang")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            Locale.parse(value.replace("-", "_"))
+        except (UnknownLocaleError, ValueError, TypeError):
+            raise ValueError(f"not a language Babel knows: {value!r} (e.g. de, en, fr, it, "
+                             "pt-BR)") from None
+        return value
 
     folder: Path = Field(
         default=Path("."), exclude=True, description="Set by the loader, not by the file"

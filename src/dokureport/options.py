@@ -24,6 +24,7 @@ class BuildOptions:
     progress: bool = False
     strict: bool = False
     allow_outside: bool = False
+    theme: str | None = None  # --theme: a bundled theme's name or a theme file; None: the event's
 
     @property
     def dpi(self) -> int:

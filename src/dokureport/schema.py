@@ -70,3 +70,10 @@ def event_schema() -> dict[str, Any]:
 def schema_json() -> str:
     """The schema as indented JSON text."""
     return json.dumps(event_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def theme_schema_json() -> str:
+    """The JSON Schema of a theme file as indented JSON text."""
+    from dokureport.theme import theme_schema
+
+    return json.dumps(theme_schema(), indent=2, ensure_ascii=False) + "\n"

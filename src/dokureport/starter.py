@@ -13,6 +13,40 @@ from dokureport.schema import schema_json
 
 PHOTO = "photos/placeholder.jpg"
 SCHEMA_FILE = "event.schema.json"
+THEME_FILE = "theme.yaml"
+THEME_SCHEMA_FILE = "theme.schema.json"
+
+_THEME_TEMPLATE = """\
+# yaml-language-server: $schema={schema}
+# The brochure's design. It is used when event.yaml says `theme: theme.yaml`.
+# Say only what you change: everything else comes from the bundled theme named
+# in `extends` (default, classic or bold). Colours are "#RRGGBB", in quotes.
+
+extends: default
+
+colours:
+  primary: "#00576B"          # headings, links, agenda times, the cover title
+  accent: "#D4531C"           # overlines, the kind of event on the cover
+  text: "#1D1D1B"             # body text; a warning says if it is too faint to read
+
+# Your corporate fonts: .ttf or .otf files in this folder (PostScript/CFF .otf works).
+# fonts:
+#   regular: fonts/Corporate-Regular.otf
+#   bold: fonts/Corporate-Bold.otf
+#   italic: fonts/Corporate-Italic.otf
+#   bold_italic: fonts/Corporate-BoldItalic.otf
+
+# The sections in order; leave one out to drop it.
+sections: [cover, contents, intro, agenda, talks, gallery, videos, contacts, imprint]
+# Sections that start a new page; the others follow when enough of the page is free.
+new_page: [contents, agenda, talks, gallery]
+
+cover:
+  photo: top                  # top, full (the whole page) or none
+  logo: {{position: bottom-right, height: 16}}   # height in mm
+
+# labels: {{agenda: Ablauf}}     # any printed label
+"""
 
 _TEMPLATE = """\
 # yaml-language-server: $schema={schema}
@@ -23,7 +57,7 @@ _TEMPLATE = """\
 # event.start are required.
 
 format: 1
-lang: de                        # de or en: labels, date format, hyphenation
+lang: de                        # de, en, fr or any language: labels, dates, hyphenation
 
 title: Dokumentation unserer Fachtagung
 subtitle: Ein Untertitel, der sagt, worum es ging
@@ -35,6 +69,8 @@ event:
   venue:
     name: Tagungshaus am See
     address: [Seestraße 1, 12345 Musterstadt]
+
+# theme: theme.yaml             # the design in theme.yaml beside this file; or classic, bold
 
 organiser:
   name: Musterstiftung
@@ -119,6 +155,12 @@ def write_starter(folder: Path, *, today: dt.date | None = None) -> Path:
     if not (folder / PHOTO).exists():
         placeholder_photo(folder / PHOTO)
     (folder / SCHEMA_FILE).write_text(schema_json(), encoding="utf-8")
+    if not (folder / THEME_FILE).exists():
+        from dokureport.schema import theme_schema_json
+
+        (folder / THEME_SCHEMA_FILE).write_text(theme_schema_json(), encoding="utf-8")
+        (folder / THEME_FILE).write_text(_THEME_TEMPLATE.format(schema=THEME_SCHEMA_FILE),
+                                         encoding="utf-8")
     # "x": created here or not at all, even if another process raced us to it.
     with target.open("x", encoding="utf-8") as stream:
         stream.write(text)

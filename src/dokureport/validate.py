@@ -17,8 +17,10 @@ from pydantic import BaseModel, ValidationError
 
 from dokureport.errors import InputError, Problem, show
 from dokureport.event_files import SCHEME, leads_outside, resolve_file
+from dokureport.layout.labels import labels_for
 from dokureport.load import KeyPath, Loaded, SourceMap, format_path, load_yaml, parse_when
 from dokureport.model import QR_MAX_BYTES, Event, fits_qr_code, parse_time
+from dokureport.theme import Theme, check_labels, load_theme
 
 EVENT_FILE = "event.yaml"
 
@@ -38,6 +40,8 @@ class ValidatedEvent:
     notes: tuple[Problem, ...] = ()
     # Where each key sits, so a problem found while laying out points there.
     source_map: SourceMap | None = field(default=None, compare=False)
+    # The design the event asks for (or --theme), checked; None only if built by hand.
+    theme: Theme | None = field(default=None, compare=False)
 
     def locate_key(self, path: tuple[str | int, ...], message: str) -> Problem:
         """A problem found after validation, at the event.yaml key whose value caused it."""
@@ -67,11 +71,12 @@ def locate(path: Path) -> Path:
 
 
 def validate_event(path: Path, *, allow_outside: bool = False,
-                   decode_images: bool = True) -> ValidatedEvent:
+                   decode_images: bool = True, theme: str | None = None) -> ValidatedEvent:
     """Validate the event at path (folder or its event.yaml); InputError lists every problem.
 
     decode_images=False reads only each image's header (format, size, bomb limit): a
     build decodes every photo anyway, in parallel, and reports damaged ones itself.
+    `theme` (--theme) replaces the event's `theme:`; the theme is checked with the event.
     """
     source = locate(path)
     if not allow_outside and leads_outside(source):
@@ -82,10 +87,31 @@ def validate_event(path: Path, *, allow_outside: bool = False,
     loaded = load_yaml(source)
     checker = _Checker(loaded, folder, allow_outside, decode_images=decode_images)
     event = checker.run()
-    if checker.errors or event is None:
-        raise InputError(_sorted(checker.errors))
-    return ValidatedEvent(event, tuple(_sorted(checker.warnings)), source,
-                          checker.file_locations, tuple(checker.notes()), loaded.source)
+    chosen: Theme | None = None
+    theme_warnings: list[Problem] = []
+    theme_errors: list[Problem] = []
+    spec = theme if theme is not None else (event.theme if event is not None else None)
+    if event is not None or theme is not None:
+        try:
+            chosen, theme_warnings = load_theme(spec, folder,
+                                                None if theme is not None else loaded.source)
+        except InputError as exc:
+            theme_errors = exc.problems
+    if checker.errors or theme_errors or event is None:
+        raise InputError(_sorted(checker.errors) + theme_errors)
+    theme_warnings += _missing_labels(event, chosen, loaded.source)
+    return ValidatedEvent(event, tuple(_sorted(checker.warnings)) + tuple(theme_warnings),
+                          source, checker.file_locations, tuple(checker.notes()),
+                          loaded.source, chosen)
+
+
+def _missing_labels(event: Event, theme: Theme | None, source: SourceMap) -> list[Problem]:
+    """A language without built-in labels: the labels nobody gave, in one warning."""
+    _, missing = labels_for(event.lang, theme.labels if theme else {}, event.labels)
+    if not missing:
+        return []
+    return [source.problem(("lang",), f"no built-in labels for `{event.lang}`: these print in "
+                           f"English until `labels:` gives them: {', '.join(missing)}")]
 
 
 def _filled(text: Any) -> bool:
@@ -176,6 +202,7 @@ class _Checker:
                        f"not {_kind(self.data)}")
             return None
         data = self.shape(self.data, Event, ())
+        check_labels(data.get("labels"), ("labels",), self.error)
         self.check_text(data, ())
         self.check_references(data)
         self.check_dates(data)

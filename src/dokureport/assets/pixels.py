@@ -327,7 +327,10 @@ def _prepare(source: str, settings: Settings, out_base: str) -> dict[str, Any]:
         work = _drop_opaque_alpha(work)
         graphic = _is_graphic(work, source_mode, source_format)
 
-        box = (x0, y0, x1, y1)
+        # One factor for both axes: a draft-decoded side rounds on its own, so the box
+        # may overshoot the decoded image by a fraction of a pixel (Pillow refuses that).
+        box = (max(0.0, x0), max(0.0, y0), min(x1, float(work.size[0])),
+               min(y1, float(work.size[1])))
         if work.size != plan.out_size or box != (0, 0, work.size[0], work.size[1]):
             work = work.resize(plan.out_size, Image.Resampling.LANCZOS, box=box)
 

@@ -1,4 +1,4 @@
-"""What every section needs to lay itself out: the event, geometry, styles, text and images."""
+"""What every section needs to lay itself out: the event, theme, geometry, styles, text, images."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from typing import Protocol
 
 from dokureport.assets import ImageRequest, PreparedImage
 from dokureport.errors import Problem
-from dokureport.layout.labels import LABELS, Labels
+from dokureport.layout.fonts import FontSet, default_fonts
+from dokureport.layout.labels import Labels, labels_for
 from dokureport.layout.styles import Styles, make_styles
 from dokureport.layout.text import Typesetter
-from dokureport.layout.theme import GEOMETRIES, Geometry
+from dokureport.layout.theme import Geometry, geometry_for
 from dokureport.model import Event
 from dokureport.options import BuildOptions
+from dokureport.theme import Theme, default_theme
 
 
 class Images(Protocol):
@@ -67,6 +69,8 @@ class LayoutContext:
     options: BuildOptions
     images: PassImages
     build_date: dt.date
+    theme: Theme | None = None  # None: the default theme
+    fonts: FontSet | None = None  # the theme's registered family; None: the default's
     geometry: Geometry = field(init=False)
     styles: Styles = field(init=False)
     labels: Labels = field(init=False)
@@ -76,10 +80,25 @@ class LayoutContext:
     def __post_init__(self) -> None:
         if not isinstance(self.images, PassImages):
             self.images = PassImages(self.images)
-        self.geometry = GEOMETRIES[self.options.paper]
-        self.styles = make_styles(self.geometry)
-        self.labels = LABELS[self.event.lang]
-        self.text = Typesetter(lang=self.event.lang)
+        if self.theme is None:
+            self.theme = default_theme()
+        if self.fonts is None:
+            self.fonts = default_fonts()
+        self.geometry = geometry_for(self.options.paper, self.theme)
+        self.styles = make_styles(self.geometry, self.theme, self.fonts)
+        self.labels, _ = labels_for(self.event.lang, self.theme.labels, self.event.labels)
+        self.text = Typesetter(lang=self.event.lang, fonts=self.fonts,
+                               link_colour=self.theme.colours.primary)
+
+    @property
+    def design(self) -> Theme:
+        """The theme, never None after construction."""
+        assert self.theme is not None
+        return self.theme
+
+    def colour(self, role: str) -> str:
+        """A theme colour as "#RRGGBB" (for inline markup and canvas calls)."""
+        return str(getattr(self.design.colours, role))
 
     @property
     def bleed(self) -> float:

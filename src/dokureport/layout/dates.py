@@ -1,25 +1,37 @@
-"""Dates and times as the event's language writes them ("Dienstag, 29. Oktober 2019, 12:00 Uhr")."""
+"""Dates and times as the event's locale writes them ("Dienstag, 29. Oktober 2019, 12:00 Uhr")."""
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
-from babel.dates import format_date
+from babel import Locale
+from babel.dates import format_date, format_time
 
+# The two languages the brochure started with keep their house style; the others
+# follow CLDR through Babel.
 _LOCALE = {"de": "de_DE", "en": "en_GB"}
 
 
+@cache
+def locale(lang: str) -> Locale:
+    """The Babel locale of a `lang:` value ("de", "fr", "pt-BR", "sr_Latn")."""
+    return Locale.parse(_LOCALE.get(lang, lang.replace("-", "_")))
+
+
 def long_date(day: dt.date, lang: str) -> str:
-    """Weekday and full date: "Dienstag, 29. Oktober 2019" / "Tuesday, 29 October 2019"."""
+    """Weekday and full date: "Dienstag, 29. Oktober 2019", "mardi 29 octobre 2019"."""
     if lang == "en":
-        return format_date(day, "EEEE, d MMMM y", locale=_LOCALE[lang])
-    return format_date(day, "full", locale=_LOCALE[lang])
+        return format_date(day, "EEEE, d MMMM y", locale=locale(lang))
+    return format_date(day, "full", locale=locale(lang))
 
 
 def clock(time: dt.time, lang: str, *, suffix: bool = True) -> str:
-    """A time of day: "12:00 Uhr" in German, "12:00" in English."""
-    text = f"{time.hour:d}:{time.minute:02d}"
-    return f"{text} Uhr" if suffix and lang == "de" else text
+    """A time of day: "12:00 Uhr" in German, "12:00" in English, the locale's short time else."""
+    if lang in ("de", "en"):
+        text = f"{time.hour:d}:{time.minute:02d}"
+        return f"{text} Uhr" if suffix and lang == "de" else text
+    return format_time(time, "short", locale=locale(lang))
 
 
 def time_span(start: dt.time, end: dt.time | None, lang: str) -> str:

@@ -18,7 +18,6 @@ from dokureport import __version__
 from dokureport.layout import source
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.flowables import Heading
-from dokureport.layout.theme import COVER_PHOTO_SHARE, LOGO_HEIGHT_MM
 from dokureport.printing.canvas import BrochureCanvas
 from dokureport.printing.marks import MARKS_AREA, crop_mark_lines, draw_marks
 from dokureport.printing.reproducible import set_dates
@@ -88,7 +87,7 @@ class EveryPhotoDrawn(Flowable):
 class BrochureDocument(BaseDocTemplate):
     """A4/A5/Letter pages, trimmed size plus bleed, with a cover and content template."""
 
-    def __init__(self, filename: str, ctx: LayoutContext, draw_cover: PageDrawer) -> None:
+    def __init__(self, filename: str, ctx: LayoutContext, draw_cover: PageDrawer | None) -> None:
         g, bleed = ctx.geometry, ctx.bleed
         event = ctx.event
         self.for_print = ctx.options.target == "print"
@@ -121,9 +120,11 @@ class BrochureDocument(BaseDocTemplate):
                                            event.organiser.name) if k),
             creator=f"dokureport {__version__}",
             producer=f"dokureport {__version__} (ReportLab)",
-            lang={"de": "de-DE", "en": "en-GB"}[event.lang],
+            lang={"de": "de-DE", "en": "en-GB"}.get(event.lang, event.lang.replace("_", "-")),
             invariant=1,
             displayDocTitle=1,
+            # reportlab's own default would be Helvetica, unembedded: the theme's font.
+            initialFontName=ctx.styles.body.fontName,
             **boxes,
         )
         self.ctx = ctx
@@ -131,21 +132,35 @@ class BrochureDocument(BaseDocTemplate):
             self.leftMargin, self.bottomMargin, g.frame_width, g.frame_height,
             leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body",
         )
-        # The cover's text sits between the photo (with air below it) and the logo.
-        cover_bottom = self.bottomMargin + LOGO_HEIGHT_MM * mm * 0.5
-        cover_top = bleed + g.page_height * (1 - COVER_PHOTO_SHARE) - g.body_leading * 2
-        cover_frame = Frame(
-            self.leftMargin, cover_bottom, g.frame_width, cover_top - cover_bottom,
-            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
-            id="cover",
-        )
         self._passes = 0
         self._progress: Any = None
-        self.addPageTemplates([
-            PageTemplate(COVER, [cover_frame], onPage=draw_cover, autoNextPageTemplate=CONTENT),
+        templates = [
             PageTemplate(CONTENT, [content_frame], onPage=self._draw_footer),
             PageTemplate(BLANK, [content_frame]),
-        ])
+        ]
+        if draw_cover is not None:  # the first template is the first page's
+            templates.insert(0, PageTemplate(COVER, [self._cover_frame()], onPage=draw_cover,
+                                             autoNextPageTemplate=CONTENT))
+        self.addPageTemplates(templates)
+
+    def _cover_frame(self) -> Frame:
+        """Where the cover's text goes, by the theme's cover design."""
+        g, bleed, cover = self.ctx.geometry, self.ctx.bleed, self.ctx.design.cover
+        logo = cover.logo.height * mm
+        bottom = self.bottomMargin + (logo * 0.5 if cover.logo.position.startswith("bottom")
+                                      else 0)
+        if cover.photo == "top":
+            # Between the photo (with air below it) and the logo.
+            top = bleed + g.page_height * (1 - cover.photo_share) - g.body_leading * 2
+        elif cover.photo == "full":
+            # On the panel over the photo's lower part (see sections.cover).
+            top = bleed + g.page_height * 0.42 - g.body_leading * 2
+            bottom = self.bottomMargin + logo * 0.5
+        else:
+            # No photo: the title sits high, under the logo and a rule.
+            top = bleed + g.page_height - g.margin_top - logo - g.body_leading * 4
+        return Frame(self.leftMargin, bottom, g.frame_width, top - bottom,
+                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="cover")
 
     def build(self, flowables: list[Any], filename: Any = None, canvasmaker: Any = None
               ) -> None:
@@ -229,26 +244,45 @@ class BrochureDocument(BaseDocTemplate):
 
     def _draw_footer(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         g, s, bleed = self.ctx.geometry, self.ctx.styles, self.ctx.bleed
+        footer = self.ctx.design.footer
         y = bleed + g.footer_offset
+        if footer.rule:
+            canvas.saveState()
+            canvas.setStrokeColor(self.ctx.colour("rule"))
+            canvas.setLineWidth(0.5)
+            x0 = self.content_left(doc.page)
+            top = y + s.footer.leading + 2.5 * mm
+            canvas.line(x0, top, x0 + g.frame_width, top)
+            canvas.restoreState()
         # In a booklet an even page is a left-hand page: its number goes to the outer
         # (left) edge, not into the fold.
         mirrored = self.ctx.options.booklet and doc.page % 2 == 0
         title_style, number_style = ((s.footer_right, s.footer) if mirrored
                                      else (s.footer, s.footer_right))
         width = g.frame_width
-        left = Paragraph(self.ctx.text.plain(self._footer_title(width * 0.75, s.footer),
-                                             hyphenate=False), title_style)
-        number = Paragraph(str(doc.page), number_style)
-        left.wrap(width * 0.8, g.margin_bottom)
         x = self.content_left(doc.page)
-        left.drawOn(canvas, x + (width * 0.2 if mirrored else 0), y)
-        number.wrap(width, g.margin_bottom)
-        number.drawOn(canvas, x, y)
+        text = self._footer_text()
+        if text:
+            left = Paragraph(self.ctx.text.plain(self._footer_title(text, width * 0.75,
+                                                                    s.footer),
+                                                 hyphenate=False), title_style)
+            left.wrap(width * 0.8, g.margin_bottom)
+            left.drawOn(canvas, x + (width * 0.2 if mirrored else 0), y)
+        if footer.page_number:
+            number = Paragraph(str(doc.page), number_style)
+            number.wrap(width, g.margin_bottom)
+            number.drawOn(canvas, x, y)
+
+    def _footer_text(self) -> str:
+        event, chosen = self.ctx.event, self.ctx.design.footer.text
+        if chosen == "organiser" and event.organiser:
+            return event.organiser.name
+        return event.title if chosen != "none" else ""
 
     @functools.cache  # noqa: B019 - one document, a handful of calls
-    def _footer_title(self, width: float, style: Any) -> str:
-        """The event's title, shortened with "…" to one footer line."""
-        words = self.ctx.event.title.split()
+    def _footer_title(self, text: str, width: float, style: Any) -> str:
+        """The footer's text (the title), shortened with "…" to one footer line."""
+        words = text.split()
         title = " ".join(words)
         while len(words) > 1 and stringWidth(title, style.fontName, style.fontSize) > width:
             words.pop()

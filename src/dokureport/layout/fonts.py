@@ -1,7 +1,8 @@
-"""Register the brochure's embedded fonts and route each character to a font that has it."""
+"""Register a theme's fonts at build time and route each character to a font that has it."""
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -12,20 +13,14 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from dokureport.layout.theme import FONT_FAMILY
+from dokureport.errors import Problem
+from dokureport.layout.font_files import FontFileError, embeddable
 from dokureport.resources import fonts_dir
 
-REGULAR = FONT_FAMILY
-ITALIC = f"{FONT_FAMILY}-Italic"
-BOLD = f"{FONT_FAMILY}-Bold"
-BOLD_ITALIC = f"{FONT_FAMILY}-BoldItalic"
-
-_FAMILY_FILES = {
-    REGULAR: "NotoSans-Regular.ttf",
-    ITALIC: "NotoSans-Italic.ttf",
-    BOLD: "NotoSans-Bold.ttf",
-    BOLD_ITALIC: "NotoSans-BoldItalic.ttf",
-}
+STYLES = ("regular", "bold", "italic", "bold_italic")
+# A style a theme leaves out borrows from these, in order.
+_STAND_INS = {"bold": ("regular",), "italic": ("regular",),
+              "bold_italic": ("bold", "italic", "regular")}
 # Tried in order for characters the family lacks.
 _FALLBACK_FILES = {
     "DejaVuSans": "DejaVuSans.ttf",
@@ -39,21 +34,119 @@ def _codepoints(path: Path) -> frozenset[int]:
         return frozenset(font.getBestCmap())
 
 
+@dataclass(frozen=True)
+class FontSet:
+    """The registered names of one brochure's family, and the characters all styles have."""
+
+    regular: str
+    bold: str
+    italic: str
+    bold_italic: str
+    codepoints: frozenset[int]
+
+
 @cache
-def configure_reportlab() -> None:
-    """Register every font and make reportlab use them everywhere, embedded."""
+def _registered(path: Path) -> str:
+    """Register one embeddable TrueType file once per process; its reportlab name."""
+    with ToolsFont(str(path), lazy=True) as font:
+        ps_name = font["name"].getDebugName(6) or path.stem
+    # The embedded font keeps its PostScript name; the registry name only has to be unique.
+    name = ps_name
+    if name in pdfmetrics.getRegisteredFontNames() and name not in _OURS:
+        name = f"{ps_name}-{hashlib.sha256(str(path).encode()).hexdigest()[:6]}"
+    pdfmetrics.registerFont(TTFont(name, str(path)))
+    _OURS.add(name)
+    return name
+
+
+_OURS: set[str] = set()
+_LEGACY = {"regular": "NotoSans", "bold": "NotoSans-Bold", "italic": "NotoSans-Italic",
+           "bold_italic": "NotoSans-BoldItalic"}
+
+
+@cache
+def _register_bundled_noto(style: str) -> str:
+    # The default family keeps the names it always had in markup and tests.
+    name = _LEGACY[style]
+    file = {"regular": "NotoSans-Regular.ttf", "bold": "NotoSans-Bold.ttf",
+            "italic": "NotoSans-Italic.ttf", "bold_italic": "NotoSans-BoldItalic.ttf"}[style]
+    pdfmetrics.registerFont(TTFont(name, str(fonts_dir() / file)))
+    _OURS.add(name)
+    return name
+
+
+@cache
+def register_fallbacks() -> None:
+    """The fallback fonts for characters a theme's family lacks, and reportlab's settings."""
     folder = fonts_dir()
-    for name, file in (_FAMILY_FILES | _FALLBACK_FILES).items():
+    for name, file in _FALLBACK_FILES.items():
         pdfmetrics.registerFont(TTFont(name, str(folder / file)))
-    pdfmetrics.registerFontFamily(
-        REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC
-    )
-    for name in _FALLBACK_FILES:
         pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
-    rl_config.canvas_basefontname = REGULAR
-    rl_config.defaultGraphicsFontName = REGULAR
     # Photos are embedded as JPEG files: ASCII85 would add a quarter to their size.
     rl_config.useA85 = 0
+
+
+def register_family(files: dict[str, Path], cache_dir: Path | None
+                    ) -> tuple[FontSet, list[tuple[str, str]]]:
+    """Register a theme's font files; (the family, [(key, warning)]) for styles left out.
+
+    Raises FontFileError(key, message) for a file that cannot be a brochure font.
+    """
+    register_fallbacks()
+    names: dict[str, str] = {}
+    paths: dict[str, Path] = {}
+    given = dict(files)  # what each style's file is called, stand-ins included
+    warnings: list[tuple[str, str]] = []
+    for style in STYLES:
+        path = files.get(style)
+        if path is None:
+            continue
+        if path.parent == fonts_dir() and path.name.startswith("NotoSans-"):
+            names[style] = _register_bundled_noto(style)
+            paths[style] = path
+            continue
+        try:
+            usable = embeddable(path, cache_dir, f"fonts.{style}")
+        except FontFileError as exc:
+            raise ThemeFontError(f"fonts.{style}", str(exc)) from None
+        names[style] = _registered(usable.path)
+        paths[style] = usable.path
+    for style in STYLES:
+        if style in names:
+            continue
+        stand_in = next(s for s in _STAND_INS[style] if s in names)
+        names[style] = names[stand_in]
+        paths[style] = paths[stand_in]
+        given[style] = given[stand_in]
+        warnings.append((f"fonts.{style}", f"no {style.replace('_', ' ')} font given: "
+                         f"{style.replace('_', ' ')} text uses the {stand_in.replace('_', ' ')} "
+                         f"font ({given[stand_in].name})"))
+    pdfmetrics.registerFontFamily(names["regular"], normal=names["regular"], bold=names["bold"],
+                                  italic=names["italic"], boldItalic=names["bold_italic"])
+    common = frozenset.intersection(*(_codepoints(p) for p in paths.values()))
+    return FontSet(names["regular"], names["bold"], names["italic"], names["bold_italic"],
+                   common), warnings
+
+
+class ThemeFontError(Exception):
+    """A theme's font file is unusable: the theme key that named it and why."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(f"{key}: {message}")
+        self.key = key
+        self.message = message
+
+
+@cache
+def default_fonts() -> FontSet:
+    """The default theme's family (Noto Sans), registered."""
+    from dokureport.theme import default_theme
+
+    return register_family(default_theme().font_files, None)[0]
+
+
+def font_problem(error: ThemeFontError, source: Path | None) -> Problem:
+    return Problem(error.message, file=source, key_path=error.key)
 
 
 @dataclass(frozen=True)
@@ -62,13 +155,6 @@ class Run:
 
     text: str
     font: str | None
-
-
-@cache
-def _family_codepoints() -> frozenset[int]:
-    folder = fonts_dir()
-    sets = [_codepoints(folder / file) for file in _FAMILY_FILES.values()]
-    return frozenset.intersection(*sets)
 
 
 @cache
@@ -82,19 +168,20 @@ def _is_invisible(char: str) -> bool:
     return char in "\xad\u200b\u200c\u200d\u2060\ufeff" or unicodedata.category(char) == "Cc"
 
 
-def split_runs(text: str, missing: set[str] | None = None) -> list[Run]:
+def split_runs(text: str, missing: set[str] | None = None,
+               family: FontSet | None = None) -> list[Run]:
     """Cut text into runs by the first font that has each character.
 
     Characters no font has are dropped and added to `missing` so the build can
     warn: an empty box on paper is worse than a warning.
     """
-    family = _family_codepoints()
+    codepoints = (family or default_fonts()).codepoints
     fallbacks = _fallback_codepoints()
     runs: list[Run] = []
     for char in text:
         code = ord(char)
         font: str | None
-        if code in family or char in "\n\t " or _is_invisible(char):
+        if code in codepoints or char in "\n\t " or _is_invisible(char):
             font = None
         else:
             font = next((name for name, cps in fallbacks if code in cps), "")

@@ -1,4 +1,4 @@
-"""Where a word may break: German compounds first, then syllables; English by syllables."""
+"""Where a word may break: German compounds first, then syllables; other languages by pyphen."""
 
 from __future__ import annotations
 
@@ -59,9 +59,21 @@ class TwoLevelHyphenator:
         return hyphen.join(merged)
 
 
+class NoHyphenation:
+    """For a language pyphen has no dictionary for: words are never broken."""
+
+    def inserted(self, word: str, hyphen: str = "-") -> str:
+        return word
+
+
 @cache
 def hyphenator(lang: str) -> Hyphenator:
-    """The hyphenator for a brochure language ("de" or "en")."""
+    """The hyphenator for a brochure language: pyphen's dictionary for it, if there is one."""
     if lang == "de":
         return TwoLevelHyphenator(Path(pyphen.LANGUAGES["de_DE"]))
-    return pyphen.Pyphen(lang="en_GB", left=MIN_LEFT, right=MIN_RIGHT)
+    if lang == "en":
+        return pyphen.Pyphen(lang="en_GB", left=MIN_LEFT, right=MIN_RIGHT)
+    found = pyphen.language_fallback(lang.replace("-", "_"))
+    if found is None:
+        return NoHyphenation()
+    return pyphen.Pyphen(lang=found, left=MIN_LEFT, right=MIN_RIGHT)

@@ -1,8 +1,8 @@
-"""The brochure's own words in each supported language."""
+"""The brochure's own words: built in for de, en and fr, and any label given in `labels:`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 
 @dataclass(frozen=True)
@@ -59,3 +59,38 @@ LABELS: dict[str, Labels] = {
         speaker_sep=", ",
     ),
 }
+LABELS["fr"] = Labels(
+    contents="Sommaire", introduction="Introduction", agenda="Programme", talks="Interventions",
+    gallery="Galerie de photos", videos="Vidéos", contacts="Contacts",
+    imprint="Mentions légales", page="Page", slides="Présentation", watch="Voir la vidéo",
+    publisher="Éditeur", photo_credits="Crédits photo",
+    photo_numbered="Photo {numbers}", photos_numbered="Photos {numbers}",
+    cover_and_photo="Couverture et photo {numbers}",
+    cover_and_photos="Couverture et photos {numbers}",
+    built_on="État : {date}", phone="Téléphone", email="E-mail", event_kind="Type",
+    event="Événement",
+    speaker_sep=", ",
+)
+LABEL_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Labels))
+
+
+def base_language(lang: str) -> str:
+    """"fr" for "fr-CH" or "fr_CH": the language the built-in labels are keyed by."""
+    return lang.replace("-", "_").split("_")[0].lower()
+
+
+def labels_for(lang: str, *overrides: dict[str, str]) -> tuple[Labels, tuple[str, ...]]:
+    """The labels for lang with each override mapping applied in turn (theme, then event).
+
+    Returns the labels and the names still missing: a language without built-in labels
+    starts from English, and every label it does not override is missing.
+    """
+    built_in = LABELS.get(base_language(lang))
+    labels = built_in or LABELS["en"]
+    given: dict[str, str] = {}
+    for mapping in overrides:
+        given.update({k: v for k, v in mapping.items() if k in LABEL_NAMES})
+    labels = replace(labels, **given)
+    missing = () if built_in else tuple(n for n in LABEL_NAMES
+                                        if n not in given and n != "speaker_sep")
+    return labels, missing

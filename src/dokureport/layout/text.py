@@ -19,14 +19,12 @@ from bidi import get_display
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from dokureport.layout import reportlab_fixes
-from dokureport.layout.fonts import split_runs
+from dokureport.layout.fonts import FontSet, split_runs
 from dokureport.layout.hyphenation import hyphenator
-from dokureport.layout.theme import ACCENT_HEX
+from dokureport.layout.quotes import quotation_marks
 
 # Soft-hyphenated words next to markup lose or double their space without these.
 reportlab_fixes.apply()
-
-LINK_COLOUR = ACCENT_HEX
 
 # `**strong**`, `*emphasis*`, `[text](url)`: the contract's whole inline markup.
 _INLINE = re.compile(
@@ -62,11 +60,13 @@ class Typesetter:
     lang: str = "de"
     hyphenate: bool = True
     missing_glyphs: set[str] = field(default_factory=set)
+    fonts: FontSet | None = None  # None: the default theme's family
+    link_colour: str = "#00576b"
 
     # -- plain text -------------------------------------------------------
     def typographic(self, text: str) -> str:
         """Straight quotes and spaced hyphens as a typesetter would set them."""
-        open_q, close_q = ("„", "“") if self.lang == "de" else ("“", "”")
+        open_q, close_q = quotation_marks(self.lang)
         text = re.sub(r'(^|[\s(\[/–-])"', lambda m: m.group(1) + open_q, text)
         text = text.replace('"', close_q)
         text = re.sub(r"(?<=\w)'(?=\w)", "’", text)
@@ -87,7 +87,7 @@ class Typesetter:
     def _fonted(self, text: str) -> str:
         """Escape text and wrap characters the family lacks in a fallback font."""
         out = []
-        for run in split_runs(text, self.missing_glyphs):
+        for run in split_runs(text, self.missing_glyphs, self.fonts):
             piece = escape(run.text)
             out.append(piece if run.font is None else f'<font face="{run.font}">{piece}</font>')
         return "".join(out)
@@ -146,7 +146,7 @@ class Typesetter:
         if not is_safe_url(url):
             return self._prepare(f"[{label}]({url})", hyphenate=False)
         return (
-            f"<a href={quoteattr(url)} color={quoteattr(LINK_COLOUR)}>"
+            f"<a href={quoteattr(url)} color={quoteattr(self.link_colour)}>"
             f"{self._prepare(label, hyphenate=False)}</a>"
         )
 

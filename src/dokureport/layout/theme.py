@@ -1,28 +1,13 @@
-"""Layout constants in one place: page geometry per paper, type scale, colours, spacing."""
+"""Page geometry per paper, made from a theme at build time; the few technical constants."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, A5, LETTER
 from reportlab.lib.units import mm
-
-# Colours: a deep petrol for structure, a warm accent for small highlights, and
-# near-black text (pure black looks harsh next to photos).
-INK = colors.HexColor("#1d1d1b")
-MUTED = colors.HexColor("#5b6770")
-ACCENT = colors.HexColor("#00576b")
-ACCENT_WARM = colors.HexColor("#d4531c")
-RULE = colors.HexColor("#c9d1d6")
-TINT = colors.HexColor("#eef3f5")
-PAPER_WHITE = colors.white
-
-# The same colours for inline markup (<font color>, <a color>), which wants "#rrggbb".
-ACCENT_HEX = "#" + ACCENT.hexval()[2:]
-MUTED_HEX = "#" + MUTED.hexval()[2:]
-
-FONT_FAMILY = "NotoSans"
 
 
 @dataclass(frozen=True)
@@ -42,6 +27,7 @@ class Geometry:
     gallery_columns: int  # photos per justified gallery row, at most
     gallery_gutter: float
     safe_margin: float = 5 * mm  # nothing important closer than this to the trim
+    scale: float = 1.25  # the type scale's step
 
     @property
     def frame_width(self) -> float:
@@ -52,8 +38,8 @@ class Geometry:
         return self.page_height - self.margin_top - self.margin_bottom
 
     def size(self, step: int) -> float:
-        """The type scale: step 0 is body text, each step up multiplies by a fifth."""
-        return round(self.body_size * 1.25**step, 1)
+        """The type scale: step 0 is body text, each step up multiplies by `scale`."""
+        return round(self.body_size * self.scale**step, 1)
 
 
 GEOMETRIES: dict[str, Geometry] = {
@@ -77,13 +63,30 @@ GEOMETRIES: dict[str, Geometry] = {
     ),
 }
 
-# Vertical rhythm, in multiples of the body leading.
-SPACE_BEFORE_SECTION = 0.0  # sections start on a new page
-SPACE_AFTER_HEADING = 0.75
-SPACE_BETWEEN_BLOCKS = 1.0
 
-COVER_PHOTO_SHARE = 0.52  # of the page height, from the top edge
-LOGO_HEIGHT_MM = 16
+def geometry_for(paper: str, theme: Any) -> Geometry:
+    """The paper's geometry with what the theme changes: type, margins, gallery columns.
+
+    Theme sizes are for A4 and Letter; on A5 they shrink with the page width.
+    """
+    g = GEOMETRIES[paper]
+    factor = 1.0 if paper != "a5" else A5[0] / A4[0]
+    changes: dict[str, Any] = {"scale": theme.type.scale}
+    if theme.type.base_size is not None:
+        size = round(theme.type.base_size * (1.0 if factor == 1 else 9 / 10.5), 2)
+        changes["body_size"] = size
+        changes["body_leading"] = round(size * (theme.type.leading or 15.5 / 10.5), 2)
+    elif theme.type.leading is not None:
+        changes["body_leading"] = round(g.body_size * theme.type.leading, 2)
+    m = theme.margins
+    for field, value in (("margin_inner", m.inner), ("margin_outer", m.outer),
+                         ("margin_top", m.top), ("margin_bottom", m.bottom)):
+        if value is not None:
+            changes[field] = value * mm * factor
+    if theme.gallery.columns is not None:
+        changes["gallery_columns"] = theme.gallery.columns
+    return dataclasses.replace(g, **changes)
+
 QR_SIZE_MM = 26
 GALLERY_MAX_ROW_SHARE = 0.42  # a gallery row never takes more of the frame height
 GALLERY_ASPECT_RANGE = (0.5, 3.0)  # width/height beyond these is cropped in the gallery

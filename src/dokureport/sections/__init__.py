@@ -1,5 +1,5 @@
-"""One module per brochure section, each turning the event model into flowables."""
+"""One module per brochure section, each turning the event model into flowables.
 
-# Sections import platypus at their top: configure reportlab's fonts first (importing
-# dokureport.layout does), or a section imported on its own lets Helvetica into tables.
-import dokureport.layout  # noqa: F401
+The contract: `flowables(ctx) -> list[Flowable]`, reading its design from `ctx.theme`
+(colours, type, whether it starts a page); dokureport.compose orders them.
+"""

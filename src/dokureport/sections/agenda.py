@@ -8,8 +8,6 @@ from dokureport.layout.context import LayoutContext
 from dokureport.layout.dates import long_date, time_span
 from dokureport.layout.flowables import Heading, OutlineEntry
 from dokureport.layout.source import from_key
-from dokureport.layout.text import LINK_COLOUR
-from dokureport.layout.theme import MUTED_HEX, RULE
 from dokureport.model import AgendaItem
 from dokureport.sections.common import section_heading
 
@@ -19,13 +17,13 @@ def _item(ctx: LayoutContext, item: AgendaItem) -> Paragraph:
     title = f"<b>{t.plain(item.title)}</b>"
     key = ctx.talk_key(item.talk) if item.talk else None
     if key:
-        title = f'<a href="#{key}" color="{LINK_COLOUR}">{title}</a>'
+        title = f'<a href="#{key}" color="{ctx.colour("primary")}">{title}</a>'
     details = [t.plain(x) for x in ((item.place,) if item.place else ())]
     if item.people:
         details.append(t.plain(", ".join(item.people)))
     lines = [title]
     if details:
-        lines.append(f'<font color="{MUTED_HEX}">{" · ".join(details)}</font>')
+        lines.append(f'<font color="{ctx.colour("muted")}">{" · ".join(details)}</font>')
     return Paragraph("<br/>".join(lines), ctx.styles.agenda_item)
 
 
@@ -34,7 +32,7 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
     if not event.agenda:
         return []
     g, s = ctx.geometry, ctx.styles
-    out = section_heading(ctx, ctx.labels.agenda, "agenda")
+    out = section_heading(ctx, ctx.labels.agenda, "agenda", section="agenda")
     time_width = g.body_size * 7
     for number, day in enumerate(event.agenda, start=1):
         title = long_date(day.date, event.lang)
@@ -48,12 +46,13 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
         table = Table(rows, colWidths=(time_width, g.frame_width - time_width),
                       splitInRow=1, hAlign="LEFT")
         table.setStyle(TableStyle([
+            ("FONTNAME", (0, 0), (-1, -1), s.body.fontName),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (-1, -1), 6),
             ("TOPPADDING", (0, 0), (-1, -1), g.body_leading * 0.35),
             ("BOTTOMPADDING", (0, 0), (-1, -1), g.body_leading * 0.45),
-            ("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.5, ctx.colour("rule")),
         ]))
         out.extend(from_key([table], ("agenda", number - 1, "items")))
     return out

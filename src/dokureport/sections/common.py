@@ -10,16 +10,22 @@ from dokureport.layout.document import CONTENT
 from dokureport.layout.flowables import Heading, OutlineEntry
 
 
-def section_heading(ctx: LayoutContext, title: str, key: str, *, new_page: bool = True
-                    ) -> list[Flowable]:
-    """A section's first flowables: a page break (or a conditional one) and its heading."""
+def section_heading(ctx: LayoutContext, title: str, key: str, *, section: str | None = None,
+                    new_page: bool | None = None) -> list[Flowable]:
+    """A section's first flowables: a page break (or a conditional one) and its heading.
+
+    Whether the section starts a new page is the theme's `new_page:` unless said here.
+    """
+    if new_page is None:
+        new_page = ctx.design.starts_page(section or key)
     start: list[Flowable] = [NextPageTemplate(CONTENT)]
     if new_page:
         start.append(PageBreak())
     else:
         # Start on this page only if a good part of it is still free.
         start.append(CondPageBreak(ctx.geometry.frame_height * 0.4))
-    heading = Heading(ctx.text.plain(title, hyphenate=False), ctx.styles.h1,
+    shown = title.upper() if ctx.design.type.headings == "uppercase" else title
+    heading = Heading(ctx.text.plain(shown, hyphenate=False), ctx.styles.h1,
                       OutlineEntry(title=title, key=key, level=0))
     return [*start, heading]
 

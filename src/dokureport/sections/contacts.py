@@ -9,7 +9,6 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 from dokureport.assets import ImageRequest
 from dokureport.layout.context import LayoutContext, PassImages
 from dokureport.layout.flowables import draw_image
-from dokureport.layout.theme import TINT
 from dokureport.model import Contact
 from dokureport.sections.common import section_heading
 
@@ -103,7 +102,7 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
     if not contacts:
         return []
     g = ctx.geometry
-    out = section_heading(ctx, ctx.labels.contacts, "contacts", new_page=False)
+    out = section_heading(ctx, ctx.labels.contacts, "contacts", section="contacts")
     column = (g.frame_width - COLUMN_GAP) / 2
     cards = [_card(ctx, c, column - 2 * CARD_PADDING) for c in contacts]
     rows = [cards[i : i + 2] + [""] * (2 - len(cards[i : i + 2])) for i in range(0, len(cards), 2)]
@@ -122,8 +121,8 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
     for r, row in enumerate(rows):
         for c, cell in ((0, row[0]), (2, row[1])):
             if cell != "":
-                style.append(("BACKGROUND", (c, r), (c, r), TINT))
+                style.append(("BACKGROUND", (c, r), (c, r), ctx.colour("tint")))
     table.setStyle(TableStyle([*style, ("LINEBELOW", (0, 0), (-1, -1), COLUMN_GAP / 2,
-                                        "white")]))
+                                        ctx.colour("background"))]))
     out.append(table)
     return out

@@ -1,4 +1,4 @@
-"""The cover: photo across the top edge, kind, title, subtitle, dates, venue and logo."""
+"""The cover: photo (top, full page or none, as the theme says), title, dates, venue, logo."""
 
 from __future__ import annotations
 
@@ -11,19 +11,21 @@ from dokureport.layout.context import LayoutContext
 from dokureport.layout.dates import date_range
 from dokureport.layout.document import PageDrawer
 from dokureport.layout.flowables import draw_image
-from dokureport.layout.theme import ACCENT, COVER_PHOTO_SHARE, LOGO_HEIGHT_MM
 
 
 def _photo_request(ctx: LayoutContext) -> ImageRequest | None:
     photo = ctx.event.photos.cover
-    if photo is None:
+    design = ctx.design.cover
+    if photo is None or design.photo == "none":
         return None
     g, bleed = ctx.geometry, ctx.bleed
-    # The photo runs off the top, left and right edges: into the bleed when printing.
+    share = design.photo_share if design.photo == "top" else 1.0
+    # The photo runs off the top, left and right edges (all four when full): into the
+    # bleed when printing.
     return ImageRequest(
         source=ctx.event.resolve(photo.file),
         width_pt=g.page_width + 2 * bleed,
-        height_pt=g.page_height * COVER_PHOTO_SHARE + bleed,
+        height_pt=g.page_height * share + bleed * (1 if share < 1 else 2),
         crop=True,
         focus=photo.focus,
     )
@@ -35,9 +37,22 @@ def _logo_request(ctx: LayoutContext) -> ImageRequest | None:
         return None
     source = ctx.event.resolve(organiser.logo)
     width_px, height_px = oriented_size(source)
-    height = LOGO_HEIGHT_MM * mm
+    height = ctx.design.cover.logo.height * mm
     width = min(height * width_px / height_px, ctx.geometry.frame_width / 3)
     return ImageRequest(source=source, width_pt=width, height_pt=width * height_px / width_px)
+
+
+def _logo_place(ctx: LayoutContext, logo: ImageRequest) -> tuple[float, float]:
+    """The logo's lower left corner, by the theme's logo position."""
+    g, bleed = ctx.geometry, ctx.bleed
+    position = ctx.design.cover.logo.position
+    left = position.endswith("left")
+    x = bleed + (g.margin_inner if left else g.page_width - g.margin_outer - logo.width_pt)
+    if position.startswith("top"):
+        y = bleed + g.page_height - g.margin_top - logo.height_pt
+    else:
+        y = bleed + g.footer_offset
+    return x, y
 
 
 def page_drawer(ctx: LayoutContext) -> PageDrawer:
@@ -47,25 +62,48 @@ def page_drawer(ctx: LayoutContext) -> PageDrawer:
     for request in (photo, logo):
         if request is not None:
             ctx.images.submit(request)
-    g, bleed = ctx.geometry, ctx.bleed
+    g, bleed, design = ctx.geometry, ctx.bleed, ctx.design.cover
+    primary, panel = ctx.colour("primary"), ctx.colour("cover_panel")
+    full_width = g.page_width + 2 * bleed
 
     def draw(canvas: Canvas, doc: object) -> None:
         canvas.saveState()
         top = bleed + g.page_height + bleed
-        if photo is not None:
-            draw_image(canvas, ctx.images, photo, 0, top - photo.height_pt,
-                       photo.width_pt, photo.height_pt)
-            band_y = top - photo.height_pt
+        if design.photo == "top":
+            if photo is not None:
+                draw_image(canvas, ctx.images, photo, 0, top - photo.height_pt,
+                           photo.width_pt, photo.height_pt)
+                band_y = top - photo.height_pt
+            else:
+                band_y = bleed + g.page_height * (1 - design.photo_share)
+                canvas.setFillColor(primary)
+                canvas.rect(0, band_y, full_width, top - band_y, stroke=0, fill=1)
+            if design.band:
+                canvas.setFillColor(primary)
+                canvas.rect(0, band_y - 2 * mm, full_width, 2 * mm, stroke=0, fill=1)
+        elif design.photo == "full":
+            if photo is not None:
+                draw_image(canvas, ctx.images, photo, 0, 0, photo.width_pt, photo.height_pt)
+            else:
+                canvas.setFillColor(primary)
+                canvas.rect(0, 0, full_width, top, stroke=0, fill=1)
+            # The text stands on a solid panel: readable on any photo, and checked for
+            # contrast like every other text colour.
+            canvas.setFillColor(panel)
+            canvas.rect(0, 0, full_width, bleed + g.page_height * 0.42, stroke=0, fill=1)
         else:
-            band_y = bleed + g.page_height * (1 - COVER_PHOTO_SHARE)
-            canvas.setFillColor(ACCENT)
-            canvas.rect(0, band_y, g.page_width + 2 * bleed, top - band_y, stroke=0, fill=1)
-        canvas.setFillColor(ACCENT)
-        canvas.rect(0, band_y - 2 * mm, g.page_width + 2 * bleed, 2 * mm, stroke=0, fill=1)
+            rule_y = bleed + g.page_height - g.margin_top - design.logo.height * mm \
+                - g.body_leading * 2
+            canvas.setStrokeColor(primary)
+            canvas.setLineWidth(1.5)
+            x = bleed + g.margin_inner
+            canvas.line(x, rule_y, x + g.frame_width, rule_y)
+            if design.band:
+                canvas.setFillColor(primary)
+                canvas.rect(0, 0, full_width, bleed + 4 * mm, stroke=0, fill=1)
         if logo is not None:
-            x = bleed + g.page_width - g.margin_outer - logo.width_pt
-            draw_image(canvas, ctx.images, logo, x, bleed + g.footer_offset,
-                       logo.width_pt, logo.height_pt)
+            x, y = _logo_place(ctx, logo)
+            draw_image(canvas, ctx.images, logo, x, y, logo.width_pt, logo.height_pt)
         canvas.restoreState()
 
     return draw

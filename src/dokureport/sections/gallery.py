@@ -10,12 +10,7 @@ from reportlab.platypus import Flowable, Paragraph
 from dokureport.assets import ImageRequest, oriented_size
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.flowables import PhotoCell, PhotoRow
-from dokureport.layout.theme import (
-    ACCENT_HEX,
-    GALLERY_ASPECT_RANGE,
-    GALLERY_MAX_ROW_SHARE,
-    MUTED_HEX,
-)
+from dokureport.layout.theme import GALLERY_ASPECT_RANGE, GALLERY_MAX_ROW_SHARE
 from dokureport.model import Photo
 from dokureport.sections.common import section_heading
 
@@ -67,7 +62,7 @@ def _texts(ctx: LayoutContext, number: int, photo: Photo
     The number opens the first line; without a caption it stands before the credit.
     """
     t, s = ctx.text, ctx.styles
-    mark = f'<font color="{ACCENT_HEX}"><b>{number}</b></font>\u2002'
+    mark = f'<font color="{ctx.colour("primary")}"><b>{number}</b></font>\u2002'
     credit_text = ctx.event.photos.credit_of(photo)
     credit = t.plain(credit_text, hyphenate=False) if credit_text else None
     if photo.caption:
@@ -75,7 +70,7 @@ def _texts(ctx: LayoutContext, number: int, photo: Photo
         return caption, Paragraph(credit, s.credit) if credit else None
     if credit:
         size = s.credit.fontSize
-        return Paragraph(f'{mark}<font size="{size}" color="{MUTED_HEX}">{credit}</font>',
+        return Paragraph(f'{mark}<font size="{size}" color="{ctx.colour("muted")}">{credit}</font>',
                          s.caption), None
     return Paragraph(mark, s.caption), None
 
@@ -92,7 +87,7 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
     aspects = [min(max(a, low), high) for a in natural]
     rows = justified_rows(aspects, g.frame_width, g.gallery_gutter, g.gallery_columns,
                           g.frame_height * GALLERY_MAX_ROW_SHARE)
-    out = section_heading(ctx, ctx.labels.gallery, "gallery")
+    out = section_heading(ctx, ctx.labels.gallery, "gallery", section="gallery")
     for row in rows:
         cells = []
         for slot in row:

@@ -47,7 +47,7 @@ def credited_photos(labels: Labels, numbers: list[int], cover: bool) -> str:
 
 def flowables(ctx: LayoutContext) -> list[Flowable]:
     event, s, t, labels = ctx.event, ctx.styles, ctx.text, ctx.labels
-    out = section_heading(ctx, labels.imprint, "imprint")
+    out = section_heading(ctx, labels.imprint, "imprint", section="imprint")
 
     def block(label: str, lines: list[str]) -> None:
         out.append(Paragraph(f"<b>{t.plain(label, hyphenate=False)}</b>", s.meta))

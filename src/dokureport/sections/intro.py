@@ -12,6 +12,6 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
     if not ctx.event.intro:
         return []
     return [
-        *section_heading(ctx, ctx.labels.introduction, "introduction"),
+        *section_heading(ctx, ctx.labels.introduction, "introduction", section="intro"),
         *paragraphs(ctx, ctx.event.intro, ctx.styles.lead),
     ]

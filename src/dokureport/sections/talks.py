@@ -38,6 +38,7 @@ def _slides(ctx: LayoutContext, talk: Talk) -> list[Flowable]:
                   colWidths=(ctx.geometry.frame_width - size - 4 * mm, size + 4 * mm),
                   splitInRow=1)
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), s.body.fontName),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -50,7 +51,7 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
     if not event.talks:
         return []
     s, t = ctx.styles, ctx.text
-    out = section_heading(ctx, ctx.labels.talks, "talks")
+    out = section_heading(ctx, ctx.labels.talks, "talks", section="talks")
     for number, talk in enumerate(event.talks, start=1):
         at: KeyPath = ("talks", number - 1)
         kind = " · ".join(x for x in (talk.format, talk.topic) if x)

@@ -17,7 +17,7 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
     if not videos:
         return []
     s, t, g = ctx.styles, ctx.text, ctx.geometry
-    out = section_heading(ctx, ctx.labels.videos, "videos")
+    out = section_heading(ctx, ctx.labels.videos, "videos", section="videos")
     size = QR_SIZE_MM * mm
     text_width = g.frame_width - size - 6 * mm
     for video in videos:
@@ -31,6 +31,7 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
         table = Table([[block, QrCode(video.url, size)]], colWidths=(text_width, size + 6 * mm),
                       splitInRow=1)
         table.setStyle(TableStyle([
+            ("FONTNAME", (0, 0), (-1, -1), s.body.fontName),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (0, -1), 6 * mm),

@@ -1,0 +1,78 @@
+"""Compose stage: the theme's `sections:` list becomes the brochure's flowables, then a PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+
+from reportlab.platypus import Flowable, PageBreak, Spacer
+from reportlab.platypus.doctemplate import NextPageTemplate
+
+from dokureport.errors import Problem
+from dokureport.layout import source
+from dokureport.layout.context import LayoutContext
+from dokureport.layout.document import BLANK, CONTENT, BrochureDocument
+from dokureport.sections import (
+    agenda,
+    contacts,
+    contents,
+    cover,
+    gallery,
+    imprint,
+    intro,
+    talks,
+    videos,
+)
+
+# The section contract: `flowables(ctx) -> list[Flowable]` (nothing when the event has no
+# data for it), plus, for the cover, `page_drawer(ctx)`.
+SECTIONS: dict[str, ModuleType] = {
+    "cover": cover, "contents": contents, "intro": intro, "agenda": agenda, "talks": talks,
+    "gallery": gallery, "videos": videos, "contacts": contacts, "imprint": imprint,
+}
+# The input key each section shows, for messages about content that cannot be laid out;
+# sections mark finer keys (a talk, an agenda day) themselves.
+SECTION_KEYS: dict[str, source.KeyPath] = {
+    "cover": ("title",), "contents": ("talks",), "intro": ("intro",), "agenda": ("agenda",),
+    "talks": ("talks",), "gallery": ("photos", "items"), "videos": ("videos",),
+    "contacts": ("contacts",), "imprint": ("organiser",),
+}
+
+
+def story(ctx: LayoutContext, blank_pages: int = 0) -> list[Flowable]:
+    """Every flowable of the brochure, in the theme's order.
+
+    `blank_pages` (a booklet's padding) go before the imprint (or at the end without
+    one): the imprint then stays on the back cover, and no section is split by a blank page.
+    """
+    flowables: list[Flowable] = []
+    order = ctx.design.sections
+    for name in order:
+        if name == "imprint":
+            flowables += _blank(blank_pages)
+            if blank_pages and not ctx.design.starts_page("imprint"):
+                flowables += [PageBreak()]  # the imprint never shares a padding page
+        flowables += source.from_key(SECTIONS[name].flowables(ctx), SECTION_KEYS[name])
+    if "imprint" not in order:
+        flowables += _blank(blank_pages)
+    return flowables
+
+
+def _blank(pages: int) -> list[Flowable]:
+    # The empty spacer makes the page exist: a page break alone on an empty page is dropped.
+    out: list[Flowable] = []
+    for _ in range(pages):
+        out += [NextPageTemplate(BLANK), PageBreak(), Spacer(0, 0), NextPageTemplate(CONTENT)]
+    return out
+
+
+def lay_out(ctx: LayoutContext, path: Path, blank_pages: int = 0) -> int:
+    """Write the brochure to `path`, `blank_pages` before the imprint; returns the page count."""
+    with_cover = "cover" in ctx.design.sections
+    doc = BrochureDocument(str(path), ctx, cover.page_drawer(ctx) if with_cover else None)
+    doc.build_settled(story(ctx, blank_pages))
+    if ctx.text.missing_glyphs:
+        chars = "".join(sorted(ctx.text.missing_glyphs))
+        codes = ", ".join(f"U+{ord(c):04X}" for c in sorted(ctx.text.missing_glyphs))
+        ctx.warnings.append(Problem(f"no font has these characters, left out: {chars} ({codes})"))
+    return doc.page
