@@ -251,6 +251,10 @@ def test_importing_the_package_changes_no_reportlab_state() -> None:
         "from reportlab import rl_config\nfrom reportlab.pdfbase import pdfmetrics\n"
         "assert pdfmetrics.getRegisteredFontNames() == [], pdfmetrics.getRegisteredFontNames()\n"
         "assert rl_config.canvas_basefontname == 'Helvetica' and rl_config.useA85 == 1\n"
+        "from reportlab.platypus import paragraph\n"
+        "from reportlab.pdfbase import pdfdoc\n"
+        "assert paragraph._getFragWords.__module__ == 'reportlab.platypus.paragraph'\n"
+        "assert pdfdoc.PDFOutlines.prepare.__module__ == 'reportlab.pdfbase.pdfdoc'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 

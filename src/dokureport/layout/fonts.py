@@ -14,6 +14,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from dokureport.errors import Problem
+from dokureport.layout import reportlab_fixes
 from dokureport.layout.font_files import FontFileError, embeddable
 from dokureport.resources import fonts_dir
 
@@ -77,13 +78,17 @@ def _register_bundled_noto(style: str) -> str:
 
 @cache
 def register_fallbacks() -> None:
-    """The fallback fonts for characters a theme's family lacks, and reportlab's settings."""
+    """The fallback fonts for characters a theme's family lacks, reportlab's settings and
+    repairs (see reportlab_fixes)."""
     folder = fonts_dir()
     for name, file in _FALLBACK_FILES.items():
         pdfmetrics.registerFont(TTFont(name, str(folder / file)))
         pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
     # Photos are embedded as JPEG files: ASCII85 would add a quarter to their size.
     rl_config.useA85 = 0
+    # Soft-hyphenated words next to markup lose or double their space without these;
+    # applied when a build starts, not on import (importing changes no reportlab state).
+    reportlab_fixes.apply()
 
 
 def register_family(files: dict[str, Path], cache_dir: Path | None

@@ -18,13 +18,9 @@ import arabic_reshaper
 from bidi import get_display
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from dokureport.layout import reportlab_fixes
 from dokureport.layout.fonts import FontSet, split_runs
 from dokureport.layout.hyphenation import hyphenator
 from dokureport.layout.quotes import quotation_marks
-
-# Soft-hyphenated words next to markup lose or double their space without these.
-reportlab_fixes.apply()
 
 # `**strong**`, `*emphasis*`, `[text](url)`: the contract's whole inline markup.
 _INLINE = re.compile(
