@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import contextlib
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from dokureport import __version__
 from dokureport.cli import cli
@@ -32,9 +31,11 @@ def test_version_and_help() -> None:
         assert result.exit_code == 0 and "Usage:" in result.output
 
 
-def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "dokureport", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=120)
+def _run(*args: str, cwd: Path) -> Result:
+    """`dokureport ARGS` in process: CliRunner sees every exit path (real processes are
+    tested where they matter: signals and full disks, in test_exit_status.py)."""
+    with contextlib.chdir(cwd):
+        return CliRunner().invoke(cli, list(args))
 
 
 def test_bad_input_exits_2_and_leaves_the_existing_pdf_untouched(tmp_path: Path,
@@ -43,7 +44,7 @@ def test_bad_input_exits_2_and_leaves_the_existing_pdf_untouched(tmp_path: Path,
     out = tmp_path / "brochure.pdf"
     out.write_bytes(b"%PDF- the previous good brochure")
     result = _run("build", str(folder), "-o", str(out), cwd=tmp_path)
-    assert result.returncode == 2
+    assert result.exit_code == 2
     assert "event.yaml:1:1: event: required" in result.stderr
     assert "Traceback" not in result.stderr
     assert out.read_bytes() == b"%PDF- the previous good brochure"
@@ -71,7 +72,7 @@ def test_a_crash_during_layout_leaves_no_partial_file(tmp_path: Path, make_event
 def test_output_folder_must_exist(tmp_path: Path, make_event) -> None:
     folder = make_event(minimal_event())
     result = _run("build", str(folder), "-o", str(tmp_path / "nope" / "x.pdf"), cwd=tmp_path)
-    assert result.returncode == 2
+    assert result.exit_code == 2
     assert "does not exist" in result.stderr
 
 
@@ -88,7 +89,7 @@ def test_a_damaged_photo_is_named_at_its_key_and_nothing_is_written(tmp_path: Pa
     (folder / "photos" / "cut.jpg").write_bytes(data[: len(data) // 2])
     out = tmp_path / "brochure.pdf"
     result = _run("build", str(folder), "-o", str(out), "--no-cache", cwd=tmp_path)
-    assert result.returncode == 2, result.stderr
+    assert result.exit_code == 2, result.stderr
     assert ("error: event.yaml:6:11: photos.items[0].file: 'photos/cut.jpg': "
             "cannot read image: image file is truncated") in result.stderr
     assert not out.exists()

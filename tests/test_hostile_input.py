@@ -8,12 +8,10 @@ import os
 import random
 import shutil
 import struct
-import sys
 import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import pytest
 import yaml
@@ -32,10 +30,9 @@ def run_cli(*args: str) -> tuple[int, str, str]:
     """`dokureport ARGS` through main(): exit status, stdout, stderr."""
     out, err = io.StringIO(), io.StringIO()
     code = 0
-    with mock.patch.object(sys, "argv", ["dokureport", *args]), \
-            contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
-            main()
+            main(list(args))
         except SystemExit as exc:
             code = int(exc.code or 0)
     return code, out.getvalue(), err.getvalue()
