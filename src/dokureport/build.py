@@ -2,24 +2,40 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dokureport.assets import ImagePreparer
 from dokureport.errors import InputError, Problem, SystemFailure
 from dokureport.layout.brochure import lay_out
-from dokureport.layout.context import LayoutContext
+from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.document import ContentTooLarge
 from dokureport.options import BuildOptions, Target
 from dokureport.printing.booklet import impose, padding
 from dokureport.printing.reproducible import set_content_id
 from dokureport.printing.resolution import low_resolution_warnings
+from dokureport.publish import Withheld, published
 from dokureport.validate import ValidatedEvent, validate_event
 from dokureport.write import atomic_output
+
+
+@dataclass(frozen=True)
+class PlacedPhoto:
+    """An image as drawn: its file, placed size and effective resolution there."""
+
+    file: Path
+    width_mm: float
+    height_mm: float
+    width_px: int
+    height_px: int
+    effective_dpi: float
 
 
 @dataclass(frozen=True)
@@ -30,6 +46,44 @@ class BuildResult:
     target: Target = "screen"
     booklet: Path | None = None  # the imposed sheets (with `booklet`)
     sheet_sides: int = 0  # pages of the imposed file: two per sheet
+    sections: tuple[SectionPages, ...] = ()
+    photos: tuple[PlacedPhoto, ...] = ()
+    withheld: Withheld = field(default_factory=Withheld)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One step of a build, for a progress callback (the API's instead of bars)."""
+
+    stage: str  # "validate", "layout", "post-process", "write", "photos", "done"
+    target: str | None = None
+    done: int = 0  # photos: prepared so far
+    total: int = 0  # photos: asked for so far (grows while layout finds more)
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass
+class BuildTrace:
+    """What a build did so far, kept even when it fails: the build report reads it."""
+
+    timings: list[tuple[str, str | None, float]] = field(default_factory=list)
+    withheld: Withheld = field(default_factory=Withheld)
+    results: list[BuildResult] = field(default_factory=list)
+    progress: ProgressCallback | None = None
+    pool: ProcessPoolExecutor | None = None  # a worker pool shared by a batch
+
+    @contextlib.contextmanager
+    def stage(self, name: str, target: str | None = None) -> Iterator[None]:
+        """Time one stage (recorded even if it fails)."""
+        if self.progress is not None:
+            self.progress(Progress(name, target))
+        began = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings.append((name, target, time.perf_counter() - began))
 
 
 def build_date() -> dt.date:
@@ -63,25 +117,39 @@ def build_brochure(source: Path, output: Path, options: BuildOptions) -> BuildRe
     return build_brochures(source, output, options, (options.target,))[0]
 
 
-def build_brochures(source: Path, output: Path, options: BuildOptions,
-                    targets: Sequence[Target]) -> list[BuildResult]:
-    """Build one PDF per target (see `output_paths`), validating the event once."""
-    # Photos are decoded by the preparer's workers, in parallel: validation reads headers.
-    validated = validate_event(source, allow_outside=options.allow_outside,
-                               decode_images=False)
+def build_brochures(source: Path | ValidatedEvent, output: Path, options: BuildOptions,
+                    targets: Sequence[Target], trace: BuildTrace | None = None
+                    ) -> list[BuildResult]:
+    """Build one PDF per target (see `output_paths`), validating the event once.
+
+    `source` is an event folder or file, or an event validated already (the API's
+    mappings and models). `trace` collects timings and results as they happen.
+    """
+    trace = trace if trace is not None else BuildTrace()
+    with trace.stage("validate"):
+        if isinstance(source, ValidatedEvent):
+            validated = source
+        else:
+            # Photos are decoded by the preparer's workers, in parallel: validation reads
+            # only headers.
+            validated = validate_event(source, allow_outside=options.allow_outside,
+                                       decode_images=False)
+        event, withheld = published(validated.event)
+        trace.withheld = withheld
+        validated = dataclasses.replace(validated, event=event)
     date = build_date()
     try:
-        return [
-            _build_target(validated, path, dataclasses.replace(options, target=target), date)
-            for target, path in output_paths(output, targets).items()
-        ]
+        for target, path in output_paths(output, targets).items():
+            trace.results.append(_build_target(
+                validated, path, dataclasses.replace(options, target=target), date, trace))
+        return list(trace.results)
     except InputError as exc:
         # A damaged photo found while preparing it: point at the key that named it.
         raise InputError([validated.locate_file_problem(p) for p in exc.problems]) from None
     except ContentTooLarge as exc:
         raise InputError([validated.locate_key(
-            exc.key, "cannot be laid out: it is too large for a page; shorten it or split "
-                     "it up")]) from None
+            withheld.original_path(exc.key), "cannot be laid out: it is too large for a page; shorten it or split "
+                     "it up", code="layout-too-large")]) from None
     except OSError as exc:
         # The machine failed (a full disk, a file gone, a folder we may not write):
         # name the path and the system's reason, never call it a bug.
@@ -89,40 +157,68 @@ def build_brochures(source: Path, output: Path, options: BuildOptions,
 
 
 def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions,
-                  date: dt.date) -> BuildResult:
+                  date: dt.date, trace: BuildTrace) -> BuildResult:
     warnings = list(validated.warnings)
     booklet: Path | None = None
     sides = 0
+    target = options.target
+    on_photo = None
+    if trace.progress is not None:
+        report = trace.progress
+
+        def on_photo(done: int, total: int) -> None:
+            report(Progress("photos", target, done, total))
+
     with ImagePreparer(dpi=options.dpi, cache_dir=options.cache_dir, jobs=options.jobs,
-                       progress=options.progress) as preparer:
+                       progress=options.progress, pool=trace.pool,
+                       on_photo=on_photo) as preparer:
 
         def context() -> LayoutContext:
             return LayoutContext(event=validated.event, options=options, images=preparer,
                                  build_date=date)
 
         with atomic_output(output) as temp:
-            ctx = context()
-            pages = lay_out(ctx, temp)
-            blank = 0
-            # A booklet needs a multiple of four pages: lay out again with blank pages
-            # before the imprint (they only move the imprint, so once is enough; the
-            # loop is a guard).
-            for _ in range(3):
-                if not (options.booklet and padding(pages)):
-                    break
-                blank += padding(pages)
+            with trace.stage("layout", target):
                 ctx = context()
-                pages = lay_out(ctx, temp, blank_pages=blank)
+                pages = lay_out(ctx, temp)
+                blank = 0
+                # A booklet needs a multiple of four pages: lay out again with blank
+                # pages before the imprint (they only move the imprint, so once is
+                # enough; the loop is a guard).
+                for _ in range(3):
+                    if not (options.booklet and padding(pages)):
+                        break
+                    blank += padding(pages)
+                    ctx = context()
+                    pages = lay_out(ctx, temp, blank_pages=blank)
             warnings += preparer.warnings
             warnings += ctx.warnings
             warnings += [validated.locate_file_problem(w)
                          for w in low_resolution_warnings(ctx.images.placed, options.target)]
             if options.strict and warnings:
-                raise InputError([*warnings, Problem("warnings are errors with --strict")])
-            set_content_id(temp)
-            if options.booklet:
-                booklet = booklet_path(output)
-                with atomic_output(booklet) as sheets:
-                    sides = impose(temp, sheets)
+                raise InputError([*warnings, Problem("warnings are errors with --strict",
+                                                     code="strict")])
+            with trace.stage("post-process", target):
+                set_content_id(temp)
+                if options.booklet:
+                    booklet = booklet_path(output)
+                    with atomic_output(booklet) as sheets:
+                        sides = impose(temp, sheets)
+            if trace.progress is not None:
+                trace.progress(Progress("write", target))
+            writing = time.perf_counter()
+        trace.timings.append(("write", target, time.perf_counter() - writing))
     return BuildResult(output=output, pages=pages, warnings=tuple(warnings),
-                       target=options.target, booklet=booklet, sheet_sides=sides)
+                       target=options.target, booklet=booklet, sheet_sides=sides,
+                       sections=tuple(dataclasses.replace(s) for s in ctx.sections),
+                       photos=_placed_photos(ctx), withheld=trace.withheld)
+
+
+def _placed_photos(ctx: LayoutContext) -> tuple[PlacedPhoto, ...]:
+    """Every image drawn, in the order it was placed, at its placed size."""
+    return tuple(
+        PlacedPhoto(file=request.source, width_mm=round(request.width_pt / 72 * 25.4, 1),
+                    height_mm=round(request.height_pt / 72 * 25.4, 1),
+                    width_px=prepared.width_px, height_px=prepared.height_px,
+                    effective_dpi=round(prepared.effective_dpi, 1))
+        for request, prepared in ctx.images.placed.items())

@@ -16,7 +16,7 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from dokureport import __version__
 from dokureport.layout import source
-from dokureport.layout.context import LayoutContext
+from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.flowables import Heading
 from dokureport.layout.theme import COVER_PHOTO_SHARE, LOGO_HEIGHT_MM
 from dokureport.printing.canvas import BrochureCanvas
@@ -142,6 +142,7 @@ class BrochureDocument(BaseDocTemplate):
         # Only the first pass may leave out photos that are not prepared yet.
         self.ctx.images.wait = self._passes > 1
         self.ctx.images.skipped = False  # says whether *this* pass left a photo out
+        self.ctx.sections.clear()  # each pass records them afresh; the last one counts
         self._progress = None
         if self.ctx.options.progress:
             from tqdm import tqdm
@@ -208,6 +209,18 @@ class BrochureDocument(BaseDocTemplate):
             draw_marks(self.canv, crop_mark_lines(trim, bleed))
         super().handle_pageBegin()
 
+    def _record_section(self, flowable: Any) -> None:
+        """Section page ranges for the build report: a top-level heading starts one."""
+        sections = self.ctx.sections
+        if isinstance(flowable, Heading) and flowable.outline and flowable.outline.level == 0:
+            entry = flowable.outline
+            sections.append(SectionPages(entry.key, entry.title, self.page, self.page))
+        elif not sections:
+            sections.append(SectionPages(COVER, self.ctx.event.title, self.page, self.page))
+        elif getattr(self.pageTemplate, "id", None) != BLANK:
+            # A booklet's blank pages belong to no section.
+            sections[-1].last = max(sections[-1].last, self.page)
+
     def beforeDocument(self) -> None:
         # The file opens with its bookmarks shown.
         self.canv.showOutline()
@@ -241,6 +254,7 @@ class BrochureDocument(BaseDocTemplate):
         return title
 
     def afterFlowable(self, flowable: Any) -> None:
+        self._record_section(flowable)
         if isinstance(flowable, Heading) and flowable.outline and flowable.outline.in_toc:
             entry = flowable.outline
             text = self.ctx.text.plain(entry.title, hyphenate=False)
