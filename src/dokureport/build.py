@@ -12,8 +12,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dokureport import interrupts
 from dokureport.assets import ImagePreparer
-from dokureport.errors import InputError, Problem, SystemFailure
+from dokureport.errors import ExitCode, InputError, Problem, SystemFailure
 from dokureport.layout.brochure import lay_out
 from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.document import ContentTooLarge
@@ -148,8 +149,9 @@ def build_brochures(source: Path | ValidatedEvent, output: Path, options: BuildO
         raise InputError([validated.locate_file_problem(p) for p in exc.problems]) from None
     except ContentTooLarge as exc:
         raise InputError([validated.locate_key(
-            withheld.original_path(exc.key), "cannot be laid out: it is too large for a page; shorten it or split "
-                     "it up", code="layout-too-large")]) from None
+            withheld.original_path(exc.key),
+            "cannot be laid out: it is too large for a page; shorten it or split it up",
+            code="layout-too-large")]) from None
     except OSError as exc:
         # The machine failed (a full disk, a file gone, a folder we may not write):
         # name the path and the system's reason, never call it a bug.
@@ -222,3 +224,84 @@ def _placed_photos(ctx: LayoutContext) -> tuple[PlacedPhoto, ...]:
                     width_px=prepared.width_px, height_px=prepared.height_px,
                     effective_dpi=round(prepared.effective_dpi, 1))
         for request, prepared in ctx.images.placed.items())
+
+
+# ---------------------------------------------------------------------------------------
+# Batch: many events, one worker pool
+
+
+@dataclass(frozen=True)
+class EventOutcome:
+    """How one event of a batch ended."""
+
+    source: Path
+    output: Path
+    report: Path
+    exit_code: int
+    results: tuple[BuildResult, ...]
+    problems: tuple[Problem, ...]  # the errors of a failed build
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == ExitCode.BUILT
+
+
+def batch_names(sources: Sequence[Path]) -> list[str]:
+    """A file name per event, from its folder's name; repeats get -2, -3, …"""
+    names: list[str] = []
+    for source in sources:
+        path = Path(os.path.abspath(source))
+        base = (path.parent.name if path.suffix in (".yaml", ".yml") else path.name) or "event"
+        name, n = base, 1
+        while name in names:
+            n += 1
+            name = f"{base}-{n}"
+        names.append(name)
+    return names
+
+
+def build_batch(sources: Sequence[Path], out_dir: Path, options: BuildOptions,
+                targets: Sequence[Target], progress: ProgressCallback | None = None
+                ) -> list[EventOutcome]:
+    """Build every event into `out_dir` on one worker pool, going on past failures.
+
+    Each event gets DIR/NAME.pdf and DIR/NAME.report.json (written for failures too).
+    Events are laid out one after another (reportlab's layout is single-threaded);
+    their photos go to the one pool, so no event waits for workers to start.
+    """
+    from dokureport.assets.preparer import worker_pool
+    from dokureport.errors import DokureportError
+    from dokureport.report import build_report, write_report
+
+    if not out_dir.is_dir():
+        raise InputError([Problem(f"--out-dir: {out_dir} is not a folder", code="output")])
+    outcomes: list[EventOutcome] = []
+    pool = worker_pool(options.jobs)
+    try:
+        for source, name in zip(sources, batch_names(sources), strict=True):
+            output = out_dir / f"{name}.pdf"
+            report_path = out_dir / f"{name}.report.json"
+            trace = BuildTrace(progress=progress, pool=pool)
+            began = time.perf_counter()
+            problems: list[Problem] = []
+            try:
+                build_brochures(source, output, options, targets, trace)
+                code = int(ExitCode.BUILT)
+            except DokureportError as exc:
+                code, problems = int(exc.exit_code), exc.problems
+            except Exception as exc:  # a bug with one event must not cost the others
+                code = int(ExitCode.BUG)
+                problems = [Problem(f"internal error: {type(exc).__name__}: {exc}",
+                                    code="internal")]
+            seconds = time.perf_counter() - began
+            write_report(build_report(
+                command="build", source=source, exit_code=code, results=trace.results,
+                errors=problems, withheld=trace.withheld, timings=trace.timings),
+                report_path)
+            outcomes.append(EventOutcome(source, output, report_path, code,
+                                         tuple(trace.results), tuple(problems), seconds))
+    finally:
+        with interrupts.held():
+            pool.shutdown(wait=True, cancel_futures=True)
+    return outcomes

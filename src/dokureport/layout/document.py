@@ -11,8 +11,9 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
-from reportlab.platypus.doctemplate import LayoutError
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer
+from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
+from reportlab.platypus.flowables import NullDraw
 
 from dokureport import __version__
 from dokureport.layout import source
@@ -215,10 +216,14 @@ class BrochureDocument(BaseDocTemplate):
         if isinstance(flowable, Heading) and flowable.outline and flowable.outline.level == 0:
             entry = flowable.outline
             sections.append(SectionPages(entry.key, entry.title, self.page, self.page))
+        elif isinstance(flowable, ActionFlowable | NullDraw | Spacer):
+            # Page breaks and spacers draw nothing: a break is handled on the page it
+            # starts, which belongs to the next section; a booklet's blank pages hold
+            # only a spacer and belong to no section.
+            return
         elif not sections:
             sections.append(SectionPages(COVER, self.ctx.event.title, self.page, self.page))
-        elif getattr(self.pageTemplate, "id", None) != BLANK:
-            # A booklet's blank pages belong to no section.
+        else:
             sections[-1].last = max(sections[-1].last, self.page)
 
     def beforeDocument(self) -> None:
