@@ -41,7 +41,7 @@ class PlacedPhoto:
 
 @dataclass(frozen=True)
 class BuildResult:
-    output: Path
+    output: Path | None  # None when the API wrote the PDF to a stream
     pages: int
     warnings: tuple[Problem, ...]
     target: Target = "screen"

@@ -22,7 +22,8 @@ from dokureport.model import QR_MAX_BYTES, Event, fits_qr_code, parse_time
 
 EVENT_FILE = "event.yaml"
 
-__all__ = ["EVENT_FILE", "ValidatedEvent", "format_path", "locate", "validate_event"]
+__all__ = ["EVENT_FILE", "ValidatedEvent", "format_path", "locate", "validate_data",
+           "validate_event"]
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,26 @@ def validate_event(path: Path, *, allow_outside: bool = False,
     folder = source.parent.resolve()
     loaded = load_yaml(source)
     checker = _Checker(loaded, folder, allow_outside, decode_images=decode_images)
+    event = checker.run()
+    if checker.errors or event is None:
+        raise InputError(_sorted(checker.errors))
+    return ValidatedEvent(event, tuple(_sorted(checker.warnings)), source,
+                          checker.file_locations, tuple(checker.notes()), loaded.source)
+
+
+def validate_data(data: Any, folder: Path, *, allow_outside: bool = False,
+                  decode_images: bool = True) -> ValidatedEvent:
+    """Validate an event given as Python data (the API's mapping or model), as if it were
+    an event.yaml in `folder`: the same checks, with key paths but no line numbers."""
+    from dokureport.load import Loaded
+
+    folder = Path(os.path.abspath(folder))
+    if not folder.is_dir():
+        raise InputError([Problem(f"the event folder {folder} does not exist",
+                                  code="event-not-found")])
+    source = folder / EVENT_FILE  # where the data would live: files resolve against it
+    loaded = Loaded(data, SourceMap(source), [])
+    checker = _Checker(loaded, folder.resolve(), allow_outside, decode_images=decode_images)
     event = checker.run()
     if checker.errors or event is None:
         raise InputError(_sorted(checker.errors))
