@@ -54,12 +54,13 @@ def build(
                            strict=strict, allow_outside=allow_outside, jobs=jobs,
                            cache_dir=Path(cache_dir) if cache_dir is not None else None,
                            progress=False)
+    to_path = isinstance(output, str | os.PathLike)
+    if booklet and not to_path:
+        raise ValueError("booklet=True writes a second file beside the output: give a path")
     event = _validated(source, folder, allow_outside)
     trace = BuildTrace(progress=progress)
     if isinstance(output, str | os.PathLike):
         return build_brochures(event, Path(output), options, (target,), trace)[0]
-    if booklet:
-        raise ValueError("booklet=True writes a second file beside the output: give a path")
     with tempfile.TemporaryDirectory(prefix="dokureport-api-") as temp:
         result = build_brochures(event, Path(temp) / "brochure.pdf", options, (target,),
                                  trace)[0]
