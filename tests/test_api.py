@@ -78,3 +78,13 @@ def test_problems_come_as_one_exception_family(tmp_path: Path) -> None:
 def test_a_booklet_needs_a_path() -> None:
     with pytest.raises(ValueError, match="booklet"):
         dokureport.build(SAMPLE, io.BytesIO(), booklet=True)
+
+
+def test_build_is_callable_whether_or_not_the_pipeline_module_was_imported(
+        tmp_path: Path) -> None:
+    import dokureport.build as pipeline  # makes dokureport.build the submodule
+
+    assert hasattr(pipeline, "build_brochures")
+    stream = io.BytesIO()
+    result = dokureport.build(minimal_event(title="Nach dem Import"), stream, folder=tmp_path)
+    assert result.pages >= 2 and "Nach dem Import" in _text(stream.getvalue(), tmp_path)

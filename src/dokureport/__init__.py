@@ -30,7 +30,9 @@ if TYPE_CHECKING:
     from dokureport.publish import Withheld
 
 _LAZY = {
-    "build": "dokureport.api",
+    # The pipeline module `dokureport.build` is callable as the API function (see
+    # build._CallableModule): a submodule of that name replaces any attribute on import.
+    "build": "dokureport.build",
     "EventSource": "dokureport.api",
     "BuildResult": "dokureport.build",
     "PlacedPhoto": "dokureport.build",
@@ -56,6 +58,6 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'dokureport' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
+    value = import_module(module) if name == "build" else getattr(import_module(module), name)
     globals()[name] = value
     return value
