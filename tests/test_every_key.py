@@ -93,6 +93,11 @@ def logo_on_cover(printed: Printed, value: Any) -> None:
     assert any(x1 - x0 < 200 for x0, _, x1, _ in printed.images[0])
 
 
+def never_shown(printed: Printed, value: Any) -> None:
+    # Privacy: a speaker's address stays out unless privacy.print_speaker_emails says so.
+    assert squash(value) not in printed.text and f"mailto:{value}" not in printed.uris
+
+
 NOT_PRINTED = "not printed"
 
 
@@ -133,7 +138,9 @@ ROWS: tuple[Row, ...] = (
     Row("talks[].speakers[].name", "Rednerin Serval", shows_text),
     Row("talks[].speakers[].role", "Rolle Caracal", shows_text),
     Row("talks[].speakers[].organisation", "Organisation Margay", shows_text),
+    Row("talks[].speakers[].email", "rednerin-serval@example.org", never_shown),
     Row("talks[].abstract", "Zusammenfassung Ozelot", shows_text),
+    Row("talks[].publish", True, None),
     Row("talks[].slides", "https://example.org/folien-kiwi.pdf", is_linked),
     Row("photos.credit", "© Vorgabe Emu", shows_text),
     Row("photos.items[].file", "photos/a.jpg", image_on_page_with("Photo gallery", min_count=2)),
@@ -142,6 +149,7 @@ ROWS: tuple[Row, ...] = (
     Row("photos.items[].alt", "Beschreibung Dingo", None),
     Row("photos.items[].cover", True, cover_photo),
     Row("photos.items[].focus", [0.3, 0.6], None),
+    Row("photos.items[].publish", True, None),
     Row("videos[].title", "Video Echidna", shows_text),
     Row("videos[].url", "https://example.org/video-koala", is_linked_and_shown),
     Row("videos[].description", "Beschreibung Wallaby", shows_text),
@@ -153,6 +161,8 @@ ROWS: tuple[Row, ...] = (
     Row("contacts[].photo", "portrait.jpg", image_on_page_with("Contacts")),
     Row("theme", "default", None),
     Row("labels", {"imprint": "Colophon of the possum"}, shows("Colophon of the possum")),
+    Row("contacts[].publish", True, None),
+    Row("privacy.print_speaker_emails", False, None),
 )
 
 

@@ -2,35 +2,93 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
+import sys
+import time
+import types
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from dokureport import interrupts
 from dokureport.assets import ImagePreparer
 from dokureport.compose import lay_out
-from dokureport.errors import InputError, Problem, SystemFailure
-from dokureport.layout.context import LayoutContext
+from dokureport.errors import ExitCode, InputError, Problem, SystemFailure
+from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.document import ContentTooLarge
 from dokureport.layout.fonts import FontSet, ThemeFontError, register_family
 from dokureport.options import BuildOptions, Target
 from dokureport.printing.booklet import impose, padding
 from dokureport.printing.reproducible import set_content_id
 from dokureport.printing.resolution import low_resolution_warnings
+from dokureport.publish import Withheld, published
 from dokureport.validate import ValidatedEvent, validate_event
 from dokureport.write import atomic_output
 
 
 @dataclass(frozen=True)
+class PlacedPhoto:
+    """An image as drawn: its file, placed size and effective resolution there."""
+
+    file: Path
+    width_mm: float
+    height_mm: float
+    width_px: int
+    height_px: int
+    effective_dpi: float
+
+
+@dataclass(frozen=True)
 class BuildResult:
-    output: Path
+    output: Path | None  # None when the API wrote the PDF to a stream
     pages: int
     warnings: tuple[Problem, ...]
     target: Target = "screen"
     booklet: Path | None = None  # the imposed sheets (with `booklet`)
     sheet_sides: int = 0  # pages of the imposed file: two per sheet
+    sections: tuple[SectionPages, ...] = ()
+    photos: tuple[PlacedPhoto, ...] = ()
+    withheld: Withheld = field(default_factory=Withheld)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One step of a build, for a progress callback (the API's instead of bars)."""
+
+    stage: str  # "validate", "layout", "post-process", "write", "photos", "done"
+    target: str | None = None
+    done: int = 0  # photos: prepared so far
+    total: int = 0  # photos: asked for so far (grows while layout finds more)
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass
+class BuildTrace:
+    """What a build did so far, kept even when it fails: the build report reads it."""
+
+    timings: list[tuple[str, str | None, float]] = field(default_factory=list)
+    withheld: Withheld = field(default_factory=Withheld)
+    results: list[BuildResult] = field(default_factory=list)
+    progress: ProgressCallback | None = None
+    pool: ProcessPoolExecutor | None = None  # a worker pool shared by a batch
+
+    @contextlib.contextmanager
+    def stage(self, name: str, target: str | None = None) -> Iterator[None]:
+        """Time one stage (recorded even if it fails)."""
+        if self.progress is not None:
+            self.progress(Progress(name, target))
+        began = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings.append((name, target, time.perf_counter() - began))
 
 
 def build_date() -> dt.date:
@@ -64,27 +122,42 @@ def build_brochure(source: Path, output: Path, options: BuildOptions) -> BuildRe
     return build_brochures(source, output, options, (options.target,))[0]
 
 
-def build_brochures(source: Path, output: Path, options: BuildOptions,
-                    targets: Sequence[Target]) -> list[BuildResult]:
-    """Build one PDF per target (see `output_paths`), validating the event once."""
-    # Photos are decoded by the preparer's workers, in parallel: validation reads headers.
-    validated = validate_event(source, allow_outside=options.allow_outside,
-                               decode_images=False, theme=options.theme)
+def build_brochures(source: Path | ValidatedEvent, output: Path, options: BuildOptions,
+                    targets: Sequence[Target], trace: BuildTrace | None = None
+                    ) -> list[BuildResult]:
+    """Build one PDF per target (see `output_paths`), validating the event once.
+
+    `source` is an event folder or file, or an event validated already (the API's
+    mappings and models). `trace` collects timings and results as they happen.
+    """
+    trace = trace if trace is not None else BuildTrace()
+    with trace.stage("validate"):
+        if isinstance(source, ValidatedEvent):
+            validated = source
+        else:
+            # Photos are decoded by the preparer's workers, in parallel: validation reads
+            # only headers.
+            validated = validate_event(source, allow_outside=options.allow_outside,
+                                       decode_images=False, theme=options.theme)
+        event, withheld = published(validated.event)
+        trace.withheld = withheld
+        validated = dataclasses.replace(validated, event=event)
     date = build_date()
     fonts = _theme_fonts(validated, options)
     try:
-        return [
-            _build_target(validated, path, dataclasses.replace(options, target=target), date,
-                          fonts)
-            for target, path in output_paths(output, targets).items()
-        ]
+        for target, path in output_paths(output, targets).items():
+            trace.results.append(_build_target(
+                validated, path, dataclasses.replace(options, target=target), date, trace,
+                fonts))
+        return list(trace.results)
     except InputError as exc:
         # A damaged photo found while preparing it: point at the key that named it.
         raise InputError([validated.locate_file_problem(p) for p in exc.problems]) from None
     except ContentTooLarge as exc:
         raise InputError([validated.locate_key(
-            exc.key, "cannot be laid out: it is too large for a page; shorten it or split "
-                     "it up")]) from None
+            withheld.original_path(exc.key),
+            "cannot be laid out: it is too large for a page; shorten it or split it up",
+            code="layout-too-large")]) from None
     except OSError as exc:
         # The machine failed (a full disk, a file gone, a folder we may not write):
         # name the path and the system's reason, never call it a bug.
@@ -121,41 +194,168 @@ def _theme_problem(validated: ValidatedEvent, key: str, message: str) -> Problem
 
 
 def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions,
-                  date: dt.date, fonts: tuple[FontSet | None, list[Problem]] = (None, [])
-                  ) -> BuildResult:
+                  date: dt.date, trace: BuildTrace,
+                  fonts: tuple[FontSet | None, list[Problem]] = (None, [])) -> BuildResult:
     warnings = list(validated.warnings) + fonts[1]
     booklet: Path | None = None
     sides = 0
+    target = options.target
+    on_photo = None
+    if trace.progress is not None:
+        report = trace.progress
+
+        def on_photo(done: int, total: int) -> None:
+            report(Progress("photos", target, done, total))
+
     with ImagePreparer(dpi=options.dpi, cache_dir=options.cache_dir, jobs=options.jobs,
-                       progress=options.progress) as preparer:
+                       progress=options.progress, pool=trace.pool,
+                       on_photo=on_photo) as preparer:
 
         def context() -> LayoutContext:
             return LayoutContext(event=validated.event, options=options, images=preparer,
                                  build_date=date, theme=validated.theme, fonts=fonts[0])
 
         with atomic_output(output) as temp:
-            ctx = context()
-            pages = lay_out(ctx, temp)
-            blank = 0
-            # A booklet needs a multiple of four pages: lay out again with blank pages
-            # before the imprint (they only move the imprint, so once is enough; the
-            # loop is a guard).
-            for _ in range(3):
-                if not (options.booklet and padding(pages)):
-                    break
-                blank += padding(pages)
+            with trace.stage("layout", target):
                 ctx = context()
-                pages = lay_out(ctx, temp, blank_pages=blank)
+                pages = lay_out(ctx, temp)
+                blank = 0
+                # A booklet needs a multiple of four pages: lay out again with blank
+                # pages before the imprint (they only move the imprint, so once is
+                # enough; the loop is a guard).
+                for _ in range(3):
+                    if not (options.booklet and padding(pages)):
+                        break
+                    blank += padding(pages)
+                    ctx = context()
+                    pages = lay_out(ctx, temp, blank_pages=blank)
             warnings += preparer.warnings
             warnings += ctx.warnings
             warnings += [validated.locate_file_problem(w)
                          for w in low_resolution_warnings(ctx.images.placed, options.target)]
             if options.strict and warnings:
-                raise InputError([*warnings, Problem("warnings are errors with --strict")])
-            set_content_id(temp)
-            if options.booklet:
-                booklet = booklet_path(output)
-                with atomic_output(booklet) as sheets:
-                    sides = impose(temp, sheets)
+                raise InputError([*warnings, Problem("warnings are errors with --strict",
+                                                     code="strict")])
+            with trace.stage("post-process", target):
+                set_content_id(temp)
+                if options.booklet:
+                    booklet = booklet_path(output)
+                    with atomic_output(booklet) as sheets:
+                        sides = impose(temp, sheets)
+            if trace.progress is not None:
+                trace.progress(Progress("write", target))
+            writing = time.perf_counter()
+        trace.timings.append(("write", target, time.perf_counter() - writing))
     return BuildResult(output=output, pages=pages, warnings=tuple(warnings),
-                       target=options.target, booklet=booklet, sheet_sides=sides)
+                       target=options.target, booklet=booklet, sheet_sides=sides,
+                       sections=tuple(dataclasses.replace(s) for s in ctx.sections),
+                       photos=_placed_photos(ctx), withheld=trace.withheld)
+
+
+def _placed_photos(ctx: LayoutContext) -> tuple[PlacedPhoto, ...]:
+    """Every image drawn, in the order it was placed, at its placed size."""
+    return tuple(
+        PlacedPhoto(file=request.source, width_mm=round(request.width_pt / 72 * 25.4, 1),
+                    height_mm=round(request.height_pt / 72 * 25.4, 1),
+                    width_px=prepared.width_px, height_px=prepared.height_px,
+                    effective_dpi=round(prepared.effective_dpi, 1))
+        for request, prepared in ctx.images.placed.items())
+
+
+# ---------------------------------------------------------------------------------------
+# Batch: many events, one worker pool
+
+
+@dataclass(frozen=True)
+class EventOutcome:
+    """How one event of a batch ended."""
+
+    source: Path
+    output: Path
+    report: Path
+    exit_code: int
+    results: tuple[BuildResult, ...]
+    problems: tuple[Problem, ...]  # the errors of a failed build
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == ExitCode.BUILT
+
+
+def batch_names(sources: Sequence[Path]) -> list[str]:
+    """A file name per event, from its folder's name; repeats get -2, -3, …"""
+    names: list[str] = []
+    for source in sources:
+        path = Path(os.path.abspath(source))
+        base = (path.parent.name if path.suffix in (".yaml", ".yml") else path.name) or "event"
+        name, n = base, 1
+        while name in names:
+            n += 1
+            name = f"{base}-{n}"
+        names.append(name)
+    return names
+
+
+def build_batch(sources: Sequence[Path], out_dir: Path, options: BuildOptions,
+                targets: Sequence[Target], progress: ProgressCallback | None = None
+                ) -> list[EventOutcome]:
+    """Build every event into `out_dir` on one worker pool, going on past failures.
+
+    Each event gets DIR/NAME.pdf and DIR/NAME.report.json (written for failures too).
+    Events are laid out one after another (reportlab's layout is single-threaded);
+    their photos go to the one pool, so no event waits for workers to start.
+    """
+    from dokureport.assets.preparer import worker_pool
+    from dokureport.errors import DokureportError
+    from dokureport.report import build_report, write_report
+
+    if not out_dir.is_dir():
+        raise InputError([Problem(f"--out-dir: {out_dir} is not a folder", code="output")])
+    outcomes: list[EventOutcome] = []
+    pool = worker_pool(options.jobs)
+    try:
+        for source, name in zip(sources, batch_names(sources), strict=True):
+            output = out_dir / f"{name}.pdf"
+            report_path = out_dir / f"{name}.report.json"
+            trace = BuildTrace(progress=progress, pool=pool)
+            began = time.perf_counter()
+            problems: list[Problem] = []
+            try:
+                build_brochures(source, output, options, targets, trace)
+                code = int(ExitCode.BUILT)
+            except DokureportError as exc:
+                code, problems = int(exc.exit_code), exc.problems
+            except Exception as exc:  # a bug with one event must not cost the others
+                code = int(ExitCode.BUG)
+                problems = [Problem(f"internal error: {type(exc).__name__}: {exc}",
+                                    code="internal")]
+            seconds = time.perf_counter() - began
+            write_report(build_report(
+                command="build", source=source, exit_code=code, results=trace.results,
+                errors=problems, withheld=trace.withheld, timings=trace.timings),
+                report_path)
+            outcomes.append(EventOutcome(source, output, report_path, code,
+                                         tuple(trace.results), tuple(problems), seconds))
+    finally:
+        with interrupts.held():
+            pool.shutdown(wait=True, cancel_futures=True)
+    return outcomes
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable as the API's `dokureport.build(source, output, **options)`.
+
+    Importing a submodule sets it as an attribute of its package, so once anything
+    imports `dokureport.build` (this pipeline), `dokureport.build` is this module, not
+    the API function the package exports. Calling it calls the function, so both names
+    work whichever was imported first; `from dokureport.build import …` is unchanged.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> BuildResult:
+        from dokureport.api import build
+
+        return build(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -81,12 +81,34 @@ def cli() -> None:
     """
 
 
+def _failure(exc: BaseException) -> tuple[int, list[Any]]:
+    """The exit status and problems a failed command reports, in its build report too."""
+    from dokureport.errors import Problem
+
+    if isinstance(exc, DokureportError):
+        return int(exc.exit_code), exc.problems
+    if isinstance(exc, KeyboardInterrupt):
+        return int(ExitCode.INTERRUPTED), [Problem("interrupted (Ctrl-C)", code="interrupted")]
+    if isinstance(exc, Terminated):
+        return int(ExitCode.TERMINATED), [Problem("terminated (SIGTERM)", code="interrupted")]
+    return int(ExitCode.BUG), [Problem(f"internal error: {type(exc).__name__}: {exc}",
+                                       code="internal")]
+
+
 @cli.command()
-@click.argument("event", required=False, type=click.Path(path_type=Path))
+@click.argument("events", nargs=-1, type=click.Path(path_type=Path), metavar="[EVENT]...")
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
     help="Where to write the PDF (default: brochure.pdf in the current folder).",
 )
+@click.option("--out-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Build every EVENT into this folder as NAME.pdf with NAME.report.json "
+                   "(NAME: the event's folder), on one pool of workers; go on past "
+                   "failures, print a summary, exit 2 if any failed.")
+@click.option("--report", "report_to", metavar="FILE.json",
+              help="Write the machine-readable build report there (- for standard "
+                   "output), for failed builds too. With --out-dir: the batch's report "
+                   "(default: DIR/batch.report.json).")
 @click.option("--target", "targets", type=click.Choice(["screen", "print", "all"]),
               multiple=True, default=["screen"], show_default=True,
               help="screen: small, linked PDF; print: bleed, crop marks, 300 dpi. Repeat it "
@@ -110,16 +132,18 @@ def cli() -> None:
 @click.option("--theme", metavar="NAME|PATH",
               help="A bundled theme (default, classic, bold) or a theme file; replaces the "
                    "event's `theme:`.")
-def build(event: Path | None, output: Path | None, targets: tuple[str, ...], paper: str,
+def build(events: tuple[Path, ...], output: Path | None, out_dir: Path | None,
+          report_to: str | None, targets: tuple[str, ...], paper: str,
           bleed_mm: float, booklet: bool, strict: bool, allow_outside: bool, quiet: bool,
           jobs: int | None, cache_dir: Path | None, no_cache: bool,
           theme: str | None) -> None:
     """Build the brochure of EVENT (a folder or its event.yaml).
 
-    Without EVENT, builds the bundled sample event.
+    Without EVENT, builds the bundled sample event. Several EVENTs need --out-dir.
     """
     from dokureport.assets import default_cache_dir
-    from dokureport.build import build_brochures
+    from dokureport.build import BuildTrace, build_brochures
+    from dokureport.report import build_report, write_report
 
     chosen = ["screen", "print"] if "all" in targets else list(dict.fromkeys(targets))
     options = BuildOptions(
@@ -134,17 +158,68 @@ def build(event: Path | None, output: Path | None, targets: tuple[str, ...], pap
         cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
         theme=theme,
     )
-    source = event if event is not None else sample_event_dir()
-    results = build_brochures(source, output or Path("brochure.pdf"), options,
-                              chosen)  # type: ignore[arg-type]
+    if out_dir is not None or len(events) > 1:
+        if out_dir is None:
+            raise click.UsageError("several events need --out-dir DIR")
+        if output is not None:
+            raise click.UsageError("-o names one PDF; with --out-dir each event gets DIR/NAME.pdf")
+        if not events:
+            raise click.UsageError("--out-dir needs at least one EVENT")
+        _build_batch(events, out_dir, report_to, options, chosen)
+        return
+    source = events[0] if events else sample_event_dir()
+    trace = BuildTrace()
+    try:
+        results = build_brochures(source, output or Path("brochure.pdf"), options,
+                                  chosen, trace)  # type: ignore[arg-type]
+    except BaseException as exc:
+        if report_to is not None:
+            code, problems = _failure(exc)
+            write_report(build_report(command="build", source=source, exit_code=code,
+                                      results=trace.results, errors=problems,
+                                      withheld=trace.withheld, timings=trace.timings),
+                         report_to)
+        raise
     # Validation warnings come with every target: say each once.
     for warning in dict.fromkeys(w for result in results for w in result.warnings):
         click.echo(f"warning: {warning}", err=True)
+    to_stderr = report_to == "-"  # standard output carries the JSON then
     for result in results:
-        click.echo(f"Wrote {result.output} ({result.pages} pages)")
+        click.echo(f"Wrote {result.output} ({result.pages} pages)", err=to_stderr)
         if result.booklet is not None:
             click.echo(f"Wrote {result.booklet} ({result.sheet_sides // 2} sheets, "
-                       f"printed on both sides)")
+                       f"printed on both sides)", err=to_stderr)
+    if report_to is not None:
+        write_report(build_report(command="build", source=source, exit_code=ExitCode.BUILT,
+                                  results=results, withheld=trace.withheld,
+                                  timings=trace.timings), report_to)
+
+
+def _build_batch(events: Sequence[Path], out_dir: Path, report_to: str | None,
+                 options: BuildOptions, targets: list[str]) -> None:
+    """Build many events, print a summary table, write the batch report; exit 2 on failure."""
+    from dokureport.build import build_batch
+    from dokureport.report import batch_report, write_report
+
+    outcomes = build_batch(events, out_dir, options, targets)  # type: ignore[arg-type]
+    to_stderr = report_to == "-"
+    width = max(len(str(o.source)) for o in outcomes)
+    click.echo(f"{'event':<{width}}  {'status':<6}  {'pages':>5}  {'warn':>4}  {'time':>6}  "
+               "output or first error", err=to_stderr)
+    for o in outcomes:
+        pages = sum(r.pages for r in o.results)
+        warns = len({w for r in o.results for w in r.warnings})
+        detail = str(o.output) if o.ok else (str(o.problems[0]) if o.problems else "failed")
+        click.echo(f"{o.source!s:<{width}}  {'ok' if o.ok else 'FAILED':<6}  {pages:>5}  "
+                   f"{warns:>4}  {o.seconds:>5.1f}s  {detail}", err=to_stderr)
+    failed = [o for o in outcomes if not o.ok]
+    code = ExitCode.BAD_INPUT if failed else ExitCode.BUILT
+    write_report(batch_report(outcomes, code), report_to or out_dir / "batch.report.json")
+    click.echo(f"{len(outcomes) - len(failed)} of {len(outcomes)} events built; reports in "
+               f"{out_dir}", err=to_stderr)
+    if failed:
+        raise _Message(f"error: {len(failed)} event{'s' * (len(failed) != 1)} failed: "
+                       + ", ".join(str(o.source) for o in failed), code)
 
 
 @cli.command()
@@ -152,14 +227,35 @@ def build(event: Path | None, output: Path | None, targets: tuple[str, ...], pap
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2).")
 @click.option("--allow-outside", is_flag=True,
               help="Allow files outside the event folder (trusted local use only).")
-def validate(event: Path, strict: bool, allow_outside: bool) -> None:
+@click.option("--report", "report_to", metavar="FILE.json",
+              help="Write the problems as a build report (- for standard output).")
+def validate(event: Path, strict: bool, allow_outside: bool, report_to: str | None) -> None:
     """Check EVENT (a folder or its event.yaml) without building: exit 0 valid, 2 not."""
+    import time
+
     from dokureport.errors import InputError
+    from dokureport.report import build_report, write_report
     from dokureport.validate import validate_event
 
-    result = validate_event(event, allow_outside=allow_outside)
-    if strict and result.warnings:
-        raise InputError(list(result.warnings))
+    began = time.perf_counter()
+    try:
+        result = validate_event(event, allow_outside=allow_outside)
+        if strict and result.warnings:
+            raise InputError(list(result.warnings))
+    except BaseException as exc:
+        if report_to is not None:
+            code, problems = _failure(exc)
+            write_report(build_report(
+                command="validate", source=event, exit_code=code, errors=problems,
+                timings=[("validate", None, time.perf_counter() - began)]), report_to)
+        raise
+    if report_to is not None:
+        write_report(build_report(
+            command="validate", source=event, exit_code=ExitCode.BUILT,
+            warnings=result.warnings, notes=result.notes,
+            timings=[("validate", None, time.perf_counter() - began)]), report_to)
+        if report_to == "-":
+            return  # standard output is the report's
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     for note in result.notes:
@@ -171,8 +267,17 @@ def validate(event: Path, strict: bool, allow_outside: bool) -> None:
 
 @cli.command()
 @click.option("--theme", "of_theme", is_flag=True, help="The schema of a theme file instead.")
-def schema(of_theme: bool) -> None:
-    """Print the JSON Schema of event.yaml (or of a theme file) for editors."""
+@click.option("--report", "of_report", is_flag=True,
+              help="The schema of the build report (build --report) instead.")
+def schema(of_theme: bool, of_report: bool) -> None:
+    """Print the JSON Schema of event.yaml (or of a theme file, or of the build report)."""
+    if of_report:
+        import json
+
+        from dokureport.report import report_schema
+
+        click.echo(json.dumps(report_schema(), indent=2, ensure_ascii=False))
+        return
     from dokureport.schema import schema_json, theme_schema_json
 
     click.echo(theme_schema_json() if of_theme else schema_json(), nl=False)

@@ -74,5 +74,6 @@ def lay_out(ctx: LayoutContext, path: Path, blank_pages: int = 0) -> int:
     if ctx.text.missing_glyphs:
         chars = "".join(sorted(ctx.text.missing_glyphs))
         codes = ", ".join(f"U+{ord(c):04X}" for c in sorted(ctx.text.missing_glyphs))
-        ctx.warnings.append(Problem(f"no font has these characters, left out: {chars} ({codes})"))
+        ctx.warnings.append(Problem(f"no font has these characters, left out: {chars} ({codes})",
+                                    code="missing-glyph"))
     return doc.page

@@ -34,6 +34,9 @@ class Problem:
     line: int | None = None  # 1-based
     column: int | None = None  # 1-based
     key_path: str = ""  # e.g. "talks[2].speakers[0].name"
+    # A stable name of the kind of problem, for machines (the build report); the list is
+    # PROBLEM_CODES. Not part of the printed line: people read the message.
+    code: str = "other"
 
     def __str__(self) -> str:
         where = ""
@@ -46,14 +49,56 @@ class Problem:
         return f"{where}{key}{self.message}"
 
 
+# Every code a Problem may carry, documented in the README ("Problem codes").
+PROBLEM_CODES: dict[str, str] = {
+    "yaml-syntax": "event.yaml is not valid YAML, or not readable text",
+    "yaml-unsafe": "a YAML feature dokureport refuses (tags, aliases too deep, too large)",
+    "duplicate-key": "a key given twice in one mapping",
+    "unknown-key": "a key the format does not know (a typo, or misplaced)",
+    "required": "a required key is missing",
+    "invalid-value": "a value of the wrong type or form",
+    "control-character": "an invisible control character in text",
+    "duplicate-id": "two talks with one id",
+    "unknown-talk": "an agenda item names a talk id nobody defined",
+    "talk-not-in-agenda": "a talk no agenda item names (warning)",
+    "second-cover": "more than one cover photo",
+    "undescribed-photo": "a photo with neither caption nor alt text (warning)",
+    "alt-not-printed": "alt texts are kept but not printed yet (note)",
+    "end-before-start": "an end before its start",
+    "date-outside-event": "an agenda day outside the event's dates",
+    "invalid-email": "not an e-mail address",
+    "invalid-url": "not an http(s) web address",
+    "unlinked-link": "a [text](…) link printed as typed, not linked (warning)",
+    "qr-too-long": "a web address too long for a QR code (warning)",
+    "event-not-found": "no event.yaml where the command was pointed",
+    "file-not-found": "a file named in event.yaml does not exist",
+    "file-outside": "a file outside the event folder",
+    "bad-file": "a named file that cannot be used (empty name, a folder, unreadable)",
+    "bad-image": "an image that is damaged, not an image, or too large to decode",
+    "low-resolution": "a photo with too few pixels for its printed size (warning)",
+    "missing-glyph": "characters no font has, left out (warning)",
+    "layout-too-large": "content too large for any page",
+    "cache": "the photo cache cannot be written; built without it (warning)",
+    "strict": "warnings are errors with --strict",
+    "output": "the output cannot be written where asked",
+    "cannot-create": "the machine refuses to create an output (exit 73)",
+    "io-error": "the machine failed during the build (exit 74)",
+    "interrupted": "the build was interrupted (exit 130/143)",
+    "internal": "a bug in dokureport (exit 1)",
+    "other": "anything not classified yet",
+}
+
+
 class DokureportError(Exception):
     """Base of every problem that a user, not a bug, caused; the CLI reports it and exits 2."""
 
     exit_code = ExitCode.BAD_INPUT
 
+    default_code = "other"
+
     def __init__(self, problems: list[Problem] | str) -> None:
         if isinstance(problems, str):
-            problems = [Problem(problems)]
+            problems = [Problem(problems, code=self.default_code)]
         self.problems: list[Problem] = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
@@ -64,6 +109,8 @@ class InputError(DokureportError):
 
 class OutputError(DokureportError):
     """The PDF cannot be written where the user asked."""
+
+    default_code = "output"
 
 
 # errno values that say "you may not create this here", not "the machine broke".
@@ -88,7 +135,8 @@ class SystemFailure(DokureportError):
         if exc.errno == errno.ENOENT:
             reason += " (the file went away during the build)"
         message = f"{where}: {reason}" if where is not None else reason
-        return cls([Problem(message)], code)
+        name = "cannot-create" if code == ExitCode.CANNOT_CREATE else "io-error"
+        return cls([Problem(message, code=name)], code)
 
 
 def show(value: Any, limit: int = 40) -> str:

@@ -156,11 +156,12 @@ class SourceMap:
                 return self.values[path[:end]]
         return None
 
-    def problem(self, path: KeyPath, message: str, *, key: bool = False) -> Problem:
+    def problem(self, path: KeyPath, message: str, *, key: bool = False,
+                code: str = "other") -> Problem:
         """A Problem located at path (see where)."""
         line, column = self.where(path, key=key) or (None, None)
         return Problem(message, file=self.file, line=line, column=column,
-                       key_path=format_path(path))
+                       key_path=format_path(path), code=code)
 
 
 @dataclass
@@ -175,7 +176,8 @@ class Loaded:
 def _fatal(
     file: Path, message: str, line: int | None = None, column: int | None = None
 ) -> InputError:
-    return InputError([Problem(message, file=file, line=line, column=column)])
+    return InputError([Problem(message, file=file, line=line, column=column,
+                               code="yaml-syntax")])
 
 
 def _line_col(text: str | bytes, index: int) -> tuple[int, int]:
@@ -256,7 +258,7 @@ class _Builder:
         if node.tag not in _ALLOWED_TAGS:
             self.problems.append(self.source.problem(
                 path, f"YAML tag `{node.tag.replace(_TAG, '!!')}` is not allowed; "
-                "only plain text, numbers, dates, lists and mappings"))
+                "only plain text, numbers, dates, lists and mappings", code="yaml-unsafe"))
             return None
         if isinstance(node, ScalarNode):
             self.source.texts[path] = node.value
@@ -265,10 +267,11 @@ class _Builder:
             except (yaml.YAMLError, ValueError, OverflowError):
                 return node.value
         if id(node) in self.active:
-            self.problems.append(self.source.problem(path, "refers to itself (recursive alias)"))
+            self.problems.append(self.source.problem(path, "refers to itself (recursive alias)",
+                                                      code="yaml-unsafe"))
             return None
         if len(path) >= MAX_DEPTH:
-            self.problems.append(self.source.problem(path, "nested too deeply"))
+            self.problems.append(self.source.problem(path, "nested too deeply", code="yaml-unsafe"))
             return None
         self.active.add(id(node))
         try:
@@ -290,20 +293,22 @@ class _Builder:
                 self.problems.append(Problem(
                     f"duplicate key `{name}` (first at line {line}): only one is allowed",
                     file=self.source.file, line=where[0], column=where[1],
-                    key_path=format_path((*path, name))))
+                    key_path=format_path((*path, name)), code="duplicate-key"))
             elif name is not None:
                 seen[name] = where
         try:
             self.loader.flatten_mapping(node)  # resolves `<<: *anchor` merges
         except yaml.MarkedYAMLError as exc:
-            self.problems.append(self.source.problem(path, _syntax_message(exc)))
+            self.problems.append(self.source.problem(path, _syntax_message(exc),
+                                                      code="yaml-syntax"))
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag not in _ALLOWED_TAGS:
                 mark = key_node.start_mark
                 self.problems.append(Problem(
                     "a key must be plain text", file=self.source.file,
-                    line=mark.line + 1, column=mark.column + 1, key_path=format_path(path)))
+                    line=mark.line + 1, column=mark.column + 1, key_path=format_path(path),
+                    code="yaml-syntax"))
                 continue
             name = key_node.value
             mark = key_node.start_mark

@@ -74,6 +74,10 @@ class Speaker(Model):
     name: str
     role: str | None = None
     organisation: str | None = None
+    email: str | None = Field(
+        default=None,
+        description="Extension: printed only when privacy.print_speaker_emails is true",
+    )
 
 
 class Talk(Model):
@@ -88,6 +92,11 @@ class Talk(Model):
         default=True,
         description="Extension: false when the speakers opted out of recording "
                     "(do_not_record/optout in an imported schedule): no recording is linked",
+    )
+    publish: bool = Field(
+        default=True,
+        description="Extension: false leaves this out of every output (consent withdrawn); "
+                    "the build report counts it",
     )
 
     @property
@@ -110,6 +119,11 @@ class Photo(Model):
     focus: tuple[float, float] | None = Field(
         default=None,
         description="Focal point [x, y] in 0..1 (extension): kept in view when a slot crops",
+    )
+    publish: bool = Field(
+        default=True,
+        description="Extension: false leaves this out of every output (consent withdrawn); "
+                    "the build report counts it",
     )
 
     @field_validator("focus")
@@ -146,6 +160,18 @@ class Contact(Model):
     phone: str | None = None
     email: str | None = None
     photo: Path | None = None
+    publish: bool = Field(
+        default=True,
+        description="Extension: false leaves this out of every output (consent withdrawn); "
+                    "the build report counts it",
+    )
+
+
+class Privacy(Model):
+    print_speaker_emails: bool = Field(
+        default=False,
+        description="Extension: print speakers' e-mail addresses (they agreed to it)",
+    )
 
 
 class Event(Model):
@@ -181,6 +207,7 @@ class Event(Model):
             raise ValueError(f"not a language Babel knows: {value!r} (e.g. de, en, fr, it, "
                              "pt-BR)") from None
         return value
+    privacy: Privacy = Privacy()
 
     folder: Path = Field(
         default=Path("."), exclude=True, description="Set by the loader, not by the file"

@@ -24,7 +24,8 @@ from dokureport.theme import Theme, check_labels, load_theme
 
 EVENT_FILE = "event.yaml"
 
-__all__ = ["EVENT_FILE", "ValidatedEvent", "format_path", "locate", "validate_event"]
+__all__ = ["EVENT_FILE", "ValidatedEvent", "format_path", "locate", "validate_data",
+           "validate_event"]
 
 
 @dataclass(frozen=True)
@@ -43,11 +44,12 @@ class ValidatedEvent:
     # The design the event asks for (or --theme), checked; None only if built by hand.
     theme: Theme | None = field(default=None, compare=False)
 
-    def locate_key(self, path: tuple[str | int, ...], message: str) -> Problem:
+    def locate_key(self, path: tuple[str | int, ...], message: str,
+                   code: str = "other") -> Problem:
         """A problem found after validation, at the event.yaml key whose value caused it."""
         if self.source_map is None:
-            return Problem(message, file=self.source, key_path=format_path(path))
-        return self.source_map.problem(path, message)
+            return Problem(message, file=self.source, key_path=format_path(path), code=code)
+        return self.source_map.problem(path, message, code=code)
 
     def locate_file_problem(self, problem: Problem) -> Problem:
         """The problem at the event.yaml key that named its file, if one did."""
@@ -55,7 +57,8 @@ class ValidatedEvent:
         if named is None:
             return problem
         # `named` carries the file name as typed in its message.
-        return replace(named, message=f"{named.message}: {problem.message}")
+        return replace(named, message=f"{named.message}: {problem.message}",
+                       code=problem.code)
 
 
 def locate(path: Path) -> Path:
@@ -64,9 +67,10 @@ def locate(path: Path) -> Path:
     if path.is_dir():
         path = path / EVENT_FILE
         if not path.exists():
-            raise InputError([Problem(f"no {EVENT_FILE} in the folder {path.parent}")])
+            raise InputError([Problem(f"no {EVENT_FILE} in the folder {path.parent}",
+                                      code="event-not-found")])
     elif not path.exists():
-        raise InputError([Problem(f"not found: {path}")])
+        raise InputError([Problem(f"not found: {path}", code="event-not-found")])
     return path
 
 
@@ -82,9 +86,15 @@ def validate_event(path: Path, *, allow_outside: bool = False,
     if not allow_outside and leads_outside(source):
         raise InputError([Problem(
             "is a symbolic link that leads outside its folder; only files inside the event "
-            "folder are read (--allow-outside lifts this)", file=source)])
+            "folder are read (--allow-outside lifts this)", file=source,
+            code="file-outside")])
     folder = source.parent.resolve()
-    loaded = load_yaml(source)
+    return _validated(load_yaml(source), source, folder, allow_outside, decode_images, theme)
+
+
+def _validated(loaded: Loaded, source: Path, folder: Path, allow_outside: bool,
+               decode_images: bool, theme: str | None) -> ValidatedEvent:
+    """The checks every event gets, from a file or from Python data, its theme included."""
     checker = _Checker(loaded, folder, allow_outside, decode_images=decode_images)
     event = checker.run()
     chosen: Theme | None = None
@@ -112,6 +122,19 @@ def _missing_labels(event: Event, theme: Theme | None, source: SourceMap) -> lis
         return []
     return [source.problem(("lang",), f"no built-in labels for `{event.lang}`: these print in "
                            f"English until `labels:` gives them: {', '.join(missing)}")]
+
+
+def validate_data(data: Any, folder: Path, *, allow_outside: bool = False,
+                  decode_images: bool = True, theme: str | None = None) -> ValidatedEvent:
+    """Validate an event given as Python data (the API's mapping or model), as if it were
+    an event.yaml in `folder`: the same checks, with key paths but no line numbers."""
+    folder = Path(os.path.abspath(folder))
+    if not folder.is_dir():
+        raise InputError([Problem(f"the event folder {folder} does not exist",
+                                  code="event-not-found")])
+    source = folder / EVENT_FILE  # where the data would live: files resolve against it
+    return _validated(Loaded(data, SourceMap(source), []), source, folder.resolve(),
+                      allow_outside, decode_images, theme)
 
 
 def _filled(text: Any) -> bool:
@@ -189,17 +212,18 @@ class _Checker:
         self.warnings: list[Problem] = []
         self.alt_paths: list[KeyPath] = []  # photos whose alt text is accepted, not printed
 
-    def error(self, path: KeyPath, message: str, *, key: bool = False) -> None:
-        self.errors.append(self.source.problem(path, message, key=key))
+    def error(self, path: KeyPath, message: str, *, key: bool = False,
+              code: str = "invalid-value") -> None:
+        self.errors.append(self.source.problem(path, message, key=key, code=code))
 
-    def warn(self, path: KeyPath, message: str) -> None:
-        self.warnings.append(self.source.problem(path, message))
+    def warn(self, path: KeyPath, message: str, code: str) -> None:
+        self.warnings.append(self.source.problem(path, message, code=code))
 
     def run(self) -> Event | None:
         if not isinstance(self.data, dict):
             # Name only what it is: a file that is no event may be anyone's (/etc/passwd).
             self.error((), "the file must be a mapping of keys (title:, event:, …), "
-                       f"not {_kind(self.data)}")
+                       f"not {_kind(self.data)}", code="yaml-syntax")
             return None
         data = self.shape(self.data, Event, ())
         check_labels(data.get("labels"), ("labels",), self.error)
@@ -236,7 +260,8 @@ class _Checker:
                     shaped[key] = self.shape(item, fields[key].annotation, (*path, key))
                 else:
                     hint = _suggest(key, list(fields))
-                    self.error((*path, key), f"unknown key `{name(key)}`{hint}", key=True)
+                    self.error((*path, key), f"unknown key `{name(key)}`{hint}", key=True,
+                               code="unknown-key")
             return shaped
         origin = typing.get_origin(annotation)
         if origin is tuple and typing.get_args(annotation)[1:] == (Ellipsis,):
@@ -273,7 +298,8 @@ class _Checker:
         elif isinstance(value, str):
             bad = _BAD_CHAR.search(value)
             if bad:
-                self.error(path, f"contains the invisible control character U+{ord(bad[0]):04X}")
+                self.error(path, f"contains the invisible control character U+{ord(bad[0]):04X}",
+                           code="control-character")
 
     def check_references(self, data: dict[str, Any]) -> None:
         talks = _items(data.get("talks"))
@@ -283,7 +309,8 @@ class _Checker:
             if isinstance(talk_id, str):
                 if talk_id in ids:
                     self.error(("talks", i, "id"),
-                               f"the id `{name(talk_id)}` is already used by talks[{ids[talk_id]}]")
+                               f"the id `{name(talk_id)}` is already used by talks[{ids[talk_id]}]",
+                               code="duplicate-id")
                 else:
                     ids[talk_id] = i
         named: set[str] = set()
@@ -298,13 +325,13 @@ class _Checker:
                     hint = f" (did you mean `{close[0]}`?)" if close else (
                         "" if ids else " (no talk has an `id:`)")
                     self.error(("agenda", d, "items", n, "talk"),
-                               f"no talk has the id `{name(ref)}`{hint}")
+                               f"no talk has the id `{name(ref)}`{hint}", code="unknown-talk")
         for i, talk in talks:
             if not (isinstance(talk.get("id"), str) and talk["id"] in named):
                 title = talk.get("title")
                 label = f"“{title}”" if isinstance(title, str) else f"talks[{i}]"
                 self.warn(("talks", i), f"the talk {label} is in no agenda item "
-                          "(name its id in an item's `talk:`)")
+                          "(name its id in an item's `talk:`)", "talk-not-in-agenda")
         photos = data.get("photos")
         cover = None
         for i, photo in _items(photos.get("items") if isinstance(photos, dict) else None):
@@ -314,14 +341,14 @@ class _Checker:
                 else:
                     self.error(("photos", "items", i, "cover"),
                                f"a second cover photo (photos.items[{cover}] is one); "
-                               "at most one photo can be the cover")
+                               "at most one photo can be the cover", code="second-cover")
             # A gallery photo without a caption is normal ("impressions"); one that nothing
             # describes, neither caption nor alt, is lost to a reader who cannot see it.
             if not (_filled(photo.get("caption")) or _filled(photo.get("alt"))):
                 file = photo.get("file")
                 label = show(file) if isinstance(file, str) else f"photos.items[{i}]"
                 self.warn(("photos", "items", i), f"the photo {label} has neither a caption "
-                          "nor an `alt` text: nothing describes it")
+                          "nor an `alt` text: nothing describes it", "undescribed-photo")
             elif _filled(photo.get("alt")):
                 self.alt_paths.append(("photos", "items", i, "alt"))
 
@@ -333,7 +360,7 @@ class _Checker:
         which = "1 photo has" if count == 1 else f"{count} photos have"
         return [Problem(f"{which} an `alt` text: it is checked and kept, but not printed yet "
                         "(the brochure prints captions; alt texts are for a coming accessible "
-                        "PDF)", file=self.source.file)]
+                        "PDF)", file=self.source.file, code="alt-not-printed")]
 
     def check_dates(self, data: dict[str, Any]) -> None:
         info = data.get("event")
@@ -343,12 +370,13 @@ class _Checker:
                 begin, finish = parse_time(item.get("time")), parse_time(item.get("end"))
                 if isinstance(begin, dt.time) and isinstance(finish, dt.time) and finish < begin:
                     self.error(("agenda", d, "items", n, "end"),
-                               f"ends before it starts ({begin:%H:%M})")
+                               f"ends before it starts ({begin:%H:%M})", code="end-before-start")
         start, end = info.get("start"), info.get("end")
         if not isinstance(start, dt.date):
             return
         if isinstance(end, dt.date) and _later(end) < _earlier(start):
-            self.error(("event", "end"), f"ends before it starts ({_iso(start)})")
+            self.error(("event", "end"), f"ends before it starts ({_iso(start)})",
+                       code="end-before-start")
         last = end if isinstance(end, dt.date) and _later(end) >= _earlier(start) else start
         first_day, last_day = _day(start), _day(last)
         for d, day in _items(data.get("agenda")):
@@ -356,7 +384,8 @@ class _Checker:
             if isinstance(date, dt.date) and not first_day <= _day(date) <= last_day:
                 span = _iso(first_day) + ("" if first_day == last_day else f" – {_iso(last_day)}")
                 self.error(("agenda", d, "date"),
-                           f"{_iso(_day(date))} is not a day of the event ({span})")
+                           f"{_iso(_day(date))} is not a day of the event ({span})",
+                           code="date-outside-event")
 
     def check_qr_codes(self, data: dict[str, Any]) -> None:
         """Web addresses printed with a QR code: one too long for any QR code is a warning."""
@@ -369,18 +398,22 @@ class _Checker:
         for path, url in places:
             if isinstance(url, str) and SCHEME.match(url) and not fits_qr_code(url):
                 self.warn(path, f"too long for a QR code ({len(url.encode('utf-8'))} bytes, "
-                                f"at most {QR_MAX_BYTES}): printed as a link only")
+                                f"at most {QR_MAX_BYTES}): printed as a link only", "qr-too-long")
 
     def check_links(self, data: dict[str, Any]) -> None:
         for i, video in _items(data.get("videos")):
             url = video.get("url")
             if isinstance(url, str):
                 self.check_url(("videos", i, "url"), url)
-        for i, contact in _items(data.get("contacts")):
-            email = contact.get("email")
+        emails: list[tuple[KeyPath, Any]] = [
+            (("contacts", i, "email"), contact.get("email"))
+            for i, contact in _items(data.get("contacts"))]
+        emails += [(("talks", i, "speakers", n, "email"), speaker.get("email"))
+                   for i, talk in _items(data.get("talks"))
+                   for n, speaker in _items(talk.get("speakers"))]
+        for path, email in emails:
             if isinstance(email, str) and not _EMAIL.match(email):
-                self.error(("contacts", i, "email"),
-                           f"not an e-mail address: {show(email)}")
+                self.error(path, f"not an e-mail address: {show(email)}", code="invalid-email")
         texts: list[KeyPath] = [("intro",)]
         texts += [("talks", i, "abstract") for i, _ in _items(data.get("talks"))]
         texts += [("videos", i, "description") for i, _ in _items(data.get("videos"))]
@@ -401,7 +434,7 @@ class _Checker:
             return
         # Text is never refused for what it says: the link is printed as typed instead.
         self.warn(path, f"the link {show(match[0], 60)} is printed as typed, not linked: "
-                  "only http(s) and mailto: links are linked")
+                  "only http(s) and mailto: links are linked", "unlinked-link")
 
     def check_url(self, path: KeyPath, url: str, what: str = "") -> bool:
         parts = urlsplit(url) if not _SPACE.search(url) else None
@@ -410,10 +443,10 @@ class _Checker:
         prefix = f"{what}: " if what else ""
         if parts is None and urlsplit(url).scheme.lower() in ("http", "https"):
             self.error(path, f"{prefix}{show(url)} contains a space, <, > or \"; "
-                       "write them as %20, %3C, %3E, %22")
+                       "write them as %20, %3C, %3E, %22", code="invalid-url")
         else:
             self.error(path, f"{prefix}{show(url)} is not a web address: only http:// or "
-                       "https:// links are allowed")
+                       "https:// links are allowed", code="invalid-url")
         return False
 
     def check_files(self, data: dict[str, Any]) -> None:
@@ -443,7 +476,7 @@ class _Checker:
                                          allow_outside=self.allow_outside,
                                          decode_images=self.decode_images)
         if problem:
-            self.error(path, problem)
+            self.error(path, problem, code=_file_code(problem))
         elif resolved is not None:
             owner[key] = str(resolved) if as_text else resolved
             self.file_locations.setdefault(resolved, self.source.problem(path, show(name, 200)))
@@ -457,9 +490,20 @@ class _Checker:
             if format_path(path) in reported:
                 continue
             if err["type"] == "missing":
-                self.error(path, "required")
+                self.error(path, "required", code="required")
             else:
                 self.error(path, _plain(err))
+
+
+def _file_code(problem: str) -> str:
+    """The code of a problem resolve_file found, from its wording (one place to keep in step)."""
+    if problem.startswith("file not found"):
+        return "file-not-found"
+    if "only files inside it are used" in problem:
+        return "file-outside"
+    if any(word in problem for word in ("image", "SVG", "damaged", "decompression", "0 bytes")):
+        return "bad-image"
+    return "bad-file"
 
 
 def _plain(err: Any) -> str:

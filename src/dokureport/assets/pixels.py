@@ -46,11 +46,12 @@ def oriented_size(source: Path) -> tuple[int, int]:
                 width, height = im.size
                 orientation = _orientation(im)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise InputError([Problem(_too_large(), file=source)]) from None
+        raise InputError([Problem(_too_large(), file=source, code="bad-image")]) from None
     except FileNotFoundError:
         raise  # validation saw it: it vanished since, which is not the photo's fault
     except (OSError, SyntaxError, ValueError) as exc:
-        raise InputError([Problem(f"cannot read image: {exc}", file=source)]) from None
+        raise InputError([Problem(f"cannot read image: {exc}", file=source,
+                                   code="bad-image")]) from None
     return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
 
 

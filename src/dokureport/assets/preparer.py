@@ -13,6 +13,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +65,23 @@ def default_cache_dir() -> Path:
 
 # ---------------------------------------------------------------------------------------
 # The preparer: the main process's side
+
+
+def worker_pool(jobs: int | None = None) -> ProcessPoolExecutor:
+    """A pool of photo workers that several preparers may share (a batch of events).
+
+    The workers hold no state between tasks (each task carries its settings and paths),
+    so a shared pool is sound; the caller shuts it down.
+    """
+    # forkserver: workers start small (not a copy of a parent busy with layout) and safe
+    # next to the parent's threads.
+    try:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["dokureport.assets"])
+    except ValueError:  # no forkserver on this platform
+        context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=jobs if jobs and jobs > 0 else _default_jobs(),
+                               mp_context=context, initializer=worker_init)
 
 
 def _default_jobs() -> int:
@@ -141,13 +159,18 @@ class ImagePreparer:
         jobs: int | None = None,
         progress: bool = False,
         quality: int = JPEG_QUALITY,
+        pool: ProcessPoolExecutor | None = None,
+        on_photo: Callable[[int, int], None] | None = None,
     ) -> None:
         self.dpi = dpi
         self.quality = quality
         self.jobs = jobs if jobs and jobs > 0 else _default_jobs()
         self.stats = PreparerStats()
         self._lock = threading.Lock()
-        self._executor: ProcessPoolExecutor | None = None
+        self._executor: ProcessPoolExecutor | None = pool
+        self._own_pool = pool is None  # a shared pool is shut down by its owner
+        self._on_photo = on_photo  # (done, total) after each photo: the API's progress
+        self._photos_done = 0
         self._futures: dict[tuple[str, Settings], Future[dict[str, Any]]] = {}
         self._done: dict[tuple[str, Settings], dict[str, Any]] = {}
         self._results: dict[ImageRequest, PreparedImage] = {}
@@ -253,7 +276,8 @@ class ImagePreparer:
         if "write_error" in meta:
             if self._cache_folder is None or not Path(meta["path"]).is_relative_to(
                     self._cache_folder):
-                raise SystemFailure([Problem(f"{meta['path']}: {meta['write_error']}")],
+                raise SystemFailure([Problem(f"{meta['path']}: {meta['write_error']}",
+                                             code="io-error")],
                                     ExitCode.IO_ERROR)
             # A full or read-only cache: prepare this photo (and the rest) without it.
             self._cache_failed(meta["path"], meta["write_error"])
@@ -284,10 +308,20 @@ class ImagePreparer:
         if self._closed:
             return
         self._closed = True
-        if self._executor is not None:
+        if self._executor is not None and self._own_pool:
             with interrupts.held():
                 self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+        elif self._executor is not None:
+            # A shared pool: cancel what this build still queued, let running tasks end
+            # (their files land in our folders, so wait for them before cleaning up).
+            for future in list(self._futures.values()):
+                future.cancel()
+            with interrupts.held():
+                for future in list(self._futures.values()):
+                    if not future.cancelled():
+                        with contextlib.suppress(Exception):
+                            future.exception()
+        self._executor = None
         if self._bar is not None:
             self._bar.close()
         if self._index is not None:
@@ -313,7 +347,7 @@ class ImagePreparer:
         if not self.warnings:
             self.warnings.append(Problem(
                 f"photo cache: cannot write {where} ({reason}); photos are prepared "
-                "without the cache in this build"))
+                "without the cache in this build", code="cache"))
         if self._caching:
             self._caching = False
             self._index = None
@@ -321,16 +355,7 @@ class ImagePreparer:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            # forkserver: workers start small (not a copy of a parent busy with layout)
-            # and safe next to the parent's threads.
-            try:
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["dokureport.assets"])
-            except ValueError:  # no forkserver on this platform
-                context = multiprocessing.get_context("spawn")
-            self._executor = ProcessPoolExecutor(
-                max_workers=self.jobs, mp_context=context, initializer=worker_init
-            )
+            self._executor = worker_pool(self.jobs)
         return self._executor
 
     def _all_problems(self) -> list[Problem]:
@@ -339,7 +364,7 @@ class ImagePreparer:
             with contextlib.suppress(Exception):
                 self._collect(task_key, future)
         return [
-            Problem(meta["error"], file=Path(source))
+            Problem(meta["error"], file=Path(source), code="bad-image")
             for (source, _), meta in ((k, self._done.get(k, {})) for k in self._order)
             if "error" in meta
         ]
@@ -396,6 +421,11 @@ class ImagePreparer:
         if self._bar is not None:
             with self._lock:
                 self._bar.update(1)
+        if self._on_photo is not None:
+            with self._lock:
+                self._photos_done += 1
+                done, total = self._photos_done, self.stats.submitted
+            self._on_photo(done, total)
 
     def _clean_cache(self) -> None:
         """Age first, then an LRU size cap; never touches entries this build used."""

@@ -64,6 +64,16 @@ class PassImages:
 
 
 @dataclass
+class SectionPages:
+    """Where one section of the brochure begins and ends (1-based pages, inclusive)."""
+
+    key: str  # the section's link destination: introduction, agenda, talks, …
+    title: str
+    first: int
+    last: int
+
+
+@dataclass
 class LayoutContext:
     event: Event
     options: BuildOptions
@@ -76,6 +86,8 @@ class LayoutContext:
     labels: Labels = field(init=False)
     text: Typesetter = field(init=False)
     warnings: list[Problem] = field(default_factory=list)
+    # Filled by the document as the last layout pass places each section's flowables.
+    sections: list[SectionPages] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not isinstance(self.images, PassImages):

@@ -11,12 +11,13 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
-from reportlab.platypus.doctemplate import LayoutError
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer
+from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
+from reportlab.platypus.flowables import NullDraw
 
 from dokureport import __version__
 from dokureport.layout import source
-from dokureport.layout.context import LayoutContext
+from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.flowables import Heading
 from dokureport.printing.canvas import BrochureCanvas
 from dokureport.printing.marks import MARKS_AREA, crop_mark_lines, draw_marks
@@ -172,6 +173,7 @@ class BrochureDocument(BaseDocTemplate):
         # Only the first pass may leave out photos that are not prepared yet.
         self.ctx.images.wait = self._passes > 1
         self.ctx.images.skipped = False  # says whether *this* pass left a photo out
+        self.ctx.sections.clear()  # each pass records them afresh; the last one counts
         self._progress = None
         if self.ctx.options.progress:
             from tqdm import tqdm
@@ -238,6 +240,22 @@ class BrochureDocument(BaseDocTemplate):
             draw_marks(self.canv, crop_mark_lines(trim, bleed))
         super().handle_pageBegin()
 
+    def _record_section(self, flowable: Any) -> None:
+        """Section page ranges for the build report: a top-level heading starts one."""
+        sections = self.ctx.sections
+        if isinstance(flowable, Heading) and flowable.outline and flowable.outline.level == 0:
+            entry = flowable.outline
+            sections.append(SectionPages(entry.key, entry.title, self.page, self.page))
+        elif isinstance(flowable, ActionFlowable | NullDraw | Spacer):
+            # Page breaks and spacers draw nothing: a break is handled on the page it
+            # starts, which belongs to the next section; a booklet's blank pages hold
+            # only a spacer and belong to no section.
+            return
+        elif not sections:
+            sections.append(SectionPages(COVER, self.ctx.event.title, self.page, self.page))
+        else:
+            sections[-1].last = max(sections[-1].last, self.page)
+
     def beforeDocument(self) -> None:
         # The file opens with its bookmarks shown.
         self.canv.showOutline()
@@ -290,6 +308,7 @@ class BrochureDocument(BaseDocTemplate):
         return title
 
     def afterFlowable(self, flowable: Any) -> None:
+        self._record_section(flowable)
         if isinstance(flowable, Heading) and flowable.outline and flowable.outline.in_toc:
             entry = flowable.outline
             # A contents line is a pointer, not the heading: a title of many lines would

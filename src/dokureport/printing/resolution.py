@@ -31,6 +31,6 @@ def low_resolution_warnings(placed: dict[ImageRequest, PreparedImage],
             problems.append(Problem(
                 f"only {dpi:.0f} dpi at its printed size of {width_mm:.0f} × {height_mm:.0f} mm "
                 f"({prepared.width_px} × {prepared.height_px} pixels used); {need}",
-                file=request.source,
+                file=request.source, code="low-resolution",
             ))
     return problems

@@ -17,7 +17,11 @@ def _speaker(ctx: LayoutContext, speaker: Speaker) -> str:
     t = ctx.text
     details = [x for x in (speaker.role, speaker.organisation) if x]
     line = f"<b>{t.plain(speaker.name, hyphenate=False)}</b>"
-    return line + "".join(f", {t.plain(x)}" for x in details)
+    line += "".join(f", {t.plain(x)}" for x in details)
+    # Present only when the event allows it (privacy.print_speaker_emails; see publish.py).
+    if speaker.email:
+        line += ", " + t.link(speaker.email, f"mailto:{speaker.email.removeprefix('mailto:')}")
+    return line
 
 
 def _slides(ctx: LayoutContext, talk: Talk) -> list[Flowable]:

@@ -1,0 +1,103 @@
+"""The Python API: build a brochure from a folder, a mapping or a model, into a path or a stream."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from dokureport.build import BuildResult, BuildTrace, ProgressCallback, build_brochures
+from dokureport.model import Event
+from dokureport.options import BuildOptions, Paper, Target
+from dokureport.validate import ValidatedEvent, validate_data, validate_event
+
+EventSource = str | os.PathLike[str] | Mapping[str, Any] | Event
+
+
+def build(
+    source: EventSource,
+    output: str | os.PathLike[str] | BinaryIO,
+    *,
+    target: Target = "screen",
+    paper: Paper = "a4",
+    bleed_mm: float = 3.0,
+    booklet: bool = False,
+    strict: bool = False,
+    allow_outside: bool = False,
+    jobs: int | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+    folder: str | os.PathLike[str] | None = None,
+    progress: ProgressCallback | None = None,
+    theme: str | None = None,
+) -> BuildResult:
+    """Build the brochure of one event; the same pipeline as `dokureport build`.
+
+    `source`: an event folder or its event.yaml; a mapping shaped like event.yaml; or an
+    `Event` model. Files a mapping names resolve against `folder` (default: the current
+    folder); a model's against its own `folder`.
+
+    `output`: a path (written atomically), or a binary stream opened for writing (the
+    PDF is built in a temporary file and copied into it; `booklet` needs a path).
+
+    Options are those of the command line (`theme`: a bundled theme's name or a theme
+    file, replacing the event's `theme:`). `cache_dir` caches prepared photos between
+    builds (default: none). `progress` is called with a `Progress` at each stage and
+    after each photo; photo calls come from a helper thread.
+
+    Raises `DokureportError` (its `problems` list every problem, each with a code, key
+    path and location; `exit_code` says which kind: InputError, OutputError or
+    SystemFailure). Warnings are in the result's `warnings`.
+    """
+    options = BuildOptions(target=target, paper=paper, bleed_mm=bleed_mm, booklet=booklet,
+                           strict=strict, allow_outside=allow_outside, jobs=jobs,
+                           cache_dir=Path(cache_dir) if cache_dir is not None else None,
+                           progress=False, theme=theme)
+    to_path = isinstance(output, str | os.PathLike)
+    if booklet and not to_path:
+        raise ValueError("booklet=True writes a second file beside the output: give a path")
+    event = _validated(source, folder, allow_outside, theme)
+    trace = BuildTrace(progress=progress)
+    if isinstance(output, str | os.PathLike):
+        return build_brochures(event, Path(output), options, (target,), trace)[0]
+    with tempfile.TemporaryDirectory(prefix="dokureport-api-") as temp:
+        result = build_brochures(event, Path(temp) / "brochure.pdf", options, (target,),
+                                 trace)[0]
+        with result.output.open("rb") as built:
+            shutil.copyfileobj(built, output)
+    output.flush()
+    return dataclasses.replace(result, output=None)
+
+
+def _validated(source: EventSource, folder: str | os.PathLike[str] | None,
+               allow_outside: bool, theme: str | None) -> Path | ValidatedEvent:
+    """A path for the pipeline to validate, or the data validated here."""
+    if isinstance(source, str | os.PathLike):
+        return Path(source)
+    if isinstance(source, Event):
+        # Through the same checks as a file: files exist, references resolve, links are
+        # safe. JSON mode gives dates and paths as the text a file would hold.
+        data = source.model_dump(mode="json")
+        return validate_data(data, Path(folder) if folder is not None else source.folder,
+                             allow_outside=allow_outside, decode_images=False, theme=theme)
+    if isinstance(source, Mapping):
+        return validate_data(_plain(source), Path(folder) if folder is not None else Path("."),
+                             allow_outside=allow_outside, decode_images=False, theme=theme)
+    raise TypeError(f"source must be a path, a mapping or an Event, not {type(source).__name__}")
+
+
+def _plain(value: Any) -> Any:
+    """Mappings and sequences as the dicts and lists the validator reads (tuples too)."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    return value
+
+
+__all__ = ["EventSource", "build", "validate_event"]
