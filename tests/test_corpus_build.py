@@ -8,11 +8,14 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.test_hostile_input import corpus_case, lines_with, run_cli
 
 __all__ = ["corpus_case"]  # the parametrised fixture, shared with the validation tests
 
 
+@pytest.mark.slow
 def test_corpus_build(corpus_case: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
     folder, expect = corpus_case
     out = tmp_path / "out" / "brochure.pdf"

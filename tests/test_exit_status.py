@@ -305,6 +305,7 @@ def test_a_signal_stops_the_build_cleanly(slow_event: Path, tmp_path: Path, sign
 
 # --- temporary files -----------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("outcome", ["built", "bad photo", "bug"])
 def test_no_temporary_file_survives_any_ending(make_event, tmp_path: Path,
                                                outcome: str) -> None:

@@ -57,6 +57,7 @@ def pdf_text(pdf: Path) -> str:
                           text=True).stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(REAL))
 def test_a_real_export_imports_validates_and_builds(tmp_path: Path, name: str) -> None:
     folder = tmp_path / "event"

@@ -33,6 +33,7 @@ def test_a_2000_character_word_in_every_kind_of_field(make_event, build) -> None
     assert _pages(out) >= 8
 
 
+@pytest.mark.slow
 def test_a_400_item_agenda_day_and_a_3000_word_abstract(make_event, build) -> None:
     items = [{"time": f"{8 + i // 60 % 12}:{i % 60:02d}", "title": f"Programmpunkt {i}"}
              for i in range(400)]

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pikepdf
+import pytest
 
 from dokureport.printing.reproducible import set_content_id
 from dokureport.resources import sample_event_dir
@@ -28,6 +29,7 @@ def _build(source: Path, out: Path, *args: str, epoch: str = EPOCH) -> None:
     assert done.returncode == 0, done.stderr
 
 
+@pytest.mark.slow
 def test_two_builds_in_separate_processes_are_byte_identical(tmp_path: Path) -> None:
     for run in ("one", "two"):
         (tmp_path / run).mkdir()
@@ -39,6 +41,7 @@ def test_two_builds_in_separate_processes_are_byte_identical(tmp_path: Path) -> 
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
 
 
+@pytest.mark.slow
 def test_same_event_from_another_folder_is_byte_identical(tmp_path: Path) -> None:
     shutil.copytree(sample_event_dir(), tmp_path / "here")
     shutil.copytree(sample_event_dir(), tmp_path / "elsewhere" / "deeper")

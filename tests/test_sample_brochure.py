@@ -222,6 +222,7 @@ def test_sample_folder_is_small() -> None:
     assert size < 5 * 1024 * 1024
 
 
+@pytest.mark.slow
 def test_qr_codes_scan_to_their_links(sample_pdf: Path, tmp_path: Path) -> None:
     pdftoppm, zbarimg = shutil.which("pdftoppm"), shutil.which("zbarimg")
     assert pdftoppm and zbarimg, "poppler-utils and zbar-tools: scripts/dev.py test installs them"

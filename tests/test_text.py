@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
+
 from dokureport.layout.text import Typesetter
 
 
@@ -149,6 +151,7 @@ def test_a_paragraph_split_over_two_frames_keeps_its_spaces(tmp_path) -> None:
     assert text.count("Berufsorientierung an") == 12, lines
 
 
+@pytest.mark.slow
 def test_no_line_begins_with_a_dash(tmp_path) -> None:
     from dokureport.layout.styles import make_styles
     from dokureport.layout.theme import GEOMETRIES

@@ -94,6 +94,7 @@ EXPECTED = {  # theme: (a font name it embeds, its primary colour, a section it 
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_each_bundled_theme_builds_with_its_fonts_colour_and_sections(
         name: str, event_folder: Path, cache: Path, tmp_path: Path) -> None:
