@@ -63,6 +63,7 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
             (*at, "title")))
         out.extend(from_key([Paragraph(_speaker(ctx, sp), s.meta) for sp in talk.speakers],
                             (*at, "speakers")))
-        out.extend(from_key(paragraphs(ctx, talk.abstract), (*at, "abstract")))
+        out.extend(from_key(paragraphs(ctx, talk.abstract, level=2,
+                                               anchor=f"talk-{number}"), (*at, "abstract")))
         out.extend(from_key(_slides(ctx, talk), (*at, "slides")))
     return out
