@@ -93,3 +93,39 @@ class Rule(Flowable):
         self.canv.setLineWidth(0.6)
         third = self.width / 3
         self.canv.line(third, self.space, 2 * third, self.space)
+
+
+class LogoMark(Flowable):
+    """A funder's or partner's logo: an SVG drawn as vector paths, or an image; `alt` is
+    the name it stands for, `url` makes it a link."""
+
+    role = "Figure"
+
+    def __init__(self, width: float, height: float, *, alt: str, url: str | None = None,
+                 drawing: Any = None, image: Any = None, images: Any = None) -> None:
+        super().__init__()
+        self.width, self.height = width, height
+        self.alt = alt
+        self.url = url
+        self.drawing = drawing  # a reportlab Drawing (from SVG)
+        self.image = image  # an ImageRequest (PNG, JPEG)
+        self.images = images
+        self.hAlign = "LEFT"
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        if self.drawing is not None:
+            from reportlab.graphics import renderPDF
+
+            self.canv.saveState()
+            self.canv.scale(self.width / self.drawing.width, self.height / self.drawing.height)
+            renderPDF.draw(self.drawing, self.canv, 0, 0)
+            self.canv.restoreState()
+        elif self.image is not None:
+            from dokureport.layout.flowables import draw_image
+
+            draw_image(self.canv, self.images, self.image, 0, 0, self.width, self.height)
+        if self.url:
+            self.canv.linkURL(self.url, (0, 0, self.width, self.height), relative=1)
