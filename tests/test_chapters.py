@@ -182,7 +182,8 @@ def test_a_photo_with_a_talk_shows_there_and_not_again_unless_asked(example_pdf:
         talks = _page_with(pdf, "Was hat sich bewährt").extract_text()
         gallery = _page_with(pdf, "Ankommen im Tagungshaus").extract_text()
     assert "Diskussion im Plenum" in talks and "Diskussion im Plenum" not in gallery
-    assert "Arbeit an den Plakaten" in talks and "Arbeit an den Plakaten" in gallery  # gallery: true
+    # photos/03.jpg says `gallery: true`: shown with its talk and in the gallery
+    assert "Arbeit an den Plakaten" in talks and "Arbeit an den Plakaten" in gallery
 
 
 def _copy_example(tmp_path: Path) -> Path:
