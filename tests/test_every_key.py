@@ -74,6 +74,13 @@ def links_agenda_to_talk(printed: Printed, value: Any) -> None:
     assert set(agenda) & set(printed.internal_links), agenda
 
 
+def follows(printed: Printed, *markers: str) -> None:
+    """The markers start pages in this order (after the contents page)."""
+    first = [next(i for i, t in enumerate(printed.page_texts) if i > 1 and t.startswith(squash(m)))
+             for m in markers]
+    assert first == sorted(first), (markers, first)
+
+
 def image_on_page_with(marker: str, *, min_count: int = 1) -> Check:
     """An image is placed on the page that shows `marker` (after the contents page)."""
     def check(printed: Printed, value: Any) -> None:
@@ -150,6 +157,8 @@ ROWS: tuple[Row, ...] = (
     Row("photos.items[].cover", True, cover_photo),
     Row("photos.items[].focus", [0.3, 0.6], None),
     Row("photos.items[].publish", True, None),
+    Row("photos.items[].talk", "t", image_on_page_with("Vortrag Fossa")),
+    Row("photos.items[].gallery", True, image_on_page_with("Photo gallery", min_count=2)),
     Row("videos[].title", "Video Echidna", shows_text),
     Row("videos[].url", "https://example.org/video-koala", is_linked_and_shown),
     Row("videos[].description", "Beschreibung Wallaby", shows_text),
@@ -159,6 +168,15 @@ ROWS: tuple[Row, ...] = (
     Row("contacts[].phone", "040 123 45", shows_text),
     Row("contacts[].email", "possum@example.org", mails),
     Row("contacts[].photo", "portrait.jpg", image_on_page_with("Contacts")),
+    Row("chapters[].title", "Kapitel Kudu", shows_text),
+    Row("chapters[].file", "kapitel.md", shows("Kapiteltext Springbock")),
+    Row("chapters[].text", "Kapiteltext **Impala**", shows("Kapiteltext Impala")),
+    Row("chapters[].after", "intro", lambda printed, value: follows(printed, "Introduction",
+                                                                  "Kapitel Kudu", "Agenda")),
+    Row("partners[].title", "Gefördert Gnu", shows_text),
+    Row("partners[].logos[].file", "logo.png", image_on_page_with("Gefördert Gnu")),
+    Row("partners[].logos[].name", "Land Lama", None),
+    Row("partners[].logos[].url", "https://example.org/foerderer-elch", is_linked),
     Row("theme", "default", None),
     Row("labels", {"imprint": "Colophon of the possum"}, shows("Colophon of the possum")),
     Row("contacts[].publish", True, None),
@@ -248,6 +266,9 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> Printed:
     data = every_text_field("Platzhalter", photos={"items": [{}, {"file": "photos/b.jpg"}]})
     for row in ROWS:
         _set(data, row.key, row.value)
+    # A chapter has its Markdown in a file or in `text`, not both: the text gets its own.
+    data["chapters"].append({"title": "Kapitel Dikdik", "text": data["chapters"][0].pop("text")})
+    (folder / "kapitel.md").write_text("Kapiteltext Springbock\n", encoding="utf-8")
     Image.new("RGB", (1600, 1200), (90, 120, 150)).save(folder / "photos" / "a.jpg")
     Image.new("RGB", (1200, 900), (150, 120, 90)).save(folder / "photos" / "b.jpg")
     Image.new("RGB", (300, 100), (0, 80, 120)).save(folder / "logo.png")

@@ -84,8 +84,8 @@ def test_a_talk_that_cannot_be_placed_is_named_by_its_index(make_event, tmp_path
 
     real = common.paragraphs
 
-    def huge_second_abstract(ctx, text, style=None):
-        return [Spacer(10, 5000)] if text == "zwei" else real(ctx, text, style)
+    def huge_second_abstract(ctx, text, style=None, **setting):
+        return [Spacer(10, 5000)] if text == "zwei" else real(ctx, text, style, **setting)
 
     monkeypatch.setattr("dokureport.sections.talks.paragraphs", huge_second_abstract)
     folder = make_event(minimal_event(talks=[{"title": "A", "abstract": "eins"},

@@ -132,7 +132,7 @@ def test_outline_has_every_section(sample_pdf: Path) -> None:
     reader = PdfReader(sample_pdf)
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
     assert titles == ["Inhalt", "Einführung", "Programm", "Vorträge", "Fotogalerie", "Videos",
-                      "Ansprechpersonen", "Impressum"]
+                      "Ansprechpersonen", "Referentinnen und Referenten", "Impressum"]
     nested = [item for item in reader.outline if isinstance(item, list)]
     talk_titles = [i.title for group in nested for i in group]
     assert any(t.startswith("Kommunale Präventionsketten") for t in talk_titles)

@@ -14,12 +14,15 @@ from dokureport.layout.context import LayoutContext
 from dokureport.layout.document import BLANK, CONTENT, BrochureDocument
 from dokureport.sections import (
     agenda,
+    chapter,
     contacts,
     contents,
     cover,
     gallery,
     imprint,
     intro,
+    partners,
+    speakers,
     talks,
     videos,
 )
@@ -29,14 +32,19 @@ from dokureport.sections import (
 SECTIONS: dict[str, ModuleType] = {
     "cover": cover, "contents": contents, "intro": intro, "agenda": agenda, "talks": talks,
     "gallery": gallery, "videos": videos, "contacts": contacts, "imprint": imprint,
+    "chapters": chapter, "speakers": speakers, "partners": partners,
 }
 # The input key each section shows, for messages about content that cannot be laid out;
 # sections mark finer keys (a talk, an agenda day) themselves.
 SECTION_KEYS: dict[str, source.KeyPath] = {
     "cover": ("title",), "contents": ("talks",), "intro": ("intro",), "agenda": ("agenda",),
     "talks": ("talks",), "gallery": ("photos", "items"), "videos": ("videos",),
-    "contacts": ("contacts",), "imprint": ("organiser",),
+    "contacts": ("contacts",), "imprint": ("organiser",), "chapters": ("chapters",),
+    "speakers": ("talks",), "partners": ("partners",),
 }
+# Where chapters that name no place go when the theme's order has no `chapters`: before
+# the first of these, else at the end.
+CHAPTERS_BEFORE = ("gallery", "videos", "contacts", "speakers", "imprint", "partners")
 
 
 def story(ctx: LayoutContext, blank_pages: int = 0) -> list[Flowable]:
@@ -46,8 +54,11 @@ def story(ctx: LayoutContext, blank_pages: int = 0) -> list[Flowable]:
     one): the imprint then stays on the back cover, and no section is split by a blank page.
     """
     flowables: list[Flowable] = []
-    order = ctx.design.sections
+    order = chapter_order(ctx)
     for name in order:
+        if isinstance(name, int):
+            flowables += chapter.chapter_flowables(ctx, name)
+            continue
         if name == "imprint":
             flowables += _blank(blank_pages)
             if blank_pages and not ctx.design.starts_page("imprint"):
@@ -56,6 +67,26 @@ def story(ctx: LayoutContext, blank_pages: int = 0) -> list[Flowable]:
     if "imprint" not in order:
         flowables += _blank(blank_pages)
     return flowables
+
+
+def chapter_order(ctx: LayoutContext) -> list[str | int]:
+    """The theme's sections with each chapter (by index) in its place.
+
+    A chapter follows the section its `after:` names; without one (or when the theme
+    drops that section) it goes where the theme says `chapters`, else before the gallery.
+    """
+    sections = list(ctx.design.sections)
+    chapters = ctx.event.chapters
+    placed = {i for i, c in enumerate(chapters) if c.after in sections and c.after != "chapters"}
+    loose = [i for i in range(len(chapters)) if i not in placed]
+    if loose and "chapters" not in sections:
+        at = next((sections.index(n) for n in CHAPTERS_BEFORE if n in sections), len(sections))
+        sections.insert(at, "chapters")
+    order: list[str | int] = []
+    for name in sections:
+        order += loose if name == "chapters" else [name]
+        order += [i for i in sorted(placed) if chapters[i].after == name]
+    return order
 
 
 def _blank(pages: int) -> list[Flowable]:

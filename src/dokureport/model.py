@@ -116,6 +116,10 @@ class Photo(Model):
         description="Text description; kept for an accessible PDF, not printed yet",
     )
     cover: bool = False
+    talk: str | None = Field(default=None, description="id of a talk: the photo is shown with "
+                             "that talk (a row under its abstract) instead of in the gallery")
+    gallery: bool | None = Field(default=None, description="true: a photo shown with its talk "
+                                 "is in the gallery too")
     focus: tuple[float, float] | None = Field(
         default=None,
         description="Focal point [x, y] in 0..1 (extension): kept in view when a slot crops",
@@ -146,6 +150,16 @@ class Photos(Model):
     def cover(self) -> Photo | None:
         return next((p for p in self.items if p.cover), None)
 
+    def in_gallery(self, photo: Photo) -> bool:
+        """A photo shown with a talk is in the gallery only if it says `gallery: true`."""
+        return photo.gallery if photo.gallery is not None else photo.talk is None
+
+    def of_talk(self, talk_id: str | None) -> list[tuple[int, Photo]]:
+        """The photos shown with a talk, with their numbers (1-based, as credits cite them)."""
+        if talk_id is None:
+            return []
+        return [(n, p) for n, p in enumerate(self.items, start=1) if p.talk == talk_id]
+
 
 class Video(Model):
     title: str
@@ -174,6 +188,29 @@ class Privacy(Model):
     )
 
 
+class Chapter(Model):
+    """A chapter of Markdown: a welcome note, results of working groups, an outlook."""
+
+    title: str
+    file: Path | None = Field(default=None, description="A Markdown file in the event folder")
+    text: str | None = Field(default=None, description="The Markdown itself (instead of file)")
+    after: str | None = Field(default=None, description="The section it follows, e.g. intro; "
+                              "without it, before the gallery")
+
+
+class PartnerLogo(Model):
+    file: Path = Field(description="SVG (drawn as vectors), PNG or JPEG in the event folder")
+    name: str = Field(description="Who it stands for: the logo's text alternative")
+    url: str | None = Field(default=None, description="A web address: the logo is a link")
+
+
+class PartnerGroup(Model):
+    """Funders or partners under one heading ("Gefördert von")."""
+
+    title: str
+    logos: tuple[PartnerLogo, ...] = ()
+
+
 class Event(Model):
     """One event, as described by an event.yaml. Paths are resolved against `folder`."""
 
@@ -190,6 +227,8 @@ class Event(Model):
     photos: Photos = Photos()
     videos: tuple[Video, ...] = ()
     contacts: tuple[Contact, ...] = ()
+    chapters: tuple[Chapter, ...] = ()
+    partners: tuple[PartnerGroup, ...] = ()
     theme: str | dict[str, Any] | None = Field(
         default=None, description="A bundled theme's name, a theme file in this folder, or "
                                   "the theme's keys themselves")

@@ -37,7 +37,8 @@ colours:
 #   bold_italic: fonts/Corporate-BoldItalic.otf
 
 # The sections in order; leave one out to drop it.
-sections: [cover, contents, intro, agenda, talks, gallery, videos, contacts, imprint]
+sections: [cover, contents, intro, agenda, talks, chapters, gallery, videos, contacts, speakers,
+           imprint, partners]
 # Sections that start a new page; the others follow when enough of the page is free.
 new_page: [contents, agenda, talks, gallery]
 

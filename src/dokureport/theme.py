@@ -13,8 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from dokureport.errors import InputError, Problem, show
 from dokureport.load import KeyPath, SourceMap, format_path, load_yaml
 
-SectionName = Literal["cover", "contents", "intro", "agenda", "talks", "gallery", "videos",
-                      "contacts", "imprint"]
+SectionName = Literal["cover", "contents", "intro", "agenda", "talks", "chapters", "gallery",
+                      "videos", "contacts", "speakers", "imprint", "partners"]
 SECTION_NAMES: tuple[str, ...] = SectionName.__args__  # type: ignore[attr-defined]
 DEFAULT_THEME = "default"
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")

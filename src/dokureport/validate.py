@@ -16,9 +16,19 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ValidationError
 
 from dokureport.errors import InputError, Problem, show
-from dokureport.event_files import SCHEME, leads_outside, resolve_file
+from dokureport.event_files import SCHEME, image_problem, leads_outside, resolve_file
 from dokureport.layout.labels import labels_for
-from dokureport.load import KeyPath, Loaded, SourceMap, format_path, load_yaml, parse_when
+from dokureport.layout.text import is_safe_url
+from dokureport.load import (
+    KeyPath,
+    Loaded,
+    SourceMap,
+    _line_col,
+    format_path,
+    load_yaml,
+    parse_when,
+    read_text,
+)
 from dokureport.model import QR_MAX_BYTES, Event, fits_qr_code, parse_time
 from dokureport.theme import Theme, check_labels, load_theme
 
@@ -211,6 +221,8 @@ class _Checker:
         self.errors: list[Problem] = list(loaded.problems)
         self.warnings: list[Problem] = []
         self.alt_paths: list[KeyPath] = []  # photos whose alt text is accepted, not printed
+        # Chapters whose Markdown came from a file: problems in it point into that file.
+        self.markdown_files: dict[KeyPath, Path] = {}
 
     def error(self, path: KeyPath, message: str, *, key: bool = False,
               code: str = "invalid-value") -> None:
@@ -233,6 +245,9 @@ class _Checker:
         self.check_links(data)
         self.check_qr_codes(data)
         self.check_files(data)
+        self.check_chapters(data)
+        self.check_partners(data)
+        self.check_images_in_text(data)
         try:
             event = Event.model_validate(data)
         except ValidationError as exc:
@@ -351,6 +366,13 @@ class _Checker:
                           "nor an `alt` text: nothing describes it", "undescribed-photo")
             elif _filled(photo.get("alt")):
                 self.alt_paths.append(("photos", "items", i, "alt"))
+            ref = photo.get("talk")
+            if isinstance(ref, str) and ref not in ids:
+                close = difflib.get_close_matches(ref, list(ids), n=1)
+                hint = f" (did you mean `{close[0]}`?)" if close else (
+                    "" if ids else " (no talk has an `id:`)")
+                self.error(("photos", "items", i, "talk"),
+                           f"no talk has the id `{name(ref)}`{hint}")
 
     def notes(self) -> list[Problem]:
         """What is accepted but has no effect yet: said by `validate`, never a warning."""
@@ -464,6 +486,132 @@ class _Checker:
                 self.check_url(("talks", i, "slides"), slides)
             else:
                 self.check_file(talk, "slides", ("talks", i), image=False, as_text=True)
+
+    def check_chapters(self, data: dict[str, Any]) -> None:
+        """Each chapter has its Markdown in `text` or in a `file` (read here), and a place."""
+        from dokureport.theme import SECTION_NAMES
+
+        for i, chapter in _items(data.get("chapters")):
+            at: KeyPath = ("chapters", i)
+            after = chapter.get("after")
+            if isinstance(after, str) and after not in SECTION_NAMES:
+                close = difflib.get_close_matches(after, SECTION_NAMES, n=1, cutoff=0.6)
+                hint = (f" (did you mean `{close[0]}`?)" if close
+                        else f"; sections are {', '.join(SECTION_NAMES)}")
+                self.error((*at, "after"), f"no section is called `{name(after)}`{hint}")
+            has_file, has_text = "file" in chapter, "text" in chapter
+            if has_file and has_text:
+                self.error((*at, "text"), "give the chapter's Markdown either in `file` or in "
+                           "`text`, not both", key=True)
+                continue
+            if not has_file and not has_text:
+                self.error(at, "needs its Markdown: `file: name.md` (a file in the event "
+                           "folder) or `text: |` with the Markdown itself")
+                continue
+            file = chapter.get("file")
+            if not isinstance(file, str):
+                continue
+            problem, resolved = resolve_file(self.folder, file, image=False,
+                                             allow_outside=self.allow_outside)
+            if problem or resolved is None:
+                self.error((*at, "file"), problem or "not found")
+                continue
+            try:
+                text = read_text(resolved)
+            except InputError as exc:
+                self.errors += [replace(p, key_path=format_path((*at, "file")))
+                                for p in exc.problems]
+                continue
+            bad = _BAD_CHAR.search(text)
+            if bad:
+                line, column = _line_col(text, bad.start())
+                self.errors.append(Problem(
+                    f"contains the invisible control character U+{ord(bad[0]):04X}",
+                    file=resolved, line=line, column=column,
+                    key_path=format_path((*at, "file"))))
+                continue
+            chapter["file"] = resolved
+            chapter["text"] = text
+            self.markdown_files[(*at, "text")] = resolved
+
+    def check_images_in_text(self, data: dict[str, Any]) -> None:
+        """Images in Markdown name files inside the event folder; other images are linked."""
+        from dokureport.layout.markdown import is_local_image, references
+
+        texts: list[KeyPath] = [("intro",)]
+        texts += [("talks", i, "abstract") for i, _ in _items(data.get("talks"))]
+        texts += [("videos", i, "description") for i, _ in _items(data.get("videos"))]
+        texts += [("chapters", i, "text") for i, _ in _items(data.get("chapters"))]
+        for path in texts:
+            text = _get(data, path)
+            if not isinstance(text, str):
+                continue
+            for ref in references(text):
+                if ref.kind == "link" and path[0] == "chapters":
+                    if not is_safe_url(ref.target):
+                        self.warnings.append(self.text_problem(
+                            path, text, ref.line, f"the link {show(ref.target, 60)} is printed "
+                            "as typed, not linked: only http(s) and mailto: links are linked"))
+                    continue
+                if ref.kind != "image":
+                    continue
+                if not is_local_image(ref.target):
+                    self.warnings.append(self.text_problem(
+                        path, text, ref.line, f"the image {show(ref.target, 60)} is not a file "
+                        "in the event folder: it is printed as a link, not shown"))
+                    continue
+                problem, resolved = resolve_file(self.folder, ref.target, image=True,
+                                                 allow_outside=self.allow_outside,
+                                                 decode_images=self.decode_images)
+                if problem:
+                    self.errors.append(self.text_problem(path, text, ref.line,
+                                                         f"image {problem}"))
+                elif resolved is not None:
+                    where = self.text_problem(path, text, ref.line, show(ref.target, 200))
+                    self.file_locations.setdefault(resolved, where)
+
+    def text_problem(self, path: KeyPath, text: str, line: int, message: str) -> Problem:
+        """A problem on the 0-based `line` of a Markdown text: in its file, or in event.yaml."""
+        file = self.markdown_files.get(path)
+        key = format_path((*path[:-1], "file")) if file else format_path(path)
+        if file is not None:
+            return Problem(message, file=file, line=line + 1, key_path=key)
+        where = self.source.where(path)
+        if where is None:
+            return self.source.problem(path, message)
+        # A block (`|`) starts on the line after its key; a one-line value on the key's line.
+        first = where[0] + (1 if "\n" in text.strip() else 0)
+        return Problem(message, file=self.source.file, line=first + line, key_path=key)
+
+    def check_partners(self, data: dict[str, Any]) -> None:
+        """Logos: files in the folder (SVG checked for hostile content), links http(s)."""
+        from dokureport.assets.svg import is_svg, load_drawing, svg_problem
+
+        for g, group in _items(data.get("partners")):
+            for n, logo in _items(group.get("logos")):
+                at: KeyPath = ("partners", g, "logos", n)
+                url = logo.get("url")
+                if isinstance(url, str):
+                    self.check_url((*at, "url"), url)
+                file = logo.get("file")
+                if not isinstance(file, str):
+                    continue
+                problem, resolved = resolve_file(self.folder, file, image=False,
+                                                 allow_outside=self.allow_outside)
+                if problem is None and resolved is not None:
+                    if is_svg(resolved):
+                        problem = svg_problem(resolved)
+                        if problem is None and load_drawing(resolved) is None:
+                            problem = "is an SVG drawing that cannot be read"
+                    else:
+                        problem = image_problem(resolved, decode=self.decode_images)
+                    problem = f"{show(file, 200)} {problem}" if problem else None
+                if problem:
+                    self.error((*at, "file"), problem)
+                elif resolved is not None:
+                    logo["file"] = resolved
+                    self.file_locations.setdefault(
+                        resolved, self.source.problem((*at, "file"), show(file, 200)))
 
     def check_file(self, owner: dict[str, Any], key: str, at: KeyPath, *, image: bool,
                    as_text: bool = False) -> None:

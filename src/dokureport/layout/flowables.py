@@ -32,6 +32,11 @@ class Heading(Paragraph):
     runs in drawing order), not the source text.
     """
 
+    @property
+    def role(self) -> str:
+        """Its structure type for a tagged PDF: H1 for a section, H2 below it, …"""
+        return f"H{self.outline.level + 1}" if self.outline else "H"
+
     def __init__(self, markup: str, style: Any, outline: OutlineEntry | None = None,
                  **kwargs: Any) -> None:
         super().__init__(markup, style, **kwargs)

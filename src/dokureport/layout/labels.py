@@ -15,6 +15,7 @@ class Labels:
     videos: str
     contacts: str
     imprint: str
+    speakers: str  # the speaker index
     page: str
     slides: str
     watch: str
@@ -37,7 +38,8 @@ LABELS: dict[str, Labels] = {
     "de": Labels(
         contents="Inhalt", introduction="Einführung", agenda="Programm", talks="Vorträge",
         gallery="Fotogalerie", videos="Videos", contacts="Ansprechpersonen",
-        imprint="Impressum", page="Seite", slides="Präsentation", watch="Video ansehen",
+        imprint="Impressum", page="Seite",
+        speakers="Referentinnen und Referenten", slides="Präsentation", watch="Video ansehen",
         publisher="Herausgeber", photo_credits="Bildnachweis",
         photo_numbered="Foto {numbers}", photos_numbered="Fotos {numbers}",
         cover_and_photo="Titelbild und Foto {numbers}",
@@ -49,7 +51,8 @@ LABELS: dict[str, Labels] = {
     "en": Labels(
         contents="Contents", introduction="Introduction", agenda="Agenda", talks="Talks",
         gallery="Photo gallery", videos="Videos", contacts="Contacts",
-        imprint="Imprint", page="Page", slides="Slides", watch="Watch the video",
+        imprint="Imprint", page="Page",
+        speakers="Speakers", slides="Slides", watch="Watch the video",
         publisher="Publisher", photo_credits="Photo credits",
         photo_numbered="Photo {numbers}", photos_numbered="Photos {numbers}",
         cover_and_photo="Cover and photo {numbers}",
@@ -62,7 +65,8 @@ LABELS: dict[str, Labels] = {
 LABELS["fr"] = Labels(
     contents="Sommaire", introduction="Introduction", agenda="Programme", talks="Interventions",
     gallery="Galerie de photos", videos="Vidéos", contacts="Contacts",
-    imprint="Mentions légales", page="Page", slides="Présentation", watch="Voir la vidéo",
+    imprint="Mentions légales", page="Page",
+    speakers="Intervenants", slides="Présentation", watch="Voir la vidéo",
     publisher="Éditeur", photo_credits="Crédits photo",
     photo_numbered="Photo {numbers}", photos_numbered="Photos {numbers}",
     cover_and_photo="Couverture et photo {numbers}",

@@ -1,16 +1,17 @@
 """Turn input text into safe reportlab markup: escaped, typographic, hyphenated, font-routed.
 
 Input text never becomes markup by itself. Everything is escaped; the only
-markup that reaches reportlab is what this module builds: the contract's
-`*emphasis*`, `**strong**` and `[text](https://…)`, and font switches for
+markup that reaches reportlab is what this module builds: emphasis, strong, safe
+links and line breaks from parsed Markdown (`inline`), and font switches for
 characters the main family lacks.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape, quoteattr, unescape
 
@@ -22,11 +23,17 @@ from dokureport.layout.fonts import FontSet, split_runs
 from dokureport.layout.hyphenation import hyphenator
 from dokureport.layout.quotes import quotation_marks
 
-# `**strong**`, `*emphasis*`, `[text](url)`: the contract's whole inline markup.
-_INLINE = re.compile(
-    r"\*\*(?P<strong>.+?)\*\*|\*(?P<em>[^*\s](?:[^*]*?[^*\s])?)\*|\[(?P<text>[^\]]+)\]\((?P<url>[^)\s]+)\)",
-    re.DOTALL,
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+# The contract's `**strong**` and `*emphasis*` as the regular expression of format 1 read
+# them. CommonMark leaves some of these as text (`**Wort **danach`, pasted from HTML):
+# text that CommonMark did not format goes through this too, so old events print the same.
+_EMPHASIS = re.compile(
+    r"\*\*(?P<strong>.+?)\*\*|\*(?P<em>[^*\s](?:[^*]*?[^*\s])?)\*", re.DOTALL,
 )
+_SPACES = re.compile(r"\s+")
+_LEADING_DASH = re.compile(r"^[ \t\n]+(?=[–—]|-[ \t\n])")
 # Words worth hyphenating. Longer "words" (codes, hashes, keyboard mashing) are cut by
 # reportlab's splitLongWords instead: its soft-hyphen search is quadratic in their length.
 _WORD = re.compile(r"\b\w{7,64}\b")
@@ -35,7 +42,6 @@ _RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 # The spaces before a dash: a no-break space there keeps the dash off a line's start
 # (reportlab breaks lines at whitespace but not at U+00A0).
 _SPACE_BEFORE_DASH = re.compile(r"(?<=\S)[ \t\n]+(?=[–—]|-[ \t\n])")
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
 def is_safe_url(url: str) -> bool:
@@ -116,35 +122,92 @@ class Typesetter:
 
     # -- rich text ----------------------------------------------------------
     def rich(self, text: str) -> list[str]:
-        """Markup for each paragraph of an intro, abstract or description."""
-        # Dashes are bound before the markup splits the text: `*x* – y` too.
-        return [self._inline(bind_dashes(_collapse(p)))
-                for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
+        """Markup for each paragraph of a Markdown text (what its paragraphs print)."""
+        from dokureport.layout.markdown import paragraph_inlines
 
-    def _inline(self, text: str) -> str:
+        return [self.inline(tokens) for tokens in paragraph_inlines(text)]
+
+    def inline(self, tokens: Sequence[Token]) -> str:
+        """Markup for one paragraph's inline tokens (markdown-it): escaped, typographic.
+
+        Text between markup keeps the typography of plain text; the paragraph's last
+        word is never hyphenated; a spaced dash is bound to what precedes it, across markup.
+        """
+        items: list[tuple[str, str]] = []  # ("text", plain) or ("markup", built here)
+        links: list[tuple[bool, str]] = []  # the open links: linked, or printed as typed
+        for token in tokens:
+            kind = token.type
+            if kind == "text":
+                items.append(("text", token.content))
+            elif kind == "softbreak":
+                items.append(("text", " "))
+            elif kind == "hardbreak":
+                items.append(("markup", "<br/>"))
+            elif kind in ("em_open", "em_close", "strong_open", "strong_close"):
+                tag = "i" if kind.startswith("em") else "b"
+                items.append(("markup", f"<{tag}>" if kind.endswith("open") else f"</{tag}>"))
+            elif kind == "link_open":
+                url = str(token.attrs.get("href", ""))
+                safe = is_safe_url(url)
+                links.append((safe, url))
+                items.append(("markup", self._link_open(url)) if safe else ("text", "["))
+            elif kind == "link_close":
+                safe, url = links.pop() if links else (True, "")
+                items.append(("markup", "</a>") if safe else ("text", f"]({url})"))
+            elif kind == "image":
+                # An image amid text: the "!" and its address as a link, as format 1 printed it.
+                src = str(token.attrs.get("src", ""))
+                items.append(("text", "!"))
+                if is_safe_url(src):
+                    items += [("markup", self._link_open(src)), ("text", token.content),
+                              ("markup", "</a>")]
+                else:
+                    items.append(("text", f"[{token.content}]({src})"))
+            else:  # code spans and anything else: as typed
+                items.append(("text", f"{token.markup}{token.content}{token.markup}"))
+        return self._render(_merged(items))
+
+    def _render(self, items: list[tuple[str, str]]) -> str:
+        last_text = max((i for i, (k, v) in enumerate(items) if k == "text" and v.strip()),
+                        default=-1)
+        out: list[str] = []
+        in_link = 0
+        for i, (kind, value) in enumerate(items):
+            if kind == "markup":
+                in_link += value.startswith("<a ") - (value == "</a>")
+                out.append(value)
+                continue
+            value = _SPACES.sub(" ", value)
+            if i and out and _LEADING_DASH.match(value):
+                value = _LEADING_DASH.sub("\xa0", value)  # `*x* – y`: the dash stays on x's line
+            value = bind_dashes(value)
+            if in_link:
+                out.append(self._prepare(value, hyphenate=False))
+            else:
+                out.append(self._emphasis(value, ends_paragraph=i >= last_text))
+        return "".join(out)
+
+    def _emphasis(self, text: str, *, ends_paragraph: bool) -> str:
         out: list[str] = []
         position = 0
-        for match in _INLINE.finditer(text):
+        for match in _EMPHASIS.finditer(text):
             out.append(self._prepare(text[position : match.start()], ends_paragraph=False))
-            last = not text[match.end() :].strip()
-            if match.group("strong") is not None:
-                out.append(f"<b>{self._prepare(match.group('strong'), ends_paragraph=last)}</b>")
-            elif match.group("em") is not None:
-                out.append(f"<i>{self._prepare(match.group('em'), ends_paragraph=last)}</i>")
-            else:
-                out.append(self.link(match.group("text"), match.group("url")))
+            last = ends_paragraph and not text[match.end() :].strip()
+            tag = "b" if match.group("strong") is not None else "i"
+            inner = match.group("strong") if tag == "b" else match.group("em")
+            out.append(f"<{tag}>{self._prepare(inner, ends_paragraph=last)}</{tag}>")
             position = match.end()
-        out.append(self._prepare(text[position:]))
+        out.append(self._prepare(text[position:], ends_paragraph=ends_paragraph))
         return "".join(out)
+
+    def _link_open(self, url: str) -> str:
+        return f"<a href={quoteattr(url)} color={quoteattr(self.link_colour)}>"
 
     def link(self, label: str, url: str) -> str:
         """A clickable link, or the literal source text when the URL is not http(s)/mailto."""
         if not is_safe_url(url):
             return self._prepare(f"[{label}]({url})", hyphenate=False)
-        return (
-            f"<a href={quoteattr(url)} color={quoteattr(self.link_colour)}>"
-            f"{self._prepare(label, hyphenate=False)}</a>"
-        )
+        return f"{self._link_open(url)}{self._prepare(label, hyphenate=False)}</a>"
 
 
 def outline_text(markup: str) -> str:
@@ -168,6 +231,17 @@ def visual_order(text: str) -> str:
     if not _RIGHT_TO_LEFT.search(text):
         return text
     return get_display(arabic_reshaper.reshape(text), base_dir="L")
+
+
+def _merged(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Adjacent text items as one: typography and hyphenation see whole runs of text."""
+    out: list[tuple[str, str]] = []
+    for kind, value in items:
+        if kind == "text" and out and out[-1][0] == "text":
+            out[-1] = ("text", out[-1][1] + value)
+        else:
+            out.append((kind, value))
+    return out
 
 
 def _collapse(text: str) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak
 from reportlab.platypus.doctemplate import NextPageTemplate
 
+from dokureport.layout import markdown
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.document import CONTENT
 from dokureport.layout.flowables import Heading, OutlineEntry
@@ -30,8 +31,13 @@ def section_heading(ctx: LayoutContext, title: str, key: str, *, section: str | 
     return [*start, heading]
 
 
-def paragraphs(ctx: LayoutContext, text: str | None, style: object = None) -> list[Flowable]:
-    """The paragraphs of a rich-text field (intro, abstract, description)."""
-    if not text:
-        return []
-    return [Paragraph(markup, style or ctx.styles.body) for markup in ctx.text.rich(text)]
+def paragraphs(ctx: LayoutContext, text: str | None, style: object = None, *, level: int = 1,
+               anchor: str = "text", in_toc: bool = False) -> list[Flowable]:
+    """The blocks of a rich-text field (intro, abstract, description, chapter): Markdown.
+
+    `level` is the outline level of its `#` headings, `anchor` the unique prefix of
+    their destinations.
+    """
+    setting = markdown.Setting(style=style, level=level, anchor=anchor,  # type: ignore[arg-type]
+                               in_toc=in_toc)
+    return markdown.flowables(ctx, text, setting)

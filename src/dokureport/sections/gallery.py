@@ -76,28 +76,38 @@ def _texts(ctx: LayoutContext, number: int, photo: Photo
 
 
 def flowables(ctx: LayoutContext) -> list[Flowable]:
-    photos = ctx.event.photos.items
-    if not photos:
+    # Photos shown with their talk are not shown again, unless they say `gallery: true`;
+    # each keeps its number (its place in `photos.items`), which the credits cite.
+    shown = [(n, p) for n, p in enumerate(ctx.event.photos.items, start=1)
+             if ctx.event.photos.in_gallery(p)]
+    if not shown:
         return []
     g = ctx.geometry
+    return [*section_heading(ctx, ctx.labels.gallery, "gallery", section="gallery"),
+            *photo_rows(ctx, shown, g.frame_width, g.gallery_columns,
+                        g.frame_height * GALLERY_MAX_ROW_SHARE)]
+
+
+def photo_rows(ctx: LayoutContext, numbered: list[tuple[int, Photo]], width: float,
+               columns: int, max_height: float) -> list[Flowable]:
+    """Numbered photos as justified rows of `width` (the gallery's and a talk's)."""
+    g = ctx.geometry
+    photos = [p for _, p in numbered]
+    # Slivers and strips are cropped to a shape a gallery can show (focus kept in view).
     sources = [ctx.event.resolve(p.file) for p in photos]
     natural = [w / h for w, h in (oriented_size(src) for src in sources)]
-    # Slivers and strips are cropped to a shape a gallery can show (focus kept in view).
     low, high = GALLERY_ASPECT_RANGE
     aspects = [min(max(a, low), high) for a in natural]
-    rows = justified_rows(aspects, g.frame_width, g.gallery_gutter, g.gallery_columns,
-                          g.frame_height * GALLERY_MAX_ROW_SHARE)
-    out = section_heading(ctx, ctx.labels.gallery, "gallery", section="gallery")
-    for row in rows:
+    out: list[Flowable] = []
+    for row in justified_rows(aspects, width, g.gallery_gutter, columns, max_height):
         cells = []
         for slot in row:
-            photo = photos[slot.index]
             request = ImageRequest(source=sources[slot.index], width_pt=slot.width,
                                    height_pt=slot.height,
                                    crop=aspects[slot.index] != natural[slot.index],
-                                   focus=photo.focus)
+                                   focus=photos[slot.index].focus)
             ctx.images.submit(request)
-            caption, credit = _texts(ctx, slot.index + 1, photo)
+            caption, credit = _texts(ctx, numbered[slot.index][0], photos[slot.index])
             cells.append(PhotoCell(request, slot.width, slot.height, caption, credit))
         out.append(PhotoRow(cells, g.gallery_gutter, ctx.images, caption_gap=g.body_size * 0.4,
                             max_height=g.frame_height))

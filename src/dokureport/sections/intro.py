@@ -13,5 +13,5 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
         return []
     return [
         *section_heading(ctx, ctx.labels.introduction, "introduction", section="intro"),
-        *paragraphs(ctx, ctx.event.intro, ctx.styles.lead),
+        *paragraphs(ctx, ctx.event.intro, ctx.styles.lead, anchor="intro"),
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.flowables import Heading, OutlineEntry, QrCode
@@ -11,6 +11,7 @@ from dokureport.layout.source import KeyPath, from_key
 from dokureport.layout.theme import QR_SIZE_MM
 from dokureport.model import Speaker, Talk, fits_qr_code
 from dokureport.sections.common import paragraphs, section_heading
+from dokureport.sections.gallery import photo_rows
 
 
 def _speaker(ctx: LayoutContext, speaker: Speaker) -> str:
@@ -50,6 +51,17 @@ def _slides(ctx: LayoutContext, talk: Talk) -> list[Flowable]:
     return [table]
 
 
+def _photos(ctx: LayoutContext, talk: Talk) -> list[Flowable]:
+    """The photos that say `talk:` this talk's id: a row under the abstract."""
+    numbered = ctx.event.photos.of_talk(talk.id)
+    if not numbered:
+        return []
+    g = ctx.geometry
+    rows = photo_rows(ctx, numbered, g.frame_width, max(3, g.gallery_columns),
+                      g.frame_height * 0.3)
+    return [Spacer(0, g.body_leading * 0.5), *rows]
+
+
 def flowables(ctx: LayoutContext) -> list[Flowable]:
     event = ctx.event
     if not event.talks:
@@ -67,6 +79,8 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
             (*at, "title")))
         out.extend(from_key([Paragraph(_speaker(ctx, sp), s.meta) for sp in talk.speakers],
                             (*at, "speakers")))
-        out.extend(from_key(paragraphs(ctx, talk.abstract), (*at, "abstract")))
+        out.extend(from_key(paragraphs(ctx, talk.abstract, level=2,
+                                               anchor=f"talk-{number}"), (*at, "abstract")))
         out.extend(from_key(_slides(ctx, talk), (*at, "slides")))
+        out.extend(_photos(ctx, talk))
     return out

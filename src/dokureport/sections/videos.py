@@ -20,9 +20,9 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
     out = section_heading(ctx, ctx.labels.videos, "videos", section="videos")
     size = QR_SIZE_MM * mm
     text_width = g.frame_width - size - 6 * mm
-    for video in videos:
+    for number, video in enumerate(videos, start=1):
         block: list[Flowable] = [Paragraph(t.heading(video.title, s.h3, text_width), s.h3)]
-        block += paragraphs(ctx, video.description)
+        block += paragraphs(ctx, video.description, anchor=f"video-{number}")
         block.append(Paragraph(f"<b>{t.plain(ctx.labels.watch, hyphenate=False)}:</b> "
                                + t.link(video.url, video.url), s.small))
         if not fits_qr_code(video.url):  # validation warned: the link alone
