@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from reportlab.platypus import Flowable, Paragraph
 
 from dokureport.assets import ImageRequest, oriented_size
+from dokureport.errors import Problem
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.flowables import PhotoCell, PhotoRow
 from dokureport.layout.theme import GALLERY_ASPECT_RANGE, GALLERY_MAX_ROW_SHARE
@@ -75,6 +76,19 @@ def _texts(ctx: LayoutContext, number: int, photo: Photo
     return Paragraph(mark, s.caption), None
 
 
+def _alt(ctx: LayoutContext, index: int, photo: Photo) -> str:
+    """The photo's text description for the accessible PDF: `alt`, else its caption."""
+    if photo.alt:
+        return " ".join(photo.alt.split())
+    if photo.caption:
+        key = f"photos.items[{index}].alt"
+        if not any(w.key_path == key for w in ctx.warnings):
+            ctx.warnings.append(Problem("no alt text: the caption describes the photo for "
+                                        "screen readers", key_path=key))
+        return " ".join(photo.caption.split())
+    return f"{ctx.labels.gallery} {index + 1}"
+
+
 def flowables(ctx: LayoutContext) -> list[Flowable]:
     photos = ctx.event.photos.items
     if not photos:
@@ -98,7 +112,8 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
                                    focus=photo.focus)
             ctx.images.submit(request)
             caption, credit = _texts(ctx, slot.index + 1, photo)
-            cells.append(PhotoCell(request, slot.width, slot.height, caption, credit))
+            cells.append(PhotoCell(request, slot.width, slot.height, caption, credit,
+                                   alt=_alt(ctx, slot.index, photo)))
         out.append(PhotoRow(cells, g.gallery_gutter, ctx.images, caption_gap=g.body_size * 0.4,
                             max_height=g.frame_height))
         out.append(_RowGap(g.body_leading))
