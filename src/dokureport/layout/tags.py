@@ -329,7 +329,7 @@ def grouped(canvas: Any, role: str, **attrs: Any) -> Iterator[None]:
 
 
 def _hooked(draw_on: Any) -> Any:
-    def drawOn(self: Any, canvas: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N802
+    def drawOn(self: Any, canvas: Any, *args: Any, **kwargs: Any) -> Any:
         tags = recorder(canvas)
         if tags is None:
             return draw_on(self, canvas, *args, **kwargs)

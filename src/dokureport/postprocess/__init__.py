@@ -1,4 +1,4 @@
-"""Post-processing of the finished PDF, one job per module (structure, fixes, PDF/A, linearization)."""
+"""Post-processing of the finished PDF, one job per module: structure, fixes, PDF/A, layout."""
 
 from __future__ import annotations
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
