@@ -64,7 +64,6 @@ def test_catalog_declares_tagged_archival_and_language(sample_pdf: Path) -> None
         assert str(pdf.docinfo.Title) in xmp and "<rdf:li>de-DE</rdf:li>" in xmp
         intent = pdf.Root.OutputIntents[0]
         assert intent.S == "/GTS_PDFA1" and intent.DestOutputProfile.N == 3
-        assert pdf.is_linearized
 
 
 def test_sections_follow_the_brochure_and_headings_do_not_skip(sample_pdf: Path) -> None:
