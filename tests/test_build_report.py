@@ -44,7 +44,8 @@ def _event(photos: int = 2, **extra: object) -> tuple[dict, tuple[str, ...]]:
             {"time": "9:00", "title": "Vortrag A", "talk": "a"},
             {"time": "10:00", "title": "Vortrag B", "talk": "b"}]}],
         photos={"credit": "Foto: Team", "items": [
-            {"file": f"photos/{f}", "caption": f"Bild {f}"} for f in files]},
+            {"file": f"photos/{f}", "caption": f"Bild {f}", "alt": f"Testbild {f}"}
+            for f in files]},
         contacts=[{"name": "Eva Muster", "email": "eva@example.org"},
                   {"name": "Max Zurückgezogen", "email": "max@example.org"}],
     ) | extra
@@ -113,6 +114,7 @@ def test_a_failed_build_writes_its_report_with_codes_and_places(make_event,
 def test_strict_failure_reports_the_warnings_as_errors(make_event, tmp_path: Path) -> None:
     data, files = _event()
     data["photos"]["items"][0].pop("caption")
+    data["photos"]["items"][0].pop("alt")
     folder = make_event(data, files)
     code, out, _ = _invoke("build", str(folder), "-o", str(tmp_path / "b.pdf"), "--strict",
                            "--report", "-")
@@ -157,6 +159,7 @@ def test_print_and_booklet_outputs_are_each_reported(make_event, tmp_path: Path)
 def test_validate_report_lists_warnings_and_errors(make_event, tmp_path: Path) -> None:
     data, files = _event()
     data["photos"]["items"][0].pop("caption")
+    data["photos"]["items"][0].pop("alt")
     folder = make_event(data, files)
     code, out, _ = _invoke("validate", str(folder), "--report", "-")
     assert code == 0

@@ -127,7 +127,8 @@ def test_a_photo_that_vanishes_during_the_build_is_exit_74(make_event, tmp_path:
 
     monkeypatch.setattr(build_module, "validate_event", validate_then_lose_the_photo)
     folder = make_event(minimal_event(photos={"items": [{"file": "photos/01.jpg",
-                                                         "caption": "x"}]}), ("01.jpg",))
+                                                         "caption": "x", "alt": "y"}]}),
+                        ("01.jpg",))
     code, _, err = _invoke("build", str(folder), "-o", str(tmp_path / "out.pdf"), "--no-cache")
     assert code == ExitCode.IO_ERROR == 74
     assert err == (f"error: {folder / 'photos' / '01.jpg'}: No such file or directory "
@@ -151,7 +152,8 @@ def test_a_cache_that_cannot_be_made_is_a_warning_not_a_failure(make_event, tmp_
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache's parent folder should be")
     folder = make_event(minimal_event(photos={"items": [{"file": "photos/01.jpg",
-                                                         "caption": "x"}]}), ("01.jpg",))
+                                                         "caption": "x", "alt": "y"}]}),
+                        ("01.jpg",))
     code, out, err = _invoke("build", str(folder), "-o", str(tmp_path / "out.pdf"),
                              "--cache-dir", str(blocker / "cache"))
     assert code == 0, err
@@ -212,10 +214,11 @@ def test_a_full_cache_disk_warns_once_and_builds(make_event, tmp_path: Path) -> 
     for n in range(4):
         name = f"photos/{n}.jpg"
         Image.effect_noise((2400, 1600), 60).convert("RGB").save(folder / name, quality=90)
-        items.append({"file": name, "caption": f"Foto {n}"})
+        items.append({"file": name, "caption": f"Foto {n}", "alt": f"Rauschen {n}"})
     (folder / "event.yaml").write_text((folder / "event.yaml").read_text()
                                        + "photos:\n  items:\n" + "".join(
-        f"    - {{file: {i['file']}, caption: {i['caption']}}}\n" for i in items))
+        f"    - {{file: {i['file']}, caption: {i['caption']}, alt: {i['alt']}}}\n"
+        for i in items))
     out = tmp_path / "out.pdf"
     done = _in_namespace(f'"$PY" -m dokureport build {folder} -o {out} -j 1 '
                          '--cache-dir "$SMALL/cache"; echo "exit=$?"', tmp_path, size="40k")
@@ -312,7 +315,8 @@ def test_no_temporary_file_survives_any_ending(make_event, tmp_path: Path,
     folder = make_event(minimal_event(lang="de", intro="Armutsgefährdung und "
                                       "Bildungsbenachteiligung hängen zusammen.",
                                       photos={"items": [{"file": "photos/01.jpg",
-                                                         "caption": "x"}]}), ("01.jpg",))
+                                                         "caption": "x", "alt": "y"}]}),
+                        ("01.jpg",))
     if outcome == "bad photo":
         data = (folder / "photos" / "01.jpg").read_bytes()
         (folder / "photos" / "01.jpg").write_bytes(data[: len(data) // 2])

@@ -23,6 +23,7 @@ from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.document import ContentTooLarge
 from dokureport.layout.fonts import FontSet, ThemeFontError, register_family
 from dokureport.options import BuildOptions, Target
+from dokureport.postprocess import finish
 from dokureport.printing.booklet import impose, padding
 from dokureport.printing.reproducible import set_content_id
 from dokureport.printing.resolution import low_resolution_warnings
@@ -237,6 +238,10 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
                 raise InputError([*warnings, Problem("warnings are errors with --strict",
                                                      code="strict")])
             with trace.stage("post-process", target):
+                # The screen PDF is archival and accessible (PDF/A-2u, PDF/UA-1); the
+                # print PDF is tagged too, but keeps its black ink. Not linearized yet:
+                # qpdf's hint tables for this file fail `qpdf --check` with warnings.
+                finish(temp, ctx.tags, archival=target == "screen", linearize=False)
                 set_content_id(temp)
                 if options.booklet:
                     booklet = booklet_path(output)

@@ -102,6 +102,7 @@ def lay_out(ctx: LayoutContext, path: Path, blank_pages: int = 0) -> int:
     with_cover = "cover" in ctx.design.sections
     doc = BrochureDocument(str(path), ctx, cover.page_drawer(ctx) if with_cover else None)
     doc.build_settled(story(ctx, blank_pages))
+    ctx.tags = getattr(doc.canv, "tags", None)
     if ctx.text.missing_glyphs:
         chars = "".join(sorted(ctx.text.missing_glyphs))
         codes = ", ".join(f"U+{ord(c):04X}" for c in sorted(ctx.text.missing_glyphs))

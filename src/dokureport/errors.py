@@ -63,7 +63,7 @@ PROBLEM_CODES: dict[str, str] = {
     "talk-not-in-agenda": "a talk no agenda item names (warning)",
     "second-cover": "more than one cover photo",
     "undescribed-photo": "a photo with neither caption nor alt text (warning)",
-    "alt-not-printed": "alt texts are kept but not printed yet (note)",
+    "alt-from-caption": "a photo has no alt text: its caption describes it in the tagged PDF",
     "end-before-start": "an end before its start",
     "date-outside-event": "an agenda day outside the event's dates",
     "invalid-email": "not an e-mail address",

@@ -113,7 +113,7 @@ class Photo(Model):
     credit: str | None = None
     alt: str | None = Field(
         default=None,
-        description="Text description; kept for an accessible PDF, not printed yet",
+        description="Text description: the photo's /Alt in the tagged PDF, for screen readers",
     )
     cover: bool = False
     talk: str | None = Field(default=None, description="id of a talk: the photo is shown with "

@@ -47,7 +47,7 @@ class ValidatedEvent:
     source: Path
     # Where each file was named, so a problem found later (damaged pixels) points there.
     file_locations: dict[Path, Problem] = field(default_factory=dict, compare=False)
-    # What is accepted but not printed yet: `dokureport validate` says so, a build does not.
+    # What is accepted but has no effect: `dokureport validate` says so, a build does not.
     notes: tuple[Problem, ...] = ()
     # Where each key sits, so a problem found while laying out points there.
     source_map: SourceMap | None = field(default=None, compare=False)
@@ -121,7 +121,7 @@ def _validated(loaded: Loaded, source: Path, folder: Path, allow_outside: bool,
         raise InputError(_sorted(checker.errors) + theme_errors)
     theme_warnings += _missing_labels(event, chosen, loaded.source)
     return ValidatedEvent(event, tuple(_sorted(checker.warnings)) + tuple(theme_warnings),
-                          source, checker.file_locations, tuple(checker.notes()),
+                          source, checker.file_locations, (),
                           loaded.source, chosen)
 
 
@@ -220,7 +220,6 @@ class _Checker:
         self.file_locations: dict[Path, Problem] = {}
         self.errors: list[Problem] = list(loaded.problems)
         self.warnings: list[Problem] = []
-        self.alt_paths: list[KeyPath] = []  # photos whose alt text is accepted, not printed
         # Chapters whose Markdown came from a file: problems in it point into that file.
         self.markdown_files: dict[KeyPath, Path] = {}
 
@@ -364,8 +363,10 @@ class _Checker:
                 label = show(file) if isinstance(file, str) else f"photos.items[{i}]"
                 self.warn(("photos", "items", i), f"the photo {label} has neither a caption "
                           "nor an `alt` text: nothing describes it", "undescribed-photo")
-            elif _filled(photo.get("alt")):
-                self.alt_paths.append(("photos", "items", i, "alt"))
+            elif not _filled(photo.get("alt")):
+                # The tagged PDF needs a description: the caption stands in for it.
+                self.warn(("photos", "items", i), "no `alt` text: screen readers get the "
+                          "caption as the photo's description", "alt-from-caption")
             ref = photo.get("talk")
             if isinstance(ref, str) and ref not in ids:
                 close = difflib.get_close_matches(ref, list(ids), n=1)
@@ -373,16 +374,6 @@ class _Checker:
                     "" if ids else " (no talk has an `id:`)")
                 self.error(("photos", "items", i, "talk"),
                            f"no talk has the id `{name(ref)}`{hint}")
-
-    def notes(self) -> list[Problem]:
-        """What is accepted but has no effect yet: said by `validate`, never a warning."""
-        count = len(self.alt_paths)
-        if not count:
-            return []
-        which = "1 photo has" if count == 1 else f"{count} photos have"
-        return [Problem(f"{which} an `alt` text: it is checked and kept, but not printed yet "
-                        "(the brochure prints captions; alt texts are for a coming accessible "
-                        "PDF)", file=self.source.file, code="alt-not-printed")]
 
     def check_dates(self, data: dict[str, Any]) -> None:
         info = data.get("event")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from dokureport.assets import ImageRequest, PreparedImage
 from dokureport.errors import Problem
@@ -88,6 +88,8 @@ class LayoutContext:
     warnings: list[Problem] = field(default_factory=list)
     # Filled by the document as the last layout pass places each section's flowables.
     sections: list[SectionPages] = field(default_factory=list)
+    # The structure tree the last layout pass recorded (a layout.tags.TagRecorder).
+    tags: Any = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.images, PassImages):

@@ -16,7 +16,7 @@ from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 from reportlab.platypus.flowables import NullDraw
 
 from dokureport import __version__
-from dokureport.layout import source
+from dokureport.layout import source, tags
 from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.flowables import Heading
 from dokureport.printing.canvas import BrochureCanvas
@@ -43,6 +43,16 @@ def shortened(text: str, limit: int) -> str:
             break
         kept.append(word)
     return " ".join(kept or [words[0][: limit - 2]]) + " …"
+
+
+def _as_artifact(draw: PageDrawer) -> PageDrawer:
+    """A page drawer whose drawing is page furniture (an Artifact) unless it tags it."""
+
+    def drawer(canvas: Canvas, doc: BaseDocTemplate) -> None:
+        with tags.artifact(canvas):
+            draw(canvas, doc)
+
+    return drawer
 
 
 class ContentTooLarge(Exception):
@@ -136,11 +146,13 @@ class BrochureDocument(BaseDocTemplate):
         self._passes = 0
         self._progress: Any = None
         templates = [
-            PageTemplate(CONTENT, [content_frame], onPage=self._draw_footer),
+            PageTemplate(CONTENT, [content_frame], onPage=_as_artifact(self._draw_footer)),
             PageTemplate(BLANK, [content_frame]),
         ]
         if draw_cover is not None:  # the first template is the first page's
-            templates.insert(0, PageTemplate(COVER, [self._cover_frame()], onPage=draw_cover,
+            # The cover's bands and rules are furniture; its drawer tags photo and logo.
+            templates.insert(0, PageTemplate(COVER, [self._cover_frame()],
+                                             onPage=_as_artifact(draw_cover),
                                              autoNextPageTemplate=CONTENT))
         self.addPageTemplates(templates)
 
@@ -170,6 +182,7 @@ class BrochureDocument(BaseDocTemplate):
         maker = canvasmaker or functools.partial(BrochureCanvas, flatten_alpha=self.for_print,
                                                  k_black=self.for_print)
         self._passes += 1
+        tags.install()
         # Only the first pass may leave out photos that are not prepared yet.
         self.ctx.images.wait = self._passes > 1
         self.ctx.images.skipped = False  # says whether *this* pass left a photo out
@@ -237,7 +250,8 @@ class BrochureDocument(BaseDocTemplate):
             g, bleed = self.ctx.geometry, self.ctx.bleed
             self.canv.translate(self.marks_area, self.marks_area)
             trim = (bleed, bleed, bleed + g.page_width, bleed + g.page_height)
-            draw_marks(self.canv, crop_mark_lines(trim, bleed))
+            with tags.artifact(self.canv):
+                draw_marks(self.canv, crop_mark_lines(trim, bleed))
         super().handle_pageBegin()
 
     def _record_section(self, flowable: Any) -> None:

@@ -12,6 +12,7 @@ from reportlab.platypus import Flowable, KeepInFrame, Paragraph
 
 from dokureport.assets import ImageRequest
 from dokureport.layout.context import PassImages
+from dokureport.layout.tags import grouped, tagged
 from dokureport.layout.text import outline_text
 
 
@@ -87,6 +88,7 @@ class PhotoCell:
     height: float
     caption: Paragraph | None
     credit: Paragraph | None
+    alt: str = ""  # the photo's text description (Figure /Alt)
 
 
 class PhotoRow(Flowable):
@@ -125,12 +127,16 @@ class PhotoRow(Flowable):
         self.height = self.photo_height + self.caption_gap + text_height
         return self.width, self.height
 
+    # No role: it tags itself, each photo a Figure with its caption and credit a Caption.
     def draw(self) -> None:
         x = 0.0
         for cell, (block, height) in zip(self.cells, self._blocks, strict=True):
-            draw_image(self.canv, self.images, cell.request, x, self.height - cell.height,
-                       cell.width, cell.height)
-            block.drawOn(self.canv, x, self.height - self.photo_height - self.caption_gap - height)
+            with tagged(self.canv, "Figure", Alt=cell.alt or "Photo"):
+                draw_image(self.canv, self.images, cell.request, x, self.height - cell.height,
+                           cell.width, cell.height)
+                with grouped(self.canv, "Caption"):
+                    block.drawOn(self.canv, x,
+                                 self.height - self.photo_height - self.caption_gap - height)
             x += cell.width + self.gutter
 
 
@@ -160,9 +166,12 @@ class QrCode(Flowable):
 
     QUIET_ZONE = 4  # modules, as the standard asks
 
+    role = "Figure"
+
     def __init__(self, url: str, size: float) -> None:
         super().__init__()
         self.url = url
+        self.alt = f"QR code: {url}"
         self.width = self.height = size
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:

@@ -12,6 +12,8 @@ from reportlab.lib.colors import CMYKColor, Color, toColor
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
+from dokureport.layout.tags import TagRecorder
+
 
 class _ContentNamed(str):
     """A file name whose str() is its content digest.
@@ -101,6 +103,22 @@ class BrochureCanvas(Canvas):
             kwargs["enforceColorSpace"] = k_only_black
         super().__init__(*args, **kwargs)
         self.flatten_alpha = flatten_alpha
+        # What flowables draw is recorded here as a structure tree (tagged PDF).
+        self.tags = TagRecorder(self)
+
+    def linkURL(self, url: str, rect: Any, *args: Any, **kwargs: Any) -> Any:
+        self.tags.pending_link = url
+        return super().linkURL(url, rect, *args, **kwargs)
+
+    def linkRect(self, contents: str, destinationname: str, *args: Any, **kwargs: Any) -> Any:
+        self.tags.pending_link = "#" + destinationname
+        return super().linkRect(contents, destinationname, *args, **kwargs)
+
+    def _addAnnotation(self, annotation: Any, name: Any = None, addtopage: int = 1) -> Any:
+        result = super()._addAnnotation(annotation, name, addtopage)
+        if addtopage:
+            self.tags.link(len(self._annotationrefs) - 1)
+        return result
 
     def drawImage(self, image: Any, x: float, y: float, width: float | None = None,
                   height: float | None = None, mask: Any = None, **kwargs: Any) -> Any:

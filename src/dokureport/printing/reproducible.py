@@ -23,8 +23,8 @@ def set_content_id(path: Path) -> str:
     matches = list(_ID.finditer(data))
     if not matches:
         raise ValueError(f"{path}: no /ID in the trailer")
-    found = matches[-1]
-    spans = [found.span(1), found.span(2)]
+    # A linearized file has the /ID twice (first-page and main trailer): both change.
+    spans = [m.span(g) for m in matches for g in (1, 2)]
     for start, end in spans:
         data[start:end] = b"0" * (end - start)
     new_id = hashlib.sha256(data).hexdigest()[:32].encode("ascii")

@@ -45,6 +45,8 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
             continue
         table = Table(rows, colWidths=(time_width, g.frame_width - time_width),
                       splitInRow=1, hAlign="LEFT")
+        # A data table: each row's time is its header cell (TH, scope row).
+        table.role, table.header_columns = "Table", 1
         table.setStyle(TableStyle([
             ("FONTNAME", (0, 0), (-1, -1), s.body.fontName),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),

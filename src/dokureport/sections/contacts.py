@@ -27,8 +27,11 @@ MIN_TEXT_BESIDE = 40 * mm
 class Portrait(Flowable):
     """A contact's photo, drawn through the shared image pipeline at its placed size."""
 
-    def __init__(self, request: ImageRequest, images: PassImages) -> None:
+    role = "Figure"
+
+    def __init__(self, request: ImageRequest, images: PassImages, alt: str = "") -> None:
         super().__init__()
+        self.alt = alt
         self.request = request
         self.images = images
         self.width, self.height = request.width_pt, request.height_pt
@@ -57,7 +60,7 @@ def _portrait(ctx: LayoutContext, contact: Contact) -> Portrait | None:
     request = ImageRequest(source=ctx.event.resolve(contact.photo), width_pt=PORTRAIT_WIDTH,
                            height_pt=PORTRAIT_HEIGHT, crop=True)
     ctx.images.submit(request)
-    return Portrait(request, ctx.images)
+    return Portrait(request, ctx.images, alt=contact.name)
 
 
 def _cap_offset(ctx: LayoutContext) -> float:

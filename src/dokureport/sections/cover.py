@@ -11,6 +11,7 @@ from dokureport.layout.context import LayoutContext
 from dokureport.layout.dates import date_range
 from dokureport.layout.document import PageDrawer
 from dokureport.layout.flowables import draw_image
+from dokureport.layout.tags import tagged
 
 
 def _photo_request(ctx: LayoutContext) -> ImageRequest | None:
@@ -65,14 +66,18 @@ def page_drawer(ctx: LayoutContext) -> PageDrawer:
     g, bleed, design = ctx.geometry, ctx.bleed, ctx.design.cover
     primary, panel = ctx.colour("primary"), ctx.colour("cover_panel")
     full_width = g.page_width + 2 * bleed
+    cover_photo, organiser = ctx.event.photos.cover, ctx.event.organiser
+    photo_alt = (cover_photo.alt or cover_photo.caption or ctx.event.title) if cover_photo else ""
+    logo_alt = f"Logo: {organiser.name}" if organiser else "Logo"
 
     def draw(canvas: Canvas, doc: object) -> None:
         canvas.saveState()
         top = bleed + g.page_height + bleed
         if design.photo == "top":
             if photo is not None:
-                draw_image(canvas, ctx.images, photo, 0, top - photo.height_pt,
-                           photo.width_pt, photo.height_pt)
+                with tagged(canvas, "Figure", Alt=photo_alt):
+                    draw_image(canvas, ctx.images, photo, 0, top - photo.height_pt,
+                               photo.width_pt, photo.height_pt)
                 band_y = top - photo.height_pt
             else:
                 band_y = bleed + g.page_height * (1 - design.photo_share)
@@ -83,7 +88,9 @@ def page_drawer(ctx: LayoutContext) -> PageDrawer:
                 canvas.rect(0, band_y - 2 * mm, full_width, 2 * mm, stroke=0, fill=1)
         elif design.photo == "full":
             if photo is not None:
-                draw_image(canvas, ctx.images, photo, 0, 0, photo.width_pt, photo.height_pt)
+                with tagged(canvas, "Figure", Alt=photo_alt):
+                    draw_image(canvas, ctx.images, photo, 0, 0, photo.width_pt,
+                               photo.height_pt)
             else:
                 canvas.setFillColor(primary)
                 canvas.rect(0, 0, full_width, top, stroke=0, fill=1)
@@ -103,7 +110,8 @@ def page_drawer(ctx: LayoutContext) -> PageDrawer:
                 canvas.rect(0, 0, full_width, bleed + 4 * mm, stroke=0, fill=1)
         if logo is not None:
             x, y = _logo_place(ctx, logo)
-            draw_image(canvas, ctx.images, logo, x, y, logo.width_pt, logo.height_pt)
+            with tagged(canvas, "Figure", Alt=logo_alt):
+                draw_image(canvas, ctx.images, logo, x, y, logo.width_pt, logo.height_pt)
         canvas.restoreState()
 
     return draw
@@ -114,8 +122,10 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
     parts: list[Flowable] = []
     if event.event.kind:
         parts.append(Paragraph(t.plain(event.event.kind, hyphenate=False), s.cover_kind))
-    parts.append(Paragraph(t.heading(event.title, s.cover_title, ctx.geometry.frame_width),
-                           s.cover_title))
+    title = Paragraph(t.heading(event.title, s.cover_title, ctx.geometry.frame_width),
+                      s.cover_title)
+    title.role = "H1"  # the document's title: the first heading a reader meets
+    parts.append(title)
     if event.subtitle:
         parts.append(Paragraph(t.plain(event.subtitle), s.cover_subtitle))
     when = date_range(event.event.start, event.event.end, event.lang)

@@ -75,6 +75,16 @@ def _texts(ctx: LayoutContext, number: int, photo: Photo
     return Paragraph(mark, s.caption), None
 
 
+def _alt(ctx: LayoutContext, number: int, photo: Photo) -> str:
+    """The photo's text description for the accessible PDF: `alt`, else its caption
+    (validation warned), else its place in the gallery."""
+    if photo.alt:
+        return " ".join(photo.alt.split())
+    if photo.caption:
+        return " ".join(photo.caption.split())
+    return f"{ctx.labels.gallery} {number}"
+
+
 def flowables(ctx: LayoutContext) -> list[Flowable]:
     # Photos shown with their talk are not shown again, unless they say `gallery: true`;
     # each keeps its number (its place in `photos.items`), which the credits cite.
@@ -107,8 +117,10 @@ def photo_rows(ctx: LayoutContext, numbered: list[tuple[int, Photo]], width: flo
                                    crop=aspects[slot.index] != natural[slot.index],
                                    focus=photos[slot.index].focus)
             ctx.images.submit(request)
-            caption, credit = _texts(ctx, numbered[slot.index][0], photos[slot.index])
-            cells.append(PhotoCell(request, slot.width, slot.height, caption, credit))
+            number, photo = numbered[slot.index]
+            caption, credit = _texts(ctx, number, photo)
+            cells.append(PhotoCell(request, slot.width, slot.height, caption, credit,
+                                   alt=_alt(ctx, number, photo)))
         out.append(PhotoRow(cells, g.gallery_gutter, ctx.images, caption_gap=g.body_size * 0.4,
                             max_height=g.frame_height))
         out.append(_RowGap(g.body_leading))

@@ -1,0 +1,358 @@
+"""The tagging contract: flowables bracket what they draw in marked content and record a
+structure tree while they draw; post-processing (dokureport.postprocess.structure) writes it.
+
+Every flowable is tagged when it is drawn, by its `role` attribute or, without one, by its
+type (Paragraph → P, Heading → H1…H6 and a Sect, Table, TableOfContents → TOC, Image →
+Figure). A flowable's own drawing is content of its element; a nested flowable interrupts
+it (EMC, the child's own marked content, then a fresh MCID for the parent), so marked
+content never nests. Anything drawn by a flowable without a role, by a table's grid or by
+the page templates is an Artifact. New flowables need only set `role` (and `alt` for a
+Figure, `lang` for text in another language); flowables that know more (PhotoRow) call
+`content`/`group` themselves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+# Roles whose own drawing is decoration (grid lines, backgrounds), not content.
+_FRAME_ROLES = frozenset({"Table", "TR", "TOC", "TOCI", "Sect", "Div", "L", "Art", "Part"})
+
+
+@dataclass(eq=False)
+class StructElem:
+    """One structure element: role, attributes and kids in reading order."""
+
+    role: str
+    attrs: dict[str, Any] = field(default_factory=dict)
+    # Kids: StructElem, ("mcid", page, mcid) or ("annot", page, index in the page's /Annots).
+    kids: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class _Frame:
+    elem: StructElem | None  # None: the frame's own drawing is an artifact
+    flowable: Any = None
+    open_at: int = -1  # index of our BDC/BMC in canvas._code while open, else -1
+    mcid: tuple[int, int] | None = None
+    opens: bool = True  # False: only names the parent of nested elements, draws nothing
+
+
+class TagRecorder:
+    """Hands out MCIDs per page and records the structure tree while one pass draws."""
+
+    def __init__(self, canvas: Any) -> None:
+        self.canvas = canvas
+        self.root = StructElem("Document")
+        self._sections: list[tuple[int, StructElem]] = [(-1, self.root)]
+        self._frames: list[_Frame] = []
+        self._next_mcid: dict[int, int] = {}
+        # Link annotations: (page, index) → the destination name or URI, for /Contents.
+        self.links: dict[tuple[int, int], str] = {}
+        self.pending_link: str = ""
+        # Destination names → heading titles, for the /Contents of internal links.
+        self.destinations: dict[str, str] = {}
+        self._furniture = 0  # inside artifact(): flowables drawn there are furniture too
+
+    # -- the tree -----------------------------------------------------------
+    def parent(self) -> StructElem:
+        for frame in reversed(self._frames):
+            if frame.elem is not None:
+                return frame.elem
+        return self._sections[-1][1]
+
+    def section(self, level: int) -> None:
+        """A heading of outline `level` begins: close deeper sections, open a Sect."""
+        while self._sections[-1][0] >= level:
+            self._sections.pop()
+        sect = StructElem("Sect")
+        self._sections[-1][1].kids.append(sect)
+        self._sections.append((level, sect))
+
+    # -- marked content -----------------------------------------------------
+    @property
+    def _page(self) -> int:
+        return int(self.canvas.getPageNumber())
+
+    def _code(self) -> list[str]:
+        return self.canvas._code  # type: ignore[no-any-return]
+
+    def _open(self, frame: _Frame) -> None:
+        code = self._code()
+        if frame.elem is None:
+            code.append("/Artifact BMC")
+        else:
+            page = self._page
+            mcid = self._next_mcid.get(page, 0)
+            self._next_mcid[page] = mcid + 1
+            frame.mcid = (page, mcid)
+            frame.elem.kids.append(("mcid", page, mcid))
+            code.append(f"/{frame.elem.role} <</MCID {mcid}>> BDC")
+        frame.open_at = len(code) - 1
+
+    def _close(self, frame: _Frame) -> None:
+        if frame.open_at < 0:
+            return
+        code = self._code()
+        if len(code) - 1 == frame.open_at:
+            # Nothing drawn: take the operator (and its MCID) back.
+            code.pop()
+            if frame.mcid is not None and frame.elem is not None:
+                page, mcid = frame.mcid
+                frame.elem.kids.remove(("mcid", page, mcid))
+                if self._next_mcid.get(page) == mcid + 1:
+                    self._next_mcid[page] = mcid
+        else:
+            code.append("EMC")
+        frame.open_at, frame.mcid = -1, None
+
+    @contextlib.contextmanager
+    def _frame(self, frame: _Frame) -> Iterator[_Frame]:
+        outer = next((f for f in reversed(self._frames) if f.opens), None)
+        if outer is not None:
+            self._close(outer)
+        self._frames.append(frame)
+        self._open(frame)
+        try:
+            yield frame
+        finally:
+            self._close(frame)
+            self._frames.pop()
+            if outer is not None:
+                self._open(outer)
+
+    def content(self, role: str, **attrs: Any) -> contextlib.AbstractContextManager[_Frame]:
+        """A new element under the current one; what is drawn inside is its content."""
+        elem = StructElem(role, {k: v for k, v in attrs.items() if v is not None})
+        self.parent().kids.append(elem)
+        return self._frame(_Frame(elem))
+
+    def group(self, role: str, **attrs: Any) -> contextlib.AbstractContextManager[_Frame]:
+        """A new element whose own drawing is decoration: only nested elements are content."""
+        elem = StructElem(role, {k: v for k, v in attrs.items() if v is not None})
+        self.parent().kids.append(elem)
+        return self._group(elem)
+
+    @contextlib.contextmanager
+    def _group(self, elem: StructElem) -> Iterator[_Frame]:
+        with self._frame(_Frame(None)) as frame:
+            # Nested elements go under `elem`, the drawing of the frame itself is an artifact.
+            self._frames.append(_Frame(elem, opens=False))
+            try:
+                yield frame
+            finally:
+                self._frames.pop()
+
+    @contextlib.contextmanager
+    def artifact(self) -> Iterator[_Frame]:
+        """Page furniture: footers, page numbers, rules, bands, marks."""
+        self._furniture += 1
+        try:
+            with self._frame(_Frame(None)) as frame:
+                yield frame
+        finally:
+            self._furniture -= 1
+
+    def link(self, annotation_index: int) -> None:
+        """A link annotation was added to the current page: a Link element holds it."""
+        page = self._page
+        self.links[(page, annotation_index)] = self.pending_link
+        self.parent().kids.append(StructElem("Link", kids=[("annot", page, annotation_index)]))
+
+    # -- flowables ----------------------------------------------------------
+    def _in(self, flowable: Any) -> bool:
+        return any(f.flowable is flowable for f in self._frames)
+
+    @contextlib.contextmanager
+    def flowable(self, flowable: Any) -> Iterator[None]:
+        """Tag what `flowable` draws, by its role (see the module's docstring)."""
+        if self._furniture or self._in(flowable):  # furniture; a subclass calling its base
+            yield
+            return
+        role, attrs = role_of(flowable, self.parent().role)
+        level = getattr(getattr(flowable, "outline", None), "level", None)
+        outline = getattr(flowable, "outline", None)
+        if outline is not None:
+            self.destinations[outline.key] = outline.title
+        if level is not None and role.startswith("H"):
+            self.section(level)
+        if role == "":
+            toc = self.parent() if self.parent().role == "TOC" else None
+            with self._frame(_Frame(None, flowable)):
+                restore = self._hook_table(flowable, toc) if toc is not None else None
+                try:
+                    yield
+                finally:
+                    if restore is not None:
+                        restore()
+            return
+        elem = StructElem(role, attrs)
+        self.parent().kids.append(elem)
+        if role in _FRAME_ROLES or getattr(flowable, "own_drawing", "") == "artifact":
+            with self._frame(_Frame(None, flowable)):
+                self._frames.append(_Frame(elem, flowable, opens=False))
+                restore = self._hook_table(flowable, elem)
+                try:
+                    yield
+                finally:
+                    self._frames.pop()
+                    if restore is not None:
+                        restore()
+            return
+        with self._frame(_Frame(elem, flowable)):
+            yield
+
+    def _hook_table(self, flowable: Any, elem: StructElem) -> Any:
+        """Rows and cells of a reportlab Table (or of a TOC's table) as TR/TD or TOCI."""
+        from reportlab.platypus import Table
+
+        if not isinstance(flowable, Table):
+            return None
+        if elem.role not in ("Table", "TOC"):
+            return None
+        original = getattr(flowable, "_renderCB", None)
+        header_rows = int(getattr(flowable, "header_rows", 0) or getattr(flowable, "repeatRows",
+                                                                          0) or 0)
+        header_columns = int(getattr(flowable, "header_columns", 0) or 0)
+        open_rows: list[Any] = []
+        open_cells: list[Any] = []
+
+        def callback(table: Any, event: str, *args: Any) -> None:
+            if original:
+                original(table, event, *args)
+            if event == "startRow":
+                row = self.content("TOCI") if elem.role == "TOC" else self.group("TR")
+                row.__enter__()
+                open_rows.append(row)
+            elif event == "endRow" and open_rows:
+                open_rows.pop().__exit__(None, None, None)
+            elif event == "startCell" and elem.role == "Table":
+                row_no, col_no = args[0], args[1]
+                if row_no < header_rows:
+                    cell = self.content("TH", Scope="Column")
+                elif col_no < header_columns:
+                    cell = self.content("TH", Scope="Row")
+                else:
+                    cell = self.content("TD")
+                cell.__enter__()
+                open_cells.append(cell)
+            elif event == "endCell" and open_cells:
+                open_cells.pop().__exit__(None, None, None)
+
+        flowable._renderCB = callback
+
+        def restore() -> None:
+            flowable._renderCB = original
+
+        return restore
+
+
+def role_of(flowable: Any, parent_role: str) -> tuple[str, dict[str, Any]]:
+    """The structure role of a flowable and its attributes ("" for an artifact)."""
+    from reportlab.platypus import Image, Paragraph, Table
+    from reportlab.platypus.tableofcontents import TableOfContents
+
+    attrs: dict[str, Any] = {}
+    alt = getattr(flowable, "alt", None)
+    lang = getattr(flowable, "lang", None)
+    if isinstance(lang, str) and lang:
+        attrs["Lang"] = lang
+    role = getattr(flowable, "role", None)
+    if role is None:
+        outline = getattr(flowable, "outline", None)
+        if isinstance(flowable, TableOfContents):
+            role = "TOC"
+        elif outline is not None and isinstance(flowable, Paragraph):
+            role = f"H{min(outline.level + 1, 6)}"
+        elif isinstance(flowable, Paragraph):
+            role = "P"
+        elif isinstance(flowable, Table):
+            # Inside a TOC the table is the TOC's own rows; elsewhere a table without a
+            # role only places things side by side (a layout table): no Table element.
+            role = ""
+        elif isinstance(flowable, Image):
+            role = "Figure"
+        else:
+            role = ""
+    if role == "Artifact":
+        role = ""
+    if role == "Figure":
+        attrs["Alt"] = alt or "Figure"
+    elif alt:
+        attrs["Alt"] = alt
+    return role, attrs
+
+
+def recorder(canvas: Any) -> TagRecorder | None:
+    """The canvas's recorder, or None on a canvas that does not tag (someone else's)."""
+    return getattr(canvas, "tags", None)
+
+
+@contextlib.contextmanager
+def artifact(canvas: Any) -> Iterator[None]:
+    """Bracket page furniture drawn on `canvas` as an Artifact."""
+    tags = recorder(canvas)
+    if tags is None:
+        yield
+        return
+    with tags.artifact():
+        yield
+
+
+@contextlib.contextmanager
+def tagged(canvas: Any, role: str, **attrs: Any) -> Iterator[None]:
+    """Bracket what is drawn inside as the content of a new `role` element."""
+    tags = recorder(canvas)
+    if tags is None:
+        yield
+        return
+    furniture, tags._furniture = tags._furniture, 0  # real content amid furniture
+    try:
+        with tags.content(role, **attrs):
+            yield
+    finally:
+        tags._furniture = furniture
+
+
+@contextlib.contextmanager
+def grouped(canvas: Any, role: str, **attrs: Any) -> Iterator[None]:
+    """A new `role` element for the tagged elements drawn inside (its own drawing decorates)."""
+    tags = recorder(canvas)
+    if tags is None:
+        yield
+        return
+    with tags.group(role, **attrs):
+        yield
+
+
+def _hooked(draw_on: Any) -> Any:
+    def drawOn(self: Any, canvas: Any, *args: Any, **kwargs: Any) -> Any:
+        tags = recorder(canvas)
+        if tags is None:
+            return draw_on(self, canvas, *args, **kwargs)
+        with tags.flowable(self):
+            return draw_on(self, canvas, *args, **kwargs)
+
+    drawOn.__dokureport_tags__ = True  # type: ignore[attr-defined]
+    return drawOn
+
+
+def install() -> None:
+    """Route every reportlab flowable's drawOn through its canvas's recorder (idempotent).
+
+    Only canvases with a `tags` recorder (BrochureCanvas) are affected.
+    """
+    from reportlab.platypus import flowables, multicol, tableofcontents
+
+    classes: list[type] = []
+    for module in (flowables, multicol, tableofcontents):
+        for value in vars(module).values():
+            if isinstance(value, type) and "drawOn" in vars(value):
+                classes.append(value)
+    for cls in classes:
+        current = vars(cls)["drawOn"]
+        if not getattr(current, "__dokureport_tags__", False):
+            cls.drawOn = _hooked(current)  # type: ignore[attr-defined]
