@@ -1,8 +1,5 @@
 """dokureport: an event's data and photos in, a printable documentation brochure out."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("dokureport")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+# The one place the version is written (pyproject.toml reads it from here): importing
+# importlib.metadata to look it up would cost every build and every command 60 ms.
+__version__ = "0.1.0"

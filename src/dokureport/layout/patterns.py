@@ -1,32 +1,22 @@
 """Parsed hyphenation patterns, kept in the user's cache: parsing them costs a second a build.
 
-A cache file holds only plain data (dicts, tuples, strings and integers) and is read by an
-unpickler that refuses every class, so a tampered file can fail to load but run nothing.
-Any trouble with the cache (unwritable, damaged, from another version) means parsing anew.
+The cache holds plain data only (see plain_cache); a file that is damaged, from another
+version of the cache or of pyphen, or cannot be written means parsing anew.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
-import os
-import pickle
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import pyphen
 
+from dokureport import plain_cache
 from dokureport.cache_dir import default_cache_dir
 
 # Bumped when what a cache file holds, or how it is read, changes.
 PATTERN_CACHE_VERSION = 1
-
-
-class _PlainUnpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str) -> Any:
-        raise pickle.UnpicklingError(f"not plain data: {module}.{name}")
 
 
 def cache_path(dictionary: bytes, part: str, folder: Path | None = None) -> Path:
@@ -37,29 +27,11 @@ def cache_path(dictionary: bytes, part: str, folder: Path | None = None) -> Path
 
 
 def _load(path: Path) -> tuple[dict[str, tuple[int, tuple[int, ...]]], int] | None:
-    try:
-        with path.open("rb") as file:
-            patterns, maxlen = _PlainUnpickler(io.BufferedReader(file)).load()
-    except (OSError, pickle.UnpicklingError, ValueError, TypeError, EOFError):
+    found = plain_cache.load(path)
+    if not (isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], dict)
+            and isinstance(found[1], int)):
         return None
-    if not isinstance(patterns, dict) or not isinstance(maxlen, int):
-        return None
-    return patterns, maxlen
-
-
-def _store(path: Path, patterns: dict[str, Any], maxlen: int) -> None:
-    # Written to a temporary file and renamed: a reader sees a whole file or none.
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
-        try:
-            with os.fdopen(fd, "wb") as file:
-                pickle.dump((patterns, maxlen), file, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+    return found
 
 
 def _parse(text: bytes) -> pyphen.HyphDict:
@@ -94,7 +66,7 @@ def pyphen_for(dictionary: bytes, part: str, text: bytes, *, left: int, right: i
         hd = _parse(text)
         plain = _plain(hd)
         if plain is not None:
-            _store(path, plain, hd.maxlen)
+            plain_cache.store(path, (plain, hd.maxlen))
     hyphenator = pyphen.Pyphen.__new__(pyphen.Pyphen)
     hyphenator.left, hyphenator.right, hyphenator.hd = left, right, hd
     return hyphenator
