@@ -110,10 +110,13 @@ def cli() -> None:
 @click.option("--theme", metavar="NAME|PATH",
               help="A bundled theme (default, classic, bold) or a theme file; replaces the "
                    "event's `theme:`.")
+@click.option("--watch", is_flag=True,
+              help="Stay up and rebuild whenever a file in the event's folder changes; "
+                   "one line per build (pages, warnings, time).")
 def build(event: Path | None, output: Path | None, targets: tuple[str, ...], paper: str,
           bleed_mm: float, booklet: bool, strict: bool, allow_outside: bool, quiet: bool,
           jobs: int | None, cache_dir: Path | None, no_cache: bool,
-          theme: str | None) -> None:
+          theme: str | None, watch: bool) -> None:
     """Build the brochure of EVENT (a folder or its event.yaml).
 
     Without EVENT, builds the bundled sample event.
@@ -135,6 +138,13 @@ def build(event: Path | None, output: Path | None, targets: tuple[str, ...], pap
         theme=theme,
     )
     source = event if event is not None else sample_event_dir()
+    if watch:
+        from dokureport.watch import watch_builds
+
+        watch_builds(source, output or Path("brochure.pdf"), options,
+                     chosen,  # type: ignore[arg-type]
+                     lambda line, err: click.echo(line, err=err))
+        return
     results = build_brochures(source, output or Path("brochure.pdf"), options,
                               chosen)  # type: ignore[arg-type]
     # Validation warnings come with every target: say each once.
