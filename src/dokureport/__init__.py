@@ -7,13 +7,11 @@ first use: `import dokureport` stays cheap (no reportlab until a build).
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = version("dokureport")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+# The one place the version is written (pyproject.toml reads it from here): importing
+# importlib.metadata to look it up would cost every build and every command 60 ms.
+__version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from dokureport.api import EventSource, build

@@ -132,11 +132,14 @@ def _failure(exc: BaseException) -> tuple[int, list[Any]]:
 @click.option("--theme", metavar="NAME|PATH",
               help="A bundled theme (default, classic, bold) or a theme file; replaces the "
                    "event's `theme:`.")
+@click.option("--watch", is_flag=True,
+              help="Stay up and rebuild whenever a file in the event's folder changes; "
+                   "one line per build (pages, warnings, time).")
 def build(events: tuple[Path, ...], output: Path | None, out_dir: Path | None,
           report_to: str | None, targets: tuple[str, ...], paper: str,
           bleed_mm: float, booklet: bool, strict: bool, allow_outside: bool, quiet: bool,
           jobs: int | None, cache_dir: Path | None, no_cache: bool,
-          theme: str | None) -> None:
+          theme: str | None, watch: bool) -> None:
     """Build the brochure of EVENT (a folder or its event.yaml).
 
     Without EVENT, builds the bundled sample event. Several EVENTs need --out-dir.
@@ -159,6 +162,8 @@ def build(events: tuple[Path, ...], output: Path | None, out_dir: Path | None,
         theme=theme,
     )
     if out_dir is not None or len(events) > 1:
+        if watch:
+            raise click.UsageError("--watch builds one event")
         if out_dir is None:
             raise click.UsageError("several events need --out-dir DIR")
         if output is not None:
@@ -168,6 +173,15 @@ def build(events: tuple[Path, ...], output: Path | None, out_dir: Path | None,
         _build_batch(events, out_dir, report_to, options, chosen)
         return
     source = events[0] if events else sample_event_dir()
+    if watch:
+        if report_to is not None:
+            raise click.UsageError("--watch writes no report: it builds until stopped")
+        from dokureport.watch import watch_builds
+
+        watch_builds(source, output or Path("brochure.pdf"), options,
+                     chosen,  # type: ignore[arg-type]
+                     lambda line, err: click.echo(line, err=err))
+        return
     trace = BuildTrace()
     try:
         results = build_brochures(source, output or Path("brochure.pdf"), options,

@@ -12,8 +12,8 @@ from dokureport.assets.preparer import (
     CACHE_MAX_BYTES,
     ImagePreparer,
     PreparerStats,
-    default_cache_dir,
 )
+from dokureport.cache_dir import default_cache_dir
 
 __all__ = [
     "CACHE_MAX_AGE_DAYS",

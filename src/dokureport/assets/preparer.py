@@ -57,12 +57,6 @@ class PreparerStats:
     errors: int = 0
 
 
-def default_cache_dir() -> Path:
-    """Where prepared photos are cached unless the user says otherwise (XDG convention)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
-    return Path(base) / "dokureport"
-
-
 # ---------------------------------------------------------------------------------------
 # The preparer: the main process's side
 

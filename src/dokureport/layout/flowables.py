@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from dataclasses import dataclass
 from functools import cache
@@ -10,7 +11,9 @@ from typing import Any
 from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
 from reportlab.platypus import Flowable, KeepInFrame, Paragraph
 
+from dokureport import plain_cache
 from dokureport.assets import ImageRequest
+from dokureport.cache_dir import default_cache_dir
 from dokureport.layout.context import PassImages
 from dokureport.layout.tags import grouped, tagged
 from dokureport.layout.text import outline_text
@@ -140,13 +143,29 @@ class PhotoRow(Flowable):
             x += cell.width + self.gutter
 
 
+# Bumped when what a cached QR symbol holds changes.
+QR_CACHE_VERSION = 1
+
+
 @cache
 def _qr_runs(url: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
     """The QR symbol of url as (modules per side, dark runs as (row, first column, length)).
 
-    Encoding (with its mask search) is slow in pure Python and layout draws every page
-    several times: each URL is encoded once per process.
+    Encoding (with its mask search) is slow in pure Python, 6 ms a URL, and layout draws
+    every page several times: each URL is encoded once per process, and kept in the
+    user's cache for the next build.
     """
+    digest = hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    path = default_cache_dir() / "qr" / f"v{QR_CACHE_VERSION}-{digest}.pickle"
+    found = plain_cache.load(path)
+    if isinstance(found, tuple) and len(found) == 3 and found[0] == url:
+        return found[1], found[2]
+    count, runs = _encoded(url)
+    plain_cache.store(path, (url, count, runs))
+    return count, runs
+
+
+def _encoded(url: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
     code = QRCode(None, QRErrorCorrectLevel.M)
     code.addData(url)
     code.make()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -77,13 +78,17 @@ def _register_bundled_noto(style: str) -> str:
 
 
 @cache
+def _register_fallback(name: str) -> str:
+    """Register one fallback font, on the first text that needs it: the CJK one is 16 MB."""
+    pdfmetrics.registerFont(TTFont(name, str(fonts_dir() / _FALLBACK_FILES[name])))
+    pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
+    return name
+
+
+@cache
 def register_fallbacks() -> None:
-    """The fallback fonts for characters a theme's family lacks, reportlab's settings and
-    repairs (see reportlab_fixes)."""
-    folder = fonts_dir()
-    for name, file in _FALLBACK_FILES.items():
-        pdfmetrics.registerFont(TTFont(name, str(folder / file)))
-        pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
+    """reportlab's settings and repairs (see reportlab_fixes); the fallback fonts for
+    characters a theme's family lacks are registered when text first needs them."""
     # Photos are embedded as JPEG files: ASCII85 would add a quarter to their size.
     rl_config.useA85 = 0
     # Soft-hyphenated words next to markup lose or double their space without these;
@@ -162,10 +167,15 @@ class Run:
     font: str | None
 
 
-@cache
-def _fallback_codepoints() -> list[tuple[str, frozenset[int]]]:
+def _fallback_codepoints() -> Iterator[tuple[str, frozenset[int]]]:
+    # One at a time, in order: text that DejaVu Sans covers never reads the CJK font's cmap.
     folder = fonts_dir()
-    return [(name, _codepoints(folder / file)) for name, file in _FALLBACK_FILES.items()]
+    for name, file in _FALLBACK_FILES.items():
+        yield name, _codepoints(folder / file)
+
+
+# Characters that need no glyph of ours (see _is_invisible) or that every font sets alike.
+_PASSING = frozenset(map(ord, "\n\t \xad\u200b\u200c\u200d\u2060\ufeff"))
 
 
 def _is_invisible(char: str) -> bool:
@@ -181,7 +191,10 @@ def split_runs(text: str, missing: set[str] | None = None,
     warn: an empty box on paper is worse than a warning.
     """
     codepoints = (family or default_fonts()).codepoints
-    fallbacks = _fallback_codepoints()
+    # Almost all text is in the family: one set comparison instead of a loop per character.
+    outside = set(map(ord, text)).difference(codepoints, _PASSING)
+    if not outside or all(_is_invisible(chr(code)) for code in outside):
+        return [Run(text, None)] if text else []
     runs: list[Run] = []
     for char in text:
         code = ord(char)
@@ -189,12 +202,13 @@ def split_runs(text: str, missing: set[str] | None = None,
         if code in codepoints or char in "\n\t " or _is_invisible(char):
             font = None
         else:
-            font = next((name for name, cps in fallbacks if code in cps), "")
+            font = next((name for name, cps in _fallback_codepoints() if code in cps), "")
             # Emoji above U+FFFF get a wrong ToUnicode entry in reportlab: treat as missing.
             if not font or code > 0xFFFF:
                 if missing is not None:
                     missing.add(char)
                 continue
+            _register_fallback(font)
         if runs and runs[-1].font == font:
             runs[-1] = Run(runs[-1].text + char, font)
         else:

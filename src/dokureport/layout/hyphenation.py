@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import tempfile
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Protocol
 
 import pyphen
 
+from dokureport.layout.patterns import pyphen_for
+
 # Fewer letters than this never stand alone before or after a break.
 MIN_LEFT = 3
 MIN_RIGHT = 3
+# Words whose breaks a process keeps: a brochure, or a watch session, repeats its words.
+_WORDS_KEPT = 1 << 16
 
 
 class Hyphenator(Protocol):
@@ -27,23 +30,23 @@ class TwoLevelHyphenator:
     "be-darfs-ori-en-tiert".
     """
 
-    def __init__(self, dictionary: Path) -> None:
-        lines = dictionary.read_bytes().decode("latin-1").splitlines()
+    def __init__(self, dictionary: Path, cache_folder: Path | None = None) -> None:
+        data = dictionary.read_bytes()
+        lines = data.decode("latin-1").splitlines()
         encoding, body = lines[0], lines[1:]
         split = next(i for i, line in enumerate(body) if line.strip() == "NEXTLEVEL")
-        levels = []
-        # pyphen reads a dictionary only from a file, and reads it whole when it is
-        # made: the files live exactly as long as that takes.
-        with tempfile.TemporaryDirectory(prefix="dokureport-hyph-") as temp:
+        self._compounds, self._syllables = (
+            pyphen_for(data, name, "\n".join([encoding, *patterns]).encode("latin-1"),
+                       left=2, right=2, folder=cache_folder)
             for name, patterns in (("compounds", body[:split]),
-                                   ("syllables", body[split + 1 :])):
-                path = Path(temp) / f"{name}.dic"
-                path.write_bytes("\n".join([encoding, *patterns]).encode("latin-1"))
-                levels.append(pyphen.Pyphen(filename=str(path), left=2, right=2,
-                                                cache=False))
-        self._compounds, self._syllables = levels
+                                   ("syllables", body[split + 1 :]))
+        )
+        self._words = lru_cache(maxsize=_WORDS_KEPT)(self._breaks)
 
     def inserted(self, word: str, hyphen: str = "-") -> str:
+        return hyphen.join(self._words(word))
+
+    def _breaks(self, word: str) -> tuple[str, ...]:
         parts = self._compounds.inserted(word, hyphen="\0").split("\0")
         pieces = "\0".join(self._syllables.inserted(p, hyphen="\0") for p in parts).split("\0")
         # Merge pieces so that no break leaves fewer than MIN_LEFT/MIN_RIGHT letters.
@@ -56,7 +59,17 @@ class TwoLevelHyphenator:
         while len(merged) > 1 and len(merged[-1]) < MIN_RIGHT:
             last = merged.pop()
             merged[-1] += last
-        return hyphen.join(merged)
+        return tuple(merged)
+
+
+class PyphenHyphenator:
+    """One pyphen pattern set, each word's breaks kept for the life of the process."""
+
+    def __init__(self, dictionary: Path, cache_folder: Path | None = None) -> None:
+        data = dictionary.read_bytes()
+        self._pyphen = pyphen_for(data, "whole", data, left=MIN_LEFT, right=MIN_RIGHT,
+                                  folder=cache_folder)
+        self.inserted = lru_cache(maxsize=_WORDS_KEPT)(self._pyphen.inserted)
 
 
 class NoHyphenation:
@@ -71,9 +84,7 @@ def hyphenator(lang: str) -> Hyphenator:
     """The hyphenator for a brochure language: pyphen's dictionary for it, if there is one."""
     if lang == "de":
         return TwoLevelHyphenator(Path(pyphen.LANGUAGES["de_DE"]))
-    if lang == "en":
-        return pyphen.Pyphen(lang="en_GB", left=MIN_LEFT, right=MIN_RIGHT)
-    found = pyphen.language_fallback(lang.replace("-", "_"))
+    found = "en_GB" if lang == "en" else pyphen.language_fallback(lang.replace("-", "_"))
     if found is None:
         return NoHyphenation()
-    return pyphen.Pyphen(lang=found, left=MIN_LEFT, right=MIN_RIGHT)
+    return PyphenHyphenator(Path(pyphen.LANGUAGES[found]))

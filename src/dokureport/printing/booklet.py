@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pikepdf
 from reportlab.lib.pagesizes import A3, A4, TABLOID, landscape
 from reportlab.lib.units import mm
 
@@ -16,6 +16,9 @@ from dokureport.printing.marks import (
     fold_mark_lines,
     marks_operators,
 )
+
+if TYPE_CHECKING:
+    import pikepdf
 
 Box = tuple[float, float, float, float]
 
@@ -93,6 +96,8 @@ def impose(source: Path, target: Path) -> int:
     the sheet gets its own crop and fold marks; screen pages are placed edge to edge.
     The file is written with a content-derived /ID: reproducible.
     """
+    import pikepdf  # only a booklet build pays for loading qpdf
+
     with pikepdf.open(source) as src, pikepdf.new() as out:
         if len(src.pages) == 0:
             raise ValueError(f"{source}: no pages")
