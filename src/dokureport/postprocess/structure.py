@@ -11,6 +11,18 @@ from dokureport.layout.tags import StructElem, TagRecorder
 _KEEP_EMPTY = frozenset({"Document"})
 
 
+def text_string(text: str) -> String:
+    """A PDF text string: ASCII as it is, anything else as UTF-16BE with its byte-order mark.
+
+    pikepdf would write PDFDocEncoding where it can; readers that guess UTF-8 or UTF-16
+    (pdfplumber, some screen-reader bridges) then fail on "Ährenfeld". UTF-16BE is the
+    encoding every reader must know.
+    """
+    if text.isascii():
+        return String(text)
+    return String(b"\xfe\xff" + text.encode("utf-16-be"))
+
+
 def link_description(target: str, destinations: dict[str, str]) -> str:
     """A link's /Contents: the heading it leads to, or the address it opens."""
     if target.startswith("#"):
@@ -47,7 +59,7 @@ def write_structure(pdf: pikepdf.Pdf, tags: TagRecorder) -> None:
                 annotation = page.Annots[index]
                 annotation_parents.append(node)
                 annotation_refs.append(annotation)
-                annotation.Contents = String(link_description(
+                annotation.Contents = text_string(link_description(
                     tags.links.get((number, index), ""), tags.destinations))
                 kids.append(Dictionary(Type=Name.OBJR, Obj=annotation, Pg=page))
         if not len(kids) and elem.role not in _KEEP_EMPTY:
@@ -58,7 +70,7 @@ def write_structure(pdf: pikepdf.Pdf, tags: TagRecorder) -> None:
         attrs = elem.attrs
         for key in ("Alt", "Lang", "ActualText"):
             if attrs.get(key):
-                node[Name("/" + key)] = String(str(attrs[key]))
+                node[Name("/" + key)] = text_string(str(attrs[key]))
         if "Scope" in attrs:
             node.A = Dictionary(O=Name.Table, Scope=Name("/" + attrs["Scope"]))
         return node
