@@ -198,7 +198,7 @@ def prepare(n: int) -> dict[str, tuple[list[str], Path]]:
 WATCH_SCRIPT = """
 import sys, time
 from pathlib import Path
-from dokureport.build import build_brochures
+from dokureport.pipeline import build_brochures
 from dokureport.options import BuildOptions
 folder, out, cache = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
 options = BuildOptions(cache_dir=cache)

@@ -19,9 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from dokureport.build import build_brochure
 from dokureport.layout.font_files import embeddable
 from dokureport.options import BuildOptions
+from dokureport.pipeline import build_brochure
 from dokureport.resources import fonts_dir, sample_event_dir
 from dokureport.theme import bundled_themes
 

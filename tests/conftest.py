@@ -17,14 +17,14 @@ from dokureport.options import BuildOptions
 from dokureport.resources import sample_event_dir
 
 if TYPE_CHECKING:
-    from dokureport.build import BuildResult
+    from dokureport.pipeline import BuildResult
 
 SAMPLE = sample_event_dir()
 
 
 @pytest.fixture(scope="session")
 def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from dokureport.build import build_brochure
+    from dokureport.pipeline import build_brochure
 
     out = tmp_path_factory.mktemp("sample") / "sample.pdf"
     build_brochure(SAMPLE, out, BuildOptions())
@@ -66,7 +66,7 @@ def make_event(tmp_path: Path) -> Callable[..., Path]:
 
 @pytest.fixture
 def build(tmp_path: Path) -> Callable[..., tuple[Path, BuildResult]]:
-    from dokureport.build import build_brochure
+    from dokureport.pipeline import build_brochure
 
     def run(folder: Path, **options: object) -> tuple[Path, BuildResult]:
         out = tmp_path / f"{folder.name}.pdf"

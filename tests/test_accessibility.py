@@ -129,7 +129,7 @@ def test_footer_and_page_numbers_are_artifacts(sample_pdf: Path) -> None:
 @pytest.mark.parametrize(("theme", "paper"), [("classic", "a5"), ("bold", "letter"),
                                               ("default", "a5")])
 def test_every_theme_and_paper_passes(tmp_path: Path, theme: str, paper: str) -> None:
-    from dokureport.build import build_brochure
+    from dokureport.pipeline import build_brochure
 
     out = tmp_path / f"{theme}-{paper}.pdf"
     build_brochure(sample_event_dir(), out, BuildOptions(theme=theme, paper=paper))

@@ -80,11 +80,11 @@ def test_a_booklet_needs_a_path() -> None:
         dokureport.build(SAMPLE, io.BytesIO(), booklet=True)
 
 
-def test_build_is_callable_whether_or_not_the_pipeline_module_was_imported(
-        tmp_path: Path) -> None:
-    import dokureport.build as pipeline  # makes dokureport.build the submodule
+def test_build_is_the_api_function_whatever_else_was_imported(tmp_path: Path) -> None:
+    import dokureport.pipeline as pipeline  # the stages; it no longer shadows the API
 
     assert hasattr(pipeline, "build_brochures")
+    assert callable(dokureport.build) and dokureport.build.__module__ == "dokureport.api"
     stream = io.BytesIO()
     result = dokureport.build(minimal_event(title="Nach dem Import"), stream, folder=tmp_path)
     assert result.pages >= 2 and "Nach dem Import" in _text(stream.getvalue(), tmp_path)

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from reportlab.lib.pagesizes import A3, A4, A5, landscape
 from reportlab.pdfgen.canvas import Canvas
 
-from dokureport.build import build_brochure
 from dokureport.cli import cli
 from dokureport.options import BuildOptions
+from dokureport.pipeline import build_brochure
 from dokureport.printing.booklet import impose, padding, sheet_sides
 from dokureport.resources import sample_event_dir
 

@@ -10,9 +10,9 @@ import pdfplumber
 import pikepdf
 import pytest
 
-from dokureport.build import build_brochure
 from dokureport.layout.names import index_name, sort_key
 from dokureport.options import BuildOptions
+from dokureport.pipeline import build_brochure
 from tests.test_hostile_input import run_cli
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "werkstatt-2024"

@@ -53,7 +53,7 @@ def test_bad_input_exits_2_and_leaves_the_existing_pdf_untouched(tmp_path: Path,
 
 def test_a_crash_during_layout_leaves_no_partial_file(tmp_path: Path, make_event,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from dokureport import build as build_module
+    from dokureport import pipeline as build_module
 
     def explode(ctx, path):
         path.write_bytes(b"%PDF- half")

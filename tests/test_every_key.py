@@ -257,8 +257,8 @@ def test_the_readme_documents_every_key() -> None:
 
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory: pytest.TempPathFactory) -> Printed:
-    from dokureport.build import build_brochure
     from dokureport.options import BuildOptions
+    from dokureport.pipeline import build_brochure
 
     folder = tmp_path_factory.mktemp("every-key")
     (folder / "photos").mkdir()

@@ -38,7 +38,7 @@ def _leftovers(folder: Path) -> list[str]:
 
 def test_a_bug_is_exit_1_with_one_line_and_a_traceback_file(make_event, tmp_path: Path,
                                                             monkeypatch) -> None:
-    from dokureport import build as build_module
+    from dokureport import pipeline as build_module
 
     def explode(ctx, path, blank_pages=0):
         raise RuntimeError("boom")
@@ -96,7 +96,7 @@ def test_a_talk_that_cannot_be_placed_is_named_by_its_index(make_event, tmp_path
 
 
 def test_ctrl_c_inside_the_build_is_exit_130(make_event, tmp_path: Path, monkeypatch) -> None:
-    from dokureport import build as build_module
+    from dokureport import pipeline as build_module
 
     def interrupted(ctx, path, blank_pages=0):
         path.write_bytes(b"%PDF- half")
@@ -116,7 +116,7 @@ def test_ctrl_c_inside_the_build_is_exit_130(make_event, tmp_path: Path, monkeyp
 
 def test_a_photo_that_vanishes_during_the_build_is_exit_74(make_event, tmp_path: Path,
                                                           monkeypatch) -> None:
-    from dokureport import build as build_module
+    from dokureport import pipeline as build_module
 
     real = build_module.validate_event
 
@@ -324,11 +324,11 @@ def test_no_temporary_file_survives_any_ending(make_event, tmp_path: Path,
     private_tmp.mkdir()
     script = textwrap.dedent(f"""
         import sys
-        from dokureport import build, cli
+        from dokureport import cli, pipeline
         if {outcome == "bug"!r}:
             def explode(ctx, path, blank_pages=0):
                 raise RuntimeError("boom")
-            build.lay_out = explode
+            pipeline.lay_out = explode
         cli.main(["build", {str(folder)!r}, "-o", {str(tmp_path / "out.pdf")!r},
                   "--no-cache"])
     """)

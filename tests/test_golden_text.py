@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from dokureport.build import build_brochure
 from dokureport.options import BuildOptions
+from dokureport.pipeline import build_brochure
 from dokureport.resources import sample_event_dir
 
 GOLDEN = Path(__file__).parent / "golden" / "text"

@@ -12,8 +12,8 @@ from PIL import Image
 from reportlab.lib.pagesizes import A4, A5, LETTER
 from reportlab.lib.units import mm
 
-from dokureport.build import BuildResult, build_brochure
 from dokureport.options import BuildOptions
+from dokureport.pipeline import BuildResult, build_brochure
 from dokureport.printing.marks import MARKS_AREA
 from dokureport.resources import sample_event_dir
 from tests.conftest import minimal_event

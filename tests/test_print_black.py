@@ -41,8 +41,8 @@ def _near_black_rgb(operands: tuple[float, ...]) -> bool:
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
-    from dokureport.build import build_brochure
     from dokureport.options import BuildOptions
+    from dokureport.pipeline import build_brochure
 
     folder = tmp_path_factory.mktemp("black")
     paths = {}

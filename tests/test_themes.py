@@ -12,9 +12,9 @@ import pikepdf
 import pytest
 from fontTools.ttLib import TTFont
 
-from dokureport.build import build_brochure
 from dokureport.errors import InputError
 from dokureport.options import BuildOptions
+from dokureport.pipeline import build_brochure
 from dokureport.resources import fonts_dir, sample_event_dir
 from dokureport.theme import bundled_themes, load_theme
 
@@ -248,7 +248,7 @@ def test_a_missing_style_warns_and_names_the_fallback(tmp_path: Path) -> None:
 
 def test_importing_the_package_changes_no_reportlab_state() -> None:
     code = (
-        "import dokureport, dokureport.layout, dokureport.compose, dokureport.build\n"
+        "import dokureport, dokureport.layout, dokureport.compose, dokureport.pipeline\n"
         "from reportlab import rl_config\nfrom reportlab.pdfbase import pdfmetrics\n"
         "assert pdfmetrics.getRegisteredFontNames() == [], pdfmetrics.getRegisteredFontNames()\n"
         "assert rl_config.canvas_basefontname == 'Helvetica' and rl_config.useA85 == 1\n"

@@ -14,9 +14,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from dokureport.build import build_brochure
 from dokureport.cli import cli
 from dokureport.options import BuildOptions
+from dokureport.pipeline import build_brochure
 from dokureport.watch import watch_builds
 from tests.conftest import minimal_event
 

@@ -15,7 +15,6 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from dokureport.api import EventSource, build
-    from dokureport.build import BuildResult, PlacedPhoto, Progress
     from dokureport.errors import (
         DokureportError,
         InputError,
@@ -25,16 +24,15 @@ if TYPE_CHECKING:
     )
     from dokureport.layout.context import SectionPages
     from dokureport.model import Event
+    from dokureport.pipeline import BuildResult, PlacedPhoto, Progress
     from dokureport.publish import Withheld
 
 _LAZY = {
-    # The pipeline module `dokureport.build` is callable as the API function (see
-    # build._CallableModule): a submodule of that name replaces any attribute on import.
-    "build": "dokureport.build",
+    "build": "dokureport.api",
     "EventSource": "dokureport.api",
-    "BuildResult": "dokureport.build",
-    "PlacedPhoto": "dokureport.build",
-    "Progress": "dokureport.build",
+    "BuildResult": "dokureport.pipeline",
+    "PlacedPhoto": "dokureport.pipeline",
+    "Progress": "dokureport.pipeline",
     "DokureportError": "dokureport.errors",
     "InputError": "dokureport.errors",
     "OutputError": "dokureport.errors",
@@ -56,6 +54,6 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'dokureport' has no attribute {name!r}")
-    value = import_module(module) if name == "build" else getattr(import_module(module), name)
+    value = getattr(import_module(module), name)
     globals()[name] = value
     return value

@@ -10,9 +10,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from dokureport.build import BuildResult, BuildTrace, ProgressCallback, build_brochures
 from dokureport.model import Event
 from dokureport.options import BuildOptions, Paper, Target
+from dokureport.pipeline import BuildResult, BuildTrace, ProgressCallback, build_brochures
 from dokureport.validate import ValidatedEvent, validate_data, validate_event
 
 EventSource = str | os.PathLike[str] | Mapping[str, Any] | Event

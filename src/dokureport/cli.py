@@ -145,7 +145,7 @@ def build(events: tuple[Path, ...], output: Path | None, out_dir: Path | None,
     Without EVENT, builds the bundled sample event. Several EVENTs need --out-dir.
     """
     from dokureport.assets import default_cache_dir
-    from dokureport.build import BuildTrace, build_brochures
+    from dokureport.pipeline import BuildTrace, build_brochures
     from dokureport.report import build_report, write_report
 
     chosen = ["screen", "print"] if "all" in targets else list(dict.fromkeys(targets))
@@ -212,7 +212,7 @@ def build(events: tuple[Path, ...], output: Path | None, out_dir: Path | None,
 def _build_batch(events: Sequence[Path], out_dir: Path, report_to: str | None,
                  options: BuildOptions, targets: list[str]) -> None:
     """Build many events, print a summary table, write the batch report; exit 2 on failure."""
-    from dokureport.build import build_batch
+    from dokureport.pipeline import build_batch
     from dokureport.report import batch_report, write_report
 
     outcomes = build_batch(events, out_dir, options, targets)  # type: ignore[arg-type]

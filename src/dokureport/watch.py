@@ -13,9 +13,9 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from dokureport.build import BuildResult, build_brochures
 from dokureport.errors import DokureportError
 from dokureport.options import BuildOptions, Target
+from dokureport.pipeline import BuildResult, build_brochures
 
 Echo = Callable[[str, bool], None]  # (line, to standard error)
 
@@ -74,7 +74,7 @@ def watch_builds(source: Path, output: Path, options: BuildOptions,
 
 
 def _outputs(output: Path, targets: Sequence[Target]) -> list[Path]:
-    from dokureport.build import booklet_path, output_paths
+    from dokureport.pipeline import booklet_path, output_paths
 
     paths = list(output_paths(output, targets).values())
     return paths + [booklet_path(p) for p in paths]

@@ -6,14 +6,11 @@ import contextlib
 import dataclasses
 import datetime as dt
 import os
-import sys
 import time
-import types
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from dokureport import interrupts
 from dokureport.assets import ImagePreparer
@@ -346,21 +343,3 @@ def build_batch(sources: Sequence[Path], out_dir: Path, options: BuildOptions,
         with interrupts.held():
             pool.shutdown(wait=True, cancel_futures=True)
     return outcomes
-
-
-class _CallableModule(types.ModuleType):
-    """This module, callable as the API's `dokureport.build(source, output, **options)`.
-
-    Importing a submodule sets it as an attribute of its package, so once anything
-    imports `dokureport.build` (this pipeline), `dokureport.build` is this module, not
-    the API function the package exports. Calling it calls the function, so both names
-    work whichever was imported first; `from dokureport.build import …` is unchanged.
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> BuildResult:
-        from dokureport.api import build
-
-        return build(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
