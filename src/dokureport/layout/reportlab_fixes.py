@@ -79,9 +79,13 @@ def _words_keeping_hanging_spaces(frags: Any, maxWidth: Any = None) -> Any:
 
 def _shyphenate_keeping_hanging_space(self: Any, newWidth: float, maxWidth: float) -> Any:
     parts = _original_shyphenate(self, newWidth, maxWidth)
-    if parts and not isinstance(self, _rl._HSFrag):
-        _head, tail = parts
-        tail.__class__ = _SHYTail
+    if parts:
+        head, tail = parts
+        # The head's width is measured already: the mark changes no layout.
+        style, text = head[-1]
+        head[-1] = (style, _rl._SHYIndexedStr(text + _BREAK_MARK, text._shyIndices))
+        if not isinstance(self, _rl._HSFrag):
+            tail.__class__ = _SHYTail
     return parts
 
 
@@ -102,3 +106,83 @@ def apply() -> None:
     _rl._getFragWords = _words_keeping_hanging_spaces
     _rl._SHYWord.shyphenate = _shyphenate_keeping_hanging_space
     _pdfdoc.PDFOutlines.prepare = _prepare_counting_visible_entries
+    _rl._SHYStr.__shysplit__ = _shysplit_marking_the_head
+    _rl._putFragLine = _frag_line
+    _rl._shyUnsplit = _unsplit_without_mark
+    for name, draw in _SIMPLE_LINES.items():
+        setattr(_rl, name, _simple_line(draw))
+
+
+# -- line ends: what text extraction and the structure tree read ---------------------
+# reportlab draws the hyphen of a soft-hyphen break as a plain "-" and nothing between a
+# line's last word and the next line's first, so extraction glues words ("desGroß…") and
+# cannot tell a break hyphen from a real one ("Kinder- und" → "Kinderund"). Each line
+# therefore ends in a space (invisible at a line end), and a break hyphen is drawn inside
+# a Span whose /ActualText is a soft hyphen: printed "-", read as nothing.
+_BREAK_MARK = _SHY  # follows the "-" of a break in a frag line's text until it is drawn
+_BREAK_SPAN = "/Span <</ActualText <FEFF00AD>>> BDC"
+
+
+class _LineEnd:
+    """Replaces a text object's _textOut while one paragraph line is drawn."""
+
+    def __init__(self, tx: Any, breaks: bool) -> None:
+        self.tx, self.breaks, self.original = tx, breaks, tx._textOut
+
+    def __call__(self, text: str, TStar: int = 0) -> None:  # noqa: N803 (reportlab's name)
+        out = self.original
+        if _BREAK_MARK in text or (TStar and self.breaks and text.endswith("-")):
+            head = text.replace(_BREAK_MARK, "")
+            cut = head.rindex("-")
+            if head[:cut]:
+                out(head[:cut], 0)
+            self.tx._code.append(_BREAK_SPAN)
+            out("-", 0)
+            self.tx._code.append("EMC")
+            text, self.breaks = head[cut + 1:], True
+            if not text and not TStar:
+                return
+        if TStar and not self.breaks and not text[-1:].isspace():
+            text += " "
+        out(text, TStar)
+
+
+def _with_line_end(tx: Any, breaks: bool, draw: Any, *args: Any) -> Any:
+    tx._textOut = _LineEnd(tx, breaks)
+    try:
+        return draw(*args)
+    finally:
+        del tx._textOut
+
+
+def _simple_line(draw: Any) -> Any:
+    def line(tx: Any, offset: Any, extraspace: Any, words: Any, last: Any = 0) -> Any:
+        breaks = bool(words) and getattr(words[-1], "_break_hyphen", False)
+        return _with_line_end(tx, breaks, draw, tx, offset, extraspace, words, last)
+
+    return line
+
+
+def _frag_line(cur_x: Any, tx: Any, line: Any, last: Any, pKind: Any) -> Any:  # noqa: N803
+    return _with_line_end(tx, False, _original_put_frag_line, cur_x, tx, line, last, pKind)
+
+
+def _unsplit_without_mark(s: Any, ss: Any = None) -> Any:
+    # reportlab rejoins a split word (a new wrap) by stripping the "-": the mark first.
+    if isinstance(s, _rl._SHYIndexedStr) and s.endswith(_BREAK_MARK):
+        s = _rl._SHYIndexedStr(s[:-1], s._shyIndices)
+    return _original_unsplit(s, ss)
+
+
+def _shysplit_marking_the_head(self: Any, *args: Any, **kwargs: Any) -> Any:
+    parts = _original_shysplit(self, *args, **kwargs)
+    if parts:
+        parts[0]._break_hyphen = True
+    return parts
+
+
+_original_put_frag_line = _rl._putFragLine
+_original_unsplit = _rl._shyUnsplit
+_original_shysplit = _rl._SHYStr.__shysplit__
+_SIMPLE_LINES = {name: getattr(_rl, name) for name in (
+    "_leftDrawParaLine", "_centerDrawParaLine", "_rightDrawParaLine", "_justifyDrawParaLine")}
