@@ -115,12 +115,10 @@ def apply() -> None:
 
 # -- line ends: what text extraction and the structure tree read ---------------------
 # reportlab draws the hyphen of a soft-hyphen break as a plain "-" and nothing between a
-# line's last word and the next line's first, so extraction glues words ("desGroß…") and
-# cannot tell a break hyphen from a real one ("Kinder- und" → "Kinderund"). Each line
-# therefore ends in a space (invisible at a line end), and a break hyphen is drawn inside
-# a Span whose /ActualText is a soft hyphen: printed "-", read as nothing.
+# line's last word and the next line's first, so a reader of the structure tree glues
+# words ("desGroß…"). Each line therefore ends in a space (invisible at a line end),
+# except after the hyphen of a soft-hyphen break (marked while the line is broken).
 _BREAK_MARK = _SHY  # follows the "-" of a break in a frag line's text until it is drawn
-_BREAK_SPAN = "/Span <</ActualText <FEFF00AD>>> BDC"
 
 
 class _LineEnd:
@@ -129,17 +127,12 @@ class _LineEnd:
     def __init__(self, tx: Any, breaks: bool) -> None:
         self.tx, self.breaks, self.original = tx, breaks, tx._textOut
 
-    def __call__(self, text: str, TStar: int = 0) -> None:  # noqa: N803 (reportlab's name)
+    def __call__(self, text: str, TStar: int = 0) -> None:
         out = self.original
         if _BREAK_MARK in text or (TStar and self.breaks and text.endswith("-")):
-            head = text.replace(_BREAK_MARK, "")
-            cut = head.rindex("-")
-            if head[:cut]:
-                out(head[:cut], 0)
-            self.tx._code.append(_BREAK_SPAN)
-            out("-", 0)
-            self.tx._code.append("EMC")
-            text, self.breaks = head[cut + 1:], True
+            # A break hyphen: no space after it. (A Span with /ActualText U+00AD around
+            # it cut the paragraph short in poppler's structure text: not done, see issue 12.)
+            text, self.breaks = text.replace(_BREAK_MARK, ""), True
             if not text and not TStar:
                 return
         if TStar and not self.breaks and not text[-1:].isspace():
@@ -163,7 +156,7 @@ def _simple_line(draw: Any) -> Any:
     return line
 
 
-def _frag_line(cur_x: Any, tx: Any, line: Any, last: Any, pKind: Any) -> Any:  # noqa: N803
+def _frag_line(cur_x: Any, tx: Any, line: Any, last: Any, pKind: Any) -> Any:
     return _with_line_end(tx, False, _original_put_frag_line, cur_x, tx, line, last, pKind)
 
 
