@@ -25,6 +25,7 @@ from string import whitespace
 from typing import Any
 
 from reportlab.pdfbase import pdfdoc as _pdfdoc
+from reportlab.pdfbase import pdfmetrics as _pdfmetrics
 from reportlab.platypus import paragraph as _rl
 
 _SHY = "\xad"
@@ -130,14 +131,36 @@ class _LineEnd:
     def __call__(self, text: str, TStar: int = 0) -> None:
         out = self.original
         if _BREAK_MARK in text or (TStar and self.breaks and text.endswith("-")):
-            # A break hyphen: no space after it. (A Span with /ActualText U+00AD around
-            # it cut the paragraph short in poppler's structure text: not done, see issue 12.)
+            # A break hyphen: no space after it, and drawn as U+00AD where the font can
+            # show the hyphen's glyph for it, so that it reads as a soft hyphen.
             text, self.breaks = text.replace(_BREAK_MARK, ""), True
+            if text.endswith("-") and _soft_hyphen_prints(self.tx._fontname):
+                text = text[:-1] + _SHY
             if not text and not TStar:
                 return
         if TStar and not self.breaks and not text[-1:].isspace():
             text += " "
         out(text, TStar)
+
+
+def _soft_hyphen_prints(font_name: str) -> bool:
+    """Let a TrueType font draw U+00AD with its hyphen's glyph (as reportlab does U+00A0).
+
+    A font's own U+00AD glyph is empty. Drawn with the hyphen's glyph under a subset code
+    of its own, the break hyphen prints as "-" and its ToUnicode entry says U+00AD,
+    while a real hyphen stays U+002D. (A Span with /ActualText would do the same, but
+    poppler 22.12 ends a structure element's text at the nested EMC.)
+    """
+    font = _pdfmetrics.getFont(font_name)
+    face = getattr(font, "face", None)
+    glyphs = getattr(face, "charToGlyph", None)
+    widths = getattr(face, "charWidths", None)
+    if not isinstance(glyphs, dict) or not isinstance(widths, dict) or 0x2D not in glyphs:
+        return False
+    if glyphs.get(0xAD) != glyphs[0x2D]:
+        glyphs[0xAD] = glyphs[0x2D]
+        widths[0xAD] = widths.get(0x2D, face.defaultWidth)
+    return True
 
 
 def _with_line_end(tx: Any, breaks: bool, draw: Any, *args: Any) -> Any:
