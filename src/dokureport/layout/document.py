@@ -16,7 +16,7 @@ from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 from reportlab.platypus.flowables import NullDraw
 
 from dokureport import __version__
-from dokureport.layout import source, tags
+from dokureport.layout import linebreaks, source, tags
 from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.flowables import Heading
 from dokureport.printing.canvas import BrochureCanvas
@@ -183,6 +183,7 @@ class BrochureDocument(BaseDocTemplate):
                                                  k_black=self.for_print)
         self._passes += 1
         tags.install()
+        linebreaks.install()
         # Only the first pass may leave out photos that are not prepared yet.
         self.ctx.images.wait = self._passes > 1
         self.ctx.images.skipped = False  # says whether *this* pass left a photo out
