@@ -11,12 +11,21 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+)
 from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 from reportlab.platypus.flowables import NullDraw
+from reportlab.platypus.tableofcontents import TableOfContents
 
 from dokureport import __version__
-from dokureport.layout import source, tags
+from dokureport.layout import linebreaks, source, tags
 from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.flowables import Heading
 from dokureport.printing.canvas import BrochureCanvas
@@ -183,6 +192,7 @@ class BrochureDocument(BaseDocTemplate):
                                                  k_black=self.for_print)
         self._passes += 1
         tags.install()
+        linebreaks.install()
         # Only the first pass may leave out photos that are not prepared yet.
         self.ctx.images.wait = self._passes > 1
         self.ctx.images.skipped = False  # says whether *this* pass left a photo out
@@ -209,6 +219,7 @@ class BrochureDocument(BaseDocTemplate):
         a settled pass still have left one out, one more pass draws every photo.
         """
         self._passes = 0
+        self._reserve_contents(story)
         try:
             passes = self.multiBuild([EveryPhotoDrawn(self.ctx.images), *story],
                                      maxPasses=max_passes)
@@ -219,6 +230,22 @@ class BrochureDocument(BaseDocTemplate):
             # The file's dates are the build date, never the clock time: reproducible.
             set_dates(Path(self.filename), self.ctx.build_date)
         return passes
+
+    def _reserve_contents(self, story: list[Any]) -> None:
+        """Give each table of contents its entries before the first pass, pages unknown.
+
+        The entries are known before layout (the headings listed in the contents), and a
+        contents row's height does not depend on its page number (drawn by a callback):
+        so the first pass lays the contents out at its final size, the pages after it
+        land where they will stay, and the second pass only fills in the numbers. Were
+        the guess wrong, reportlab's usual settling takes one more pass, nothing worse.
+        """
+        expected = [(level, text, 0, key) for level, text, key in _contents_entries(story,
+                                                                                   self.ctx)]
+        for flowable in story:
+            if isinstance(flowable, TableOfContents):
+                # reportlab's beforeBuild makes these the entries the first pass draws.
+                flowable._entries = list(expected)
 
     def handle_flowable(self, flowables: list[Any]) -> None:
         # The content being placed when reportlab gives up: split pieces carry no mark,
@@ -323,10 +350,31 @@ class BrochureDocument(BaseDocTemplate):
 
     def afterFlowable(self, flowable: Any) -> None:
         self._record_section(flowable)
-        if isinstance(flowable, Heading) and flowable.outline and flowable.outline.in_toc:
-            entry = flowable.outline
-            # A contents line is a pointer, not the heading: a title of many lines would
-            # not fit a contents row (reportlab cannot split one), so it is shortened.
-            text = self.ctx.text.plain(shortened(entry.title, TOC_ENTRY_CHARACTERS),
-                                       hyphenate=False)
-            self.notify("TOCEntry", (entry.level, text, self.page, entry.key))
+        if _listed(flowable):
+            level, text, key = _contents_entry(flowable, self.ctx)
+            self.notify("TOCEntry", (level, text, self.page, key))
+
+
+def _listed(flowable: Any) -> bool:
+    return isinstance(flowable, Heading) and bool(flowable.outline) and flowable.outline.in_toc
+
+
+def _contents_entry(heading: Heading, ctx: LayoutContext) -> tuple[int, str, str]:
+    """A listed heading's contents entry: level, text, link key."""
+    entry = heading.outline
+    # A contents line is a pointer, not the heading: a title of many lines would not fit
+    # a contents row (reportlab cannot split one), so it is shortened.
+    text = ctx.text.plain(shortened(entry.title, TOC_ENTRY_CHARACTERS), hyphenate=False)
+    return entry.level, text, entry.key
+
+
+def _contents_entries(story: list[Any], ctx: LayoutContext) -> list[tuple[int, str, str]]:
+    """The contents entries the story's headings will report, in story order."""
+    out: list[tuple[int, str, str]] = []
+    for flowable in story:
+        if _listed(flowable):
+            out.append(_contents_entry(flowable, ctx))
+        elif isinstance(flowable, KeepTogether):
+            # Always split into its content, which is then laid out (and reported) in turn.
+            out += _contents_entries(flowable._content, ctx)
+    return out
