@@ -439,11 +439,9 @@ class _Checker:
 
     def check_text_link(self, path: KeyPath, match: re.Match[str]) -> None:
         """A `[text](target)` is linked if the target is a web or mail address, else printed."""
-        target = match[1].strip()
-        if target.lower().startswith("mailto:") and _EMAIL.match(target[7:]):
-            return
-        parts = urlsplit(target) if not _SPACE.search(target) else None
-        if parts and parts.scheme.lower() in ("http", "https") and parts.hostname:
+        # The rule the typesetter links by: what it links is never warned about, and
+        # what it prints as typed always is.
+        if is_safe_url(match[1].strip()):
             return
         # Text is never refused for what it says: the link is printed as typed instead.
         self.warn(path, f"the link {show(match[0], 60)} is printed as typed, not linked: "
