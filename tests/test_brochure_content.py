@@ -47,7 +47,7 @@ def test_script_and_file_links_stay_inert_even_past_validation(tmp_path) -> None
     import datetime as dt
 
     from dokureport.assets import ImagePreparer
-    from dokureport.layout.brochure import lay_out
+    from dokureport.compose import lay_out
     from dokureport.layout.context import LayoutContext
     from dokureport.model import Event
     from dokureport.options import BuildOptions

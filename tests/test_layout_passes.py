@@ -10,7 +10,7 @@ import pdfplumber
 
 from dokureport import compose
 from dokureport.assets import ImagePreparer, ImageRequest, PreparedImage
-from dokureport.layout.brochure import lay_out
+from dokureport.compose import lay_out
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.document import BrochureDocument
 from dokureport.options import BuildOptions
