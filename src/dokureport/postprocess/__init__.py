@@ -9,6 +9,7 @@ import pikepdf
 
 from dokureport.postprocess.fixes import apply_fixes
 from dokureport.postprocess.pdfa import declare_pdfa_ua
+from dokureport.postprocess.stream_ends import end_streams_unambiguously
 from dokureport.postprocess.structure import write_structure
 
 
@@ -21,7 +22,11 @@ def finish(path: Path, tags: Any, *, archival: bool, linearize: bool) -> None:
         apply_fixes(pdf)
         if archival:
             declare_pdfa_ua(pdf)
+        end_streams_unambiguously(pdf)
         # qpdf writes every stream with an EOL before `endstream` and exact lengths; the
         # /ID is static here and replaced by a content digest afterwards (reproducible).
-        pdf.save(path, linearize=linearize, static_id=True, compress_streams=True,
+        # Every stream is compressed by now: qpdf, left to compress, would also strip the
+        # ASCII85 that end_streams_unambiguously wrapped around a few.
+        pdf.save(path, linearize=linearize, static_id=True, compress_streams=False,
+                 stream_decode_level=pikepdf.StreamDecodeLevel.none,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve)
