@@ -6,14 +6,17 @@ from __future__ import annotations
 import itertools
 import subprocess
 import sys
+import typing
 from pathlib import Path
 
 import page
 import pikepdf
 import pytest
 
-from dokureport.options import BuildOptions
+from dokureport.options import BuildOptions, Paper
 from dokureport.resources import sample_event_dir
+from dokureport.theme import bundled_themes
+from tests.conftest import minimal_event
 
 UA_CHECK = Path("/work/shared/tools/ua_check.py")
 
@@ -125,12 +128,33 @@ def test_footer_and_page_numbers_are_artifacts(sample_pdf: Path) -> None:
     assert text.count("Dokumentation des") < pages // 2
 
 
+PAPERS = typing.get_args(Paper)
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize(("theme", "paper"), [("classic", "a5"), ("bold", "letter"),
-                                              ("default", "a5")])
+@pytest.mark.parametrize(("theme", "paper"), list(itertools.product(bundled_themes(), PAPERS)))
 def test_every_theme_and_paper_passes(tmp_path: Path, theme: str, paper: str) -> None:
     from dokureport.pipeline import build_brochure
 
     out = tmp_path / f"{theme}-{paper}.pdf"
     build_brochure(sample_event_dir(), out, BuildOptions(theme=theme, paper=paper))
     assert_accessible_and_archival(out)
+
+
+def test_every_theme_and_paper_is_checked() -> None:
+    assert len(bundled_themes()) >= 3 and set(PAPERS) == {"a4", "a5", "letter"}
+
+
+def test_a_heading_split_over_pages_is_one_heading(make_event, build) -> None:
+    # A title longer than a page: its parts are one H2 on two pages, never a bare "H"
+    # (PDF/UA forbids H beside H1–H6).
+    title = " ".join(["Überlange Überschrift"] * 260)
+    folder = make_event(minimal_event(talks=[{"title": title, "abstract": "Kurz."}]))
+    pdf_path, _ = build(folder)
+    with pikepdf.open(pdf_path) as pdf:
+        page_of = {p.objgen: n for n, p in enumerate(pdf.pages)}
+        headings = [e for e in elements(pdf) if str(e.S) in ("/H", "/H2")]
+        assert [str(h.S) for h in headings] == ["/H2"]
+        pages = {page_of[k.Pg.objgen] for k in headings[0].K if "/Pg" in k}
+    assert len(pages) >= 2
+    assert_accessible_and_archival(pdf_path)

@@ -227,3 +227,67 @@ def test_wrong_references_are_refused_with_a_suggestion(tmp_path: Path, change: 
                      encoding="utf-8")
     code, _, err = run_cli("validate", str(folder))
     assert code == 2 and message in err, err
+
+
+def _tree(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+    from tests.test_accessibility import elements
+
+    return elements(pdf)
+
+
+def test_the_example_passes_both_checkers(example_pdf: Path) -> None:
+    from tests.test_accessibility import assert_accessible_and_archival
+
+    assert_accessible_and_archival(example_pdf)
+
+
+def test_list_items_are_tagged_with_their_label_and_body(example_pdf: Path) -> None:
+    with pikepdf.open(example_pdf) as pdf:
+        lists = [e for e in _tree(pdf) if e.S == "/L"]
+        assert len(lists) >= 3  # the bullets, the nested dashes, the numbered list
+        for listing in lists:
+            items = list(listing.K)
+            assert items and all(i.S == "/LI" for i in items)
+            for item in items:
+                assert [str(k.S) for k in item.K] == ["/Lbl", "/LBody"]
+        nested = [e for e in _tree(pdf) if e.S == "/LBody" and any(k.get("/S") == "/L"
+                                                                  for k in e.K)]
+        assert nested  # "Kinder- und Jugendhilfe" holds its own list
+
+
+def test_table_cells_sit_in_rows_and_hold_no_cells(example_pdf: Path) -> None:
+    with pikepdf.open(example_pdf) as pdf:
+        cells = [e for e in _tree(pdf) if e.S in ("/TH", "/TD")]
+        assert cells
+        for cell in cells:
+            assert cell.P.S == "/TR"
+            assert not any(isinstance(k, pikepdf.Dictionary) and k.get("/S") in ("/TH", "/TD")
+                           for k in cell.K)
+
+
+def test_a_markdown_image_is_one_figure_with_its_alt(example_pdf: Path) -> None:
+    with pikepdf.open(example_pdf) as pdf:
+        figures = [e for e in _tree(pdf) if e.S == "/Figure"]
+        assert not [f for f in figures if f.P.S == "/Figure"]
+        alts = [str(f.Alt) for f in figures]
+    assert "Arbeitsgruppe am Stellwand-Plakat" in alts
+
+
+def test_text_in_an_svg_logo_is_set_in_an_embedded_font(make_event, tmp_path: Path) -> None:
+    from tests.conftest import minimal_event
+
+    folder = make_event(minimal_event(partners=[{"title": "Gefördert von", "logos": [
+        {"file": "logo.svg", "name": "Wortmarke"}]}]))
+    (folder / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60">'
+        '<rect width="200" height="60" fill="#004080"/>'
+        '<text x="10" y="40" font-family="Helvetica" font-size="24" fill="#fff">Land</text>'
+        "</svg>", encoding="utf-8")
+    out = tmp_path / "svg-text.pdf"
+    build_brochure(folder, out, BuildOptions(jobs=1))
+    with pikepdf.open(out) as pdf:
+        fonts = {str(f.BaseFont): "/FontFile2" in f.get("/FontDescriptor", {})
+                 for p in pdf.pages for f in p.obj.Resources.get("/Font", {}).values()}
+    assert fonts and all(fonts.values()), fonts  # renderPDF's Helvetica was never embedded
+    with pdfplumber.open(out) as pdf:
+        assert "Land" in "".join(p.extract_text() or "" for p in pdf.pages)

@@ -6,6 +6,7 @@ reads it to tag what each flowable draws. Headings are `flowables.Heading` ("H1"
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from reportlab.platypus import Flowable, ListFlowable, ListItem, Paragraph, Table
@@ -64,12 +65,14 @@ class DataCell(Paragraph):
 
 
 class Figure(PhotoRow):
-    """An image with its caption below, never split from it; `alt` is its text alternative."""
+    """An image with its caption below, never split from it; `alt` is its text alternative.
 
-    role = "Figure"
+    Like every PhotoRow it tags itself: one Figure element with the alt, its caption a
+    Caption (a `role` here would wrap that in a second Figure).
+    """
 
     def __init__(self, cell: PhotoCell, *, alt: str, **kwargs: Any) -> None:
-        super().__init__([cell], **kwargs)
+        super().__init__([dataclasses.replace(cell, alt=alt or cell.alt)], **kwargs)
         self.alt = alt
         self.hAlign = "CENTER"
 
@@ -102,7 +105,8 @@ class LogoMark(Flowable):
     role = "Figure"
 
     def __init__(self, width: float, height: float, *, alt: str, url: str | None = None,
-                 drawing: Any = None, image: Any = None, images: Any = None) -> None:
+                 drawing: Any = None, image: Any = None, images: Any = None,
+                 font: str = "") -> None:
         super().__init__()
         self.width, self.height = width, height
         self.alt = alt
@@ -110,6 +114,7 @@ class LogoMark(Flowable):
         self.drawing = drawing  # a reportlab Drawing (from SVG)
         self.image = image  # an ImageRequest (PNG, JPEG)
         self.images = images
+        self.font = font  # an embedded font for the drawing's text (see draw)
         self.hAlign = "LEFT"
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
@@ -121,6 +126,7 @@ class LogoMark(Flowable):
 
             self.canv.saveState()
             self.canv.scale(self.width / self.drawing.width, self.height / self.drawing.height)
+            embed_drawing_text(self.drawing, self.font or self.canv._fontname)
             renderPDF.draw(self.drawing, self.canv, 0, 0)
             self.canv.restoreState()
         elif self.image is not None:
@@ -129,3 +135,29 @@ class LogoMark(Flowable):
             draw_image(self.canv, self.images, self.image, 0, 0, self.width, self.height)
         if self.url:
             self.canv.linkURL(self.url, (0, 0, self.width, self.height), relative=1)
+
+
+def embed_drawing_text(drawing: Any, font: str) -> None:
+    """Set a drawing's text, and its renderer's starting font, in `font` (embedded).
+
+    renderPDF starts every drawing with Helvetica and svglib names the standard fonts for
+    an SVG's text; neither is embedded, which PDF/A and PDF/UA refuse. A font the
+    document registered as TrueType (embedded as a subset) is kept.
+    """
+    from reportlab.graphics.shapes import String
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    def embedded(name: str) -> bool:
+        try:
+            return isinstance(pdfmetrics.getFont(name), TTFont)
+        except KeyError:
+            return False
+
+    drawing.initialFontName = font
+    stack = [drawing]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, String) and not embedded(node.fontName):
+            node.fontName = font
+        stack.extend(getattr(node, "contents", ()))

@@ -36,9 +36,15 @@ class Heading(Paragraph):
     runs in drawing order), not the source text.
     """
 
+    # The first part of a heading split over pages, on every later part: in the structure
+    # tree the parts are one heading element (see layout.tags).
+    continues: Heading | None = None
+
     @property
     def role(self) -> str:
         """Its structure type for a tagged PDF: H1 for a section, H2 below it, …"""
+        if self.continues is not None:
+            return self.continues.role
         return f"H{self.outline.level + 1}" if self.outline else "H"
 
     def __init__(self, markup: str, style: Any, outline: OutlineEntry | None = None,
@@ -62,6 +68,9 @@ class Heading(Paragraph):
         if parts:
             parts[0].outline = self.outline
             parts[0].bookmark = self.bookmark
+            parts[0].continues = self.continues
+            for part in parts[1:]:
+                part.continues = self.continues or parts[0]
         return parts
 
     def draw(self) -> None:

@@ -56,6 +56,9 @@ class TagRecorder:
         # Destination names → heading titles, for the /Contents of internal links.
         self.destinations: dict[str, str] = {}
         self._furniture = 0  # inside artifact(): flowables drawn there are furniture too
+        # Each drawn flowable's element, by id: a later part of a split flowable (its
+        # `continues` names the first part) adds to the first part's element.
+        self._drawn: dict[int, tuple[Any, StructElem]] = {}
 
     # -- the tree -----------------------------------------------------------
     def parent(self) -> StructElem:
@@ -172,6 +175,16 @@ class TagRecorder:
         if self._furniture or self._in(flowable):  # furniture; a subclass calling its base
             yield
             return
+        if _is_list_indenter(flowable):
+            with self._list_item(flowable):
+                yield
+            return
+        first = getattr(flowable, "continues", None)
+        earlier = self._drawn.get(id(first)) if first is not None else None
+        if earlier is not None and earlier[0] is first:
+            with self._frame(_Frame(earlier[1], flowable)):
+                yield
+            return
         role, attrs = role_of(flowable, self.parent().role)
         level = getattr(getattr(flowable, "outline", None), "level", None)
         outline = getattr(flowable, "outline", None)
@@ -179,6 +192,11 @@ class TagRecorder:
             self.destinations[outline.key] = outline.title
         if level is not None and role.startswith("H"):
             self.section(level)
+        if role in ("TH", "TD") and self.parent().role == role:
+            # A cell's paragraph (HeaderCell, DataCell) is the cell the table hook opened.
+            with self._frame(_Frame(self.parent(), flowable)):
+                yield
+            return
         if role == "":
             toc = self.parent() if self.parent().role == "TOC" else None
             with self._frame(_Frame(None, flowable)):
@@ -191,6 +209,7 @@ class TagRecorder:
             return
         elem = StructElem(role, attrs)
         self.parent().kids.append(elem)
+        self._drawn[id(flowable)] = (flowable, elem)
         if role in _FRAME_ROLES or getattr(flowable, "own_drawing", "") == "artifact":
             with self._frame(_Frame(None, flowable)):
                 self._frames.append(_Frame(elem, flowable, opens=False))
@@ -204,6 +223,31 @@ class TagRecorder:
             return
         with self._frame(_Frame(elem, flowable)):
             yield
+
+    @contextlib.contextmanager
+    def _list_item(self, indenter: Any) -> Iterator[None]:
+        """One flowable of a list item, as reportlab's ListFlowable draws it (LIIndenter).
+
+        The first flowable of an item carries its bullet: a new LI with the bullet as Lbl
+        and the flowable in LBody. Later flowables of the item (and the parts of one split
+        over pages) carry none: they go into the LBody of the list's last LI.
+        """
+        parent = self.parent()
+        bullet = getattr(indenter._bullet, "value", None)
+        last = parent.kids[-1] if parent.kids else None
+        if bullet or not (isinstance(last, StructElem) and last.role == "LI"):
+            label = StructElem("Lbl") if bullet else None
+            body = StructElem("LBody")
+            parent.kids.append(StructElem("LI", kids=[k for k in (label, body) if k]))
+        else:
+            label, body = None, last.kids[-1]
+        with self._frame(_Frame(label, indenter)):
+            # The bullet is the label's content; the flowable it indents goes into LBody.
+            self._frames.append(_Frame(body, indenter, opens=False))
+            try:
+                yield
+            finally:
+                self._frames.pop()
 
     def _hook_table(self, flowable: Any, elem: StructElem) -> Any:
         """Rows and cells of a reportlab Table (or of a TOC's table) as TR/TD or TOCI."""
@@ -248,6 +292,13 @@ class TagRecorder:
             flowable._renderCB = original
 
         return restore
+
+
+def _is_list_indenter(flowable: Any) -> bool:
+    from reportlab.platypus.flowables import LIIndenter
+
+    # Not getattr: an LIIndenter hands every attribute lookup to the flowable it indents.
+    return type(flowable) is LIIndenter
 
 
 def role_of(flowable: Any, parent_role: str) -> tuple[str, dict[str, Any]]:

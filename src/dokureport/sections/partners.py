@@ -39,7 +39,8 @@ def _logo(ctx: LayoutContext, logo: PartnerLogo, cell_width: float) -> LogoMark 
         if drawing is None:
             return None
         w, h = optical_size(drawing.width / drawing.height, height, cell_width)
-        return LogoMark(w, h, alt=logo.name, url=logo.url, drawing=drawing)
+        return LogoMark(w, h, alt=logo.name, url=logo.url, drawing=drawing,
+                        font=ctx.styles.body.fontName)
     width_px, height_px = oriented_size(path)
     w, h = optical_size(width_px / height_px, height, cell_width)
     request = ImageRequest(source=path, width_pt=w, height_pt=h)
