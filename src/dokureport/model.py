@@ -30,6 +30,22 @@ def parse_time(value: Any) -> Any:
     return value
 
 
+def known_locale(value: str) -> str:
+    """`value` if Babel knows the locale (de, en, fr, pt-BR, …), else ValueError."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(value.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise ValueError(f"not a language Babel knows: {value!r} (e.g. de, en, fr, it, "
+                         "pt-BR)") from None
+    return value
+
+
+def _known_locale(value: str | None) -> str | None:
+    return None if value is None else known_locale(value)
+
+
 class Model(BaseModel):
     """Frozen, strict about unknown keys: the base of every part of the event."""
 
@@ -98,6 +114,14 @@ class Talk(Model):
         description="Extension: false leaves this out of every output (consent withdrawn); "
                     "the build report counts it",
     )
+    lang: str | None = Field(
+        default=None,
+        description="Extension: the language the talk is held in, when not the event's (en, "
+                    "de, fr, …): its title and abstract are hyphenated, quoted and tagged "
+                    "(/Lang) in it",
+    )
+
+    _known_lang = field_validator("lang")(_known_locale)
 
     @property
     def slides_url(self) -> str | None:
@@ -196,6 +220,13 @@ class Chapter(Model):
     text: str | None = Field(default=None, description="The Markdown itself (instead of file)")
     after: str | None = Field(default=None, description="The section it follows, e.g. intro; "
                               "without it, before the gallery")
+    lang: str | None = Field(
+        default=None,
+        description="The language of the chapter, when not the event's: its title and text "
+                    "are hyphenated, quoted and tagged (/Lang) in it",
+    )
+
+    _known_lang = field_validator("lang")(_known_locale)
 
 
 class PartnerLogo(Model):
@@ -235,17 +266,7 @@ class Event(Model):
     labels: dict[str, str] = Field(
         default_factory=dict, description="Printed labels to replace, e.g. agenda: Ablauf")
 
-    @field_validator("lang")
-    @classmethod
-    def _known_locale(cls, value: str) -> str:
-        from babel import Locale, UnknownLocaleError
-
-        try:
-            Locale.parse(value.replace("-", "_"))
-        except (UnknownLocaleError, ValueError, TypeError):
-            raise ValueError(f"not a language Babel knows: {value!r} (e.g. de, en, fr, it, "
-                             "pt-BR)") from None
-        return value
+    _known_lang = field_validator("lang")(known_locale)
     privacy: Privacy = Privacy()
 
     folder: Path = Field(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -103,6 +104,16 @@ class LayoutContext:
         self.labels, _ = labels_for(self.event.lang, self.theme.labels, self.event.labels)
         self.text = Typesetter(lang=self.event.lang, fonts=self.fonts,
                                link_colour=self.theme.colours.primary)
+
+    def in_language(self, lang: str | None) -> LayoutContext:
+        """This context, its text set in `lang` (a talk's or chapter's own language):
+        hyphenation and quotation marks follow it; labels, dates and styles stay the event's.
+        """
+        if lang is None or lang == self.event.lang:
+            return self
+        other = copy.copy(self)  # shares images, warnings and sections with this one
+        other.text = self.text.in_language(lang)
+        return other
 
     @property
     def design(self) -> Theme:

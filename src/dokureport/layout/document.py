@@ -28,6 +28,7 @@ from dokureport import __version__
 from dokureport.layout import linebreaks, source, tags
 from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.flowables import Heading
+from dokureport.layout.language import pdf_language
 from dokureport.printing.canvas import BrochureCanvas
 from dokureport.printing.marks import MARKS_AREA, crop_mark_lines, draw_marks
 from dokureport.printing.reproducible import set_dates
@@ -140,7 +141,7 @@ class BrochureDocument(BaseDocTemplate):
                                            event.organiser.name) if k),
             creator=f"dokureport {__version__}",
             producer=f"dokureport {__version__} (ReportLab)",
-            lang={"de": "de-DE", "en": "en-GB"}.get(event.lang, event.lang.replace("_", "-")),
+            lang=pdf_language(event.lang),
             invariant=1,
             displayDocTitle=1,
             # reportlab's own default would be Helvetica, unembedded: the theme's font.

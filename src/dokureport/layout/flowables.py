@@ -15,7 +15,7 @@ from dokureport import plain_cache
 from dokureport.assets import ImageRequest
 from dokureport.cache_dir import default_cache_dir
 from dokureport.layout.context import PassImages
-from dokureport.layout.tags import grouped, tagged
+from dokureport.layout.tags import grouped, recorder, tagged
 from dokureport.layout.text import outline_text
 
 
@@ -80,6 +80,47 @@ class Heading(Paragraph):
             self.canv.addOutlineEntry(self.bookmark or self.outline.title, self.outline.key,
                                       self.outline.level)
         super().draw()
+
+
+class LanguageMark(Flowable):
+    """Zero-size: the text drawn after it is in `lang` (a PDF language tag such as en-GB),
+    until a LanguageMark(None). The structure elements drawn between get that /Lang.
+
+    A mark, not an attribute of the flowables between: reportlab splits paragraphs, lists
+    and tables over pages into new flowables, but draws the story in order.
+    """
+
+    role = "Artifact"
+    _ZEROSIZE = True  # placed even on a full frame; never moves the frame's top
+    width = height = 0
+
+    def __init__(self, lang: str | None, *, keep_with_next: bool = True) -> None:
+        super().__init__()
+        self.begins = lang
+        # Never parts a heading from what keeps with it, nor ties a paragraph to what
+        # follows that did not keep with it before (a section's page break).
+        self.keepWithNext = int(keep_with_next)
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        tags = recorder(self.canv)
+        if tags is None:
+            return
+        if self.begins:
+            tags.begin_language(self.begins)
+        else:
+            tags.end_language()
+
+
+def in_language(flowables: list[Any], lang: str | None) -> list[Any]:
+    """`flowables` bracketed by LanguageMarks for `lang` (a PDF language tag), if given."""
+    if not lang or not flowables:
+        return flowables
+    last = flowables[-1]
+    keeps = bool(last.getKeepWithNext()) if hasattr(last, "getKeepWithNext") else False
+    return [LanguageMark(lang), *flowables, LanguageMark(None, keep_with_next=keeps)]
 
 
 def draw_image(canvas: Any, images: PassImages, request: ImageRequest, x: float, y: float,

@@ -30,6 +30,8 @@ class StructElem:
     attrs: dict[str, Any] = field(default_factory=dict)
     # Kids: StructElem, ("mcid", page, mcid) or ("annot", page, index in the page's /Annots).
     kids: list[Any] = field(default_factory=list)
+    # The language its content is in, its own /Lang or inherited; None: the document's.
+    lang: str | None = None
 
 
 @dataclass
@@ -44,8 +46,12 @@ class _Frame:
 class TagRecorder:
     """Hands out MCIDs per page and records the structure tree while one pass draws."""
 
-    def __init__(self, canvas: Any) -> None:
+    def __init__(self, canvas: Any, lang: str | None = None) -> None:
         self.canvas = canvas
+        self.document_lang = lang  # the catalog's /Lang
+        # Languages begun by LanguageMark flowables (a talk in another language), innermost
+        # last: what is drawn meanwhile is in that language.
+        self._languages: list[str] = []
         self.root = StructElem("Document")
         self._sections: list[tuple[int, StructElem]] = [(-1, self.root)]
         self._frames: list[_Frame] = []
@@ -61,6 +67,29 @@ class TagRecorder:
         self._drawn: dict[int, tuple[Any, StructElem]] = {}
 
     # -- the tree -----------------------------------------------------------
+    def _attach(self, elem: StructElem, parent: StructElem | None = None) -> StructElem:
+        """Add `elem` to `parent` (the current element), with a /Lang where its language
+        differs from the one it would inherit."""
+        parent = parent or self.parent()
+        inherited = parent.lang or self.document_lang
+        wanted = (elem.attrs.get("Lang") or (self._languages[-1] if self._languages else None)
+                  or self.document_lang)
+        if wanted and wanted != inherited:
+            elem.attrs["Lang"] = wanted
+        else:
+            elem.attrs.pop("Lang", None)
+        elem.lang = wanted if wanted != self.document_lang else None
+        parent.kids.append(elem)
+        return elem
+
+    def begin_language(self, lang: str) -> None:
+        """What is drawn from here on is in `lang` (until end_language)."""
+        self._languages.append(lang)
+
+    def end_language(self) -> None:
+        if self._languages:
+            self._languages.pop()
+
     def parent(self) -> StructElem:
         for frame in reversed(self._frames):
             if frame.elem is not None:
@@ -71,8 +100,11 @@ class TagRecorder:
         """A heading of outline `level` begins: close deeper sections, open a Sect."""
         while self._sections[-1][0] >= level:
             self._sections.pop()
-        sect = StructElem("Sect")
-        self._sections[-1][1].kids.append(sect)
+        # A section takes no /Lang of its own: a talk in another language has its heading
+        # and abstract tagged, its speakers' lines and the slides' label stay the event's.
+        parent = self._sections[-1][1]
+        sect = StructElem("Sect", lang=parent.lang)
+        parent.kids.append(sect)
         self._sections.append((level, sect))
 
     # -- marked content -----------------------------------------------------
@@ -129,14 +161,12 @@ class TagRecorder:
 
     def content(self, role: str, **attrs: Any) -> contextlib.AbstractContextManager[_Frame]:
         """A new element under the current one; what is drawn inside is its content."""
-        elem = StructElem(role, {k: v for k, v in attrs.items() if v is not None})
-        self.parent().kids.append(elem)
+        elem = self._attach(StructElem(role, {k: v for k, v in attrs.items() if v is not None}))
         return self._frame(_Frame(elem))
 
     def group(self, role: str, **attrs: Any) -> contextlib.AbstractContextManager[_Frame]:
         """A new element whose own drawing is decoration: only nested elements are content."""
-        elem = StructElem(role, {k: v for k, v in attrs.items() if v is not None})
-        self.parent().kids.append(elem)
+        elem = self._attach(StructElem(role, {k: v for k, v in attrs.items() if v is not None}))
         return self._group(elem)
 
     @contextlib.contextmanager
@@ -163,7 +193,7 @@ class TagRecorder:
         """A link annotation was added to the current page: a Link element holds it."""
         page = self._page
         self.links[(page, annotation_index)] = self.pending_link
-        self.parent().kids.append(StructElem("Link", kids=[("annot", page, annotation_index)]))
+        self._attach(StructElem("Link", kids=[("annot", page, annotation_index)]))
 
     # -- flowables ----------------------------------------------------------
     def _in(self, flowable: Any) -> bool:
@@ -207,8 +237,7 @@ class TagRecorder:
                     if restore is not None:
                         restore()
             return
-        elem = StructElem(role, attrs)
-        self.parent().kids.append(elem)
+        elem = self._attach(StructElem(role, attrs))
         self._drawn[id(flowable)] = (flowable, elem)
         if role in _FRAME_ROLES or getattr(flowable, "own_drawing", "") == "artifact":
             with self._frame(_Frame(None, flowable)):
@@ -238,7 +267,10 @@ class TagRecorder:
         if bullet or not (isinstance(last, StructElem) and last.role == "LI"):
             label = StructElem("Lbl") if bullet else None
             body = StructElem("LBody")
-            parent.kids.append(StructElem("LI", kids=[k for k in (label, body) if k]))
+            item = self._attach(StructElem("LI"), parent)
+            for kid in (label, body):
+                if kid is not None:
+                    self._attach(kid, item)
         else:
             label, body = None, last.kids[-1]
         with self._frame(_Frame(label, indenter)):

@@ -8,6 +8,7 @@ characters the main family lacks.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -64,6 +65,11 @@ class Typesetter:
     missing_glyphs: set[str] = field(default_factory=set)
     fonts: FontSet | None = None  # None: the default theme's family
     link_colour: str = "#00576b"
+
+    def in_language(self, lang: str) -> Typesetter:
+        """A typesetter for text in `lang` (hyphenation, quotation marks) that reports the
+        missing characters into the same set as this one."""
+        return dataclasses.replace(self, lang=lang)
 
     # -- plain text -------------------------------------------------------
     def typographic(self, text: str) -> str:

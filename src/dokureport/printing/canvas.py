@@ -104,7 +104,7 @@ class BrochureCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self.flatten_alpha = flatten_alpha
         # What flowables draw is recorded here as a structure tree (tagged PDF).
-        self.tags = TagRecorder(self)
+        self.tags = TagRecorder(self, lang=kwargs.get("lang"))
 
     def linkURL(self, url: str, rect: Any, *args: Any, **kwargs: Any) -> Any:
         self.tags.pending_link = url

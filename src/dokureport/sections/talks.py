@@ -6,7 +6,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from dokureport.layout.context import LayoutContext
-from dokureport.layout.flowables import Heading, OutlineEntry, QrCode
+from dokureport.layout.flowables import Heading, OutlineEntry, QrCode, in_language
+from dokureport.layout.language import pdf_language
 from dokureport.layout.source import KeyPath, from_key
 from dokureport.layout.theme import QR_SIZE_MM
 from dokureport.model import Speaker, Talk, fits_qr_code
@@ -70,17 +71,22 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
     out = section_heading(ctx, ctx.labels.talks, "talks", section="talks")
     for number, talk in enumerate(event.talks, start=1):
         at: KeyPath = ("talks", number - 1)
+        # A talk held in another language: its title and abstract are set (hyphenation,
+        # quotation marks) and tagged in it; format, speakers and labels stay the event's.
+        own = ctx.in_language(talk.lang)
+        lang = pdf_language(talk.lang) if own is not ctx and talk.lang else None
         kind = " · ".join(x for x in (talk.format, talk.topic) if x)
         if kind:
             out.append(Paragraph(t.plain(kind, hyphenate=False), s.overline))
-        out.extend(from_key([Heading(
-            t.heading(talk.title, s.h2, ctx.geometry.frame_width), s.h2,
+        out.extend(in_language(from_key([Heading(
+            own.text.heading(talk.title, s.h2, ctx.geometry.frame_width), s.h2,
             OutlineEntry(title=talk.title, key=ctx.talk_anchor(number), level=1))],
-            (*at, "title")))
+            (*at, "title")), lang))
         out.extend(from_key([Paragraph(_speaker(ctx, sp), s.meta) for sp in talk.speakers],
                             (*at, "speakers")))
-        out.extend(from_key(paragraphs(ctx, talk.abstract, level=2,
-                                               anchor=f"talk-{number}"), (*at, "abstract")))
+        out.extend(in_language(from_key(paragraphs(own, talk.abstract, level=2,
+                                                   anchor=f"talk-{number}"),
+                                        (*at, "abstract")), lang))
         out.extend(from_key(_slides(ctx, talk), (*at, "slides")))
         out.extend(_photos(ctx, talk))
     return out

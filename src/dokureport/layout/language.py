@@ -1,0 +1,11 @@
+"""The language tag a PDF writes for a brochure language (catalog and structure /Lang)."""
+
+from __future__ import annotations
+
+# The region each bare language is written with, as the brochure's dates and labels are.
+_REGIONS = {"de": "de-DE", "en": "en-GB"}
+
+
+def pdf_language(lang: str) -> str:
+    """`de` → `de-DE`, `en` → `en-GB`, any other locale as BCP 47 (`pt_BR` → `pt-BR`)."""
+    return _REGIONS.get(lang, lang.replace("_", "-"))
