@@ -107,6 +107,7 @@ talks:
     abstract: |
       What the talk was about, in a few paragraphs.
     # slides: slides/mustermann.pdf   # a file in this folder, or an https:// link
+    # lang: en                        # only if the talk is held in another language
 
 photos:
   credit: © Musterstiftung      # used for every photo without its own credit

@@ -7,8 +7,9 @@ Figure). A flowable's own drawing is content of its element; a nested flowable i
 it (EMC, the child's own marked content, then a fresh MCID for the parent), so marked
 content never nests. Anything drawn by a flowable without a role, by a table's grid or by
 the page templates is an Artifact. New flowables need only set `role` (and `alt` for a
-Figure, `lang` for text in another language); flowables that know more (PhotoRow) call
-`content`/`group` themselves.
+Figure); flowables that know more (PhotoRow) call `content`/`group` themselves. Text in
+another language than the document's is bracketed by LanguageMark flowables (see
+layout.flowables.in_language): every element drawn between them gets its /Lang.
 """
 
 from __future__ import annotations
