@@ -1,0 +1,136 @@
+"""The print PDF is not PDF/A (its black is DeviceCMYK ink, and no CMYK output profile can
+ship with dokureport), but what print shops need stays valid under PDF/A-2 and PDF/UA-1:
+nested page boxes, crop marks as Artifacts, a complete structure tree. The checkers find
+nothing else than the colour and the identification it does not declare."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import page
+import pikepdf
+import pytest
+from reportlab.lib.units import mm
+
+from dokureport.options import BuildOptions
+from dokureport.resources import sample_event_dir
+from tests.test_accessibility import UA_CHECK
+
+# What a file that declares neither PDF/A nor PDF/UA, and prints DeviceCMYK black with no
+# output intent, fails by design; any other rule failing is a defect of the print target.
+UNDECLARED = {
+    "ua1": {"PDFUA1-ID-PART-001", "PDFUA1-ID-SCHEMA-001", "PDFUA1-METADATA-STRUCTURE-001",
+            "PDFUA1-METADATA-TITLE-001"},
+    "2u": {"PDFA2U-DEVICE-CMYK-001", "PDFA2U-DEVICE-RGB-001", "PDFA2U-ID-SCHEMA-001",
+           "PDFA2U-METADATA-STRUCTURE-001"},
+}
+UA_CHECK_UNDECLARED = ("XMP: no pdfuaid:part 1", "XMP: no pdfaid:part 2", "XMP: no dc:title",
+                       "no PDF/A OutputIntent")
+
+
+@pytest.fixture(scope="module")
+def print_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from dokureport.pipeline import build_brochure
+
+    out = tmp_path_factory.mktemp("print") / "print.pdf"
+    build_brochure(sample_event_dir(), out, BuildOptions(target="print", paper="a5"))
+    return out
+
+
+def _box(page_obj: pikepdf.Dictionary, name: str) -> tuple[float, ...]:
+    return tuple(float(v) for v in page_obj[name])
+
+
+def _inside(inner: tuple[float, ...], outer: tuple[float, ...]) -> bool:
+    return (inner[0] >= outer[0] - 0.01 and inner[1] >= outer[1] - 0.01
+            and inner[2] <= outer[2] + 0.01 and inner[3] <= outer[3] + 0.01)
+
+
+def test_page_boxes_are_nested_and_within_pdf_a_limits(print_pdf: Path) -> None:
+    with pikepdf.open(print_pdf) as pdf:
+        for page_obj in (p.obj for p in pdf.pages):
+            media = _box(page_obj, "/MediaBox")
+            crop = _box(page_obj, "/CropBox") if "/CropBox" in page_obj else media
+            bleed, trim = _box(page_obj, "/BleedBox"), _box(page_obj, "/TrimBox")
+            assert _inside(trim, bleed) and _inside(bleed, crop) and _inside(crop, media)
+            # The bleed is 3 mm on every side of the trimmed A5 page.
+            assert [round(b - t, 2) for b, t in zip(bleed[:2], trim[:2], strict=True)] == \
+                [round(-3 * mm, 2)] * 2
+            assert round((trim[2] - trim[0]) / mm) == 148 and round((trim[3] - trim[1]) / mm) \
+                == 210
+            # PDF/A-2 6.1.13: every page boundary between 3 and 14 400 units.
+            for box in (media, crop, bleed, trim):
+                assert all(3 <= side <= 14400 for side in (box[2] - box[0], box[3] - box[1]))
+
+
+def _concat(m: tuple[float, ...], ctm: tuple[float, ...]) -> tuple[float, ...]:
+    """The matrix m × ctm (PDF's `cm`: m applies first)."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = ctm
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
+            e * A + f * C + E, e * B + f * D + F)
+
+
+def test_crop_marks_lie_outside_the_bleed_and_are_artifacts(print_pdf: Path) -> None:
+    with pikepdf.open(print_pdf) as pdf:
+        bleed = _box(pdf.pages[1].obj, "/BleedBox")
+        ops = pikepdf.parse_content_stream(pdf.pages[1])
+    # Every path that starts outside the bleed box (in page space) is a mark; each sits in
+    # /Artifact content, and nothing else is drawn out there.
+    marked: list[str] = []
+    ctm: tuple[float, ...] = (1, 0, 0, 1, 0, 0)
+    saved: list[tuple[float, ...]] = []
+    marks = 0
+    for operands, operator in ops:
+        name = str(operator)
+        if name in ("BMC", "BDC"):
+            marked.append(str(operands[0]))
+        elif name == "EMC":
+            marked.pop()
+        elif name == "q":
+            saved.append(ctm)
+        elif name == "Q":
+            ctm = saved.pop()
+        elif name == "cm":
+            ctm = _concat(tuple(float(v) for v in operands), ctm)
+        elif name == "m":
+            x, y = (float(v) for v in operands)
+            a, b, c, d, e, f = ctm
+            px, py = a * x + c * y + e, b * x + d * y + f
+            if px < bleed[0] or py < bleed[1] or px > bleed[2] or py > bleed[3]:
+                marks += 1
+                assert marked and marked[-1] == "/Artifact", (px, py, marked)
+    assert marks == 8  # two per corner
+
+
+def test_only_the_undeclared_colour_and_identification_fail(print_pdf: Path) -> None:
+    for profile, expected in UNDECLARED.items():
+        report = page.validate_pdf(str(print_pdf), profile=profile)
+        assert {f.rule_id for f in report.failures} <= expected, report
+    if UA_CHECK.exists():
+        run = subprocess.run([sys.executable, str(UA_CHECK), str(print_pdf)],
+                             capture_output=True, text=True)
+        failed = [line for line in run.stdout.splitlines() if line.startswith("FAIL")]
+        assert all(any(known in line for known in UA_CHECK_UNDECLARED) for line in failed), \
+            failed
+
+
+def test_the_print_booklet_s_sheets_are_valid_pdf_a_2_but_for_colour(tmp_path: Path) -> None:
+    # The imposed sheets are for the print shop, untagged (PDF/UA does not apply); under
+    # PDF/A-2 their boxes and marks are valid, only the undeclared colour is not.
+    from dokureport.pipeline import build_brochure
+
+    out = tmp_path / "print.pdf"
+    build_brochure(sample_event_dir(), out,
+                   BuildOptions(target="print", paper="a5", booklet=True))
+    sheets = tmp_path / "print-booklet.pdf"
+    with pikepdf.open(sheets) as pdf:
+        for page_obj in (p.obj for p in pdf.pages):
+            media = _box(page_obj, "/MediaBox")
+            bleed, trim = _box(page_obj, "/BleedBox"), _box(page_obj, "/TrimBox")
+            assert _inside(trim, bleed) and _inside(bleed, media)
+            assert round((trim[2] - trim[0]) / mm) == 2 * 148
+    report = page.validate_pdf(str(sheets), profile="2u")
+    assert {f.rule_id for f in report.failures} <= UNDECLARED["2u"], report
