@@ -2,13 +2,13 @@
 structure tree while they draw; post-processing (dokureport.postprocess.structure) writes it.
 
 Every flowable is tagged when it is drawn, by its `role` attribute or, without one, by its
-type (Paragraph → P, Heading → H1…H6 and a Sect, Table, TableOfContents → TOC, Image →
-Figure). A flowable's own drawing is content of its element; a nested flowable interrupts
-it (EMC, the child's own marked content, then a fresh MCID for the parent), so marked
-content never nests. Anything drawn by a flowable without a role, by a table's grid or by
-the page templates is an Artifact. New flowables need only set `role` (and `alt` for a
-Figure, `lang` for text in another language); flowables that know more (PhotoRow) call
-`content`/`group` themselves.
+type (Paragraph → P, Heading → H1…H6 and a Sect, Table, TableOfContents → TOC with a
+TOCI › Reference › Link per entry, Image → Figure). A flowable's own drawing is content of
+its element; a nested flowable interrupts it (EMC, the child's own marked content, then a
+fresh MCID for the parent), so marked content never nests. Anything drawn by a flowable
+without a role, by a table's grid or by the page templates is an Artifact. New flowables
+need only set `role` (and `alt` for a Figure, `lang` for text in another language);
+flowables that know more (PhotoRow) call `content`/`group` themselves.
 """
 
 from __future__ import annotations
@@ -160,7 +160,11 @@ class TagRecorder:
         """A link annotation was added to the current page: a Link element holds it."""
         page = self._page
         self.links[(page, annotation_index)] = self.pending_link
-        self.parent().kids.append(StructElem("Link", kids=[("annot", page, annotation_index)]))
+        parent = self.parent()
+        if parent.role == "Link":  # drawn by a Link's own text (a contents entry)
+            parent.kids.append(("annot", page, annotation_index))
+            return
+        parent.kids.append(StructElem("Link", kids=[("annot", page, annotation_index)]))
 
     # -- flowables ----------------------------------------------------------
     def _in(self, flowable: Any) -> bool:
@@ -190,7 +194,12 @@ class TagRecorder:
                         restore()
             return
         elem = StructElem(role, attrs)
-        self.parent().kids.append(elem)
+        parent = self.parent()
+        if role == "Link" and parent.role == "TOCI":
+            # A TOCI holds a Reference (ISO 32000-1, table 333); the entry's link is in it.
+            parent.kids.append(reference := StructElem("Reference"))
+            parent = reference
+        parent.kids.append(elem)
         if role in _FRAME_ROLES or getattr(flowable, "own_drawing", "") == "artifact":
             with self._frame(_Frame(None, flowable)):
                 self._frames.append(_Frame(elem, flowable, opens=False))
@@ -224,7 +233,8 @@ class TagRecorder:
             if original:
                 original(table, event, *args)
             if event == "startRow":
-                row = self.content("TOCI") if elem.role == "TOC" else self.group("TR")
+                # A row's own drawing (a spacer row draws nothing else) is no entry's text.
+                row = self.group("TOCI" if elem.role == "TOC" else "TR")
                 row.__enter__()
                 open_rows.append(row)
             elif event == "endRow" and open_rows:
@@ -267,6 +277,9 @@ def role_of(flowable: Any, parent_role: str) -> tuple[str, dict[str, Any]]:
             role = "TOC"
         elif outline is not None and isinstance(flowable, Paragraph):
             role = f"H{min(outline.level + 1, 6)}"
+        elif isinstance(flowable, Paragraph) and parent_role == "TOCI":
+            # A contents entry is one link: its title, its page number, their annotations.
+            role = "Link"
         elif isinstance(flowable, Paragraph):
             role = "P"
         elif isinstance(flowable, Table):

@@ -7,7 +7,7 @@ from typing import Any
 
 import pikepdf
 
-from dokureport.postprocess.fixes import apply_fixes
+from dokureport.postprocess.fixes import apply_fixes, compress_streams
 from dokureport.postprocess.pdfa import declare_pdfa_ua
 from dokureport.postprocess.structure import write_structure
 
@@ -21,7 +21,9 @@ def finish(path: Path, tags: Any, *, archival: bool, linearize: bool) -> None:
         apply_fixes(pdf)
         if archival:
             declare_pdfa_ua(pdf)
+        compress_streams(pdf)
         # qpdf writes every stream with an EOL before `endstream` and exact lengths; the
         # /ID is static here and replaced by a content digest afterwards (reproducible).
-        pdf.save(path, linearize=linearize, static_id=True, compress_streams=True,
+        # Streams are compressed already (compress_streams: qpdf would drop its ASCII85).
+        pdf.save(path, linearize=linearize, static_id=True, compress_streams=False,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import re
+import zlib
 
 import pikepdf
 from pikepdf import Dictionary, Name
@@ -43,3 +45,34 @@ def _drop_nul_mappings(cmap: pikepdf.Stream) -> None:
     fixed = re.sub(rb"(\d+) beginbfchar(.*?)endbfchar", block, data, flags=re.DOTALL)
     if fixed != data:
         cmap.write(fixed)
+
+
+def compress_streams(pdf: pikepdf.Pdf) -> None:
+    """Flate-compress every stream but the XMP metadata; ASCII85 around one ending in a CR.
+
+    qpdf writes an LF before `endstream`: after a CR (byte 0x0D), a checker reads the pair
+    as one CRLF end-of-line, one byte short of /Length (page's STREAM-LENGTH; ISO 19005-2,
+    6.1.7.1). A Flate stream ends in the Adler-32 checksum of its data, so about one in
+    256 does, at any compression level; ASCII85 data ends in "~>". qpdf, asked to
+    compress, would strip the ASCII85 again: the file is saved without it, and the
+    streams it would have compressed (zlib's default level, as here) are compressed here.
+    """
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Stream) or obj.get("/Type") == Name.Metadata:
+            continue
+        filters = obj.get("/Filter")
+        if isinstance(filters, pikepdf.Array) and list(filters) == [Name.FlateDecode]:
+            filters = obj.Filter = Name.FlateDecode  # as qpdf wrote it when it compressed
+        if filters is None:
+            compressed = zlib.compress(obj.read_raw_bytes())
+        elif filters == Name.FlateDecode and not obj.get("/DecodeParms"):
+            compressed = obj.read_raw_bytes()
+            if not compressed.endswith(b"\r"):
+                continue
+        else:
+            continue
+        if compressed.endswith(b"\r"):
+            obj.write(base64.a85encode(compressed) + b"~>",
+                      filter=pikepdf.Array([Name.ASCII85Decode, Name.FlateDecode]))
+        else:
+            obj.write(compressed, filter=Name.FlateDecode)
