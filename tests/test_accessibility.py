@@ -175,6 +175,29 @@ def test_footer_and_page_numbers_are_artifacts(sample_pdf: Path) -> None:
     assert text.count("Dokumentation des") < pages // 2
 
 
+def test_contents_over_several_pages_are_a_toc_on_each(make_event, tmp_path: Path) -> None:
+    from dokureport.pipeline import build_brochure
+
+    talks = [{"id": f"t{i}", "title": f"Vortrag {i} über Kinder- und Jugendhilfe in der Stadt"}
+             for i in range(70)]
+    event = make_event({"title": "Fachtag", "event": {"start": "2024-03-05"},
+                        "intro": "Hallo.", "talks": talks})
+    out = tmp_path / "long.pdf"
+    build_brochure(event, out, BuildOptions(paper="a5"))
+    with pikepdf.open(out) as pdf:
+        found = roles(pdf)
+        assert found.count("TOC") >= 3  # the contents run over three pages
+        entries = [e for e in elements(pdf) if e.S == "/TOCI"]
+        assert all([str(k.S) for k in e.K] == ["/Reference"] for e in entries)
+    texts = [" ".join(line.strip('"').strip() for line in lines if line.startswith('"'))
+             for lines in struct_text_of(out, "TOCI")]
+    # Introduction, talks, the 70 talks, imprint: each "title page", none outside a TOC.
+    assert len(texts) == 73
+    assert [t.rsplit(" ", 1)[0] for t in texts[2:72]] == [t["title"] for t in talks]
+    assert all(t.rsplit(" ", 1)[1].isdigit() for t in texts)
+    assert_accessible_and_archival(out)
+
+
 def test_no_stream_data_ends_in_a_carriage_return(tmp_path: Path) -> None:
     """A CR before qpdf's LF and `endstream` reads as a CRLF end-of-line: /Length one
     byte too long for a checker (page's STREAM-LENGTH). Flate data ends in the Adler-32 of

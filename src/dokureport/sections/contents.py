@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph, Table, TableStyle
 from reportlab.platypus.doctemplate import NextPageTemplate
 from reportlab.platypus.tableofcontents import TableOfContents
 
@@ -69,8 +69,18 @@ class Contents(TableOfContents):
         # The parts on each page are reportlab tables: each is a TOC of its own.
         parts = super().split(availWidth, availHeight)
         for part in parts:
-            part.role = "TOC"
+            if type(part) is Table:
+                part.__class__ = _ContentsPart
         return parts
+
+
+class _ContentsPart(Table):
+    """The part of the contents on one page, when they run over pages: a TOC of its own.
+
+    A table splits into tables of its own class, so every later part is one too.
+    """
+
+    role = "TOC"
 
 
 def flowables(ctx: LayoutContext) -> list[Flowable]:
