@@ -178,3 +178,14 @@ def test_structure_text_keeps_words_apart_across_line_ends(make_event, tmp_path:
     # A soft-hyphen break still reads as one word, with no space inside it.
     assert "Verantwortungsgemeinschaften" in para.replace("\xad", "")
     assert " ".join(para.split()).count(" ") == INTRO.replace("**", "").count(" ")
+
+
+def test_only_a_word_s_own_hyphen_at_a_line_end_becomes_u2010(hyphenated: Path) -> None:
+    from dokureport.layout.reportlab_fixes import _real_hyphen_at_end
+
+    font = "NotoSans"  # registered by the brochure built above
+    assert _real_hyphen_at_end("beschreibt Kinder- ", font) == "beschreibt Kinder\u2010 "
+    assert _real_hyphen_at_end("(Bildungs-", font) == "(Bildungs\u2010"
+    # A number range or a code broken after its "-", and a hyphen mid-line, stay U+002D.
+    for text in ("Seiten 12-", "ISBN 978-3-", "Kinder- und Jugendhilfe "):
+        assert _real_hyphen_at_end(text, font) == text

@@ -21,6 +21,7 @@ reportlab changes, and tests/test_reportlab_internals.py calls it.
 
 from __future__ import annotations
 
+import re
 from string import whitespace
 from typing import Any
 
@@ -150,12 +151,14 @@ class _LineEnd:
 # treats a line-end U+002D as a soft hyphen). Under U+2010 HYPHEN, which neither reads as
 # a break, every reader keeps the hyphen and the word after it.
 _HYPHEN = "\u2010"
+# A word's hyphen: a letter before it (not a number range, a code or a lone "-").
+_WORD_HYPHEN_AT_END = re.compile(r"[^\W\d_]-$")
 
 
 def _real_hyphen_at_end(text: str, font_name: str) -> str:
     """The line's text with a last "-" as U+2010, where the font prints that as its "-"."""
     body = text.rstrip()
-    if not body.endswith("-") or not _prints_as(font_name, 0x2010, 0x2D):
+    if not _WORD_HYPHEN_AT_END.search(body) or not _prints_as(font_name, 0x2010, 0x2D):
         return text
     return body[:-1] + _HYPHEN + text[len(body):]
 
