@@ -3,10 +3,12 @@ checkers, and its structure tree read back for roles, reading order and alternat
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import subprocess
 import sys
 import typing
+import zlib
 from pathlib import Path
 
 import page
@@ -105,17 +107,65 @@ def test_photos_and_qr_codes_are_figures_with_alt(sample_pdf: Path) -> None:
     assert any(a.startswith("Logo: ") for a in alts)
 
 
+def objrs(link: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
+    """The annotations a Link element holds (a contents entry's link holds several)."""
+    return [k for k in link.K if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR"]
+
+
 def test_every_link_is_in_the_tree_with_a_description(sample_pdf: Path) -> None:
     with pikepdf.open(sample_pdf) as pdf:
         links = [e for e in elements(pdf) if e.S == "/Link"]
         annotations = [a for p in pdf.pages for a in p.obj.get("/Annots", ())]
-        assert len(links) == len(annotations) > 0
-        for link in links:
-            objr = link.K[0]
-            assert objr.Type == "/OBJR" and str(objr.Obj.Contents).strip()
+        held = [objr for link in links for objr in objrs(link)]
+        assert len(held) == len(annotations) > 0
+        assert all(objrs(link) for link in links)
+        assert all(str(objr.Obj.Contents).strip() for objr in held)
         for p in pdf.pages:
             if "/Annots" in p.obj:
                 assert p.obj.Tabs == "/S"
+
+
+def struct_text_of(pdf: Path, role: str) -> list[list[str]]:
+    """`pdfinfo -struct-text`, per element of `role`: the lines nested in it, stripped."""
+    lines = subprocess.run(["pdfinfo", "-struct-text", str(pdf)], capture_output=True,
+                           text=True, check=True).stdout.splitlines()
+    found: list[list[str]] = []
+    depth = -1
+    for line in lines:
+        indent = len(line) - len(line.lstrip())
+        if depth >= 0 and indent <= depth:
+            depth = -1
+        if depth >= 0:
+            found[-1].append(line.strip())
+        elif line.strip().split(" ")[0] == role:
+            depth = indent
+            found.append([])
+    return found
+
+
+def test_contents_entries_read_title_then_page_as_one_link(sample_pdf: Path) -> None:
+    with pikepdf.open(sample_pdf) as pdf:
+        entries = [e for e in elements(pdf) if e.S == "/TOCI"]
+        assert len(entries) == 11  # 8 sections and the 3 talks the sample lists
+        for entry in entries:
+            # TOCI › Reference › Link: the title and the page number are the link's text,
+            # its annotations (one per line of the title, one on the page number) its own.
+            assert [str(k.S) for k in entry.K] == ["/Reference"]
+            [link] = entry.K[0].K
+            assert link.S == "/Link"
+            kinds = [str(k.get("/Type")) for k in link.K]
+            assert kinds[0] == "/MCR" and kinds.count("/OBJR") >= 2
+            assert len({str(o.Obj.Contents) for o in objrs(link)}) == 1
+    texts = [" ".join(line.strip('"').strip() for line in lines if line.startswith('"'))
+             for lines in struct_text_of(sample_pdf, "TOCI")]
+    assert len(texts) == 11  # none empty
+    assert texts[:3] == ["Einführung 3", "Programm 4", "Vorträge 6"]
+    pages = []
+    for text in texts:
+        title, page_number = text.rsplit(" ", 1)
+        assert title and page_number.isdigit(), text
+        pages.append(int(page_number))
+    assert pages == sorted(pages)
 
 
 def test_footer_and_page_numbers_are_artifacts(sample_pdf: Path) -> None:
@@ -126,6 +176,54 @@ def test_footer_and_page_numbers_are_artifacts(sample_pdf: Path) -> None:
     with pikepdf.open(sample_pdf) as pdf:
         pages = len(pdf.pages)
     assert text.count("Dokumentation des") < pages // 2
+
+
+def test_contents_over_several_pages_are_a_toc_on_each(make_event, tmp_path: Path) -> None:
+    from dokureport.pipeline import build_brochure
+
+    talks = [{"id": f"t{i}", "title": f"Vortrag {i} über Kinder- und Jugendhilfe in der Stadt"}
+             for i in range(70)]
+    event = make_event({"title": "Fachtag", "event": {"start": "2024-03-05"},
+                        "intro": "Hallo.", "talks": talks})
+    out = tmp_path / "long.pdf"
+    build_brochure(event, out, BuildOptions(paper="a5"))
+    with pikepdf.open(out) as pdf:
+        found = roles(pdf)
+        assert found.count("TOC") >= 3  # the contents run over three pages
+        entries = [e for e in elements(pdf) if e.S == "/TOCI"]
+        assert all([str(k.S) for k in e.K] == ["/Reference"] for e in entries)
+    texts = [" ".join(line.strip('"').strip() for line in lines if line.startswith('"'))
+             for lines in struct_text_of(out, "TOCI")]
+    # Introduction, talks, the 70 talks, imprint: each "title page", none outside a TOC.
+    assert len(texts) == 73
+    assert [t.rsplit(" ", 1)[0] for t in texts[2:72]] == [t["title"] for t in talks]
+    assert all(t.rsplit(" ", 1)[1].isdigit() for t in texts)
+    assert_accessible_and_archival(out)
+
+
+def test_no_stream_data_ends_in_a_carriage_return(tmp_path: Path) -> None:
+    """A CR before qpdf's LF and `endstream` reads as a CRLF end-of-line: /Length one
+    byte too long for a checker (page's STREAM-LENGTH). Flate data ends in the Adler-32 of
+    what it holds, so about one stream in 256 would end so."""
+    from dokureport.postprocess import finish
+
+    comments = (b"q Q %% %s\n" % hashlib.sha256(b"%d" % i).hexdigest().encode()
+                for i in range(5000))
+    content = next(d for d in comments if zlib.adler32(d) & 0xFF == 0x0D)
+    assert zlib.compress(content).endswith(b"\r")
+    path = tmp_path / "cr.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.pages[0].obj.Contents = pdf.make_stream(zlib.compress(content),
+                                                    Filter=pikepdf.Name.FlateDecode)
+        pdf.Root.Plain = pdf.make_stream(content)  # qpdf would compress this one itself
+        pdf.save(path)
+    finish(path, None, archival=False, linearize=False)
+    data = path.read_bytes()
+    assert data.count(b"endstream") >= 2 and b"\r\nendstream" not in data
+    with pikepdf.open(path) as pdf:
+        assert pdf.pages[0].obj.Contents.read_bytes() == content
+        assert pdf.Root.Plain.read_bytes() == content
 
 
 PAPERS = typing.get_args(Paper)

@@ -47,6 +47,13 @@ class FontSet:
     codepoints: frozenset[int]
 
 
+def _font(name: str, path: Path) -> TTFont:
+    font = TTFont(name, str(path))
+    # A real hyphen at a line end prints as U+2010 with the "-" glyph (reportlab_fixes).
+    reportlab_fixes.hyphen_prints_as_hyphen_minus(font)
+    return font
+
+
 @cache
 def _registered(path: Path) -> str:
     """Register one embeddable TrueType file once per process; its reportlab name."""
@@ -56,7 +63,7 @@ def _registered(path: Path) -> str:
     name = ps_name
     if name in pdfmetrics.getRegisteredFontNames() and name not in _OURS:
         name = f"{ps_name}-{hashlib.sha256(str(path).encode()).hexdigest()[:6]}"
-    pdfmetrics.registerFont(TTFont(name, str(path)))
+    pdfmetrics.registerFont(_font(name, path))
     _OURS.add(name)
     return name
 
@@ -72,7 +79,7 @@ def _register_bundled_noto(style: str) -> str:
     name = _LEGACY[style]
     file = {"regular": "NotoSans-Regular.ttf", "bold": "NotoSans-Bold.ttf",
             "italic": "NotoSans-Italic.ttf", "bold_italic": "NotoSans-BoldItalic.ttf"}[style]
-    pdfmetrics.registerFont(TTFont(name, str(fonts_dir() / file)))
+    pdfmetrics.registerFont(_font(name, fonts_dir() / file))
     _OURS.add(name)
     return name
 
@@ -80,7 +87,7 @@ def _register_bundled_noto(style: str) -> str:
 @cache
 def _register_fallback(name: str) -> str:
     """Register one fallback font, on the first text that needs it: the CJK one is 16 MB."""
-    pdfmetrics.registerFont(TTFont(name, str(fonts_dir() / _FALLBACK_FILES[name])))
+    pdfmetrics.registerFont(_font(name, fonts_dir() / _FALLBACK_FILES[name]))
     pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
     return name
 

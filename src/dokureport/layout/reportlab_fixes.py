@@ -21,6 +21,7 @@ reportlab changes, and tests/test_reportlab_internals.py calls it.
 
 from __future__ import annotations
 
+import re
 from string import whitespace
 from typing import Any
 
@@ -138,9 +139,51 @@ class _LineEnd:
                 text = text[:-1] + _SHY
             if not text and not TStar:
                 return
-        if TStar and not self.breaks and not text[-1:].isspace():
-            text += " "
+        if TStar and not self.breaks:
+            text = _real_hyphen_at_end(text, self.tx._fontname)
+            if not text[-1:].isspace():
+                text += " "
         out(text, TStar)
+
+
+# A real hyphen that ends a line ("Kinder- / und Jugendhilfe"): drawn as U+002D, poppler
+# takes it for a break hyphen and joins the lines ("Kinderund"), and PDFium drops it (it
+# treats a line-end U+002D as a soft hyphen). Under U+2010 HYPHEN, which neither reads as
+# a break, every reader keeps the hyphen and the word after it.
+_HYPHEN = "\u2010"
+# A word's hyphen: a letter before it (not a number range, a code or a lone "-").
+_WORD_HYPHEN_AT_END = re.compile(r"[^\W\d_]-$")
+
+
+def _real_hyphen_at_end(text: str, font_name: str) -> str:
+    """The line's text with a last "-" as U+2010, where the font prints that as its "-"."""
+    body = text.rstrip()
+    if not _WORD_HYPHEN_AT_END.search(body) or not _prints_as(font_name, 0x2010, 0x2D):
+        return text
+    return body[:-1] + _HYPHEN + text[len(body):]
+
+
+def _prints_as(font_name: str, char: int, like: int) -> bool:
+    face = getattr(_pdfmetrics.getFont(font_name), "face", None)
+    glyphs = getattr(face, "charToGlyph", None)
+    return isinstance(glyphs, dict) and like in glyphs and glyphs.get(char) == glyphs[like]
+
+
+def hyphen_prints_as_hyphen_minus(font: Any) -> None:
+    """Give a TrueType font's U+2010 HYPHEN the glyph and width of its "-" (U+002D).
+
+    A real hyphen at a line end is drawn as U+2010 (see `_real_hyphen_at_end`): it must
+    look and measure exactly like the hyphen beside it mid-line (Inter's own U+2010 is a
+    narrower glyph). Done when a font is registered, before anything is measured or drawn
+    with it, so that every build in a process sets a typed U+2010 alike (byte-identical).
+    """
+    face = getattr(font, "face", None)
+    glyphs = getattr(face, "charToGlyph", None)
+    widths = getattr(face, "charWidths", None)
+    if not isinstance(glyphs, dict) or not isinstance(widths, dict) or 0x2D not in glyphs:
+        return
+    glyphs[0x2010] = glyphs[0x2D]
+    widths[0x2010] = widths.get(0x2D, face.defaultWidth)
 
 
 def _soft_hyphen_prints(font_name: str) -> bool:

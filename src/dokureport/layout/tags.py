@@ -2,13 +2,14 @@
 structure tree while they draw; post-processing (dokureport.postprocess.structure) writes it.
 
 Every flowable is tagged when it is drawn, by its `role` attribute or, without one, by its
-type (Paragraph → P, Heading → H1…H6 and a Sect, Table, TableOfContents → TOC, Image →
-Figure). A flowable's own drawing is content of its element; a nested flowable interrupts
-it (EMC, the child's own marked content, then a fresh MCID for the parent), so marked
-content never nests. Anything drawn by a flowable without a role, by a table's grid or by
-the page templates is an Artifact. New flowables need only set `role` (and `alt` for a
-Figure); flowables that know more (PhotoRow) call `content`/`group` themselves. Text in
-another language than the document's is bracketed by LanguageMark flowables (see
+type (Paragraph → P, Heading → H1…H6 and a Sect, Table, TableOfContents → TOC with a
+TOCI › Reference › Link per entry, Image → Figure). A flowable's own drawing is content of
+its element; a nested flowable interrupts it (EMC, the child's own marked content, then a
+fresh MCID for the parent), so marked content never nests. Anything drawn by a flowable
+without a role, by a table's grid or by the page templates is an Artifact. New flowables
+need only set `role` (and `alt` for a Figure, `lang` for text in another language);
+flowables that know more (PhotoRow) call `content`/`group` themselves. Text in another
+language than the document's is bracketed by LanguageMark flowables (see
 layout.flowables.in_language): every element drawn between them gets its /Lang.
 """
 
@@ -194,7 +195,11 @@ class TagRecorder:
         """A link annotation was added to the current page: a Link element holds it."""
         page = self._page
         self.links[(page, annotation_index)] = self.pending_link
-        self._attach(StructElem("Link", kids=[("annot", page, annotation_index)]))
+        parent = self.parent()
+        if parent.role == "Link":  # drawn by a Link's own text (a contents entry)
+            parent.kids.append(("annot", page, annotation_index))
+            return
+        self._attach(StructElem("Link", kids=[("annot", page, annotation_index)]), parent)
 
     # -- flowables ----------------------------------------------------------
     def _in(self, flowable: Any) -> bool:
@@ -238,7 +243,11 @@ class TagRecorder:
                     if restore is not None:
                         restore()
             return
-        elem = self._attach(StructElem(role, attrs))
+        parent = self.parent()
+        if role == "Link" and parent.role == "TOCI":
+            # A TOCI holds a Reference (ISO 32000-1, table 333); the entry's link is in it.
+            parent = self._attach(StructElem("Reference"), parent)
+        elem = self._attach(StructElem(role, attrs), parent)
         self._drawn[id(flowable)] = (flowable, elem)
         if role in _FRAME_ROLES or getattr(flowable, "own_drawing", "") == "artifact":
             with self._frame(_Frame(None, flowable)):
@@ -301,7 +310,8 @@ class TagRecorder:
             if original:
                 original(table, event, *args)
             if event == "startRow":
-                row = self.content("TOCI") if elem.role == "TOC" else self.group("TR")
+                # A row's own drawing (a spacer row draws nothing else) is no entry's text.
+                row = self.group("TOCI" if elem.role == "TOC" else "TR")
                 row.__enter__()
                 open_rows.append(row)
             elif event == "endRow" and open_rows:
@@ -351,6 +361,9 @@ def role_of(flowable: Any, parent_role: str) -> tuple[str, dict[str, Any]]:
             role = "TOC"
         elif outline is not None and isinstance(flowable, Paragraph):
             role = f"H{min(outline.level + 1, 6)}"
+        elif isinstance(flowable, Paragraph) and parent_role == "TOCI":
+            # A contents entry is one link: its title, its page number, their annotations.
+            role = "Link"
         elif isinstance(flowable, Paragraph):
             role = "P"
         elif isinstance(flowable, Table):
