@@ -22,6 +22,9 @@ def finish(path: Path, tags: Any, *, archival: bool, linearize: bool) -> None:
         if archival:
             declare_pdfa_ua(pdf)
         # qpdf writes every stream with an EOL before `endstream` and exact lengths; the
-        # /ID is static here and replaced by a content digest afterwards (reproducible).
+        # /ID is static here and replaced by a content digest afterwards (reproducible;
+        # a linearized file carries it in both trailers). No object streams: reportlab
+        # writes none, and the ones qpdf would generate pack the outline root with other
+        # objects, which qpdf 11 and 12 then count differently in the outline hint table.
         pdf.save(path, linearize=linearize, static_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve)
