@@ -134,3 +134,17 @@ def test_every_theme_and_paper_passes(tmp_path: Path, theme: str, paper: str) ->
     out = tmp_path / f"{theme}-{paper}.pdf"
     build_brochure(sample_event_dir(), out, BuildOptions(theme=theme, paper=paper))
     assert_accessible_and_archival(out)
+
+
+def test_content_on_an_elements_own_page_is_a_bare_mcid(sample_pdf: Path) -> None:
+    # Every element is an uncompressed object: the compact forms keep the tagged PDF small.
+    with pikepdf.open(sample_pdf) as pdf:
+        bare = 0
+        for element in elements(pdf):
+            assert "/Type" not in element  # optional for a structure element
+            for kid in element.K:
+                if isinstance(kid, int):
+                    bare += 1
+                elif kid.get("/Type") in ("/MCR", "/OBJR") and "/Pg" in kid:
+                    assert kid.Pg.objgen != element.Pg.objgen
+    assert bare > 100
