@@ -153,8 +153,9 @@ def test_contents_entries_read_title_then_page_as_one_link(sample_pdf: Path) -> 
             assert [str(k.S) for k in entry.K] == ["/Reference"]
             [link] = entry.K[0].K
             assert link.S == "/Link"
-            kinds = [str(k.get("/Type")) for k in link.K]
-            assert kinds[0] == "/MCR" and kinds.count("/OBJR") >= 2
+            # Its text first: a bare MCID on its own page (or a reference to another one).
+            kinds = ["/MCID" if isinstance(k, int) else str(k.get("/Type")) for k in link.K]
+            assert kinds[0] in ("/MCID", "/MCR") and kinds.count("/OBJR") >= 2
             assert len({str(o.Obj.Contents) for o in objrs(link)}) == 1
     texts = [" ".join(line.strip('"').strip() for line in lines if line.startswith('"'))
              for lines in struct_text_of(sample_pdf, "TOCI")]
@@ -253,6 +254,23 @@ def test_a_heading_split_over_pages_is_one_heading(make_event, build) -> None:
         page_of = {p.objgen: n for n, p in enumerate(pdf.pages)}
         headings = [e for e in elements(pdf) if str(e.S) in ("/H", "/H2")]
         assert [str(h.S) for h in headings] == ["/H2"]
-        pages = {page_of[k.Pg.objgen] for k in headings[0].K if "/Pg" in k}
+        # A bare MCID is on the element's own /Pg; a marked-content reference names its page.
+        pages = {page_of[headings[0].Pg.objgen]}
+        pages |= {page_of[k.Pg.objgen] for k in headings[0].K
+                  if not isinstance(k, int) and "/Pg" in k}
     assert len(pages) >= 2
     assert_accessible_and_archival(pdf_path)
+
+
+def test_content_on_an_elements_own_page_is_a_bare_mcid(sample_pdf: Path) -> None:
+    # Every element is an uncompressed object: the compact forms keep the tagged PDF small.
+    with pikepdf.open(sample_pdf) as pdf:
+        bare = 0
+        for element in elements(pdf):
+            assert "/Type" not in element  # optional for a structure element
+            for kid in element.K:
+                if isinstance(kid, int):
+                    bare += 1
+                elif kid.get("/Type") in ("/MCR", "/OBJR") and "/Pg" in kid:
+                    assert kid.Pg.objgen != element.Pg.objgen
+    assert bare > 100

@@ -4,7 +4,6 @@ builds a PDF that qpdf accepts and that is tagged and archival (both checkers pa
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ import pytest
 
 from tests.test_accessibility import assert_accessible_and_archival
 from tests.test_hostile_input import CASES, corpus_case, lines_with, materialise, run_cli
+from tests.test_linearization import assert_qpdf_accepts
 
 __all__ = ["corpus_case"]  # the parametrised fixture, shared with the validation tests
 
@@ -33,10 +33,9 @@ def test_corpus_build(corpus_case: tuple[Path, dict[str, Any]], tmp_path: Path) 
         assert list(out.parent.iterdir()) == [], "a failed build must leave nothing behind"
         return
     assert out.is_file()
-    qpdf = shutil.which("qpdf")
-    assert qpdf, "qpdf is needed: python3 scripts/dev.py test installs it"
-    check = subprocess.run([qpdf, "--check", str(out)], capture_output=True, text=True)
-    assert check.returncode == 0, check.stdout + check.stderr
+    assert shutil.which("qpdf"), "qpdf is needed: python3 scripts/dev.py test installs it"
+    # The screen PDF is linearized: qpdf before 12.4.2 may disagree about its hint table.
+    assert_qpdf_accepts(out, "--check")
     assert_accessible_and_archival(out)
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import zlib
 from pathlib import Path
@@ -65,3 +66,39 @@ def test_streams_left_unfiltered_are_compressed_and_the_metadata_stays_plain(
     with pikepdf.open(path) as pdf:
         assert pdf.pages[0].obj.Contents.Filter == Name.FlateDecode
         assert "/Filter" not in pdf.Root.Metadata
+
+
+def linearized(pdf: pikepdf.Pdf) -> bytes:
+    buffer = io.BytesIO()
+    pdf.save(buffer, linearize=True, static_id=True, compress_streams=False)
+    return buffer.getvalue()
+
+
+def test_a_linearized_files_hint_stream_never_ends_in_cr() -> None:
+    """qpdf writes the hint stream itself, after every stream of ours was seen to: a file
+    whose hint tables end in CR is written again with its first page a byte longer."""
+    from dokureport.postprocess.stream_ends import written_unambiguously
+
+    # A file with bookmarks shown on opening: its hint stream ends in the outline hint
+    # table, whose last field is the outlines' length in bytes: some title makes it CR.
+    def made(n: int) -> pikepdf.Pdf:
+        pdf = pikepdf.new()
+        for _ in range(3):
+            pdf.add_blank_page()
+            pdf.pages[-1].obj.Contents = pdf.make_stream(b"q Q")
+        pdf.Root.PageMode = Name.UseOutlines
+        pdf.Root.Metadata = pdf.make_stream(b"<x:xmpmeta/>", Type=Name.Metadata)
+        with pdf.open_outline() as outline:
+            outline.root.append(pikepdf.OutlineItem("x" * n, 1))
+        return pdf
+
+    n = next(n for n in range(600) if b"\r\nendstream" in linearized(made(n)))
+    options = {"linearize": True, "static_id": True, "compress_streams": False}
+    data = written_unambiguously(made(n), **options)
+    assert b"\r\nendstream" not in data
+    assert data == written_unambiguously(made(n), **options)  # deterministic
+    with pikepdf.open(io.BytesIO(data)) as written:
+        assert written.check_linearization()
+        assert written.pages[0].obj.Contents.read_bytes().rstrip() == b"q Q"
+        assert b"xmpmeta" in written.Root.Metadata.read_bytes()  # (pikepdf adds a version)
+        assert [str(i.title) for i in written.open_outline().root] == ["x" * n]

@@ -25,6 +25,10 @@ class BuildOptions:
     strict: bool = False
     allow_outside: bool = False
     theme: str | None = None  # --theme: a bundled theme's name or a theme file; None: the event's
+    # Internal, for measuring what tagging costs (benchmarks/bench_tagging.py): False draws
+    # no marked content and writes no structure tree. Neither the CLI nor the API offers
+    # it: the screen PDF claims PDF/UA, which an untagged file breaks.
+    tagged: bool = True
 
     @property
     def dpi(self) -> int:

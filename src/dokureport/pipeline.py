@@ -235,10 +235,11 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
                 raise InputError([*warnings, Problem("warnings are errors with --strict",
                                                      code="strict")])
             with trace.stage("post-process", target):
-                # The screen PDF is archival and accessible (PDF/A-2u, PDF/UA-1); the
-                # print PDF is tagged too, but keeps its black ink. Not linearized yet:
-                # qpdf's hint tables for this file fail `qpdf --check` with warnings.
-                finish(temp, ctx.tags, archival=target == "screen", linearize=False)
+                # The screen PDF is archival and accessible (PDF/A-2u, PDF/UA-1) and
+                # linearized for fast web view; the print PDF is tagged too, but keeps
+                # its black ink and goes to a printer whole.
+                finish(temp, ctx.tags, archival=target == "screen",
+                       linearize=target == "screen")
                 set_content_id(temp)
                 if options.booklet:
                     booklet = booklet_path(output)

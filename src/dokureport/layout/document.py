@@ -190,7 +190,8 @@ class BrochureDocument(BaseDocTemplate):
         # Images named by content (reproducible); no transparency and black ink only
         # for black on print pages.
         maker = canvasmaker or functools.partial(BrochureCanvas, flatten_alpha=self.for_print,
-                                                 k_black=self.for_print)
+                                                 k_black=self.for_print,
+                                                 tagged=self.ctx.options.tagged)
         self._passes += 1
         tags.install()
         linebreaks.install()

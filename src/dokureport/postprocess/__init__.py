@@ -9,14 +9,17 @@ import pikepdf
 
 from dokureport.postprocess.fixes import apply_fixes
 from dokureport.postprocess.pdfa import declare_pdfa_ua
-from dokureport.postprocess.stream_ends import end_streams_unambiguously
+from dokureport.postprocess.stream_ends import (
+    end_streams_unambiguously,
+    written_unambiguously,
+)
 from dokureport.postprocess.structure import write_structure
 
 
 def finish(path: Path, tags: Any, *, archival: bool, linearize: bool) -> None:
     """Tag the PDF at `path` from the recorded tree, repair it, declare PDF/A-2u + PDF/UA-1
     (`archival`) and linearize it (`linearize`), in place and reproducibly."""
-    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+    with pikepdf.open(path) as pdf:
         if tags is not None:
             write_structure(pdf, tags)
         apply_fixes(pdf)
@@ -24,9 +27,14 @@ def finish(path: Path, tags: Any, *, archival: bool, linearize: bool) -> None:
             declare_pdfa_ua(pdf)
         end_streams_unambiguously(pdf)
         # qpdf writes every stream with an EOL before `endstream` and exact lengths; the
-        # /ID is static here and replaced by a content digest afterwards (reproducible).
+        # /ID is static here and replaced by a content digest afterwards (reproducible;
+        # a linearized file carries it in both trailers). No object streams: reportlab
+        # writes none, and the ones qpdf would generate pack the outline root with other
+        # objects, which qpdf 11 and 12 then count differently in the outline hint table.
         # Every stream is compressed by now: qpdf, left to compress, would also strip the
         # ASCII85 that end_streams_unambiguously wrapped around a few.
-        pdf.save(path, linearize=linearize, static_id=True, compress_streams=False,
-                 stream_decode_level=pikepdf.StreamDecodeLevel.none,
-                 object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+        data = written_unambiguously(
+            pdf, linearize=linearize, static_id=True, compress_streams=False,
+            stream_decode_level=pikepdf.StreamDecodeLevel.none,
+            object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+    path.write_bytes(data)

@@ -6,12 +6,20 @@ marker counts one byte less than /Length says (page's STREAM-LENGTH rule, PDF/A-
 6.1.7.1). A Flate stream ends in the Adler-32 checksum of its decoded data, so
 compressing it again never helps; wrapping it in ASCII85, whose data ends in `~>`, does.
 One stream in about 256 needs it.
+
+qpdf writes one stream itself, after all this: a linearized file's hint stream, binary
+tables of where each page's objects and the bookmarks lie, ending in one of their lengths.
+When it ends in CR (again one file in 256), the first page's content gets a line feed
+more and a bookmark its default flags (`/F 0`), which changes those lengths, and the file
+is written again (`written_unambiguously`).
 """
 
 from __future__ import annotations
 
 import base64
+import io
 import zlib
+from typing import Any
 
 import pikepdf
 from pikepdf import Array, Name
@@ -43,3 +51,41 @@ def end_streams_unambiguously(pdf: pikepdf.Pdf) -> None:
                   filter=Array([Name.ASCII85Decode, *filters]),
                   decode_parms=Array([None, *parms]) if any(p is not None for p in parms)
                   else None)
+
+
+# A file whose hint stream ends in CR after this many lengthenings is one in 256**8.
+_ATTEMPTS = 8
+
+
+def written_unambiguously(pdf: pikepdf.Pdf, **save: Any) -> bytes:
+    """`pdf` saved (with `save`'s options) so that no stream, qpdf's own included, ends
+    in CR before `endstream`; deterministic, like the save itself."""
+    data = _saved(pdf, save)
+    for _ in range(_ATTEMPTS):
+        if b"\r\nendstream" not in data:
+            break
+        # Each try starts from the file just written: qpdf, asked to write one Pdf twice
+        # with linearization, dropped the catalog's /Metadata the second time.
+        with pikepdf.open(io.BytesIO(data)) as again:
+            _lengthen(again)
+            data = _saved(again, save)
+    return data
+
+
+def _saved(pdf: pikepdf.Pdf, save: dict[str, Any]) -> bytes:
+    buffer = io.BytesIO()
+    pdf.save(buffer, **save)
+    return buffer.getvalue()
+
+
+def _lengthen(pdf: pikepdf.Pdf) -> None:
+    """The first page and the bookmarks a few bytes longer, drawn and read the same."""
+    contents = pdf.pages[0].obj.Contents
+    stream = contents[-1] if isinstance(contents, Array) else contents
+    stream.write(stream.read_bytes() + b"\n")  # white space after the last operator
+    end_streams_unambiguously(pdf)
+    item = pdf.Root.get("/Outlines", {}).get("/First")
+    while item is not None and "/F" in item:
+        item = item.get("/Next")
+    if item is not None:
+        item.F = 0  # plain text, the default

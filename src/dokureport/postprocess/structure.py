@@ -38,9 +38,11 @@ def write_structure(pdf: pikepdf.Pdf, tags: TagRecorder) -> None:
     annotation_refs: list[pikepdf.Object] = []
     root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
 
+    # Every element is an uncompressed object of its own (no object streams: see
+    # postprocess.finish), so its bytes count: the optional /Type /StructElem is left out,
+    # and content on the element's own page (/Pg) is a bare MCID, not an MCR dictionary.
     def build(elem: StructElem, parent: pikepdf.Object) -> pikepdf.Object | None:
-        node = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + elem.role),
-                                            P=parent))
+        node = pdf.make_indirect(Dictionary(S=Name("/" + elem.role), P=parent))
         kids = Array()
         first_page: pikepdf.Object | None = None
         for kid in elem.kids:
@@ -52,8 +54,10 @@ def write_structure(pdf: pikepdf.Pdf, tags: TagRecorder) -> None:
             kind, number, index = kid
             page = pages[number - 1]
             first_page = first_page if first_page is not None else page
+            own_page = page.objgen == first_page.objgen
             if kind == "mcid":
-                kids.append(Dictionary(Type=Name.MCR, Pg=page, MCID=index))
+                kids.append(index if own_page else Dictionary(Type=Name.MCR, Pg=page,
+                                                              MCID=index))
                 by_mcid.setdefault(number - 1, {})[index] = node
             else:
                 annotation = page.Annots[index]
@@ -61,7 +65,10 @@ def write_structure(pdf: pikepdf.Pdf, tags: TagRecorder) -> None:
                 annotation_refs.append(annotation)
                 annotation.Contents = text_string(link_description(
                     tags.links.get((number, index), ""), tags.destinations))
-                kids.append(Dictionary(Type=Name.OBJR, Obj=annotation, Pg=page))
+                reference = Dictionary(Type=Name.OBJR, Obj=annotation)
+                if not own_page:
+                    reference.Pg = page
+                kids.append(reference)
         if not len(kids) and elem.role not in _KEEP_EMPTY:
             return None
         node.K = kids

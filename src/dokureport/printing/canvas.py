@@ -98,25 +98,28 @@ class BrochureCanvas(Canvas):
     """
 
     def __init__(self, *args: Any, flatten_alpha: bool = False, k_black: bool = False,
-                 **kwargs: Any) -> None:
+                 tagged: bool = True, **kwargs: Any) -> None:
         if k_black:
             kwargs["enforceColorSpace"] = k_only_black
         super().__init__(*args, **kwargs)
         self.flatten_alpha = flatten_alpha
-        # What flowables draw is recorded here as a structure tree (tagged PDF).
-        self.tags = TagRecorder(self, lang=kwargs.get("lang"))
+        # What flowables draw is recorded here as a structure tree (tagged PDF); without
+        # a recorder (`tagged=False`, for measurement only) nothing is tagged.
+        self.tags = TagRecorder(self, lang=kwargs.get("lang")) if tagged else None
 
     def linkURL(self, url: str, rect: Any, *args: Any, **kwargs: Any) -> Any:
-        self.tags.pending_link = url
+        if self.tags is not None:
+            self.tags.pending_link = url
         return super().linkURL(url, rect, *args, **kwargs)
 
     def linkRect(self, contents: str, destinationname: str, *args: Any, **kwargs: Any) -> Any:
-        self.tags.pending_link = "#" + destinationname
+        if self.tags is not None:
+            self.tags.pending_link = "#" + destinationname
         return super().linkRect(contents, destinationname, *args, **kwargs)
 
     def _addAnnotation(self, annotation: Any, name: Any = None, addtopage: int = 1) -> Any:
         result = super()._addAnnotation(annotation, name, addtopage)
-        if addtopage:
+        if addtopage and self.tags is not None:
             self.tags.link(len(self._annotationrefs) - 1)
         return result
 
