@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pikepdf
 
-
-WORDS = ("Die Stadtgesellschaft braucht Orte der Begegnung, an denen Nachbarschaft "
-         "entsteht und Verantwortung geteilt wird. ").split()
+WORDS = ["Die", "Stadtgesellschaft", "braucht", "Orte", "der", "Begegnung,", "an", "denen", "Nachbarschaft", "entsteht", "und", "Verantwortung", "geteilt", "wird."]
 
 
 def words(n: int, start: int = 0) -> str:

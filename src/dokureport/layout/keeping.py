@@ -18,7 +18,7 @@ class KeepWithFirstLines(KeepTogether):
     does not fit below the rest: then the paragraph is split there, if two of its lines
     fit, instead of the whole group moving on and leaving the page's foot empty."""
 
-    def split(self, aW: float, aH: float) -> list[Any]:  # noqa: N803 (reportlab's names)
+    def split(self, aW: float, aH: float) -> list[Any]:
         parts = self._after_first_lines(aW, aH)
         return parts if parts is not None else super().split(aW, aH)
 
@@ -28,7 +28,7 @@ class KeepWithFirstLines(KeepTogether):
             return None
         if getattr(self, "_wrapInfo", None) != (width, height):
             self.wrap(width, height)
-        if self._H <= height:
+        if height >= self._H:
             return None  # it all fits: nothing to decide
         obj = _Spaces()
         heads_height = _listWrapOn(heads, width, self.canv, obj=obj)[1]
