@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pikepdf
 
-WORDS = ["Die", "Stadtgesellschaft", "braucht", "Orte", "der", "Begegnung,", "an", "denen", "Nachbarschaft", "entsteht", "und", "Verantwortung", "geteilt", "wird."]
+WORDS = ["Die", "Stadtgesellschaft", "braucht", "Orte", "der", "Begegnung,", "an", "denen",
+         "Nachbarschaft", "entsteht", "und", "Verantwortung", "geteilt", "wird."]
 
 
 def words(n: int, start: int = 0) -> str:

@@ -8,8 +8,6 @@ from typing import Any
 from reportlab.platypus import KeepTogether, Paragraph
 from reportlab.platypus.flowables import _listWrapOn
 
-# Lines that must come along below a heading: the styles forbid a lone first line
-# (allowOrphans=0), so a paragraph split here leaves two or more.
 _FUZZ = 1.0  # points kept in hand: the frame's own arithmetic must agree with ours
 
 
@@ -43,7 +41,9 @@ class KeepWithFirstLines(KeepTogether):
         finally:
             del last.canv
         if len(pieces) < 2:
-            return None  # not even two lines fit: the group moves on together
+            # The styles forbid a lone first line (allowOrphans=0): no split means not
+            # even two lines fit, and the group moves on together.
+            return None
         return [*heads, *pieces]
 
 
