@@ -28,6 +28,7 @@ from dokureport import __version__
 from dokureport.layout import linebreaks, source, tags
 from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.flowables import Heading
+from dokureport.layout.keeping import KeepWithFirstLines
 from dokureport.layout.language import pdf_language
 from dokureport.printing.canvas import BrochureCanvas
 from dokureport.printing.marks import MARKS_AREA, crop_mark_lines, draw_marks
@@ -146,6 +147,8 @@ class BrochureDocument(BaseDocTemplate):
             displayDocTitle=1,
             # reportlab's own default would be Helvetica, unembedded: the theme's font.
             initialFontName=ctx.styles.body.fontName,
+            # A heading keeps with its text's first lines, not with a whole long paragraph.
+            keepTogetherClass=KeepWithFirstLines,
             **boxes,
         )
         self.ctx = ctx

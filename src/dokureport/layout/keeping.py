@@ -1,0 +1,54 @@
+"""Layout: what keeps with the next flowable (a heading, a talk's speakers) keeps with the
+first lines of a long paragraph, not with the whole of it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.platypus import KeepTogether, Paragraph
+from reportlab.platypus.flowables import _listWrapOn
+
+_FUZZ = 1.0  # points kept in hand: the frame's own arithmetic must agree with ours
+
+
+class KeepWithFirstLines(KeepTogether):
+    """reportlab's keepWithNext group, except when its last member is a paragraph that
+    does not fit below the rest: then the paragraph is split there, if two of its lines
+    fit, instead of the whole group moving on and leaving the page's foot empty."""
+
+    def split(self, aW: float, aH: float) -> list[Any]:
+        parts = self._after_first_lines(aW, aH)
+        return parts if parts is not None else super().split(aW, aH)
+
+    def _after_first_lines(self, width: float, height: float) -> list[Any] | None:
+        *heads, last = self._content
+        if not heads or not isinstance(last, Paragraph):
+            return None
+        if getattr(self, "_wrapInfo", None) != (width, height):
+            self.wrap(width, height)
+        if height >= self._H:
+            return None  # it all fits: nothing to decide
+        obj = _Spaces()
+        heads_height = _listWrapOn(heads, width, self.canv, obj=obj)[1]
+        # The frame puts the larger of the two spaces between neighbours (attached space).
+        gap = max(obj._spaceAfter, last.getSpaceBefore())
+        room = height - heads_height - gap - _FUZZ
+        if room <= 0:
+            return None
+        last.canv = self.canv
+        try:
+            pieces = last.split(width, room)
+        finally:
+            del last.canv
+        if len(pieces) < 2:
+            # The styles forbid a lone first line (allowOrphans=0): no split means not
+            # even two lines fit, and the group moves on together.
+            return None
+        return [*heads, *pieces]
+
+
+class _Spaces:
+    """Receives the space before and after a list of flowables from `_listWrapOn`."""
+
+    _spaceBefore: float = 0.0
+    _spaceAfter: float = 0.0

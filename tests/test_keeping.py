@@ -1,0 +1,64 @@
+"""A heading keeps with the first lines of its text, not with the whole of a long paragraph:
+no page foot is left empty because a talk's first paragraph is long."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pikepdf
+
+WORDS = ["Die", "Stadtgesellschaft", "braucht", "Orte", "der", "Begegnung,", "an", "denen",
+         "Nachbarschaft", "entsteht", "und", "Verantwortung", "geteilt", "wird."]
+
+
+def words(n: int, start: int = 0) -> str:
+    return " ".join(WORDS[(start + i) % len(WORDS)] for i in range(n))
+
+
+def page_texts(pdf: Path) -> list[str]:
+    with pikepdf.open(pdf) as doc:
+        count = len(doc.pages)
+    return [subprocess.run(["pdftotext", "-f", str(p), "-l", str(p), str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout
+            for p in range(1, count + 1)]
+
+
+def test_a_long_first_paragraph_starts_below_its_heading_on_the_same_page(
+        make_event: Callable[..., Path], build: Callable[..., tuple[Path, object]]) -> None:
+    talks = [
+        {"id": "t1", "title": "Kurzer Auftakt", "abstract": words(160) + ". Ende Auftakt."},
+        # One paragraph of about two thirds of a page: it cannot follow its heading whole.
+        {"id": "t2", "title": "Ein sehr langer Bericht",
+         "abstract": "Anfangswort " + words(420, 3) + ". Schlusswort."},
+    ]
+    event = make_event({"title": "Fachtag", "event": {"start": "2024-03-05"},
+                        "talks": talks})
+    pdf, _ = build(event, paper="a4")
+    pages = page_texts(pdf)
+    first = next(i for i, t in enumerate(pages) if "Ende Auftakt" in t)
+    heading = next(i for i, t in enumerate(pages) if "Ein sehr langer Bericht" in t
+                   and i >= first)
+    # The long talk begins where the short one ends, heading and first lines together ...
+    assert heading == first
+    assert "Anfangswort" in pages[heading]
+    # ... and the rest of its paragraph runs on to the next page.
+    assert "Schlusswort" in pages[heading + 1]
+
+
+def test_a_heading_never_ends_a_page_alone(make_event: Callable[..., Path],
+                                           build: Callable[..., tuple[Path, object]]) -> None:
+    # Talks of every length, so that headings fall at every height of a page.
+    talks = [{"id": f"t{i}", "title": f"Vortrag Nummer {i}",
+              "abstract": f"Beginn{i} " + words(25 + 37 * i % 300, i) + f". Ende{i}."}
+             for i in range(24)]
+    event = make_event({"title": "Fachtag", "event": {"start": "2024-03-05"},
+                        "talks": talks})
+    pdf, _ = build(event, paper="a5")
+    pages = page_texts(pdf)
+    for i in range(24):
+        where = [n for n, t in enumerate(pages) if f"Vortrag Nummer {i}\n" in t
+                 and "Inhalt" not in t]
+        assert where, f"talk {i} not found"
+        assert f"Beginn{i}" in pages[where[-1]], f"heading of talk {i} alone at a page foot"
