@@ -16,12 +16,13 @@ portrait) and N/5 talks with German abstracts, then measures in one run:
   text    the same event with its photos removed (no cache)
   validate  `dokureport validate` on the event with photos (it decodes every photo)
 
-with, for each build, the wall time, the CPU time of the whole process tree, the peak RSS of the whole process tree (sampled every
-20 ms from /proc: the build, the forkserver and every worker, summed), the largest single
-process's peak RSS (its VmHWM, sampled likewise), the PDF's size and pages and the lowest effective
-resolution of any photo in the PDF; and, last, every target of issue 13 against its
-measurement. With --rounds R everything is measured R times, interleaved round by round,
-and each ratio is the median of its per-round ratios.
+with, for each build, the wall time, the CPU time of the whole process tree, the peak
+RSS of the whole process tree (sampled every 20 ms from /proc: the build, the forkserver
+and every worker, summed), the largest single process's peak RSS (its VmHWM, sampled
+likewise), the PDF's size and pages and the lowest effective resolution of any photo in
+the PDF; and, last, every target of issue 13 against its measurement. With --rounds R
+everything is measured R times, interleaved round by round, and each ratio is the median
+of its per-round ratios.
 """
 
 from __future__ import annotations
