@@ -90,7 +90,9 @@ def validate_event(path: Path, *, allow_outside: bool = False,
     """Validate the event at path (folder or its event.yaml); InputError lists every problem.
 
     decode_images=False reads only each image's header (format, size, bomb limit): a
-    build decodes every photo anyway, in parallel, and reports damaged ones itself.
+    build decodes every photo anyway, in parallel, and reports damaged ones itself. With
+    it, the pixels are decoded once every other check has run (many images in the photo
+    workers, on every core: `dokureport.assets.verify`).
     `theme` (--theme) replaces the event's `theme:`; the theme is checked with the event.
     """
     source = locate(path)
