@@ -2,7 +2,7 @@
 
 Usage (from the repository root, in the project's virtual environment):
 
-    python benchmarks/bench_photos.py --n 9 --n 100 --n 300 [--jobs 2] [--markdown]
+    python benchmarks/bench_photos.py --n 9 --n 100 --n 300 [--rounds 3] [--jobs 2] [--markdown]
 
 Per N it generates (once, cached in benchmarks/.work) N photos of 6000×4000 pixels with
 photographic content (smooth colour fields, shapes, texture at two scales; JPEG q90, 7–9 MB
@@ -14,11 +14,15 @@ portrait) and N/5 talks with German abstracts, then measures in one run:
   cold    `dokureport build` with an empty cache
   warm    the same build again (every photo from the cache)
   text    the same event with its photos removed (no cache)
+  validate  `dokureport validate` on the event with photos (it decodes every photo)
 
-with, for each build, the wall time, the peak RSS of the whole process tree (sampled every
-20 ms from /proc: the build, the forkserver and every worker, summed), the largest single
-process's peak RSS (its VmHWM, sampled likewise), the PDF's size and pages and the lowest effective
-resolution of any photo in the PDF.
+with, for each build, the wall time, the CPU time of the whole process tree, the peak
+RSS of the whole process tree (sampled every 20 ms from /proc: the build, the forkserver
+and every worker, summed), the largest single process's peak RSS (its VmHWM, sampled
+likewise), the PDF's size and pages and the lowest effective resolution of any photo in
+the PDF; and, last, every target of issue 13 against its measurement. With --rounds R
+everything is measured R times, interleaved round by round, and each ratio is the median
+of its per-round ratios.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import platform
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -298,8 +303,24 @@ def _rss_kib(pid: int) -> tuple[int, int]:
     return rss, hwm
 
 
-def tree_rss_kib(root: int) -> tuple[int, int]:
-    """The tree's summed RSS now, and the largest single process's peak so far."""
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far (its own, not its children's)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+
+
+def tree_rss_kib(root: int, cpu: dict[int, float] | None = None) -> tuple[int, int]:
+    """The tree's summed RSS now, and the largest single process's peak so far.
+
+    With `cpu`, each process's CPU time seen so far is recorded in it (by pid).
+    """
     children = _children_map()
     total, largest, stack = 0, 0, [root]
     while stack:
@@ -307,6 +328,8 @@ def tree_rss_kib(root: int) -> tuple[int, int]:
         rss, hwm = _rss_kib(pid)
         total += rss
         largest = max(largest, hwm)
+        if cpu is not None:
+            cpu[pid] = max(cpu.get(pid, 0.0), _cpu_seconds(pid))
         stack.extend(children.get(pid, []))
     return total, largest
 
@@ -318,6 +341,7 @@ class Run:
     seconds: float
     peak_tree_mib: float  # sampled sum over the process tree
     peak_process_mib: float  # largest single process (VmHWM, sampled)
+    cpu_seconds: float = 0.0  # user + system of every process of the tree (sampled)
     pdf_mib: float | None = None
     pages: int | None = None
     photos_in_pdf: int | None = None
@@ -331,24 +355,30 @@ def run_measured(name: str, command: list[str], output: Path | None) -> Run:
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         peak = largest = 0
+        cpu: dict[int, float] = {}
         done = threading.Event()
 
         def sample() -> None:
             nonlocal peak, largest
             while not done.is_set():
-                total, biggest = tree_rss_kib(process.pid)
+                total, biggest = tree_rss_kib(process.pid, cpu)
                 peak, largest = max(peak, total), max(largest, biggest)
                 done.wait(0.02)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-        _, status = os.waitpid(process.pid, 0)
+        # The root's own CPU time, read while it is a zombie (waitid leaves it there):
+        # exact, where its children's is sampled (at most 20 ms missing each).
+        os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOWAIT)
         seconds = time.perf_counter() - started
         done.set()
         sampler.join()
+        cpu[process.pid] = _cpu_seconds(process.pid)
+        _, status = os.waitpid(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
     run = Run(name=name, ok=process.returncode == 0, seconds=seconds,
-              peak_tree_mib=peak / 1024, peak_process_mib=largest / 1024)
+              peak_tree_mib=peak / 1024, peak_process_mib=largest / 1024,
+              cpu_seconds=sum(cpu.values()))
     if not run.ok:
         tail = out_log.read_text(errors="replace").strip().splitlines()[-3:]
         run.note = f"exit {process.returncode}: " + " | ".join(tail)
@@ -384,11 +414,14 @@ def pdf_facts(pdf: Path) -> tuple[int | None, int | None, float | None]:
     return pages, count, lowest
 
 
-def _decode_at(args: tuple[str, tuple[int, int]]) -> None:
+def _decode_at(args: tuple[str, tuple[int, int]]) -> float:
+    """Decode one photo at (at least) `need` pixels; returns the CPU time it took."""
     path, need = args
+    began = time.process_time()
     with Image.open(path) as im:
         im.draft("RGB", need)
         im.load()
+    return time.process_time() - began
 
 
 def needed_sizes(photos: list[Path], cache: Path) -> tuple[list[tuple[int, int]], str]:
@@ -425,7 +458,9 @@ def needed_sizes(photos: list[Path], cache: Path) -> tuple[list[tuple[int, int]]
     return sizes, source
 
 
-def decode_floor(photos: list[Path], sizes: list[tuple[int, int]], jobs: int) -> float:
+def decode_floor(photos: list[Path], sizes: list[tuple[int, int]], jobs: int
+                 ) -> tuple[float, float]:
+    """Wall and CPU seconds of decoding every photo at its size on `jobs` cores."""
     tasks = []
     for index, (path, (w, h)) in enumerate(zip(photos, sizes, strict=True)):
         _, orientation = photo_plan(index)
@@ -433,8 +468,8 @@ def decode_floor(photos: list[Path], sizes: list[tuple[int, int]], jobs: int) ->
     with ProcessPoolExecutor(jobs) as pool:
         list(pool.map(_decode_at, [(str(p), (1, 1)) for p in photos[: jobs * 2]]))  # warm up
         started = time.perf_counter()
-        list(pool.map(_decode_at, tasks, chunksize=1))
-        return time.perf_counter() - started
+        cpu = sum(pool.map(_decode_at, tasks, chunksize=1))
+        return time.perf_counter() - started, cpu
 
 
 def prepare_only(needs: Path, cache: Path, jobs: int) -> None:
@@ -461,22 +496,30 @@ def build_flags() -> set[str]:
 
 
 @dataclass
+class Round:
+    floor_seconds: float
+    floor_cpu_seconds: float  # summed over the decoding processes
+    runs: list[Run] = field(default_factory=list)
+
+    def run(self, kind: str) -> Run:
+        return next(r for r in self.runs if r.name.split("-")[0] == kind)
+
+
+@dataclass
 class Result:
     n: int
     jobs: int
-    floor_seconds: float
     floor_sizes_from: str
-    runs: list[Run] = field(default_factory=list)
+    rounds: list[Round] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)
 
 
-def bench(n: int, jobs: int, target: str) -> Result:
+def bench(n: int, jobs: int, target: str, rounds: int = 1) -> Result:
     photos = ensure_photos(n, jobs)
     event = ensure_event(n, photos, with_photos=True)
     text_only = ensure_event(n, photos, with_photos=False)
     event_photos = [event / "photos" / p.name for p in photos]
     cache = WORK / f"cache-{n}"
-    shutil.rmtree(cache, ignore_errors=True)
     flags = build_flags()
     pending = []
     common = [sys.executable, "-m", "dokureport", "build", "--target", target]
@@ -490,33 +533,102 @@ def bench(n: int, jobs: int, target: str) -> Result:
     if not cached:
         pending.append("--cache-dir not in the CLI yet: the warm rebuild is not a cache hit")
     no_cache = ["--no-cache"] if "--no-cache" in flags else []
-
-    runs = []
-    out = WORK / f"out-{n}.pdf"
-    runs.append(run_measured(f"cold-{n}", [*common, str(event), "-o", str(out), *cached], out))
-    sizes, sizes_from = needed_sizes(event_photos, cache)
-    floor = decode_floor(event_photos, sizes, jobs)
-    # The preparer alone (no validation, no layout) at the same sizes, into its own cache.
     needs = WORK / f"needs-{n}.json"
-    needs.write_text(json.dumps([[str(p), w, h] for p, (w, h) in zip(event_photos, sizes,
-                                                                       strict=True)]))
     prep_cache = WORK / f"cache-{n}-prepare"
-    shutil.rmtree(prep_cache, ignore_errors=True)
     prep = [sys.executable, str(Path(__file__).resolve()), "_prepare", str(needs),
             str(prep_cache), str(jobs)]
-    runs.append(run_measured(f"prepcold-{n}", prep, None))
-    runs.append(run_measured(f"prepwarm-{n}", prep, None))
-    runs.append(run_measured(f"warm-{n}", [*common, str(event), "-o", str(out), *cached], out))
+    out = WORK / f"out-{n}.pdf"
     text_out = WORK / f"out-{n}-text.pdf"
-    runs.append(run_measured(f"text-{n}", [*common, str(text_only), "-o", str(text_out),
-                                          *no_cache], text_out))
-    # Validation alone (it runs before any photo is prepared, in the build's main process).
-    runs.append(run_measured(f"validate-{n}", [sys.executable, "-m", "dokureport", "validate",
-                                               str(event)], None))
-    if not all(r.ok for r in runs):
+
+    result = Result(n=n, jobs=jobs, floor_sizes_from="", pending=pending)
+    sizes: list[tuple[int, int]] = []
+    # Every measurement once per round, round after round: a machine whose speed drifts
+    # (other work, a VM's neighbours) then skews each ratio's two sides alike.
+    for number in range(1, rounds + 1):
+        tag = f"{n}" if rounds == 1 else f"{n}-r{number}"
+        shutil.rmtree(cache, ignore_errors=True)
+        cold = run_measured(f"cold-{tag}", [*common, str(event), "-o", str(out), *cached],
+                            out)
+        if not sizes:
+            sizes, result.floor_sizes_from = needed_sizes(event_photos, cache)
+            # The preparer alone (no validation, no layout) at the same sizes.
+            needs.write_text(json.dumps([[str(p), w, h] for p, (w, h)
+                                         in zip(event_photos, sizes, strict=True)]))
+        floor, floor_cpu = decode_floor(event_photos, sizes, jobs)
+        this = Round(floor_seconds=floor, floor_cpu_seconds=floor_cpu, runs=[cold])
+        shutil.rmtree(prep_cache, ignore_errors=True)
+        this.runs.append(run_measured(f"prepcold-{tag}", prep, None))
+        this.runs.append(run_measured(f"prepwarm-{tag}", prep, None))
+        this.runs.append(run_measured(f"warm-{tag}", [*common, str(event), "-o", str(out),
+                                                      *cached], out))
+        this.runs.append(run_measured(f"text-{tag}", [*common, str(text_only), "-o",
+                                                      str(text_out), *no_cache], text_out))
+        # `dokureport validate` decodes every photo (in the photo workers, on every core).
+        this.runs.append(run_measured(f"validate-{tag}", [
+            sys.executable, "-m", "dokureport", "validate", str(event)], None))
+        result.rounds.append(this)
+        print(f"N={n} round {number}: " + ", ".join(
+            f"{r.name.split('-')[0]} {r.seconds:.1f} s" for r in this.runs)
+            + f", floor {floor:.1f} s", file=sys.stderr)
+    if not all(r.ok for rnd in result.rounds for r in rnd.runs):
         pending.append("some builds failed (see the notes)")
-    return Result(n=n, jobs=jobs, floor_seconds=floor, floor_sizes_from=sizes_from,
-                  runs=runs, pending=pending)
+    return result
+
+
+# ---------------------------------------------------------------------------------------
+# Reporting
+
+# Issue 13's targets: (what, numerator, denominator, limit); at N = 300 for the ratios.
+RATIO_TARGETS = [
+    ("cold build ≤ 1.25× the decode floor", "cold", "floor", 1.25),
+    ("warm rebuild ≤ 1.1× the build without photos", "warm", "text", 1.1),
+    ("`validate` ≤ 1.2× the decode floor", "validate", "floor", 1.2),
+]
+PEAK_TREE_LIMIT_MB = 300  # at every N (10^6 bytes)
+
+
+def _wall(rnd: Round, kind: str) -> float:
+    return rnd.floor_seconds if kind == "floor" else rnd.run(kind).seconds
+
+
+def _cpu(rnd: Round, kind: str) -> float:
+    return rnd.floor_cpu_seconds if kind == "floor" else rnd.run(kind).cpu_seconds
+
+
+def ratios(result: Result, num: str, den: str) -> tuple[list[float], list[float]]:
+    """Per round, wall and CPU ratio of two measurements of that round."""
+    ok = [r for r in result.rounds if all(r.run(k).ok for k in (num, den) if k != "floor")]
+    return ([_wall(r, num) / _wall(r, den) for r in ok],
+            [_cpu(r, num) / _cpu(r, den) for r in ok if _cpu(r, den) > 0])
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def targets_table(results: list[Result]) -> str:
+    """Every target, each N measured, against its limit (wall time decides; CPU shown)."""
+    rows = ["| target | N | wall ratio (median, range) | CPU ratio (median) | status |",
+            "|---|---|---|---|---|"]
+    for what, num, den, limit in RATIO_TARGETS:
+        for r in results:
+            wall, cpu = ratios(r, num, den)
+            med, cpu_med = _median(wall), _median(cpu)
+            if med is None:
+                rows.append(f"| {what} | {r.n} | — | — | not measured |")
+                continue
+            spread = f" ({min(wall):.2f}–{max(wall):.2f})" if len(wall) > 1 else ""
+            status = "met" if med <= limit else "missed"
+            if r.n < 300:
+                status += " (the target is at N = 300)"
+            cpu_text = "—" if cpu_med is None else f"{cpu_med:.2f}×"
+            rows.append(f"| {what} | {r.n} | {med:.2f}×{spread} | {cpu_text} | {status} |")
+    for r in results:
+        peak = max(run.peak_tree_mib for rnd in r.rounds for run in rnd.runs)
+        status = "met" if peak * 2**20 <= PEAK_TREE_LIMIT_MB * 10**6 else "missed"
+        rows.append(f"| peak tree RSS ≤ {PEAK_TREE_LIMIT_MB} MB, every run | {r.n} "
+                    f"| {peak:.0f} MiB ({peak * 2**20 / 1e6:.0f} MB) | | {status} |")
+    return "\n".join(rows)
 
 
 def machine() -> str:
@@ -544,29 +656,33 @@ def machine() -> str:
 def markdown(results: list[Result]) -> str:
     head = ("| N | decode floor | cold build | cold / floor | warm rebuild | text only "
             "| warm / text | peak tree RSS | largest process | PDF | pages | min photo dpi "
-            "| prepare only, cold | prepare only, warm | validate only |")
-    rows = [head, "|" + "---|" * 15]
+            "| prepare only, cold | prepare only, warm | validate only | validate / floor |")
+    rows = [head, "|" + "---|" * 16]
 
     def fmt(value: float | None, spec: str, suffix: str = "") -> str:
         return "—" if value is None else f"{value:{spec}}{suffix}"
 
+    def wall(r: Result, kind: str) -> float | None:
+        return _median([_wall(rnd, kind) for rnd in r.rounds
+                        if kind == "floor" or rnd.run(kind).ok])
+
     for r in results:
-        runs = {run.name.split("-")[0]: run for run in r.runs}
-        cold, warm, text = runs["cold"], runs["warm"], runs["text"]
-        peak_tree = max(run.peak_tree_mib for run in r.runs)
-        peak_proc = max(run.peak_process_mib for run in r.runs)
+        last = r.rounds[-1].run("cold")
+        peak_tree = max(run.peak_tree_mib for rnd in r.rounds for run in rnd.runs)
+        peak_proc = max(run.peak_process_mib for rnd in r.rounds for run in rnd.runs)
         rows.append(
-            f"| {r.n} | {r.floor_seconds:.1f} s "
-            f"| {fmt(cold.seconds if cold.ok else None, '.1f', ' s')} "
-            f"| {fmt(cold.seconds / r.floor_seconds if cold.ok else None, '.2f', '×')} "
-            f"| {fmt(warm.seconds if warm.ok else None, '.1f', ' s')} "
-            f"| {fmt(text.seconds if text.ok else None, '.1f', ' s')} "
-            f"| {fmt(warm.seconds / text.seconds if warm.ok and text.ok else None, '.2f', '×')} "
-            f"| {peak_tree:.0f} MiB | {peak_proc:.0f} MiB | {fmt(cold.pdf_mib, '.1f', ' MiB')} "
-            f"| {fmt(cold.pages, 'd')} | {fmt(cold.min_photo_dpi, '.0f')} "
-            f"| {fmt(runs['prepcold'].seconds, '.1f', ' s')} "
-            f"| {fmt(runs['prepwarm'].seconds, '.2f', ' s')} "
-            f"| {fmt(runs['validate'].seconds, '.1f', ' s')} |"
+            f"| {r.n} | {fmt(wall(r, 'floor'), '.1f', ' s')} "
+            f"| {fmt(wall(r, 'cold'), '.1f', ' s')} "
+            f"| {fmt(_median(ratios(r, 'cold', 'floor')[0]), '.2f', '×')} "
+            f"| {fmt(wall(r, 'warm'), '.1f', ' s')} "
+            f"| {fmt(wall(r, 'text'), '.1f', ' s')} "
+            f"| {fmt(_median(ratios(r, 'warm', 'text')[0]), '.2f', '×')} "
+            f"| {peak_tree:.0f} MiB | {peak_proc:.0f} MiB | {fmt(last.pdf_mib, '.1f', ' MiB')} "
+            f"| {fmt(last.pages, 'd')} | {fmt(last.min_photo_dpi, '.0f')} "
+            f"| {fmt(wall(r, 'prepcold'), '.1f', ' s')} "
+            f"| {fmt(wall(r, 'prepwarm'), '.2f', ' s')} "
+            f"| {fmt(wall(r, 'validate'), '.1f', ' s')} "
+            f"| {fmt(_median(ratios(r, 'validate', 'floor')[0]), '.2f', '×')} |"
         )
     return "\n".join(rows)
 
@@ -580,11 +696,13 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--target", choices=["screen", "print"], default="screen")
     parser.add_argument("--markdown", action="store_true", help="print a table for the docs")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="measure everything this many times, interleaved; medians")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     results = []
     for n in args.n or [9]:
-        result = bench(n, args.jobs, args.target)
+        result = bench(n, args.jobs, args.target, max(1, args.rounds))
         results.append(result)
         print(json.dumps(asdict(result), indent=2, ensure_ascii=False))
         (WORK / f"results-{n}.json").write_text(json.dumps(asdict(result), indent=2))
@@ -593,6 +711,8 @@ def main() -> None:
     if args.markdown:
         print()
         print(markdown(results))
+    print()
+    print(targets_table(results))
     for result in results:
         for item in result.pending:
             print(f"PENDING (N={result.n}): {item}", file=sys.stderr)

@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import yaml
 from click.testing import CliRunner
@@ -159,3 +160,75 @@ def test_the_sample_builds_for_the_screen_without_a_warning_or_note(tmp_path: Pa
     assert code == 0
     assert err == ""
     assert out.startswith("Wrote ")
+
+
+def _damaged_everywhere(folder: Path) -> None:
+    """Six good photos and a truncated JPEG in each place an event names an image."""
+    from tests.test_hostile_input import make_image
+
+    for i in range(6):
+        make_image(folder / "photos" / f"{i}.jpg", (400, 300))
+    for name in ("cut.jpg", "face.jpg", "logo.jpg", "chart.jpg"):
+        data = make_image(folder / name, (600, 400)).read_bytes()
+        (folder / name).write_bytes(data[: len(data) // 2])
+    (folder / "event.yaml").write_text(
+        "title: x\nevent: {start: 2019-10-29}\n"
+        "photos:\n  items:\n"
+        + "".join(f"    - {{file: photos/{i}.jpg, caption: Foto {i}}}\n" for i in range(6))
+        + "    - {file: cut.jpg, caption: Abgeschnitten}\n"
+        "contacts:\n  - {name: Ada, photo: face.jpg}\n"
+        "partners:\n  - title: Gefördert von\n    logos:\n      - {file: logo.jpg, name: L}\n"
+        "chapters:\n  - title: Zahlen\n    text: |\n      ![Grafik](chart.jpg)\n",
+        encoding="utf-8")
+
+
+def test_validate_decodes_photos_in_the_workers_and_finds_truncated_ones(
+        tmp_path: Path, monkeypatch: Any) -> None:
+    """Many photos are decoded on every core, in the build's photo workers; what they find
+    is said exactly as a decode in the main process says it, at the key that named it."""
+    import dokureport.assets.verify as verify
+
+    _damaged_everywhere(tmp_path)
+    pools: list[object] = []
+    real_pool = verify.worker_pool
+
+    def counting_pool(jobs: int | None = None) -> object:
+        pools.append(real_pool(jobs))
+        return pools[-1]
+
+    monkeypatch.setattr(verify, "POOL_MIN_BYTES", 10**12)  # few bytes: decoded here
+    here = run_cli("validate", str(tmp_path))
+    assert pools == []
+    monkeypatch.setattr(verify, "POOL_MIN_BYTES", 0)  # as 300 camera photos are
+    monkeypatch.setattr(verify, "worker_pool", counting_pool)
+    code, out, err = run_cli("validate", str(tmp_path))
+    assert len(pools) == 1
+    assert (code, out, err) == here
+    assert code == 2
+    errors = err.splitlines()
+    assert [e.split(": ", 3)[2] for e in errors] == [
+        "photos.items[6].file", "contacts[0].photo", "partners[0].logos[0].file",
+        "chapters[0].text"]
+    assert errors[0].startswith(
+        "error: event.yaml:11:14: photos.items[6].file: 'cut.jpg' is damaged or truncated ("
+        "image file is truncated")
+    assert "image 'chart.jpg' is damaged or truncated" in errors[3]
+    for name in ("photos/0.jpg", "photos/5.jpg"):
+        assert name not in err
+
+
+def test_validate_reads_many_good_photos_in_the_workers(tmp_path: Path,
+                                                        monkeypatch: Any) -> None:
+    import dokureport.assets.verify as verify
+    from tests.test_hostile_input import make_image
+
+    for i in range(8):
+        make_image(tmp_path / f"{i}.jpg", (640, 480))
+    (tmp_path / "event.yaml").write_text(
+        "title: x\nevent: {start: 2019-10-29}\nphotos:\n  items:\n"
+        + "".join(f"    - {{file: {i}.jpg, caption: F, alt: Foto}}\n" for i in range(8)))
+    monkeypatch.setattr(verify, "POOL_MIN_BYTES", 0)
+    assert verify.decode_problems([tmp_path / f"{i}.jpg" for i in range(8)]) == [None] * 8
+    code, out, err = run_cli("validate", str(tmp_path))
+    assert (code, err) == (0, "")
+    assert out.strip().endswith("event.yaml: valid")

@@ -80,7 +80,8 @@ def image_problem(path: Path, *, decode: bool = True) -> str | None:
     """Why path is not a usable image (None if it is), opening as little of it as needed.
 
     Without decode, a JPEG or other compressed photo is only opened (format, size, bomb
-    limit); PNG chunk checksums are checked either way, as that needs no decoding.
+    limit), and `decode_problem` may check its pixels later (in a worker); PNG chunk
+    checksums are checked either way, as that needs no decoding.
     """
     try:
         if path.stat().st_size == 0:
@@ -91,7 +92,6 @@ def image_problem(path: Path, *, decode: bool = True) -> str | None:
         return f"cannot be read: {exc.strerror or exc}"
     if head.startswith((b"<svg", b"<?xml")) or b"<svg" in head:
         return "is an SVG drawing: convert it to PNG"
-    limit = Image.MAX_IMAGE_PIXELS
     with warnings.catch_warnings():
         # Pillow only warns between 1× and 2× its limit; a file that large is refused too.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -99,19 +99,41 @@ def image_problem(path: Path, *, decode: bool = True) -> str | None:
             with Image.open(path) as im:
                 if im.format == "PNG":
                     im.verify()  # every chunk's checksum, without decoding the pixels
-                elif not decode:
-                    pass  # the build's preparer decodes it, in parallel, and names it if bad
-                else:
-                    if im.format == "JPEG":
-                        # Decoding at 1/8 scale still reads the whole stream: finds truncation fast.
-                        im.draft("RGB", (max(1, im.width // 8), max(1, im.height // 8)))
-                    im.load()
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            pixels = f"more than {limit / 1e6:.0f} megapixels" if limit else "too many pixels"
-            return f"has {pixels}: refused as a possible decompression bomb; scale it down"
-        except UnidentifiedImageError:
-            return "is not an image (or not one dokureport reads: use JPEG or PNG)"
+                elif decode:
+                    _decode(im)
         except Exception as exc:
-            detail = str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__
-            return f"is damaged or truncated ({detail})"
+            return _read_problem(exc)
     return None
+
+
+def decode_problem(path: Path) -> str | None:
+    """Why the pixels of an image that `image_problem(decode=False)` passed cannot be
+    decoded (None if they can); worded as `image_problem` words it. Safe in a worker."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(path) as im:
+                if im.format != "PNG":  # a PNG's checksums were verified with its header
+                    _decode(im)
+        except Exception as exc:
+            return _read_problem(exc)
+    return None
+
+
+def _decode(im: Image.Image) -> None:
+    if im.format == "JPEG":
+        # Decoding at 1/8 scale still reads the whole stream: finds truncation fast.
+        im.draft("RGB", (max(1, im.width // 8), max(1, im.height // 8)))
+    im.load()
+
+
+def _read_problem(exc: Exception) -> str:
+    """What an exception from opening or decoding an image says to the user."""
+    if isinstance(exc, Image.DecompressionBombError | Image.DecompressionBombWarning):
+        limit = Image.MAX_IMAGE_PIXELS
+        pixels = f"more than {limit / 1e6:.0f} megapixels" if limit else "too many pixels"
+        return f"has {pixels}: refused as a possible decompression bomb; scale it down"
+    if isinstance(exc, UnidentifiedImageError):
+        return "is not an image (or not one dokureport reads: use JPEG or PNG)"
+    detail = str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__
+    return f"is damaged or truncated ({detail})"

@@ -8,6 +8,7 @@ import os
 import re
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,9 @@ def validate_event(path: Path, *, allow_outside: bool = False,
     """Validate the event at path (folder or its event.yaml); InputError lists every problem.
 
     decode_images=False reads only each image's header (format, size, bomb limit): a
-    build decodes every photo anyway, in parallel, and reports damaged ones itself.
+    build decodes every photo anyway, in parallel, and reports damaged ones itself. With
+    it, the pixels are decoded once every other check has run (many images in the photo
+    workers, on every core: `dokureport.assets.verify`).
     `theme` (--theme) replaces the event's `theme:`; the theme is checked with the event.
     """
     source = locate(path)
@@ -222,6 +225,9 @@ class _Checker:
         self.warnings: list[Problem] = []
         # Chapters whose Markdown came from a file: problems in it point into that file.
         self.markdown_files: dict[KeyPath, Path] = {}
+        # Images whose pixels are still to be decoded, each with how to report a failure:
+        # they are decoded together, on every core, once every other check has run.
+        self.undecoded: list[tuple[Path, Callable[[str], None]]] = []
 
     def error(self, path: KeyPath, message: str, *, key: bool = False,
               code: str = "invalid-value") -> None:
@@ -247,12 +253,31 @@ class _Checker:
         self.check_chapters(data)
         self.check_partners(data)
         self.check_images_in_text(data)
+        self.decode_images_named()
         try:
             event = Event.model_validate(data)
         except ValidationError as exc:
             self.translate(exc)
             return None
         return event.model_copy(update={"folder": self.folder})
+
+    def decode_later(self, image: Path, report: Callable[[str], None]) -> None:
+        """Decode `image` with the others; `report(why)` says what is wrong if it fails."""
+        if self.decode_images:
+            self.undecoded.append((image, report))
+
+    def decode_images_named(self) -> None:
+        """Every named image decoded (in the photo workers when there are many)."""
+        if not self.undecoded:
+            return
+        from dokureport.assets.verify import decode_problems
+
+        paths = list(dict.fromkeys(path for path, _ in self.undecoded))
+        problems = dict(zip(paths, decode_problems(paths), strict=True))
+        for path, report in self.undecoded:
+            why = problems[path]
+            if why:
+                report(why)
 
     # -- shape ---------------------------------------------------------------------------
 
@@ -551,13 +576,22 @@ class _Checker:
                     continue
                 problem, resolved = resolve_file(self.folder, ref.target, image=True,
                                                  allow_outside=self.allow_outside,
-                                                 decode_images=self.decode_images)
+                                                 decode_images=False)
                 if problem:
                     self.errors.append(self.text_problem(path, text, ref.line,
                                                          f"image {problem}"))
                 elif resolved is not None:
                     where = self.text_problem(path, text, ref.line, show(ref.target, 200))
                     self.file_locations.setdefault(resolved, where)
+                    self.decode_later(resolved, self.text_image_report(path, text, ref.line,
+                                                                       ref.target))
+
+    def text_image_report(self, path: KeyPath, text: str, line: int, target: str
+                          ) -> Callable[[str], None]:
+        def report(why: str) -> None:
+            self.errors.append(self.text_problem(path, text, line,
+                                                 f"image {show(target, 200)} {why}"))
+        return report
 
     def text_problem(self, path: KeyPath, text: str, line: int, message: str) -> Problem:
         """A problem on the 0-based `line` of a Markdown text: in its file, or in event.yaml."""
@@ -593,7 +627,10 @@ class _Checker:
                         if problem is None and load_drawing(resolved) is None:
                             problem = "is an SVG drawing that cannot be read"
                     else:
-                        problem = image_problem(resolved, decode=self.decode_images)
+                        problem = image_problem(resolved, decode=False)
+                        if problem is None:
+                            self.decode_later(resolved, self.file_report((*at, "file"), file,
+                                                                         coded=False))
                     problem = f"{show(file, 200)} {problem}" if problem else None
                 if problem:
                     self.error((*at, "file"), problem)
@@ -611,12 +648,25 @@ class _Checker:
             return  # missing or wrong type: the model reports it
         problem, resolved = resolve_file(self.folder, name, image=image,
                                          allow_outside=self.allow_outside,
-                                         decode_images=self.decode_images)
+                                         decode_images=False)
         if problem:
             self.error(path, problem, code=_file_code(problem))
         elif resolved is not None:
             owner[key] = str(resolved) if as_text else resolved
             self.file_locations.setdefault(resolved, self.source.problem(path, show(name, 200)))
+            if image:
+                self.decode_later(resolved, self.file_report(path, name))
+
+    def file_report(self, path: KeyPath, name: str, *, coded: bool = True
+                    ) -> Callable[[str], None]:
+        """How a file named at `path` is reported when its pixels cannot be decoded."""
+        def report(why: str) -> None:
+            message = f"{show(name, 200)} {why}"
+            if coded:
+                self.error(path, message, code=_file_code(message))
+            else:
+                self.error(path, message)
+        return report
 
     # -- pydantic's errors, said plainly -----------------------------------------------------
 

@@ -2,7 +2,8 @@
 
 Each image is oriented, converted to sRGB, cropped and sized for the box it is placed
 in (`plan`), by worker processes (`pixels`) that a preparer feeds while layout goes on
-and whose results it caches (`preparer`).
+and whose results it caches (`preparer`). `dokureport validate` decodes many images in
+the same kind of worker pool (`verify`).
 """
 
 from dokureport.assets.pixels import oriented_size
