@@ -13,15 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-from xml.sax.saxutils import escape, quoteattr, unescape
 
-import arabic_reshaper
-from bidi import get_display
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from dokureport.layout.fonts import FontSet, split_runs
 from dokureport.layout.hyphenation import hyphenator
 from dokureport.layout.quotes import quotation_marks
+from dokureport.xmltext import escape, quoteattr, unescape
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -230,6 +228,10 @@ def visual_order(text: str) -> str:
     """
     if not _RIGHT_TO_LEFT.search(text):
         return text
+    # Imported here: most brochures have no right-to-left text, and these cost 20 ms.
+    import arabic_reshaper
+    from bidi import get_display
+
     return get_display(arabic_reshaper.reshape(text), base_dir="L")
 
 
