@@ -76,3 +76,20 @@ def test_an_unwritable_cache_folder_still_hyphenates(tmp_path: Path) -> None:
     plain = pyphen.Pyphen(lang="en_GB", left=3, right=3)
     assert english.inserted("hyphenation") == plain.inserted("hyphenation") == "hyphen-a-tion"
     assert blocked.is_file()
+
+
+def test_the_cache_stores_each_distinct_pattern_value_once(tmp_path: Path) -> None:
+    from dokureport import plain_cache
+
+    TwoLevelHyphenator(GERMAN, cache_folder=tmp_path)
+    compounds = next((tmp_path / "hyphenation").glob("*-compounds.pickle"))
+    kept, _ = plain_cache.load(compounds)
+    # Loaded back, equal values are still one object: fewer objects to make per build.
+    assert len({id(value) for value in kept.values()}) < len(kept) / 10
+    assert kept == patterns._plain(patterns._parse(_compounds_text()))
+
+
+def _compounds_text() -> bytes:
+    lines = GERMAN.read_bytes().decode("latin-1").splitlines()
+    split = next(i for i, line in enumerate(lines[1:]) if line.strip() == "NEXTLEVEL")
+    return "\n".join([lines[0], *lines[1:split + 1]]).encode("latin-1")

