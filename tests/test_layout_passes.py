@@ -137,3 +137,30 @@ def test_without_contents_the_first_pass_draws_as_it_may_be_the_output(
     assert drawn[passes] > 12 * 3
     with pdfplumber.open(out) as pdf:
         assert "Vortrag 12 über" in "\n".join(p.extract_text() or "" for p in pdf.pages)
+
+
+def test_the_speaker_index_makes_its_table_once_a_pass_for_wrap_and_split(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dokureport.sections.speakers import SpeakerIndex
+
+    made: list[float] = []
+    original = SpeakerIndex._rows
+
+    def rows(self: SpeakerIndex, width: float) -> object:
+        made.append(width)
+        return original(self, width)
+
+    monkeypatch.setattr(SpeakerIndex, "_rows", rows)
+    event = validate_event(many_talks(tmp_path / "event", 80)).event
+    out = tmp_path / "brochure.pdf"
+    with ImagePreparer(dpi=150) as preparer:
+        ctx = LayoutContext(event=event, options=BuildOptions(), images=preparer,
+                            build_date=dt.date(2026, 11, 27))
+        passes = BrochureDocument(str(out), ctx, None).build_settled(compose.story(ctx))
+    # 80 speakers run over two pages: each pass wraps the index, then splits that table.
+    assert passes == 2 and len(made) == 2
+    with pdfplumber.open(out) as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    # Every speaker is listed once ("80, Referentin" and the page of the talk).
+    listed = re.findall(r"^(\d+), Referentin \d+$", text, flags=re.MULTILINE)
+    assert sorted(map(int, listed)) == list(range(1, 81))
