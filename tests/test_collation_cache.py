@@ -41,3 +41,17 @@ def test_a_damaged_cache_file_only_costs_the_parse(tmp_path: Path) -> None:
     assert not isinstance(again, collation._CachedCollator)
     assert again.sort_key("Müller") == Collator().sort_key("Müller")
     assert isinstance(collation.collator(tmp_path), collation._CachedCollator)
+
+
+def test_a_damaged_block_inside_the_cache_falls_back_to_parsing(tmp_path: Path) -> None:
+    from dokureport import plain_cache
+
+    collation.collator(tmp_path)
+    (kept,) = (tmp_path / "collation").iterdir()
+    blocks, weights = plain_cache.load(kept)
+    blocks = {block: b"\x80\x05damaged" for block in blocks}
+    plain_cache.store(kept, (blocks, weights))
+    cached = collation.collator(tmp_path)
+    assert isinstance(cached, collation._CachedCollator)
+    for name in NAMES:
+        assert cached.sort_key(name) == Collator().sort_key(name), name

@@ -20,34 +20,54 @@ from dokureport import plain_cache
 from dokureport.cache_dir import default_cache_dir
 
 # Bumped when what a cache file holds, or how it is read, changes.
-COLLATION_CACHE_VERSION = 1
+COLLATION_CACHE_VERSION = 2
 
 # A table entry: the code points it matches, and their collation elements.
 Entry = tuple[tuple[int, ...], tuple[tuple[int, ...], ...]]
+# Entries are kept in blocks of 256 code points (by their first), each pickled apart:
+# Latin names read three or four blocks of the table's 300.
+BLOCK_BITS = 8
+
+
+class _DamagedBlock(Exception):
+    """A block of the cached table cannot be read: parse the table file after all."""
 
 
 class _LazyTrie(Trie):
     """pyuca's trie, filled with the entries that start with a code point when one is
     first looked up: a name needs a few dozen of the table's 30,000 entries."""
 
-    def __init__(self, by_first: dict[int, tuple[Entry, ...]]) -> None:
+    def __init__(self, blocks: dict[int, bytes]) -> None:
         super().__init__()
-        self._pending = dict(by_first)
+        self._blocks = dict(blocks)
+        self._pending: dict[int, tuple[Entry, ...]] = {}
 
     def find_prefix(self, key: Any) -> Any:
         if key:
-            entries = self._pending.pop(key[0], ())
-            for chars, elements in entries:
+            blob = self._blocks.pop(key[0] >> BLOCK_BITS, None)
+            if blob is not None:
+                groups = plain_cache.loads(blob)
+                if not isinstance(groups, dict):
+                    raise _DamagedBlock
+                self._pending.update(groups)
+            for chars, elements in self._pending.pop(key[0], ()):
                 self.add(chars, elements)
         return super().find_prefix(key)
 
 
 class _CachedCollator(Collator):  # type: ignore[misc, valid-type]
-    def __init__(self, by_first: dict[int, tuple[Entry, ...]],
-                 implicit_weights: list[list[int]]) -> None:
+    def __init__(self, blocks: dict[int, bytes], implicit_weights: list[list[int]]) -> None:
         # Not the base __init__: that parses the table file.
-        self.table = _LazyTrie(by_first)
+        self.table = _LazyTrie(blocks)
         self.implicit_weights = implicit_weights
+
+    def sort_key(self, string: str) -> Any:
+        try:
+            return super().sort_key(string)
+        except _DamagedBlock:
+            parsed = Collator()
+            self.table, self.implicit_weights = parsed.table, parsed.implicit_weights
+            return super().sort_key(string)
 
 
 def _table_file() -> Path:
@@ -64,8 +84,9 @@ def _cache_path(table: bytes, folder: Path) -> Path:
             f"v{COLLATION_CACHE_VERSION}-pyuca{pyuca_version}-{digest}.pickle")
 
 
-def _plain(collator: Any) -> tuple[dict[int, tuple[Entry, ...]], list[list[int]]]:
-    """A parsed collator's table as plain data, entries grouped by their first code point."""
+def _plain(collator: Any) -> tuple[dict[int, bytes], list[list[int]]]:
+    """A parsed collator's table as plain data: entries grouped by their first code point,
+    the groups pickled in blocks (see BLOCK_BITS)."""
     grouped: dict[int, list[Entry]] = {}
     stack: list[tuple[Any, tuple[int, ...]]] = [(collator.table.root, ())]
     while stack:
@@ -75,13 +96,17 @@ def _plain(collator: Any) -> tuple[dict[int, tuple[Entry, ...]], list[list[int]]
                 (chars, tuple(tuple(e) for e in node.value)))
         for part, child in (node.children or {}).items():
             stack.append((child, (*chars, part)))
-    return ({first: tuple(entries) for first, entries in grouped.items()},
+    blocks: dict[int, dict[int, tuple[Entry, ...]]] = {}
+    for first, entries in grouped.items():
+        blocks.setdefault(first >> BLOCK_BITS, {})[first] = tuple(entries)
+    return ({block: plain_cache.dumps(groups) for block, groups in blocks.items()},
             [list(w) for w in collator.implicit_weights])
 
 
 def _valid(found: Any) -> bool:
     return (isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], dict)
-            and isinstance(found[1], list))
+            and isinstance(found[1], list)
+            and all(isinstance(blob, bytes) for blob in found[0].values()))
 
 
 def collator(folder: Path | None = None) -> Any:
