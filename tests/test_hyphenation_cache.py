@@ -86,10 +86,20 @@ def test_the_cache_stores_each_distinct_pattern_value_once(tmp_path: Path) -> No
     kept, _ = plain_cache.load(compounds)
     # Loaded back, equal values are still one object: fewer objects to make per build.
     assert len({id(value) for value in kept.values()}) < len(kept) / 10
-    assert kept == patterns._plain(patterns._parse(_compounds_text()))
+    from dokureport.layout.hyphenation import _level
+
+    assert kept == patterns._plain(patterns._parse(_level(GERMAN.read_bytes(), 0)))
 
 
-def _compounds_text() -> bytes:
-    lines = GERMAN.read_bytes().decode("latin-1").splitlines()
-    split = next(i for i, line in enumerate(lines[1:]) if line.strip() == "NEXTLEVEL")
-    return "\n".join([lines[0], *lines[1:split + 1]]).encode("latin-1")
+def test_a_cached_dictionary_level_is_not_even_cut_out_of_the_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dokureport.layout import hyphenation
+
+    TwoLevelHyphenator(GERMAN, cache_folder=tmp_path)
+
+    def no_cutting(data: bytes, level: int) -> bytes:
+        raise AssertionError("made a level's pattern text although the cache had it")
+
+    monkeypatch.setattr(hyphenation, "_level", no_cutting)
+    assert TwoLevelHyphenator(GERMAN, cache_folder=tmp_path).inserted(
+        "bedarfsorientiert") == "bedarfs-ori-en-tiert"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pyphen
@@ -59,17 +60,20 @@ def _plain(hd: pyphen.HyphDict) -> dict[str, tuple[int, tuple[int, ...]]] | None
     return out
 
 
-def pyphen_for(dictionary: bytes, part: str, text: bytes, *, left: int, right: int,
-               folder: Path | None = None) -> pyphen.Pyphen:
+def pyphen_for(dictionary: bytes, part: str, text: bytes | Callable[[], bytes], *, left: int,
+               right: int, folder: Path | None = None) -> pyphen.Pyphen:
     """A pyphen hyphenator for the patterns `text` (the `part` of `dictionary`), from the
-    cache when it has them, parsed (and then cached) when not."""
+    cache when it has them, parsed (and then cached) when not.
+
+    `text` may be a function that makes it: it is then called only to parse.
+    """
     path = cache_path(dictionary, part, folder)
     found = _load(path)
     if found is not None:
         hd = pyphen.HyphDict.__new__(pyphen.HyphDict)
         hd.patterns, hd.maxlen, hd.cache = found[0], found[1], {}
     else:
-        hd = _parse(text)
+        hd = _parse(text() if callable(text) else text)
         plain = _plain(hd)
         if plain is not None:
             plain_cache.store(path, (plain, hd.maxlen))
