@@ -116,3 +116,20 @@ def test_a_long_title_is_shortened_in_the_footer(make_event, build) -> None:
         foot = page.within_bbox((0, page.height - 60, page.width, page.height)).extract_text()
     assert foot.splitlines()[0].startswith("Dokumentation des Großstadtnetzwerks")
     assert "…" in foot and len(foot.splitlines()) == 1
+
+
+def test_the_command_line_process_collects_cycles_less_often(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    # The process's own settings, as `dokureport` starts them (not this test process's).
+    probe = ("import gc, sys; from dokureport import cli; sys.argv = ['dokureport', "
+             "'--version']\ntry:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+             "print(gc.get_threshold(), gc.isenabled())")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True, cwd=tmp_path)
+    threshold, enabled = done.stdout.strip().splitlines()[-1].rsplit(" ", 1)
+    plain = subprocess.run([sys.executable, "-c", "import gc; print(gc.get_threshold())"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    assert threshold == str((100_000, 50, 1000)) != plain
+    assert enabled == "True"  # cycles are still collected

@@ -76,3 +76,30 @@ def test_an_unwritable_cache_folder_still_hyphenates(tmp_path: Path) -> None:
     plain = pyphen.Pyphen(lang="en_GB", left=3, right=3)
     assert english.inserted("hyphenation") == plain.inserted("hyphenation") == "hyphen-a-tion"
     assert blocked.is_file()
+
+
+def test_the_cache_stores_each_distinct_pattern_value_once(tmp_path: Path) -> None:
+    from dokureport import plain_cache
+
+    TwoLevelHyphenator(GERMAN, cache_folder=tmp_path)
+    compounds = next((tmp_path / "hyphenation").glob("*-compounds.pickle"))
+    kept, _ = plain_cache.load(compounds)
+    # Loaded back, equal values are still one object: fewer objects to make per build.
+    assert len({id(value) for value in kept.values()}) < len(kept) / 10
+    from dokureport.layout.hyphenation import _level
+
+    assert kept == patterns._plain(patterns._parse(_level(GERMAN.read_bytes(), 0)))
+
+
+def test_a_cached_dictionary_level_is_not_even_cut_out_of_the_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dokureport.layout import hyphenation
+
+    TwoLevelHyphenator(GERMAN, cache_folder=tmp_path)
+
+    def no_cutting(data: bytes, level: int) -> bytes:
+        raise AssertionError("made a level's pattern text although the cache had it")
+
+    monkeypatch.setattr(hyphenation, "_level", no_cutting)
+    assert TwoLevelHyphenator(GERMAN, cache_folder=tmp_path).inserted(
+        "bedarfsorientiert") == "bedarfs-ori-en-tiert"

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pdfplumber
+import pytest
 
 from dokureport import compose
 from dokureport.assets import ImagePreparer, ImageRequest, PreparedImage
@@ -84,3 +85,82 @@ def test_the_contents_is_laid_out_at_its_final_size_from_the_first_pass(tmp_path
     assert [int(number) for number, _ in listed] == list(range(1, 81))
     for number, page in listed:
         assert f"Vortrag {number} über" in pages[int(page) - 1]
+
+
+def _paragraphs_drawn_per_pass(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                               drop_contents: bool) -> tuple[int, dict[int, int], Path]:
+    from reportlab.platypus import Paragraph
+    from reportlab.platypus.tableofcontents import TableOfContents
+
+    drawn: dict[int, int] = {}
+    documents: list[BrochureDocument] = []
+    original = Paragraph.draw
+
+    def draw(self: Paragraph) -> None:
+        passes = documents[0]._passes
+        drawn[passes] = drawn.get(passes, 0) + 1
+        original(self)
+
+    monkeypatch.setattr(Paragraph, "draw", draw)
+    event = validate_event(many_talks(tmp_path / "event", 12)).event
+    out = tmp_path / "brochure.pdf"
+    with ImagePreparer(dpi=150) as preparer:
+        ctx = LayoutContext(event=event, options=BuildOptions(), images=preparer,
+                            build_date=dt.date(2026, 11, 27))
+        story = [f for f in compose.story(ctx)
+                 if not (drop_contents and isinstance(f, TableOfContents))]
+        documents.append(BrochureDocument(str(out), ctx, None))
+        passes = documents[0].build_settled(story)
+    return passes, drawn, out
+
+
+def test_a_first_pass_known_not_to_be_the_last_places_but_draws_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The contents' entries are reserved with page 0, so the first pass cannot be the
+    # output: it only finds the pages, and the second pass draws everything.
+    passes, drawn, out = _paragraphs_drawn_per_pass(monkeypatch, tmp_path, False)
+    assert passes == 2
+    assert 1 not in drawn
+    assert drawn[2] > 12 * 3  # each talk's title, speaker and abstract at least
+    with pdfplumber.open(out) as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+        assert len(pdf.doc.catalog["Outlines"].resolve()) > 0  # bookmarks from drawing
+    listed = re.findall(r"^Vortrag (\d+) über die Präventionskette im Quartier \d+$", text,
+                        flags=re.MULTILINE)
+    assert [int(n) for n in listed] == list(range(1, 13))
+
+
+def test_without_contents_the_first_pass_draws_as_it_may_be_the_output(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    passes, drawn, out = _paragraphs_drawn_per_pass(monkeypatch, tmp_path, True)
+    assert drawn[1] > 12 * 3
+    assert drawn[passes] > 12 * 3
+    with pdfplumber.open(out) as pdf:
+        assert "Vortrag 12 über" in "\n".join(p.extract_text() or "" for p in pdf.pages)
+
+
+def test_the_speaker_index_makes_its_table_once_a_pass_for_wrap_and_split(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dokureport.sections.speakers import SpeakerIndex
+
+    made: list[float] = []
+    original = SpeakerIndex._rows
+
+    def rows(self: SpeakerIndex, width: float) -> object:
+        made.append(width)
+        return original(self, width)
+
+    monkeypatch.setattr(SpeakerIndex, "_rows", rows)
+    event = validate_event(many_talks(tmp_path / "event", 80)).event
+    out = tmp_path / "brochure.pdf"
+    with ImagePreparer(dpi=150) as preparer:
+        ctx = LayoutContext(event=event, options=BuildOptions(), images=preparer,
+                            build_date=dt.date(2026, 11, 27))
+        passes = BrochureDocument(str(out), ctx, None).build_settled(compose.story(ctx))
+    # 80 speakers run over two pages: each pass wraps the index, then splits that table.
+    assert passes == 2 and len(made) == 2
+    with pdfplumber.open(out) as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    # Every speaker is listed once ("80, Referentin" and the page of the talk).
+    listed = re.findall(r"^(\d+), Referentin \d+$", text, flags=re.MULTILINE)
+    assert sorted(map(int, listed)) == list(range(1, 81))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dokureport.layout.text import Typesetter
 
@@ -173,3 +175,15 @@ def test_no_line_begins_with_a_dash(tmp_path) -> None:
             if any(line.lstrip()[0] in "–—" for line in _lines(plain, style, width, tmp_path)):
                 broke_before_dash_without += 1
     assert broke_before_dash_without > 0
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab_1 .,\n–\xadß\u0301é€\t")) | st.characters(),
+               max_size=80))
+def test_last_word_start_is_where_the_regular_expression_finds_the_last_word(
+        text: str) -> None:
+    import re
+
+    from dokureport.layout.text import last_word_start
+
+    found = re.search(r"\w+\W*$", text)
+    assert last_word_start(text) == (found.start() if found else len(text))

@@ -8,9 +8,9 @@ import datetime as dt
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dokureport import interrupts
 from dokureport.assets import ImagePreparer
@@ -27,6 +27,9 @@ from dokureport.printing.resolution import low_resolution_warnings
 from dokureport.publish import Withheld, published
 from dokureport.validate import ValidatedEvent, validate_event
 from dokureport.write import atomic_output
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,20 @@ def load(path: Path) -> Any | None:
         return None
 
 
+def loads(blob: bytes) -> Any | None:
+    """The plain data pickled in `blob` (by `dumps`), or None when it is not that."""
+    try:
+        return _PlainUnpickler(io.BytesIO(blob)).load()
+    except (pickle.UnpicklingError, ValueError, TypeError, EOFError, AttributeError,
+            IndexError, KeyError):
+        return None
+
+
+def dumps(data: Any) -> bytes:
+    """`data` pickled, for plain data kept inside other plain data (read lazily by `loads`)."""
+    return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def store(path: Path, data: Any) -> None:
     """Keep `data` at `path`, whole or not at all; silently nothing when it cannot be written."""
     with contextlib.suppress(OSError):

@@ -6,7 +6,6 @@ import contextlib
 import errno
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
 import sys
@@ -14,10 +13,9 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dokureport import interrupts
 from dokureport.assets.pixels import (
@@ -38,6 +36,9 @@ from dokureport.assets.plan import (
     make_settings,
 )
 from dokureport.errors import ExitCode, InputError, Problem, SystemFailure
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 # Cache clean-up on exit: an entry unused by this build goes when older than this, and
 # least recently used unused entries go while the cache is larger than the cap.
@@ -67,6 +68,10 @@ def worker_pool(jobs: int | None = None) -> ProcessPoolExecutor:
     The workers hold no state between tasks (each task carries its settings and paths),
     so a shared pool is sound; the caller shuts it down.
     """
+    # Imported here: a build whose photos are all in the cache starts no workers.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # forkserver: workers start small (not a copy of a parent busy with layout) and safe
     # next to the parent's threads.
     try:

@@ -57,13 +57,42 @@ def shortened(text: str, limit: int) -> str:
 
 
 def _as_artifact(draw: PageDrawer) -> PageDrawer:
-    """A page drawer whose drawing is page furniture (an Artifact) unless it tags it."""
+    """A page drawer whose drawing is page furniture (an Artifact) unless it tags it;
+    it draws nothing in a draft pass."""
 
     def drawer(canvas: Canvas, doc: BaseDocTemplate) -> None:
+        if getattr(doc, "drafting", False):
+            return
         with tags.artifact(canvas):
             draw(canvas, doc)
 
     return drawer
+
+
+def _no_drawing(*args: Any, **kwargs: Any) -> None:
+    pass
+
+
+class DraftFrame(Frame):
+    """A frame that, while `drafting`, places flowables without drawing them.
+
+    A draft pass is thrown away: only where things land (page numbers for the contents
+    and the index) is kept, and the drawing is what costs. The next pass draws afresh,
+    on a new canvas, everything that drawing records (tags, links, bookmarks).
+    """
+
+    drafting = False
+
+    def _add(self, flowable: Any, canv: Canvas, trySplit: int = 0) -> int:
+        if not self.drafting or "drawOn" in vars(flowable):
+            return int(super()._add(flowable, canv, trySplit))
+        flowable.drawOn = _no_drawing
+        try:
+            return int(super()._add(flowable, canv, trySplit))
+        finally:
+            del flowable.drawOn
+
+    add = _add  # reportlab's documents call `add`, an alias bound to Frame._add
 
 
 class ContentTooLarge(Exception):
@@ -152,11 +181,13 @@ class BrochureDocument(BaseDocTemplate):
             **boxes,
         )
         self.ctx = ctx
-        self._content_frame = content_frame = Frame(
+        self._content_frame = content_frame = DraftFrame(
             self.leftMargin, self.bottomMargin, g.frame_width, g.frame_height,
             leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body",
         )
         self._passes = 0
+        self._draft_first = False  # the first pass is known not to be the last
+        self.drafting = False  # this pass only places: it draws nothing
         self._progress: Any = None
         templates = [
             PageTemplate(CONTENT, [content_frame], onPage=_as_artifact(self._draw_footer)),
@@ -185,8 +216,9 @@ class BrochureDocument(BaseDocTemplate):
         else:
             # No photo: the title sits high, under the logo and a rule.
             top = bleed + g.page_height - g.margin_top - logo - g.body_leading * 4
-        return Frame(self.leftMargin, bottom, g.frame_width, top - bottom,
-                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="cover")
+        return DraftFrame(self.leftMargin, bottom, g.frame_width, top - bottom,
+                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+                          id="cover")
 
     def build(self, flowables: list[Any], filename: Any = None, canvasmaker: Any = None
               ) -> None:
@@ -201,6 +233,15 @@ class BrochureDocument(BaseDocTemplate):
         # Only the first pass may leave out photos that are not prepared yet.
         self.ctx.images.wait = self._passes > 1
         self.ctx.images.skipped = False  # says whether *this* pass left a photo out
+        self.drafting = self._passes == 1 and self._draft_first
+        for template in self.pageTemplates:
+            for frame in template.frames:
+                if isinstance(frame, DraftFrame):
+                    frame.drafting = self.drafting
+        if self.drafting:
+            # A draft leaves out every photo: EveryPhotoDrawn then asks for another pass
+            # even if the contents were satisfied, so a draft is never the output.
+            self.ctx.images.skipped = True
         self.ctx.sections.clear()  # each pass records them afresh; the last one counts
         self._progress = None
         if self.ctx.options.progress:
@@ -251,6 +292,9 @@ class BrochureDocument(BaseDocTemplate):
             if isinstance(flowable, TableOfContents):
                 # reportlab's beforeBuild makes these the entries the first pass draws.
                 flowable._entries = list(expected)
+                # Its entries have page 0, the pass reports real pages: the first pass
+                # is never satisfied, so it need only place, not draw.
+                self._draft_first = self._draft_first or bool(expected)
 
     def handle_flowable(self, flowables: list[Any]) -> None:
         # The content being placed when reportlab gives up: split pieces carry no mark,
@@ -278,7 +322,7 @@ class BrochureDocument(BaseDocTemplate):
     def handle_pageBegin(self) -> None:
         # The frame is reset for the page about to begin: place it for that page's side.
         self._content_frame.x1 = self.content_left(self.page + 1)
-        if self.marks_area:
+        if self.marks_area and not self.drafting:
             g, bleed = self.ctx.geometry, self.ctx.bleed
             self.canv.translate(self.marks_area, self.marks_area)
             trim = (bleed, bleed, bleed + g.page_width, bleed + g.page_height)

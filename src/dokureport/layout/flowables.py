@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
 from reportlab.platypus import Flowable, KeepInFrame, Paragraph
 
 from dokureport import plain_cache
@@ -216,6 +215,9 @@ def _qr_runs(url: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
 
 
 def _encoded(url: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
+    # Imported here: only a QR symbol missing from the cache needs the encoder.
+    from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
+
     code = QRCode(None, QRErrorCorrectLevel.M)
     code.addData(url)
     code.make()

@@ -7,10 +7,10 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fontTools.pens.cu2quPen import Cu2QuPen
-from fontTools.pens.ttGlyphPen import TTGlyphPen
-from fontTools.ttLib import TTFont, TTLibError, newTable
+if TYPE_CHECKING:  # fontTools is imported where a theme's own font file needs it
+    from fontTools.ttLib import TTFont
 
 # Bump when the conversion changes: old cache entries are then never read again.
 CONVERSION_VERSION = 1
@@ -37,6 +37,8 @@ class FontFile:
 
 
 def _open(path: Path) -> TTFont:
+    from fontTools.ttLib import TTFont, TTLibError
+
     try:
         return TTFont(str(path), lazy=True)
     except (TTLibError, OSError, AssertionError, ValueError, KeyError) as exc:
@@ -72,6 +74,10 @@ def convert_cff(font: TTFont) -> TTFont:
     reportlab embeds only glyf-outline fonts. cu2qu approximates each cubic curve by
     quadratics within MAX_ERROR units, reversing direction as TrueType expects.
     """
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
     glyph_order = font.getGlyphOrder()
     glyph_set = font.getGlyphSet()
     glyphs = {}
@@ -147,6 +153,8 @@ def embeddable(path: Path, cache_dir: Path | None, name: str) -> FontFile:
             return FontFile(path, cached, converted=True)
     else:
         cached = Path(tempfile.gettempdir()) / f"dokureport-font-{key}-{os.getpid()}.ttf"
+    from fontTools.ttLib import TTFont
+
     try:
         font = TTFont(str(path))
         if "CFF2" in font:

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from fontTools.ttLib import TTFont as ToolsFont
 from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from dokureport import plain_cache
+from dokureport.cache_dir import default_cache_dir
 from dokureport.errors import Problem
 from dokureport.layout import reportlab_fixes
 from dokureport.layout.font_files import FontFileError, embeddable
 from dokureport.resources import fonts_dir
+
+# Bumped when what a cached character set holds, or how it is read, changes.
+CMAP_CACHE_VERSION = 1
 
 STYLES = ("regular", "bold", "italic", "bold_italic")
 # A style a theme leaves out borrows from these, in order.
@@ -32,8 +37,19 @@ _FALLBACK_FILES = {
 
 @cache
 def _codepoints(path: Path) -> frozenset[int]:
-    with ToolsFont(str(path), lazy=True) as font:
-        return frozenset(font.getBestCmap())
+    """The characters a font file has (its best cmap), kept in the user's cache by content."""
+    data = path.read_bytes()
+    cached = default_cache_dir() / "cmaps" / (
+        f"v{CMAP_CACHE_VERSION}-{hashlib.sha256(data).hexdigest()[:24]}.pickle")
+    found = plain_cache.load(cached)
+    if isinstance(found, tuple) and all(isinstance(c, int) for c in found):
+        return frozenset(found)
+    from fontTools.ttLib import TTFont as ToolsFont  # 15 ms: only on a cache miss
+
+    with ToolsFont(io.BytesIO(data), lazy=True) as font:
+        codepoints = frozenset(font.getBestCmap())
+    plain_cache.store(cached, tuple(sorted(codepoints)))
+    return codepoints
 
 
 @dataclass(frozen=True)
@@ -57,6 +73,8 @@ def _font(name: str, path: Path) -> TTFont:
 @cache
 def _registered(path: Path) -> str:
     """Register one embeddable TrueType file once per process; its reportlab name."""
+    from fontTools.ttLib import TTFont as ToolsFont
+
     with ToolsFont(str(path), lazy=True) as font:
         ps_name = font["name"].getDebugName(6) or path.stem
     # The embedded font keeps its PostScript name; the registry name only has to be unique.

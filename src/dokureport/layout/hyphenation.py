@@ -32,14 +32,11 @@ class TwoLevelHyphenator:
 
     def __init__(self, dictionary: Path, cache_folder: Path | None = None) -> None:
         data = dictionary.read_bytes()
-        lines = data.decode("latin-1").splitlines()
-        encoding, body = lines[0], lines[1:]
-        split = next(i for i, line in enumerate(body) if line.strip() == "NEXTLEVEL")
         self._compounds, self._syllables = (
-            pyphen_for(data, name, "\n".join([encoding, *patterns]).encode("latin-1"),
-                       left=2, right=2, folder=cache_folder)
-            for name, patterns in (("compounds", body[:split]),
-                                   ("syllables", body[split + 1 :]))
+            # The level's text is made only to parse it: the cache usually has it.
+            pyphen_for(data, name, lambda level=level: _level(data, level), left=2, right=2,
+                       folder=cache_folder)
+            for level, name in enumerate(("compounds", "syllables"))
         )
         self._words = lru_cache(maxsize=_WORDS_KEPT)(self._breaks)
 
@@ -60,6 +57,15 @@ class TwoLevelHyphenator:
             last = merged.pop()
             merged[-1] += last
         return tuple(merged)
+
+
+def _level(data: bytes, level: int) -> bytes:
+    """One level of a two-level dictionary (0: compounds, 1: syllables) as a pattern file."""
+    lines = data.decode("latin-1").splitlines()
+    encoding, body = lines[0], lines[1:]
+    split = next(i for i, line in enumerate(body) if line.strip() == "NEXTLEVEL")
+    patterns = body[:split] if level == 0 else body[split + 1 :]
+    return "\n".join([encoding, *patterns]).encode("latin-1")
 
 
 class PyphenHyphenator:

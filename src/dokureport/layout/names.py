@@ -67,9 +67,9 @@ def index_name(name: str) -> IndexName:
 
 @cache
 def _collator() -> Any:
-    from pyuca import Collator
+    from dokureport.layout.collation import collator
 
-    return Collator()
+    return collator()
 
 
 def sort_key(name: IndexName) -> tuple[tuple[int, ...], ...]:

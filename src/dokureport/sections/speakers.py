@@ -58,6 +58,9 @@ class SpeakerIndex(IndexingFlowable):
         self._seen: dict[str, int] = {}
         self._pages: dict[str, int] = {}
         self._table: Table | None = None
+        # The table for a width, made once a pass until it is split: its rows depend on
+        # nothing else, and the wrap before a split need not make it twice.
+        self._tables: dict[float, Table] = {}
 
     def notify(self, kind: str, stuff: Any) -> None:
         if kind == "TOCEntry":
@@ -66,6 +69,7 @@ class SpeakerIndex(IndexingFlowable):
 
     def beforeBuild(self) -> None:
         self._pages, self._seen = self._seen, {}
+        self._tables = {}
 
     def isSatisfied(self) -> bool:
         return self._seen == self._pages
@@ -110,13 +114,20 @@ class SpeakerIndex(IndexingFlowable):
         table.setStyle(TableStyle(style))
         return table
 
+    def _table_for(self, width: float) -> Table:
+        if width not in self._tables:
+            self._tables[width] = self._rows(width)
+        return self._tables[width]
+
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self._table = self._rows(avail_width)
+        self._table = self._table_for(avail_width)
         self.width, self.height = self._table.wrapOn(self.canv, avail_width, avail_height)
         return self.width, self.height
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
-        self._table = self._rows(avail_width)
+        # Split the table the last wrap measured, as reportlab does any flowable, and
+        # forget it: splitting may change its cells, so a later wrap makes a fresh one.
+        self._table = self._tables.pop(avail_width, None) or self._rows(avail_width)
         return self._table.splitOn(self.canv, avail_width, avail_height)
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
