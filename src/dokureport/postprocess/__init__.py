@@ -17,14 +17,15 @@ from dokureport.postprocess.structure import write_structure
 
 
 def finish(path: Path, tags: Any, *, archival: bool, linearize: bool) -> None:
-    """Tag the PDF at `path` from the recorded tree, repair it, declare PDF/A-2u + PDF/UA-1
-    (`archival`) and linearize it (`linearize`), in place and reproducibly."""
+    """Tag the PDF at `path` from the recorded tree, repair it, declare PDF/UA-1 (and
+    PDF/A-2u if `archival`) and linearize it (`linearize`), in place and reproducibly."""
     with pikepdf.open(path) as pdf:
         if tags is not None:
             write_structure(pdf, tags)
         apply_fixes(pdf)
-        if archival:
-            declare_pdfa_ua(pdf)
+        # Only a tagged file claims PDF/UA (untagged builds exist to measure tagging).
+        if archival or tags is not None:
+            declare_pdfa_ua(pdf, pdfa=archival, ua=tags is not None)
         end_streams_unambiguously(pdf)
         # qpdf writes every stream with an EOL before `endstream` and exact lengths; the
         # /ID is static here and replaced by a content digest afterwards (reproducible;

@@ -1,4 +1,5 @@
-"""PDF/A-2u and PDF/UA-1 declared: XMP metadata in sync with /Info, an sRGB OutputIntent."""
+"""PDF/A-2u and PDF/UA-1 declared: XMP metadata in sync with /Info, an sRGB OutputIntent
+(PDF/UA-1 alone for the print PDF, whose black ink an sRGB intent does not allow)."""
 
 from __future__ import annotations
 
@@ -22,9 +23,7 @@ _XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
   xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
   xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
   xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
-<pdfaid:part>2</pdfaid:part>
-<pdfaid:conformance>U</pdfaid:conformance>
-<pdfuaid:part>1</pdfuaid:part>
+{pdfaid}{pdfuaid}
 <dc:format>application/pdf</dc:format>
 <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
 <dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>
@@ -76,21 +75,31 @@ def xmp_date(pdf_date: str) -> str:
     return f"{y}-{mo}-{d}T{h}:{mi}:{s}{zone}"
 
 
-def declare_pdfa_ua(pdf: pikepdf.Pdf) -> None:
-    """XMP (pdfaid 2U, pdfuaid 1, Dublin Core from /Info) and the sRGB OutputIntent."""
+_PDFAID = "<pdfaid:part>2</pdfaid:part>\n<pdfaid:conformance>U</pdfaid:conformance>\n"
+
+
+_PDFUAID = "<pdfuaid:part>1</pdfuaid:part>\n"
+
+
+def declare_pdfa_ua(pdf: pikepdf.Pdf, *, pdfa: bool = True, ua: bool = True) -> None:
+    """XMP (Dublin Core from /Info; pdfaid 2U with `pdfa`, pdfuaid 1 with `ua`) and, with
+    `pdfa`, the sRGB OutputIntent."""
     info = pdf.trailer.get("/Info", Dictionary())
 
     def field(key: str) -> str:
         return escape(str(info.get("/" + key, "")))
 
     lang = str(pdf.Root.get("/Lang", "")) or "x-default"
-    xmp = _XMP.format(title=field("Title"), author=field("Author"), subject=field("Subject"),
+    xmp = _XMP.format(pdfaid=_PDFAID if pdfa else "", pdfuaid=_PDFUAID if ua else "",
+                      title=field("Title"), author=field("Author"), subject=field("Subject"),
                       keywords=field("Keywords"), producer=field("Producer"),
                       creator=field("Creator"), lang=escape(lang),
                       created=xmp_date(str(info.get("/CreationDate"))),
                       modified=xmp_date(str(info.get("/ModDate"))))
     pdf.Root.Metadata = pdf.make_stream(xmp.encode("utf-8"), Type=Name.Metadata,
                                         Subtype=Name.XML)
+    if not pdfa:
+        return
     profile = pdf.make_stream(srgb_profile(), N=3)
     pdf.Root.OutputIntents = Array([Dictionary(
         Type=Name.OutputIntent, S=Name.GTS_PDFA1,
