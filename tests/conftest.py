@@ -22,6 +22,15 @@ if TYPE_CHECKING:
 SAMPLE = sample_event_dir()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_layout_guesses() -> None:
+    """Each test's first build settles its pages as a fresh process would (no guesses kept
+    by earlier tests' builds); a test's later builds of the same brochure may use them."""
+    from dokureport.layout import settled
+
+    settled.forget()
+
+
 @pytest.fixture(scope="session")
 def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from dokureport.pipeline import build_brochure

@@ -164,3 +164,36 @@ def test_the_speaker_index_makes_its_table_once_a_pass_for_wrap_and_split(
     # Every speaker is listed once ("80, Referentin" and the page of the talk).
     listed = re.findall(r"^(\d+), Referentin \d+$", text, flags=re.MULTILINE)
     assert sorted(map(int, listed)) == list(range(1, 81))
+
+
+def _settle(folder: Path, out: Path) -> tuple[int, bytes]:
+    event = validate_event(folder).event
+    with ImagePreparer(dpi=150) as preparer:
+        ctx = LayoutContext(event=event, options=BuildOptions(), images=preparer,
+                            build_date=dt.date(2026, 11, 27))
+        passes = BrochureDocument(str(out), ctx, None).build_settled(compose.story(ctx))
+    return passes, out.read_bytes()
+
+
+def test_a_rebuild_in_the_same_process_starts_from_the_pages_it_settled_on(
+        tmp_path: Path) -> None:
+    from dokureport.layout import settled
+
+    folder = many_talks(tmp_path / "event", 30)
+    fresh_passes, fresh = _settle(folder, tmp_path / "a.pdf")
+    # The same brochure again (watch mode after an edit that moves no page): the kept
+    # pages are right, so the first pass is the last, and the file is the same.
+    again_passes, again = _settle(folder, tmp_path / "b.pdf")
+    assert (fresh_passes, again_passes) == (2, 1)
+    assert again == fresh
+    # An edit that moves every later page: the guess is wrong, another pass corrects it,
+    # and the file is the one a fresh process makes.
+    text = (folder / "event.yaml").read_text(encoding="utf-8")
+    (folder / "event.yaml").write_text(text.replace(
+        "Das Netzwerk stärkt die Bildung vor Ort. " * 40,
+        "Das Netzwerk stärkt die Bildung vor Ort. " * 160, 1), encoding="utf-8")
+    moved_passes, moved = _settle(folder, tmp_path / "c.pdf")
+    settled.forget()
+    _, moved_fresh = _settle(folder, tmp_path / "d.pdf")
+    assert moved_passes >= 2
+    assert moved == moved_fresh

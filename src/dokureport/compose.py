@@ -103,6 +103,8 @@ def lay_out(ctx: LayoutContext, path: Path, blank_pages: int = 0) -> int:
     doc = BrochureDocument(str(path), ctx, cover.page_drawer(ctx) if with_cover else None)
     doc.build_settled(story(ctx, blank_pages))
     ctx.tags = getattr(doc.canv, "tags", None)
+    if ctx.tags is not None:
+        ctx.tags.laid_out()
     if ctx.text.missing_glyphs:
         chars = "".join(sorted(ctx.text.missing_glyphs))
         codes = ", ".join(f"U+{ord(c):04X}" for c in sorted(ctx.text.missing_glyphs))

@@ -25,7 +25,7 @@ from reportlab.platypus.flowables import NullDraw
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from dokureport import __version__
-from dokureport.layout import linebreaks, source, tags
+from dokureport.layout import linebreaks, settled, source, tags
 from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.flowables import Heading
 from dokureport.layout.keeping import KeepWithFirstLines
@@ -272,6 +272,7 @@ class BrochureDocument(BaseDocTemplate):
         except IndexError:
             raise LayoutError("the table of contents did not settle in "
                               f"{max_passes + 1} passes") from None
+        settled.remember(self._settle_key, settled.indexing(story))
         if isinstance(self.filename, str):
             # The file's dates are the build date, never the clock time: reproducible.
             set_dates(Path(self.filename), self.ctx.build_date)
@@ -288,6 +289,11 @@ class BrochureDocument(BaseDocTemplate):
         """
         expected = [(level, text, 0, key) for level, text, key in _contents_entries(story,
                                                                                    self.ctx)]
+        # The same brochure built before in this process (watch mode): its settled pages
+        # are the first pass's guess, which may well be right (and then the last pass).
+        self._settle_key = (tuple(self.pagesize), self.ctx.options.target, tuple(expected))
+        if settled.seed(self._settle_key, settled.indexing(story)):
+            return
         for flowable in story:
             if isinstance(flowable, TableOfContents):
                 # reportlab's beforeBuild makes these the entries the first pass draws.

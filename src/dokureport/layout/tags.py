@@ -68,6 +68,13 @@ class TagRecorder:
         # `continues` names the first part) adds to the first part's element.
         self._drawn: dict[int, tuple[Any, StructElem]] = {}
 
+    def laid_out(self) -> None:
+        """Layout is over: let go of the canvas and of every drawn flowable (the tree
+        stays), so that post-processing does not keep the whole story in memory."""
+        self._drawn.clear()
+        self._frames.clear()
+        self.canvas = None
+
     # -- the tree -----------------------------------------------------------
     def _attach(self, elem: StructElem, parent: StructElem | None = None) -> StructElem:
         """Add `elem` to `parent` (the current element), with a /Lang where its language

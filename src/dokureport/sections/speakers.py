@@ -74,6 +74,14 @@ class SpeakerIndex(IndexingFlowable):
     def isSatisfied(self) -> bool:
         return self._seen == self._pages
 
+    def settled_pages(self) -> dict[str, int]:
+        """The talks' pages the last pass found (layout.settled keeps them)."""
+        return dict(self._seen)
+
+    def seed_pages(self, pages: dict[str, int]) -> None:
+        """Start from `pages`, a guess the first pass checks (layout.settled)."""
+        self._seen = dict(pages)
+
     def _rows(self, width: float) -> Table:
         ctx, t, s = self.ctx, self.ctx.text, self.ctx.styles
         right = ParagraphStyle("index_pages", parent=s.agenda_item, alignment=TA_RIGHT)
