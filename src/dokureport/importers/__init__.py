@@ -7,6 +7,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from dokureport.errors import InputError, OutputError, Problem
 from dokureport.importers.common import DEFAULT_DAY_CHANGE
 from dokureport.importers.detect import read_schedule
@@ -37,17 +39,31 @@ def import_schedule(source: Path, folder: Path, *, update: bool = False,
                                   "only its agenda and talks")])
     if update and not target.exists():
         raise InputError([Problem(f"--update: no {EVENT_FILE} in {folder} to update")])
-    programme = arrange(read_schedule(source), day_change=day_change, lang=lang)
+    schedule = read_schedule(source)
     if update:
         try:
             existing = target.read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError([Problem(f"cannot read it as UTF-8: {exc}", file=target)]) from None
+        # The talks' `lang:` is written against the language the file already has.
+        programme = arrange(schedule, day_change=day_change,
+                            lang=lang or _language_of(existing))
         text = splice(existing, programme)
     else:
+        programme = arrange(schedule, day_change=day_change, lang=lang)
         text = render(programme)
     _write(target, text)
     return ImportResult(target, programme, update)
+
+
+def _language_of(text: str) -> str | None:
+    """The top-level `lang:` of an event.yaml, if it has a readable one."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    lang = data.get("lang") if isinstance(data, dict) else None
+    return lang if isinstance(lang, str) and lang.strip() else None
 
 
 def _write(target: Path, text: str) -> None:

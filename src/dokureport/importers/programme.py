@@ -6,6 +6,8 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+from babel import Locale, UnknownLocaleError
+
 from dokureport.errors import Problem
 from dokureport.importers.common import (
     DEFAULT_DAY_CHANGE,
@@ -50,6 +52,7 @@ class Talk:
     slides: str | None
     record: bool
     key: str  # the source's identity of the slot, written as a comment
+    lang: str | None = None  # only when not the event's language
 
 
 @dataclass(frozen=True)
@@ -93,9 +96,12 @@ def arrange(schedule: Schedule, *, day_change: dt.time = DEFAULT_DAY_CHANGE,
             end=end.replace(second=0, microsecond=0) if end else None,
             title=entry.title, place=entry.place,
             people=tuple(p.name for p in entry.speakers), talk=talk_id, note=note))
+    event_lang = lang or _language(entries)
     talks = tuple(Talk(id=ids[(e.key, e.where)], title=e.title, format=e.format, topic=e.topic,
                        speakers=e.speakers, abstract=e.abstract, slides=e.slides,
-                       record=e.record, key=e.key) for e in talks_in_order)
+                       record=e.record, key=e.key,
+                       lang=_own_language(e, event_lang, schedule, problems))
+                  for e in talks_in_order)
     if entries:
         start: dt.datetime | dt.date = local(entries[0].start, zone)
         end_at = max(local(e.end or e.start, zone) for e in entries)
@@ -105,7 +111,7 @@ def arrange(schedule: Schedule, *, day_change: dt.time = DEFAULT_DAY_CHANGE,
         start = schedule.start or dt.date.today()
         end = schedule.end if schedule.end and schedule.end >= start else None
     return Programme(
-        schedule=schedule, title=schedule.title, lang=lang or _language(entries),
+        schedule=schedule, title=schedule.title, lang=event_lang,
         start=start, end=end, day_change=day_change,
         days=tuple(Day(d, tuple(items)) for d, items in sorted(by_day.items())),
         talks=talks, problems=tuple(problems),
@@ -142,3 +148,23 @@ def _language(entries: list[Entry]) -> str:
     """de or en: what most talks are held in (the brochure's labels follow it)."""
     votes = Counter((e.language or "")[:2].lower() for e in entries if not e.is_break)
     return "de" if votes["de"] > votes["en"] else "en"
+
+
+def _own_language(entry: Entry, event_lang: str, schedule: Schedule,
+                  problems: list[Problem]) -> str | None:
+    """The talk's `lang:`: its language as the event format writes it (en, pt-BR), when it
+    is not the event's; None for the event's own, and for what Babel does not know."""
+    if not entry.language:
+        return None
+    try:
+        locale = Locale.parse(entry.language.strip().replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        problems.append(problem_at(
+            schedule.source, entry.where, f"“{entry.title}”: the language "
+            f"{entry.language!r} is not one Babel knows; the talk is imported without `lang:`"))
+        return None
+    try:
+        same = locale.language == Locale.parse(event_lang.replace("-", "_")).language
+    except (UnknownLocaleError, ValueError, TypeError):
+        same = False  # the event's own `lang` is checked when the file is validated
+    return None if same else str(locale).replace("_", "-")

@@ -129,6 +129,8 @@ def _talks(talks: tuple[Talk, ...]) -> str:
     for talk in talks:
         lines.append(f"  - id: {scalar(talk.id)}   # source: {talk.key}")
         lines.append(f"    title: {scalar(talk.title)}")
+        if talk.lang:
+            lines.append(f"    lang: {scalar(talk.lang)}")
         if talk.format:
             lines.append(f"    format: {scalar(talk.format)}")
         if talk.topic:
