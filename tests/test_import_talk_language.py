@@ -67,6 +67,9 @@ def test_the_imported_talks_in_the_other_language_are_tagged_in_the_pdf(
     untagged_h2: set[str] = set()
     with pikepdf.open(out) as pdf:
         assert str(pdf.Root.Lang).startswith("en")
+        german_entries = [e for e in elements(pdf)
+                          if e.S == "/TOCI" and str(e.get("/Lang", "")).startswith("de")]
+        assert len(german_entries) == len(others)  # their contents entries too
         for e in elements(pdf):
             if e.S in ("/H1", "/H2"):
                 text = next(headings)

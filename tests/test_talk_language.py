@@ -78,12 +78,42 @@ def test_the_talk_s_heading_and_abstract_carry_lang_and_nothing_else_does(brochu
             if "/Lang" in e:
                 tagged.add((heading, str(e.S), str(e.Lang)))
     # The English talk: its H2, its abstract's paragraphs and list; the English chapter:
-    # its H1 and paragraph. No Sect, no speaker line, no German talk, and not the talk
-    # that says `lang: de` in a German brochure.
-    assert tagged == {
+    # its H1 and paragraph; in the contents, their entries. No Sect, no speaker line, no
+    # German talk, and not the talk that says `lang: de` in a German brochure.
+    assert tagged == {("Inhalt", "/TOCI", "en-GB"),
         ("Shared responsibility", "/H2", "en-GB"), ("Shared responsibility", "/P", "en-GB"),
         ("Shared responsibility", "/L", "en-GB"), ("Outlook", "/H1", "en-GB"),
         ("Outlook", "/P", "en-GB")}
+
+
+def _contents_entries(pdf_path: Path) -> list[str]:
+    """The text of each contents entry (TOCI), in the order of the structure tree."""
+    tree = subprocess.run(["pdfinfo", "-struct-text", str(pdf_path)], capture_output=True,
+                          text=True, check=True).stdout.split("TOCI\n")[1:]
+    return [re.search(r'"(.*?) \d+ ?"', entry)[1] for entry in tree]
+
+
+def test_the_contents_entries_of_the_talk_and_chapter_carry_their_lang(brochure: Path
+                                                                       ) -> None:
+    entries = _contents_entries(brochure)
+    with pikepdf.open(brochure) as pdf:
+        toci = [e for e in elements(pdf) if e.S == "/TOCI"]
+        assert len(toci) == len(entries)
+        tagged = {text: str(e.Lang) for text, e in zip(entries, toci, strict=True)
+                  if "/Lang" in e}
+        # The entry's link and text inherit it: nothing below the TOCI says otherwise.
+        assert not any("/Lang" in kid for e in toci for kid in elements_below(e))
+    assert "Verantwortung gemeinsam" in entries and "Ein deutscher Vortrag" in entries
+    assert tagged == {"Shared responsibility": "en-GB", "Outlook": "en-GB"}
+
+
+def elements_below(node: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
+    out: list[pikepdf.Dictionary] = []
+    kids = node.get("/K")
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            out += [kid, *elements_below(kid)]
+    return out
 
 
 def test_the_speakers_line_stays_in_the_event_s_language(brochure: Path) -> None:

@@ -27,7 +27,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from dokureport import __version__
 from dokureport.layout import linebreaks, settled, source, tags
 from dokureport.layout.context import LayoutContext, SectionPages
-from dokureport.layout.flowables import Heading
+from dokureport.layout.flowables import Heading, LanguageMark
 from dokureport.layout.keeping import KeepWithFirstLines
 from dokureport.layout.language import pdf_language
 from dokureport.printing.canvas import BrochureCanvas
@@ -292,6 +292,11 @@ class BrochureDocument(BaseDocTemplate):
         # The same brochure built before in this process (watch mode): its settled pages
         # are the first pass's guess, which may well be right (and then the last pass).
         self._settle_key = (tuple(self.pagesize), self.ctx.options.target, tuple(expected))
+        languages = _contents_languages(story)
+        for flowable in story:
+            if isinstance(flowable, TableOfContents):
+                # A contents entry of a talk in another language is in that language too.
+                flowable.languages = languages  # type: ignore[attr-defined]
         if settled.seed(self._settle_key, settled.indexing(story)):
             return
         for flowable in story:
@@ -421,6 +426,29 @@ def _contents_entry(heading: Heading, ctx: LayoutContext) -> tuple[int, str, str
     # a contents row (reportlab cannot split one), so it is shortened.
     text = ctx.text.plain(shortened(entry.title, TOC_ENTRY_CHARACTERS), hyphenate=False)
     return entry.level, text, entry.key
+
+
+def _contents_languages(story: list[Any]) -> dict[str, str]:
+    """The PDF language of each listed heading set in another language, by its link key:
+    what the LanguageMarks around it begin (see layout.flowables.in_language)."""
+    out: dict[str, str] = {}
+    languages: list[str] = []
+
+    def walk(flowables: list[Any]) -> None:
+        for flowable in flowables:
+            if isinstance(flowable, LanguageMark):
+                if flowable.begins:
+                    languages.append(flowable.begins)
+                elif languages:
+                    languages.pop()
+            elif _listed(flowable):
+                if languages:
+                    out[flowable.outline.key] = languages[-1]
+            elif isinstance(flowable, KeepTogether):
+                walk(flowable._content)
+
+    walk(story)
+    return out
 
 
 def _contents_entries(story: list[Any], ctx: LayoutContext) -> list[tuple[int, str, str]]:

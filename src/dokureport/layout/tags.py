@@ -82,7 +82,7 @@ class TagRecorder:
         parent = parent or self.parent()
         inherited = parent.lang or self.document_lang
         wanted = (elem.attrs.get("Lang") or (self._languages[-1] if self._languages else None)
-                  or self.document_lang)
+                  or inherited)
         if wanted and wanted != inherited:
             elem.attrs["Lang"] = wanted
         else:
@@ -318,7 +318,8 @@ class TagRecorder:
                 original(table, event, *args)
             if event == "startRow":
                 # A row's own drawing (a spacer row draws nothing else) is no entry's text.
-                row = self.group("TOCI" if elem.role == "TOC" else "TR")
+                row = (self.group("TOCI", Lang=_row_language(table, args[0]))
+                       if elem.role == "TOC" else self.group("TR"))
                 row.__enter__()
                 open_rows.append(row)
             elif event == "endRow" and open_rows:
@@ -342,6 +343,16 @@ class TagRecorder:
             flowable._renderCB = original
 
         return restore
+
+
+def _row_language(table: Any, row: int) -> str | None:
+    """The language of a contents row: its entry's (sections.contents), if it has one."""
+    cell = table._cellvalues[row][0]
+    for entry in cell if isinstance(cell, list | tuple) else (cell,):
+        lang = getattr(entry, "lang", None)
+        if isinstance(lang, str) and lang:
+            return lang
+    return None
 
 
 def _is_list_indenter(flowable: Any) -> bool:

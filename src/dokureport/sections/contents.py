@@ -37,6 +37,9 @@ class Contents(TableOfContents):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._page_numbers: list[Callable[[], None]] = []
+        # The PDF language of each entry in another language than the document's, by its
+        # link key (set by the document before layout): its TOCI carries that /Lang.
+        self.languages: dict[str, str] = {}
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         size = super().wrap(availWidth, availHeight)
@@ -56,6 +59,8 @@ class Contents(TableOfContents):
             numbers.append(draw)
 
         self.canv.setNamedCB("drawTOCEntryEnd", later)
+        # One paragraph per entry, in the order of the entries reportlab drew them from.
+        keys = iter(key for _, _, _, key in self._lastEntries)
         for row in self._table._cellvalues:
             for cell in row:
                 # A laid-out table keeps each cell's flowables in a tuple.
@@ -63,6 +68,7 @@ class Contents(TableOfContents):
                     if type(entry) is Paragraph:
                         entry.__class__ = _Entry
                         entry.page_numbers = numbers
+                        entry.lang = self.languages.get(next(keys, None) or "")
         return size
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
