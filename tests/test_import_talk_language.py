@@ -124,3 +124,17 @@ def test_update_writes_lang_against_the_file_s_own_language(tmp_path: Path) -> N
     assert written["lang"] == "de"
     assert {t["title"]: t.get("lang") for t in written["talks"]} == {
         "Keynote": "en", "Closing": "en", "Vortrag": None}
+
+
+def test_schedule_xml_s_language_element_is_read_too(tmp_path: Path) -> None:
+    # FOSDEM 2026 holds English talks only: one of them, declared German here, is the
+    # only one to get `lang:`.
+    text = (IMPORTS / "frab_xml/fosdem-2026-excerpt.xml").read_text(encoding="utf-8")
+    first, rest = text.split("<language>en</language>", 1)
+    title = " ".join(first.rsplit("<title>", 1)[1].split("</title>", 1)[0].split())
+    source = tmp_path / "schedule.xml"
+    source.write_text(first + "<language>de</language>" + rest, encoding="utf-8")
+    import_schedule(source, tmp_path / "event")
+    event = validate_event(tmp_path / "event").event
+    assert event.lang == "en"
+    assert [(t.title, t.lang) for t in event.talks if t.lang] == [(title, "de")]
