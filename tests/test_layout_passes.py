@@ -53,7 +53,6 @@ def test_the_first_pass_leaves_out_unready_photos_and_the_last_has_all(tmp_path:
         assert sum(len(page.images) for page in pdf.pages) == 13
 
 
-
 def many_talks(folder: Path, talks: int) -> Path:
     """An event whose contents runs over several pages: one talk a page."""
     lines = ["format: 1", "lang: de", "title: Fachtag mit vielen Vorträgen",
@@ -67,15 +66,20 @@ def many_talks(folder: Path, talks: int) -> Path:
     return folder
 
 
-def test_the_contents_is_laid_out_at_its_final_size_from_the_first_pass(tmp_path: Path) -> None:
-    # The contents' entries are known before layout, so the pages after its three pages
-    # do not move between passes: the second pass only fills in the page numbers.
-    event = validate_event(many_talks(tmp_path / "event", 80)).event
-    out = tmp_path / "brochure.pdf"
+def _settle(folder: Path, out: Path) -> tuple[int, bytes]:
+    event = validate_event(folder).event
     with ImagePreparer(dpi=150) as preparer:
         ctx = LayoutContext(event=event, options=BuildOptions(), images=preparer,
                             build_date=dt.date(2026, 11, 27))
         passes = BrochureDocument(str(out), ctx, None).build_settled(compose.story(ctx))
+    return passes, out.read_bytes()
+
+
+def test_the_contents_is_laid_out_at_its_final_size_from_the_first_pass(tmp_path: Path) -> None:
+    # The contents' entries are known before layout, so the pages after its three pages
+    # do not move between passes: the second pass only fills in the page numbers.
+    out = tmp_path / "brochure.pdf"
+    passes, _ = _settle(many_talks(tmp_path / "event", 80), out)
     assert passes == 2
     with pdfplumber.open(out) as pdf:
         pages = [page.extract_text() or "" for page in pdf.pages]
@@ -151,12 +155,8 @@ def test_the_speaker_index_makes_its_table_once_a_pass_for_wrap_and_split(
         return original(self, width)
 
     monkeypatch.setattr(SpeakerIndex, "_rows", rows)
-    event = validate_event(many_talks(tmp_path / "event", 80)).event
     out = tmp_path / "brochure.pdf"
-    with ImagePreparer(dpi=150) as preparer:
-        ctx = LayoutContext(event=event, options=BuildOptions(), images=preparer,
-                            build_date=dt.date(2026, 11, 27))
-        passes = BrochureDocument(str(out), ctx, None).build_settled(compose.story(ctx))
+    passes, _ = _settle(many_talks(tmp_path / "event", 80), out)
     # 80 speakers run over two pages: each pass wraps the index, then splits that table.
     assert passes == 2 and len(made) == 2
     with pdfplumber.open(out) as pdf:
@@ -164,15 +164,6 @@ def test_the_speaker_index_makes_its_table_once_a_pass_for_wrap_and_split(
     # Every speaker is listed once ("80, Referentin" and the page of the talk).
     listed = re.findall(r"^(\d+), Referentin \d+$", text, flags=re.MULTILINE)
     assert sorted(map(int, listed)) == list(range(1, 81))
-
-
-def _settle(folder: Path, out: Path) -> tuple[int, bytes]:
-    event = validate_event(folder).event
-    with ImagePreparer(dpi=150) as preparer:
-        ctx = LayoutContext(event=event, options=BuildOptions(), images=preparer,
-                            build_date=dt.date(2026, 11, 27))
-        passes = BrochureDocument(str(out), ctx, None).build_settled(compose.story(ctx))
-    return passes, out.read_bytes()
 
 
 def test_a_rebuild_in_the_same_process_starts_from_the_pages_it_settled_on(
