@@ -452,10 +452,7 @@ class _Checker:
         for path, email in emails:
             if isinstance(email, str) and not _EMAIL.match(email):
                 self.error(path, f"not an e-mail address: {show(email)}", code="invalid-email")
-        texts: list[KeyPath] = [("intro",)]
-        texts += [("talks", i, "abstract") for i, _ in _items(data.get("talks"))]
-        texts += [("videos", i, "description") for i, _ in _items(data.get("videos"))]
-        for path in texts:
+        for path in _rich_texts(data):
             text = _get(data, path)
             if not isinstance(text, str):
                 continue
@@ -552,10 +549,8 @@ class _Checker:
         """Images in Markdown name files inside the event folder; other images are linked."""
         from dokureport.layout.markdown import is_local_image, references
 
-        texts: list[KeyPath] = [("intro",)]
-        texts += [("talks", i, "abstract") for i, _ in _items(data.get("talks"))]
-        texts += [("videos", i, "description") for i, _ in _items(data.get("videos"))]
-        texts += [("chapters", i, "text") for i, _ in _items(data.get("chapters"))]
+        texts = _rich_texts(data) + [("chapters", i, "text")
+                                     for i, _ in _items(data.get("chapters"))]
         for path in texts:
             text = _get(data, path)
             if not isinstance(text, str):
@@ -745,6 +740,15 @@ _EMAIL = re.compile(
     rf"^(?:mailto:)?[^@{_NOT_IN_ADDRESS}]+@[^@{_NOT_IN_ADDRESS}]+\.[^@{_NOT_IN_ADDRESS}.]+$", re.I
 )
 # [text](target) as the contract's inline markup writes links.
+
+def _rich_texts(data: dict[str, Any]) -> list[KeyPath]:
+    """The key paths of the Markdown texts written in event.yaml itself (not chapters)."""
+    texts: list[KeyPath] = [("intro",)]
+    texts += [("talks", i, "abstract") for i, _ in _items(data.get("talks"))]
+    texts += [("videos", i, "description") for i, _ in _items(data.get("videos"))]
+    return texts
+
+
 _MD_LINK = re.compile(r"\[[^\]\n]*\]\(\s*([^)\s]*)[^)]*\)")
 
 
