@@ -66,10 +66,11 @@ def many_talks(folder: Path, talks: int) -> Path:
     return folder
 
 
-def _settle(folder: Path, out: Path) -> tuple[int, bytes]:
+def _settle(folder: Path, out: Path, cache_dir: Path | None = None) -> tuple[int, bytes]:
     event = validate_event(folder).event
     with ImagePreparer(dpi=150) as preparer:
-        ctx = LayoutContext(event=event, options=BuildOptions(), images=preparer,
+        ctx = LayoutContext(event=event, options=BuildOptions(cache_dir=cache_dir),
+                            images=preparer,
                             build_date=dt.date(2026, 11, 27))
         passes = BrochureDocument(str(out), ctx, None).build_settled(compose.story(ctx))
     return passes, out.read_bytes()
@@ -188,3 +189,54 @@ def test_a_rebuild_in_the_same_process_starts_from_the_pages_it_settled_on(
     _, moved_fresh = _settle(folder, tmp_path / "d.pdf")
     assert moved_passes >= 2
     assert moved == moved_fresh
+
+
+def test_a_one_shot_build_starts_from_the_pages_the_last_build_with_its_cache_settled_on(
+        tmp_path: Path) -> None:
+    from dokureport.layout import settled
+
+    folder, cache = many_talks(tmp_path / "event", 30), tmp_path / "cache"
+    fresh_passes, fresh = _settle(folder, tmp_path / "a.pdf", cache)
+    assert len(list((cache / "settled-v1").glob("*.pickle"))) == 1
+    # The next build is a new process (the edit loop: edit, build, look): the guess
+    # comes from the cache folder, is right, and the first pass is the last.
+    settled.forget()
+    again_passes, again = _settle(folder, tmp_path / "b.pdf", cache)
+    assert (fresh_passes, again_passes) == (2, 1)
+    assert again == fresh
+    # Without the cache folder a build settles as before, to the same file.
+    settled.forget()
+    assert _settle(folder, tmp_path / "c.pdf") == (2, fresh)
+    # An edit that moves every later page: the kept guess is wrong, another pass corrects
+    # it, and the file is the one a build without any guess makes.
+    text = (folder / "event.yaml").read_text(encoding="utf-8")
+    (folder / "event.yaml").write_text(text.replace(
+        "Das Netzwerk stärkt die Bildung vor Ort. " * 40,
+        "Das Netzwerk stärkt die Bildung vor Ort. " * 160, 1), encoding="utf-8")
+    settled.forget()
+    moved_passes, moved = _settle(folder, tmp_path / "d.pdf", cache)
+    settled.forget()
+    assert moved_passes >= 2
+    assert _settle(folder, tmp_path / "e.pdf")[1] == moved
+
+
+def test_a_damaged_or_wrong_guess_in_the_cache_changes_nothing_but_passes(
+        tmp_path: Path) -> None:
+    import pickle
+
+    from dokureport.layout import settled
+
+    folder, cache = many_talks(tmp_path / "event", 30), tmp_path / "cache"
+    _, fresh = _settle(folder, tmp_path / "a.pdf", cache)
+    (kept,) = (cache / "settled-v1").glob("*.pickle")
+    key, state = pickle.loads(kept.read_bytes())
+    # Every page 5 later than it is: plausible, and wrong.
+    shifted = [[(level, text, page + 5, name) for level, text, page, name in part]
+               if isinstance(part, list) else {k: p + 5 for k, p in part.items()}
+               for part in state]
+    for content in (pickle.dumps((key, shifted)), b"not a pickle",
+                    pickle.dumps((key, [["wrong shape"]])), pickle.dumps(("other", state))):
+        kept.write_bytes(content)
+        settled.forget()
+        passes, out = _settle(folder, tmp_path / "b.pdf", cache)
+        assert passes == 2 and out == fresh

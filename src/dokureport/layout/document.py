@@ -272,7 +272,8 @@ class BrochureDocument(BaseDocTemplate):
         except IndexError:
             raise LayoutError("the table of contents did not settle in "
                               f"{max_passes + 1} passes") from None
-        settled.remember(self._settle_key, settled.indexing(story))
+        settled.remember(self._settle_key, settled.indexing(story),
+                          self.ctx.options.cache_dir)
         if isinstance(self.filename, str):
             # The file's dates are the build date, never the clock time: reproducible.
             set_dates(Path(self.filename), self.ctx.build_date)
@@ -289,15 +290,16 @@ class BrochureDocument(BaseDocTemplate):
         """
         expected = [(level, text, 0, key) for level, text, key in _contents_entries(story,
                                                                                    self.ctx)]
-        # The same brochure built before in this process (watch mode): its settled pages
-        # are the first pass's guess, which may well be right (and then the last pass).
+        # The same brochure built before (in this process, or with this cache folder): its
+        # settled pages are the first pass's guess, which may well be right (and then the
+        # last pass).
         self._settle_key = (tuple(self.pagesize), self.ctx.options.target, tuple(expected))
         languages = _contents_languages(story)
         for flowable in story:
             if isinstance(flowable, TableOfContents):
                 # A contents entry of a talk in another language is in that language too.
                 flowable.languages = languages  # type: ignore[attr-defined]
-        if settled.seed(self._settle_key, settled.indexing(story)):
+        if settled.seed(self._settle_key, settled.indexing(story), self.ctx.options.cache_dir):
             return
         for flowable in story:
             if isinstance(flowable, TableOfContents):
