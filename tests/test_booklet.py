@@ -175,3 +175,23 @@ def test_booklet_pages_mirror_inner_and_outer_margins(tmp_path: Path) -> None:
     assert odd == {round(a5.margin_inner, 1)}
     assert even == {round(a5.margin_outer, 1)}
     assert abs(a5.margin_inner - a5.margin_outer - 2 * mm) < 0.01
+
+
+def test_no_stream_of_the_sheets_ends_in_cr_before_endstream(tmp_path: Path) -> None:
+    from tests.test_stream_ends import content_ending_in_cr
+
+    # A page whose content, compressed, ends in CR (its Adler-32 checksum): made a form
+    # on the sheet, it would read `…CR LF endstream`, a /Length that reads two ways.
+    content = content_ending_in_cr()
+    source, sheets = tmp_path / "pages.pdf", tmp_path / "sheets.pdf"
+    with pikepdf.new() as pdf:
+        for _ in range(2):
+            pdf.add_blank_page(page_size=A5)
+            pdf.pages[-1].obj.Contents = pdf.make_stream(content)
+        pdf.save(source)
+    impose(source, sheets)
+    data = sheets.read_bytes()
+    assert b"\r\nendstream" not in data and b"\rendstream" not in data
+    with pikepdf.open(sheets) as pdf:
+        forms = [form for page in pdf.pages for form in page.obj.Resources.XObject.values()]
+        assert len(forms) == 2 and all(form.read_bytes().endswith(content) for form in forms)

@@ -98,6 +98,8 @@ def impose(source: Path, target: Path) -> int:
     """
     import pikepdf  # only a booklet build pays for loading qpdf
 
+    from dokureport.postprocess.stream_ends import end_streams_unambiguously
+
     with pikepdf.open(source) as src, pikepdf.new() as out:
         if len(src.pages) == 0:
             raise ValueError(f"{source}: no pages")
@@ -161,6 +163,10 @@ def impose(source: Path, target: Path) -> int:
         if lang is not None:
             out.Root.Lang = lang
         sides = len(out.pages)
-        out.save(target, deterministic_id=True, compress_streams=True,
+        # The sheets' own streams (and the pages made forms) are new: none may end in CR
+        # before `endstream`, or its /Length reads two ways (PDF/A-2 6.1.7.1).
+        end_streams_unambiguously(out)
+        out.save(target, deterministic_id=True, compress_streams=False,
+                 stream_decode_level=pikepdf.StreamDecodeLevel.none,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return sides
