@@ -28,7 +28,6 @@ of its per-round ratios.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import platform
@@ -426,6 +425,8 @@ def _decode_at(args: tuple[str, tuple[int, int]]) -> float:
 
 def needed_sizes(photos: list[Path], cache: Path) -> tuple[list[tuple[int, int]], str]:
     """Per photo, the displayed size the build prepared it at (from the build's cache)."""
+    from dokureport.assets.pixels import content_hash
+
     by_hash: dict[str, tuple[int, int]] = {}
     for meta_file in (cache / "images").glob("*.json"):
         if meta_file.name == "sources.json":
@@ -441,7 +442,7 @@ def needed_sizes(photos: list[Path], cache: Path) -> tuple[list[tuple[int, int]]
     sizes, found = [], 0
     for index, path in enumerate(photos):
         _, orientation = photo_plan(index)
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = content_hash(path.read_bytes())  # as the build's cache names it
         if digest in by_hash:
             found += 1
             w, h = by_hash[digest]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import struct
 import time
@@ -161,8 +162,9 @@ STORED_AS = {
 
 @pytest.mark.parametrize("orientation", [3, 6, 8])
 @pytest.mark.parametrize("downscale", [False, True])
+@pytest.mark.parametrize("cached", [False, True])  # with a cache, decoded from the bytes hashed
 def test_exif_orientation_is_applied_once(
-    tmp_path: Path, orientation: int, downscale: bool
+    tmp_path: Path, orientation: int, downscale: bool, cached: bool
 ) -> None:
     upright = upright_with_marker((400, 200))
     source = tmp_path / f"o{orientation}.jpg"
@@ -172,7 +174,7 @@ def test_exif_orientation_is_applied_once(
     assert oriented_size(source) == (400, 200)
     scale = 0.5 if downscale else 1.0
     request = ImageRequest(source, pt_for_px(400 * scale, 150), pt_for_px(200 * scale, 150))
-    result, im = prepare(request)
+    result, im = prepare(request, cache_dir=tmp_path / "cache" if cached else None)
     assert result.path != source  # a rotation means re-encoding
     assert im.size == (round(400 * scale), round(200 * scale))
     w, h = im.size
@@ -451,6 +453,42 @@ def test_cache_hit_by_content_after_touch(tmp_path: Path) -> None:
         preparer.result(request)
         assert preparer.stats.hashed == 1
         assert preparer.stats.cache_hits == 1 and preparer.stats.prepared == 0
+
+
+def test_identical_photos_in_two_files_share_one_entry(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = tmp_path / "first.jpg"
+    noisy((1200, 800)).save(first, quality=90)
+    second = tmp_path / "copy.jpg"
+    second.write_bytes(first.read_bytes())
+    one, _ = prepare(ImageRequest(first, 200, 200 / 1.5), cache_dir=cache)
+    with ImagePreparer(dpi=150, cache_dir=cache, jobs=1) as preparer:
+        other = preparer.result(ImageRequest(second, 200, 200 / 1.5))
+        assert preparer.stats.hashed == 1
+        assert preparer.stats.cache_hits == 1 and preparer.stats.prepared == 0
+    assert other.path == one.path
+
+
+def test_hashes_from_an_older_index_are_not_trusted(tmp_path: Path) -> None:
+    """An index an older build wrote (plain SHA-256 hashes) is no key to the cache:
+    each photo is hashed again, the current way, and the index rewritten."""
+    cache = tmp_path / "cache"
+    source = tmp_path / "photo.jpg"
+    noisy((1200, 800)).save(source, quality=90)
+    request = ImageRequest(source, 200, 200 / 1.5)
+    first, _ = prepare(request, cache_dir=cache)
+    index = cache / "images" / "sources.json"
+    data = json.loads(index.read_text())
+    current = {entry[0] for entry in data["entries"].values()}
+    old_hash = hashlib.sha256(source.read_bytes()).hexdigest()
+    data["entries"] = {ident: [old_hash, used] for ident, (_, used) in data["entries"].items()}
+    index.write_text(json.dumps(data))
+    with ImagePreparer(dpi=150, cache_dir=cache, jobs=1) as preparer:
+        again = preparer.result(request)
+        assert preparer.stats.hashed == 1  # not found through the old hash
+        assert preparer.stats.cache_hits == 1 and preparer.stats.prepared == 0
+    assert again.path == first.path
+    assert {entry[0] for entry in json.loads(index.read_text())["entries"].values()} == current
 
 
 def test_cache_invalidated_when_source_changes(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import xxhash
 from PIL import Image, ImageCms, ImageFile
 
 from dokureport.assets.plan import PASS_THROUGH_SLACK, Settings, make_plan
@@ -84,9 +85,22 @@ def _too_large() -> str:
     return f"image too large: {pixels}, refused as a possible decompression bomb; scale it down"
 
 
-def _hash_file(path: str) -> str:
+# The source's content hash, the cache's key to a photo. XXH3-128 hashes a photo's 8 MB
+# in about 0.3 ms where SHA-256 took 6 ms (of a photo's 110 ms); it is made to tell
+# files apart, not to resist someone who crafts two files with one hash (the worst they
+# could get is one of their own two photos printed for the other). Every hash is tagged
+# with its algorithm: one of another (an older build's index) never finds an entry.
+CONTENT_HASH = "xxh3_128"
+
+
+def content_hash(data: bytes) -> str:
+    """The content hash of a source file's bytes, tagged with its algorithm."""
+    return f"{CONTENT_HASH}:{xxhash.xxh3_128_hexdigest(data)}"
+
+
+def _read(path: str) -> bytes:
     with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
+        return fh.read()
 
 
 def cache_key(content_hash: str, settings: Settings) -> str:
@@ -260,32 +274,35 @@ def _work_unsafe(task: Task) -> dict[str, Any]:
     settings = task.settings
     hashed = False
     key: str | None = None
+    # The file is read once: hashed, then decoded from memory.
+    data: bytes | None = None
     if task.cache_dir is not None:
-        content_hash = task.content_hash
-        if content_hash is None:
-            content_hash = _hash_file(task.source)
+        digest = task.content_hash
+        if digest is None:
+            data = _read(task.source)
+            digest = content_hash(data)
             hashed = True
-        key = cache_key(content_hash, settings)
+        key = cache_key(digest, settings)
         meta = read_meta(task.cache_dir, key)
         if meta is not None:
-            return {**meta, "key": key, "content_hash": content_hash, "hashed": hashed,
+            return {**meta, "key": key, "content_hash": digest, "hashed": hashed,
                     "cache_hit": True}
         out_base = os.path.join(task.cache_dir, key)
     else:
-        content_hash = None
+        digest = None
         out_base = task.out_base
 
-    meta = _prepare(task.source, settings, out_base)
+    meta = _prepare(task.source if data is None else io.BytesIO(data), settings, out_base)
     if task.cache_dir is not None and key is not None:
         # The content hash lets tools (the benchmark) tell which photo an entry is of.
-        record = json.dumps({**meta, "content_hash": content_hash}).encode()
+        record = json.dumps({**meta, "content_hash": digest}).encode()
         meta_path = os.path.join(task.cache_dir, f"{key}.json")
         _write(meta_path, lambda p: Path(p).write_bytes(record))
-    return {**meta, "key": key, "content_hash": content_hash, "hashed": hashed,
+    return {**meta, "key": key, "content_hash": digest, "hashed": hashed,
             "cache_hit": False}
 
 
-def _prepare(source: str, settings: Settings, out_base: str) -> dict[str, Any]:
+def _prepare(source: str | io.BytesIO, settings: Settings, out_base: str) -> dict[str, Any]:
     with Image.open(source) as im:
         source_format = im.format
         source_mode = im.mode

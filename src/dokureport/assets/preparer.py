@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from dokureport import interrupts
 from dokureport.assets.pixels import (
+    CONTENT_HASH,
     Task,
     atomic_write,
     cache_key,
@@ -103,8 +104,13 @@ class _StatIndex:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("version") == PREPARE_VERSION:
-                self.entries = dict(data.get("entries", {}))
-        except (OSError, ValueError, AttributeError):
+                entries = dict(data.get("entries", {}))
+                # Hashes of another algorithm (an older build's SHA-256) are dropped, not
+                # trusted: the photo is hashed again the current way.
+                tag = f"{CONTENT_HASH}:"
+                self.entries = {k: v for k, v in entries.items() if str(v[0]).startswith(tag)}
+                self.dirty = len(self.entries) != len(entries)
+        except (OSError, ValueError, AttributeError, TypeError, IndexError, KeyError):
             pass
 
     @staticmethod
