@@ -19,6 +19,7 @@ from dokureport.assets import (
     ImageRequest,
     PreparedImage,
     oriented_size,
+    pixels,
 )
 from dokureport.errors import ExitCode, InputError, SystemFailure
 
@@ -467,6 +468,17 @@ def test_identical_photos_in_two_files_share_one_entry(tmp_path: Path) -> None:
         assert preparer.stats.hashed == 1
         assert preparer.stats.cache_hits == 1 and preparer.stats.prepared == 0
     assert other.path == one.path
+
+
+def test_a_large_source_is_hashed_in_chunks_to_the_same_hash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "photo.jpg"
+    noisy((1200, 800)).save(source, quality=90)
+    data, whole = pixels.read_and_hash(str(source))
+    assert data == source.read_bytes()
+    monkeypatch.setattr(pixels, "READ_WHOLE_MAX", 1000)  # "large": not held in memory
+    assert pixels.read_and_hash(str(source)) == (None, whole)
 
 
 def test_hashes_from_an_older_index_are_not_trusted(tmp_path: Path) -> None:

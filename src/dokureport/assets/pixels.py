@@ -98,9 +98,21 @@ def content_hash(data: bytes) -> str:
     return f"{CONTENT_HASH}:{xxhash.xxh3_128_hexdigest(data)}"
 
 
-def _read(path: str) -> bytes:
+# A source up to this size is read whole, hashed and decoded from memory (one read);
+# a larger one is hashed in chunks and decoded from the file, so memory stays bounded.
+READ_WHOLE_MAX = 64 * 1024**2
+
+
+def read_and_hash(path: str) -> tuple[bytes | None, str]:
+    """The source's bytes (None when larger than READ_WHOLE_MAX) and its content hash."""
     with open(path, "rb") as fh:
-        return fh.read()
+        if os.fstat(fh.fileno()).st_size <= READ_WHOLE_MAX:
+            data = fh.read()
+            return data, content_hash(data)
+        digest = xxhash.xxh3_128()
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+        return None, f"{CONTENT_HASH}:{digest.hexdigest()}"
 
 
 def cache_key(content_hash: str, settings: Settings) -> str:
@@ -279,8 +291,7 @@ def _work_unsafe(task: Task) -> dict[str, Any]:
     if task.cache_dir is not None:
         digest = task.content_hash
         if digest is None:
-            data = _read(task.source)
-            digest = content_hash(data)
+            data, digest = read_and_hash(task.source)
             hashed = True
         key = cache_key(digest, settings)
         meta = read_meta(task.cache_dir, key)
