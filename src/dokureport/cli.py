@@ -12,7 +12,7 @@ from typing import IO, Any
 
 import click
 
-from dokureport import __version__
+from dokureport import __version__, interrupts
 from dokureport.errors import DokureportError, ExitCode
 from dokureport.interrupts import Terminated, handled
 from dokureport.options import BuildOptions
@@ -50,15 +50,19 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            interrupts.check()  # a signal whose exception a finalizer swallowed
+            return result
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except DokureportError as exc:
             raise _Message("\n".join(f"error: {p}" for p in exc.problems),
                            exc.exit_code) from None
         except KeyboardInterrupt:
+            interrupts.caught()
             raise _interrupted(ExitCode.INTERRUPTED, "interrupted (Ctrl-C)") from None
         except Terminated:
+            interrupts.caught()
             raise _interrupted(ExitCode.TERMINATED, "terminated (SIGTERM)") from None
         except Exception as exc:
             raise _report_bug(exc) from None

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from dokureport import interrupts
 from dokureport.errors import DokureportError
 from dokureport.options import BuildOptions, Target
 from dokureport.pipeline import BuildResult, build_brochures
@@ -70,6 +71,7 @@ def watch_builds(source: Path, output: Path, options: BuildOptions,
                                   debounce=200, step=50, raise_interrupt=True):
             build_once(source, output, options, targets, echo)
     except KeyboardInterrupt:
+        interrupts.caught()  # Ctrl-C is how watching ends: not an interrupted command
         echo("Stopped watching", True)
 
 

@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from dokureport import interrupts
 from dokureport.errors import OutputError, SystemFailure
 
 
@@ -30,6 +31,7 @@ def atomic_output(path: Path) -> Iterator[Path]:
     temp = Path(temp_name)
     try:
         yield temp
+        interrupts.check()  # a signal whose exception was lost on the way: no new file
         os.chmod(temp, 0o644)
         os.replace(temp, path)
     except OSError as exc:
