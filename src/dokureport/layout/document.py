@@ -85,12 +85,17 @@ class DraftFrame(Frame):
 
     def _add(self, flowable: Any, canv: Canvas, trySplit: int = 0) -> int:
         if not self.drafting or "drawOn" in vars(flowable):
-            return int(super()._add(flowable, canv, trySplit))
-        flowable.drawOn = _no_drawing
-        try:
-            return int(super()._add(flowable, canv, trySplit))
-        finally:
-            del flowable.drawOn
+            added = int(super()._add(flowable, canv, trySplit))
+        else:
+            flowable.drawOn = _no_drawing
+            try:
+                added = int(super()._add(flowable, canv, trySplit))
+            finally:
+                del flowable.drawOn
+        if added:
+            # Placed for good in this pass: its line breaks go unless kept for the next.
+            linebreaks.placed(flowable)
+        return added
 
     add = _add  # reportlab's documents call `add`, an alias bound to Frame._add
 
@@ -266,6 +271,7 @@ class BrochureDocument(BaseDocTemplate):
         """
         self._passes = 0
         self._reserve_contents(story)
+        linebreaks.budget(story)
         try:
             passes = self.multiBuild([EveryPhotoDrawn(self.ctx.images), *story],
                                      maxPasses=max_passes)
