@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -98,6 +99,12 @@ class DraftFrame(Frame):
         return added
 
     add = _add  # reportlab's documents call `add`, an alias bound to Frame._add
+
+
+def _undo_if_alive(undo: Callable[..., Any], ref: weakref.ref[Any], *args: Any) -> None:
+    flowable = ref()
+    if flowable is not None:
+        undo(flowable, *args)
 
 
 class ContentTooLarge(Exception):
@@ -224,6 +231,35 @@ class BrochureDocument(BaseDocTemplate):
         return DraftFrame(self.leftMargin, bottom, g.frame_width, top - bottom,
                           leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
                           id="cover")
+
+    # reportlab's multiBuild records, for the next pass, how to undo what a pass did to a
+    # flowable (`_postponed` set, `keepWithNext` cleared) and holds the flowables till the
+    # pass ends. Most are a split's parts, made afresh each pass: a long contents table's
+    # remainders, page after page, held a 1,000-talk brochure's rows many times over. An
+    # edit holds its flowable weakly: on one nothing else holds, there is nothing to undo.
+    @property
+    def _multiBuildEdits(self) -> Callable[[tuple[Any, ...]], None]:
+        try:
+            return self.__dict__["_weak_edits"]  # type: ignore[no-any-return]
+        except KeyError:
+            raise AttributeError("_multiBuildEdits") from None
+
+    @_multiBuildEdits.setter
+    def _multiBuildEdits(self, record: Callable[[tuple[Any, ...]], None]) -> None:
+        def weakly(edit: tuple[Any, ...]) -> None:
+            undo, flowable, *args = edit
+            try:
+                ref = weakref.ref(flowable)
+            except TypeError:  # not weakly referable: held, as reportlab would
+                record(edit)
+                return
+            record((_undo_if_alive, undo, ref, *args))
+
+        self.__dict__["_weak_edits"] = weakly
+
+    @_multiBuildEdits.deleter
+    def _multiBuildEdits(self) -> None:
+        self.__dict__.pop("_weak_edits", None)
 
     def build(self, flowables: list[Any], filename: Any = None, canvasmaker: Any = None
               ) -> None:
