@@ -240,3 +240,33 @@ def test_a_damaged_or_wrong_guess_in_the_cache_changes_nothing_but_passes(
         settled.forget()
         passes, out = _settle(folder, tmp_path / "b.pdf", cache)
         assert passes == 2 and out == fresh
+
+
+def test_a_pass_lets_go_of_the_contents_parts_it_has_drawn(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The contents of 80 talks run over pages: each page's part is split off the rest,
+    # and the rest split again. Once drawn, no part (nor a rest) is held until the end
+    # of the pass: a 1,000-talk brochure's contents would be held many times over.
+    import gc
+    import weakref
+
+    from dokureport.sections.contents import _ContentsPart
+
+    parts: list[weakref.ref[_ContentsPart]] = []
+    alive_after_pass: list[int] = []
+    made, build = _ContentsPart.__init__, BrochureDocument.build
+
+    def init(self: _ContentsPart, *args: object, **kwargs: object) -> None:
+        made(self, *args, **kwargs)
+        parts.append(weakref.ref(self))
+
+    def counted(self: BrochureDocument, *args: object, **kwargs: object) -> None:
+        build(self, *args, **kwargs)
+        gc.collect()
+        alive_after_pass.append(sum(part() is not None for part in parts))
+
+    monkeypatch.setattr(_ContentsPart, "__init__", init)
+    monkeypatch.setattr(BrochureDocument, "build", counted)
+    passes, _ = _settle(many_talks(tmp_path / "event", 80), tmp_path / "brochure.pdf")
+    assert passes == 2 and len(parts) >= 4
+    assert alive_after_pass == [0, 0]

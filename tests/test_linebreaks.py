@@ -54,3 +54,33 @@ def test_a_split_paragraph_breaks_its_lines_anew_every_time() -> None:
     again = p.blPara
     p.wrap(200, 1000)
     assert p.blPara is not again
+
+
+def test_paragraphs_beyond_the_budget_break_their_lines_anew() -> None:
+    first, second = paragraph(), paragraph()
+    linebreaks.budget([first, second], characters=len(first.text))
+    for p in (first, second):
+        p.wrap(200, 1000)
+    kept, unkept = first.blPara, second.blPara
+    first.wrap(200, 1000)
+    second.wrap(200, 1000)
+    assert first.blPara is kept
+    assert second.blPara is not unkept
+
+
+def test_a_placed_paragraph_lets_go_of_lines_that_are_not_kept() -> None:
+    kept, unkept = paragraph(), paragraph()
+    linebreaks.budget([kept, unkept], characters=len(kept.text))
+    for p in (kept, unkept):
+        p.wrap(200, 1000)
+        linebreaks.placed(p)
+    assert hasattr(kept, "blPara")
+    assert not hasattr(unkept, "blPara")
+
+
+def test_a_split_paragraph_lets_go_of_the_lines_its_parts_were_cut_from() -> None:
+    p = paragraph()
+    height = p.wrap(200, 1000)[1]
+    first, rest = p.split(200, height / 2)
+    assert not hasattr(p, "blPara")
+    assert first.blPara.lines and rest.getPlainText()

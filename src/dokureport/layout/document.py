@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -85,14 +86,25 @@ class DraftFrame(Frame):
 
     def _add(self, flowable: Any, canv: Canvas, trySplit: int = 0) -> int:
         if not self.drafting or "drawOn" in vars(flowable):
-            return int(super()._add(flowable, canv, trySplit))
-        flowable.drawOn = _no_drawing
-        try:
-            return int(super()._add(flowable, canv, trySplit))
-        finally:
-            del flowable.drawOn
+            added = int(super()._add(flowable, canv, trySplit))
+        else:
+            flowable.drawOn = _no_drawing
+            try:
+                added = int(super()._add(flowable, canv, trySplit))
+            finally:
+                del flowable.drawOn
+        if added:
+            # Placed for good in this pass: its line breaks go unless kept for the next.
+            linebreaks.placed(flowable)
+        return added
 
     add = _add  # reportlab's documents call `add`, an alias bound to Frame._add
+
+
+def _undo_if_alive(undo: Callable[..., Any], ref: weakref.ref[Any], *args: Any) -> None:
+    flowable = ref()
+    if flowable is not None:
+        undo(flowable, *args)
 
 
 class ContentTooLarge(Exception):
@@ -220,6 +232,35 @@ class BrochureDocument(BaseDocTemplate):
                           leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
                           id="cover")
 
+    # reportlab's multiBuild records, for the next pass, how to undo what a pass did to a
+    # flowable (`_postponed` set, `keepWithNext` cleared) and holds the flowables till the
+    # pass ends. Most are a split's parts, made afresh each pass: a long contents table's
+    # remainders, page after page, held a 1,000-talk brochure's rows many times over. An
+    # edit holds its flowable weakly: on one nothing else holds, there is nothing to undo.
+    @property
+    def _multiBuildEdits(self) -> Callable[[tuple[Any, ...]], None]:
+        try:
+            return self.__dict__["_weak_edits"]  # type: ignore[no-any-return]
+        except KeyError:
+            raise AttributeError("_multiBuildEdits") from None
+
+    @_multiBuildEdits.setter
+    def _multiBuildEdits(self, record: Callable[[tuple[Any, ...]], None]) -> None:
+        def weakly(edit: tuple[Any, ...]) -> None:
+            undo, flowable, *args = edit
+            try:
+                ref = weakref.ref(flowable)
+            except TypeError:  # not weakly referable: held, as reportlab would
+                record(edit)
+                return
+            record((_undo_if_alive, undo, ref, *args))
+
+        self.__dict__["_weak_edits"] = weakly
+
+    @_multiBuildEdits.deleter
+    def _multiBuildEdits(self) -> None:
+        self.__dict__.pop("_weak_edits", None)
+
     def build(self, flowables: list[Any], filename: Any = None, canvasmaker: Any = None
               ) -> None:
         # Images named by content (reproducible); no transparency and black ink only
@@ -266,6 +307,7 @@ class BrochureDocument(BaseDocTemplate):
         """
         self._passes = 0
         self._reserve_contents(story)
+        linebreaks.budget(story)
         try:
             passes = self.multiBuild([EveryPhotoDrawn(self.ctx.images), *story],
                                      maxPasses=max_passes)

@@ -16,6 +16,7 @@ layout.flowables.in_language): every element drawn between them gets its /Lang.
 from __future__ import annotations
 
 import contextlib
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,9 +65,11 @@ class TagRecorder:
         # Destination names → heading titles, for the /Contents of internal links.
         self.destinations: dict[str, str] = {}
         self._furniture = 0  # inside artifact(): flowables drawn there are furniture too
-        # Each drawn flowable's element, by id: a later part of a split flowable (its
-        # `continues` names the first part) adds to the first part's element.
-        self._drawn: dict[int, tuple[Any, StructElem]] = {}
+        # Each drawn flowable's element: a later part of a split flowable (its `continues`
+        # names the first part) adds to the first part's element. Held weakly: a drawn
+        # flowable (its broken lines, a table's cell sizes) goes once the pass is done
+        # with it, unless a later part still names it.
+        self._drawn: weakref.WeakKeyDictionary[Any, StructElem] = weakref.WeakKeyDictionary()
 
     def laid_out(self) -> None:
         """Layout is over: let go of the canvas and of every drawn flowable (the tree
@@ -223,9 +226,9 @@ class TagRecorder:
                 yield
             return
         first = getattr(flowable, "continues", None)
-        earlier = self._drawn.get(id(first)) if first is not None else None
-        if earlier is not None and earlier[0] is first:
-            with self._frame(_Frame(earlier[1], flowable)):
+        earlier = self._drawn.get(first) if first is not None else None
+        if earlier is not None:
+            with self._frame(_Frame(earlier, flowable)):
                 yield
             return
         role, attrs = role_of(flowable, self.parent().role)
@@ -255,7 +258,7 @@ class TagRecorder:
             # A TOCI holds a Reference (ISO 32000-1, table 333); the entry's link is in it.
             parent = self._attach(StructElem("Reference"), parent)
         elem = self._attach(StructElem(role, attrs), parent)
-        self._drawn[id(flowable)] = (flowable, elem)
+        self._drawn[flowable] = elem
         if role in _FRAME_ROLES or getattr(flowable, "own_drawing", "") == "artifact":
             with self._frame(_Frame(None, flowable)):
                 self._frames.append(_Frame(elem, flowable, opens=False))

@@ -17,8 +17,8 @@ is written again (`written_unambiguously`).
 from __future__ import annotations
 
 import base64
-import io
 import zlib
+from pathlib import Path
 from typing import Any
 
 import pikepdf
@@ -57,25 +57,37 @@ def end_streams_unambiguously(pdf: pikepdf.Pdf) -> None:
 _ATTEMPTS = 8
 
 
-def written_unambiguously(pdf: pikepdf.Pdf, **save: Any) -> bytes:
-    """`pdf` saved (with `save`'s options) so that no stream, qpdf's own included, ends
-    in CR before `endstream`; deterministic, like the save itself."""
-    data = _saved(pdf, save)
+def written_unambiguously(pdf: pikepdf.Pdf, destination: Path, **save: Any) -> None:
+    """`pdf` saved to `destination` (with `save`'s options) so that no stream, qpdf's own
+    included, ends in CR before `endstream`; deterministic, like the save itself.
+
+    Written to the file, not to memory: a 1,000-page brochure's bytes (twice, in a buffer
+    and copied out of it) would sit on top of the whole object graph.
+    """
+    pdf.save(destination, **save)
     for _ in range(_ATTEMPTS):
-        if b"\r\nendstream" not in data:
+        if not _has_cr_before_endstream(destination):
             break
         # Each try starts from the file just written: qpdf, asked to write one Pdf twice
         # with linearization, dropped the catalog's /Metadata the second time.
-        with pikepdf.open(io.BytesIO(data)) as again:
+        with pikepdf.open(destination, allow_overwriting_input=True) as again:
             _lengthen(again)
-            data = _saved(again, save)
-    return data
+            again.save(destination, **save)
 
 
-def _saved(pdf: pikepdf.Pdf, save: dict[str, Any]) -> bytes:
-    buffer = io.BytesIO()
-    pdf.save(buffer, **save)
-    return buffer.getvalue()
+_CR_END = b"\r\nendstream"
+
+
+def _has_cr_before_endstream(path: Path) -> bool:
+    """Whether the file at `path` has CR LF before an `endstream`, read in blocks."""
+    tail = b""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            block = tail + chunk
+            if _CR_END in block:
+                return True
+            tail = block[-(len(_CR_END) - 1):]
+    return False
 
 
 def _lengthen(pdf: pikepdf.Pdf) -> None:

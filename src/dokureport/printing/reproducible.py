@@ -6,10 +6,42 @@ import datetime as dt
 import hashlib
 import re
 from pathlib import Path
+from typing import Any, BinaryIO
 
 # reportlab writes the trailer's /ID as two 16-byte hex strings. Patching them in place
 # keeps every byte offset (and so the xref table) valid: no rewrite of the file needed.
 _ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]{32})>\s*<([0-9A-Fa-f]{32})>\s*\]")
+
+
+_BLOCK = 1 << 20
+_OVERLAP = 256  # longer than an /ID entry: one cut by a block's end is whole in the next
+
+
+def _id_spans(fh: BinaryIO) -> list[tuple[int, int]]:
+    """Where the two hex strings of each /ID entry lie in the file, in order."""
+    spans: dict[int, int] = {}
+    offset, tail = 0, b""
+    while chunk := fh.read(_BLOCK):
+        block = tail + chunk
+        base = offset - len(tail)
+        for match in _ID.finditer(block):
+            for group in (1, 2):
+                start, end = match.span(group)
+                spans[base + start] = base + end
+        tail = block[-_OVERLAP:]
+        offset += len(chunk)
+    return sorted(spans.items())
+
+
+def _feed(fh: BinaryIO, digest: Any, size: int | None) -> None:
+    """Hash the next `size` bytes of `fh` (None: the rest), a block at a time."""
+    while size is None or size > 0:
+        chunk = fh.read(_BLOCK if size is None else min(_BLOCK, size))
+        if not chunk:
+            return
+        digest.update(chunk)
+        if size is not None:
+            size -= len(chunk)
 
 
 def set_content_id(path: Path) -> str:
@@ -19,18 +51,25 @@ def set_content_id(path: Path) -> str:
     different brochures with the same title and date would share one. The digest is
     taken over the file with the ID zeroed, so the result does not depend on the old ID.
     """
-    data = bytearray(path.read_bytes())
-    matches = list(_ID.finditer(data))
-    if not matches:
-        raise ValueError(f"{path}: no /ID in the trailer")
-    # A linearized file has the /ID twice (first-page and main trailer): both change.
-    spans = [m.span(g) for m in matches for g in (1, 2)]
-    for start, end in spans:
-        data[start:end] = b"0" * (end - start)
-    new_id = hashlib.sha256(data).hexdigest()[:32].encode("ascii")
-    for start, end in spans:
-        data[start:end] = new_id
-    path.write_bytes(bytes(data))
+    # Read in blocks, the IDs written back where they lie: a 1,000-page brochure is never
+    # in memory whole (post-processing has just let go of the PDF's object graph).
+    with open(path, "r+b") as fh:
+        spans = _id_spans(fh)
+        if not spans:
+            raise ValueError(f"{path}: no /ID in the trailer")
+        digest = hashlib.sha256()
+        fh.seek(0)
+        at = 0
+        for start, end in spans:
+            _feed(fh, digest, start - at)
+            digest.update(b"0" * (end - start))
+            fh.seek(end)
+            at = end
+        _feed(fh, digest, None)
+        new_id = digest.hexdigest()[:32].encode("ascii")
+        for start, _ in spans:
+            fh.seek(start)
+            fh.write(new_id)
     return new_id.decode("ascii")
 
 
