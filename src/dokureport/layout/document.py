@@ -255,6 +255,9 @@ class BrochureDocument(BaseDocTemplate):
         finally:
             if self._progress is not None:
                 self._progress.close()
+            recorder = tags.recorder(self.canv)
+            if recorder is not None:
+                recorder.laid_out()
 
     def build_settled(self, story: list[Any], max_passes: int = 6) -> int:
         """Lay the story out until the table of contents settles; returns the passes.
