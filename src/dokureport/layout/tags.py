@@ -207,42 +207,47 @@ class TagRecorder:
         if outer is not None:
             self._open(outer)
 
+    def begin_content(self, role: str, **attrs: Any) -> _Undo:
+        """A new element under the current one; what is drawn until `end` is its content."""
+        elem = self._attach(StructElem(role, {k: v for k, v in attrs.items() if v is not None}))
+        return _Undo(self._push(_Frame(elem)))
+
+    def begin_group(self, role: str, **attrs: Any) -> _Undo:
+        """A new element whose own drawing (until `end`) is decoration: only nested
+        elements are content."""
+        elem = self._attach(StructElem(role, {k: v for k, v in attrs.items() if v is not None}))
+        outer = self._push(_Frame(None))
+        # Nested elements go under `elem`, the drawing of the frame itself is an artifact.
+        self._frames.append(_Frame(elem, opens=False))
+        return _Undo(outer, named=True)
+
     @contextlib.contextmanager
-    def _frame(self, frame: _Frame) -> Iterator[_Frame]:
-        outer = self._push(frame)
+    def content(self, role: str, **attrs: Any) -> Iterator[None]:
+        """begin_content … end, as a context manager."""
+        undo = self.begin_content(role, **attrs)
         try:
-            yield frame
+            yield
         finally:
-            self._pop(outer)
-
-    def content(self, role: str, **attrs: Any) -> contextlib.AbstractContextManager[_Frame]:
-        """A new element under the current one; what is drawn inside is its content."""
-        elem = self._attach(StructElem(role, {k: v for k, v in attrs.items() if v is not None}))
-        return self._frame(_Frame(elem))
-
-    def group(self, role: str, **attrs: Any) -> contextlib.AbstractContextManager[_Frame]:
-        """A new element whose own drawing is decoration: only nested elements are content."""
-        elem = self._attach(StructElem(role, {k: v for k, v in attrs.items() if v is not None}))
-        return self._group(elem)
+            self.end(undo)
 
     @contextlib.contextmanager
-    def _group(self, elem: StructElem) -> Iterator[_Frame]:
-        with self._frame(_Frame(None)) as frame:
-            # Nested elements go under `elem`, the drawing of the frame itself is an artifact.
-            self._frames.append(_Frame(elem, opens=False))
-            try:
-                yield frame
-            finally:
-                self._frames.pop()
+    def group(self, role: str, **attrs: Any) -> Iterator[None]:
+        """begin_group … end, as a context manager."""
+        undo = self.begin_group(role, **attrs)
+        try:
+            yield
+        finally:
+            self.end(undo)
 
     @contextlib.contextmanager
-    def artifact(self) -> Iterator[_Frame]:
+    def artifact(self) -> Iterator[None]:
         """Page furniture: footers, page numbers, rules, bands, marks."""
         self._furniture += 1
+        outer = self._push(_Frame(None))
         try:
-            with self._frame(_Frame(None)) as frame:
-                yield frame
+            yield
         finally:
+            self._pop(outer)
             self._furniture -= 1
 
     def link(self, annotation_index: int) -> None:
@@ -356,32 +361,28 @@ class TagRecorder:
         header_rows = int(getattr(flowable, "header_rows", 0) or getattr(flowable, "repeatRows",
                                                                           0) or 0)
         header_columns = int(getattr(flowable, "header_columns", 0) or 0)
-        open_rows: list[Any] = []
-        open_cells: list[Any] = []
+        open_rows: list[_Undo] = []
+        open_cells: list[_Undo] = []
 
         def callback(table: Any, event: str, *args: Any) -> None:
             if original:
                 original(table, event, *args)
             if event == "startRow":
                 # A row's own drawing (a spacer row draws nothing else) is no entry's text.
-                row = (self.group("TOCI", Lang=_row_language(table, args[0]))
-                       if elem.role == "TOC" else self.group("TR"))
-                row.__enter__()
-                open_rows.append(row)
+                open_rows.append(self.begin_group("TOCI", Lang=_row_language(table, args[0]))
+                                 if elem.role == "TOC" else self.begin_group("TR"))
             elif event == "endRow" and open_rows:
-                open_rows.pop().__exit__(None, None, None)
+                self.end(open_rows.pop())
             elif event == "startCell" and elem.role == "Table":
                 row_no, col_no = args[0], args[1]
                 if row_no < header_rows:
-                    cell = self.content("TH", Scope="Column")
+                    open_cells.append(self.begin_content("TH", Scope="Column"))
                 elif col_no < header_columns:
-                    cell = self.content("TH", Scope="Row")
+                    open_cells.append(self.begin_content("TH", Scope="Row"))
                 else:
-                    cell = self.content("TD")
-                cell.__enter__()
-                open_cells.append(cell)
+                    open_cells.append(self.begin_content("TD"))
             elif event == "endCell" and open_cells:
-                open_cells.pop().__exit__(None, None, None)
+                self.end(open_cells.pop())
 
         flowable._renderCB = callback
 
@@ -463,8 +464,11 @@ def tagged(canvas: Any, role: str, **attrs: Any) -> Iterator[None]:
         return
     furniture, tags._furniture = tags._furniture, 0  # real content amid furniture
     try:
-        with tags.content(role, **attrs):
+        undo = tags.begin_content(role, **attrs)
+        try:
             yield
+        finally:
+            tags.end(undo)
     finally:
         tags._furniture = furniture
 
@@ -476,8 +480,11 @@ def grouped(canvas: Any, role: str, **attrs: Any) -> Iterator[None]:
     if tags is None:
         yield
         return
-    with tags.group(role, **attrs):
+    undo = tags.begin_group(role, **attrs)
+    try:
         yield
+    finally:
+        tags.end(undo)
 
 
 def _hooked(draw_on: Any) -> Any:
