@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import sys
-import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from reportlab.platypus.flowables import NullDraw
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from dokureport import __version__
-from dokureport.layout import linebreaks, settled, source, tags
+from dokureport.layout import linebreaks, reportlab_fixes, settled, source, tags
 from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.flowables import Heading, LanguageMark
 from dokureport.layout.keeping import KeepWithFirstLines
@@ -101,12 +100,6 @@ class DraftFrame(Frame):
     add = _add  # reportlab's documents call `add`, an alias bound to Frame._add
 
 
-def _undo_if_alive(undo: Callable[..., Any], ref: weakref.ref[Any], *args: Any) -> None:
-    flowable = ref()
-    if flowable is not None:
-        undo(flowable, *args)
-
-
 class ContentTooLarge(Exception):
     """reportlab cannot place some content on any page (its LayoutError), and which."""
 
@@ -147,7 +140,7 @@ class EveryPhotoDrawn(Flowable):
         pass
 
 
-class BrochureDocument(BaseDocTemplate):
+class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
     """A4/A5/Letter pages, trimmed size plus bleed, with a cover and content template."""
 
     def __init__(self, filename: str, ctx: LayoutContext, draw_cover: PageDrawer | None) -> None:
@@ -232,35 +225,6 @@ class BrochureDocument(BaseDocTemplate):
                           leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
                           id="cover")
 
-    # reportlab's multiBuild records, for the next pass, how to undo what a pass did to a
-    # flowable (`_postponed` set, `keepWithNext` cleared) and holds the flowables till the
-    # pass ends. Most are a split's parts, made afresh each pass: a long contents table's
-    # remainders, page after page, held a 1,000-talk brochure's rows many times over. An
-    # edit holds its flowable weakly: on one nothing else holds, there is nothing to undo.
-    @property
-    def _multiBuildEdits(self) -> Callable[[tuple[Any, ...]], None]:
-        try:
-            return self.__dict__["_weak_edits"]  # type: ignore[no-any-return]
-        except KeyError:
-            raise AttributeError("_multiBuildEdits") from None
-
-    @_multiBuildEdits.setter
-    def _multiBuildEdits(self, record: Callable[[tuple[Any, ...]], None]) -> None:
-        def weakly(edit: tuple[Any, ...]) -> None:
-            undo, flowable, *args = edit
-            try:
-                ref = weakref.ref(flowable)
-            except TypeError:  # not weakly referable: held, as reportlab would
-                record(edit)
-                return
-            record((_undo_if_alive, undo, ref, *args))
-
-        self.__dict__["_weak_edits"] = weakly
-
-    @_multiBuildEdits.deleter
-    def _multiBuildEdits(self) -> None:
-        self.__dict__.pop("_weak_edits", None)
-
     def build(self, flowables: list[Any], filename: Any = None, canvasmaker: Any = None
               ) -> None:
         # Images named by content (reproducible); no transparency and black ink only
@@ -296,6 +260,9 @@ class BrochureDocument(BaseDocTemplate):
         finally:
             if self._progress is not None:
                 self._progress.close()
+            recorder = tags.recorder(self.canv)
+            if recorder is not None:
+                recorder.laid_out()
 
     def build_settled(self, story: list[Any], max_passes: int = 6) -> int:
         """Lay the story out until the table of contents settles; returns the passes.

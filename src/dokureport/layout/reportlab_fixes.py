@@ -15,18 +15,24 @@ And `PDFOutlines.prepare` reuses its `count` (the root's /Count: the number of
 visible bookmarks) as a counter while it builds the tree, so the root's /Count
 is too high by the number of entries that have children.
 
-All three are private internals; `check()` names the one that is gone when
+And `BaseDocTemplate.multiBuild` records, for the next pass, how to undo what a pass
+did to a flowable, holding every such flowable till the pass ends (WeakMultiBuildEdits).
+
+All four are private internals; `check()` names the one that is gone when
 reportlab changes, and tests/test_reportlab_internals.py calls it.
 """
 
 from __future__ import annotations
 
 import re
+import weakref
+from collections.abc import Callable
 from string import whitespace
 from typing import Any
 
 from reportlab.pdfbase import pdfdoc as _pdfdoc
 from reportlab.pdfbase import pdfmetrics as _pdfmetrics
+from reportlab.platypus import doctemplate as _doctemplate
 from reportlab.platypus import paragraph as _rl
 
 _SHY = "\xad"
@@ -50,6 +56,52 @@ def check() -> None:
     for name in ("prepare", "mydestinations", "closedict"):
         if not hasattr(outlines, name):
             raise RuntimeError(f"reportlab changed: pdfdoc.PDFOutlines.{name} is gone")
+    import inspect
+
+    if "self._multiBuildEdits = " not in inspect.getsource(_doctemplate.BaseDocTemplate):
+        raise RuntimeError("reportlab changed: BaseDocTemplate.multiBuild records no "
+                           "_multiBuildEdits")
+
+
+def _undo_if_alive(undo: Callable[..., Any], ref: weakref.ref[Any], *args: Any) -> None:
+    flowable = ref()
+    if flowable is not None:
+        undo(flowable, *args)
+
+
+class WeakMultiBuildEdits:
+    """A document whose multiBuild holds the flowables it may undo edits on weakly.
+
+    reportlab's multiBuild records, for the next pass, how to undo what a pass did to a
+    flowable (`_postponed` set, `keepWithNext` cleared) and holds the flowables till the
+    pass ends. Most are a split's parts, made afresh each pass: a long contents table's
+    remainders, page after page, held a 1,000-talk brochure's rows many times over. An
+    edit holds its flowable weakly: on one nothing else holds, there is nothing to undo.
+    """
+
+    @property
+    def _multiBuildEdits(self) -> Callable[[tuple[Any, ...]], None]:
+        try:
+            return self.__dict__["_weak_edits"]  # type: ignore[no-any-return]
+        except KeyError:
+            raise AttributeError("_multiBuildEdits") from None
+
+    @_multiBuildEdits.setter
+    def _multiBuildEdits(self, record: Callable[[tuple[Any, ...]], None]) -> None:
+        def weakly(edit: tuple[Any, ...]) -> None:
+            undo, flowable, *args = edit
+            try:
+                ref = weakref.ref(flowable)
+            except TypeError:  # not weakly referable: held, as reportlab would
+                record(edit)
+                return
+            record((_undo_if_alive, undo, ref, *args))
+
+        self.__dict__["_weak_edits"] = weakly
+
+    @_multiBuildEdits.deleter
+    def _multiBuildEdits(self) -> None:
+        self.__dict__.pop("_weak_edits", None)
 
 
 class _SHYTail(_rl._SHYWord, _rl._SplitFrag):

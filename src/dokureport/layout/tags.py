@@ -16,16 +16,17 @@ layout.flowables.in_language): every element drawn between them gets its /Lang.
 from __future__ import annotations
 
 import contextlib
+import functools
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 # Roles whose own drawing is decoration (grid lines, backgrounds), not content.
 _FRAME_ROLES = frozenset({"Table", "TR", "TOC", "TOCI", "Sect", "Div", "L", "Art", "Part"})
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class StructElem:
     """One structure element: role, attributes and kids in reading order."""
 
@@ -37,13 +38,41 @@ class StructElem:
     lang: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Frame:
     elem: StructElem | None  # None: the frame's own drawing is an artifact
     flowable: Any = None
     open_at: int = -1  # index of our BDC/BMC in canvas._code while open, else -1
     mcid: tuple[int, int] | None = None
     opens: bool = True  # False: only names the parent of nested elements, draws nothing
+
+
+@dataclass(slots=True)
+class _Undo:
+    """What TagRecorder.end undoes of its begin."""
+
+    outer: _Frame | None  # the frame paused while the flowable draws
+    named: bool = False  # a frame naming the parent of nested elements was pushed too
+    restore: Any = None  # puts back a table's own render callback
+
+
+class _Platypus(NamedTuple):
+    Image: type
+    LIIndenter: type
+    Paragraph: type
+    Table: type
+    TableOfContents: type
+
+
+@functools.cache
+def _platypus() -> _Platypus:
+    """reportlab's flowable classes, imported once on first use (importing platypus
+    early would come before the build sets reportlab's default fonts)."""
+    from reportlab.platypus import Image, Paragraph, Table
+    from reportlab.platypus.flowables import LIIndenter
+    from reportlab.platypus.tableofcontents import TableOfContents
+
+    return _Platypus(Image, LIIndenter, Paragraph, Table, TableOfContents)
 
 
 class TagRecorder:
@@ -65,15 +94,18 @@ class TagRecorder:
         # Destination names → heading titles, for the /Contents of internal links.
         self.destinations: dict[str, str] = {}
         self._furniture = 0  # inside artifact(): flowables drawn there are furniture too
-        # Each drawn flowable's element: a later part of a split flowable (its `continues`
-        # names the first part) adds to the first part's element. Held weakly: a drawn
-        # flowable (its broken lines, a table's cell sizes) goes once the pass is done
-        # with it, unless a later part still names it.
+        # The element of each drawn flowable that declares `continues` (one that splits
+        # into parts): a later part (its `continues` names the first part) adds to the
+        # first part's element. Only those, and held weakly: a drawn flowable (its broken
+        # lines, a table's cell sizes) goes once the pass is done with it, unless a later
+        # part still names it.
         self._drawn: weakref.WeakKeyDictionary[Any, StructElem] = weakref.WeakKeyDictionary()
 
     def laid_out(self) -> None:
-        """Layout is over: let go of the canvas and of every drawn flowable (the tree
-        stays), so that post-processing does not keep the whole story in memory."""
+        """The pass is over: let go of the canvas and of every drawn flowable (the tree
+        stays), so that post-processing does not keep the whole story in memory, and a
+        pass's canvas (which holds its recorder) is freed as soon as the next replaces it,
+        not at the next full garbage collection."""
         self._drawn.clear()
         self._frames.clear()
         self.canvas = None
@@ -156,49 +188,68 @@ class TagRecorder:
             code.append("EMC")
         frame.open_at, frame.mcid = -1, None
 
-    @contextlib.contextmanager
-    def _frame(self, frame: _Frame) -> Iterator[_Frame]:
-        outer = next((f for f in reversed(self._frames) if f.opens), None)
+    def _push(self, frame: _Frame) -> _Frame | None:
+        """Make `frame` the innermost: the open frame around it pauses (EMC) until _pop.
+        Returns that paused frame, for _pop."""
+        outer = None
+        for f in reversed(self._frames):
+            if f.opens:
+                outer = f
+                break
         if outer is not None:
             self._close(outer)
         self._frames.append(frame)
         self._open(frame)
+        return outer
+
+    def _pop(self, outer: _Frame | None) -> None:
+        """End the innermost frame; `outer` (what _push returned) goes on."""
+        self._close(self._frames[-1])
+        self._frames.pop()
+        if outer is not None:
+            self._open(outer)
+
+    def begin_content(self, role: str, **attrs: Any) -> _Undo:
+        """A new element under the current one; what is drawn until `end` is its content."""
+        elem = self._attach(StructElem(role, {k: v for k, v in attrs.items() if v is not None}))
+        return _Undo(self._push(_Frame(elem)))
+
+    def begin_group(self, role: str, **attrs: Any) -> _Undo:
+        """A new element whose own drawing (until `end`) is decoration: only nested
+        elements are content."""
+        elem = self._attach(StructElem(role, {k: v for k, v in attrs.items() if v is not None}))
+        outer = self._push(_Frame(None))
+        # Nested elements go under `elem`, the drawing of the frame itself is an artifact.
+        self._frames.append(_Frame(elem, opens=False))
+        return _Undo(outer, named=True)
+
+    @contextlib.contextmanager
+    def content(self, role: str, **attrs: Any) -> Iterator[None]:
+        """begin_content … end, as a context manager."""
+        undo = self.begin_content(role, **attrs)
         try:
-            yield frame
+            yield
         finally:
-            self._close(frame)
-            self._frames.pop()
-            if outer is not None:
-                self._open(outer)
-
-    def content(self, role: str, **attrs: Any) -> contextlib.AbstractContextManager[_Frame]:
-        """A new element under the current one; what is drawn inside is its content."""
-        elem = self._attach(StructElem(role, {k: v for k, v in attrs.items() if v is not None}))
-        return self._frame(_Frame(elem))
-
-    def group(self, role: str, **attrs: Any) -> contextlib.AbstractContextManager[_Frame]:
-        """A new element whose own drawing is decoration: only nested elements are content."""
-        elem = self._attach(StructElem(role, {k: v for k, v in attrs.items() if v is not None}))
-        return self._group(elem)
+            self.end(undo)
 
     @contextlib.contextmanager
-    def _group(self, elem: StructElem) -> Iterator[_Frame]:
-        with self._frame(_Frame(None)) as frame:
-            # Nested elements go under `elem`, the drawing of the frame itself is an artifact.
-            self._frames.append(_Frame(elem, opens=False))
-            try:
-                yield frame
-            finally:
-                self._frames.pop()
+    def group(self, role: str, **attrs: Any) -> Iterator[None]:
+        """begin_group … end, as a context manager."""
+        undo = self.begin_group(role, **attrs)
+        try:
+            yield
+        finally:
+            self.end(undo)
 
     @contextlib.contextmanager
-    def artifact(self) -> Iterator[_Frame]:
+    def artifact(self) -> Iterator[None]:
         """Page furniture: footers, page numbers, rules, bands, marks."""
         self._furniture += 1
+        outer = self._push(_Frame(None))
         try:
-            with self._frame(_Frame(None)) as frame:
-                yield frame
+            yield
         finally:
+            self._pop(outer)
             self._furniture -= 1
 
     def link(self, annotation_index: int) -> None:
@@ -213,68 +264,72 @@ class TagRecorder:
 
     # -- flowables ----------------------------------------------------------
     def _in(self, flowable: Any) -> bool:
-        return any(f.flowable is flowable for f in self._frames)
+        return any(frame.flowable is flowable for frame in self._frames)
 
-    @contextlib.contextmanager
-    def flowable(self, flowable: Any) -> Iterator[None]:
-        """Tag what `flowable` draws, by its role (see the module's docstring)."""
-        if self._furniture or self._in(flowable):  # furniture; a subclass calling its base
-            yield
-            return
-        if _is_list_indenter(flowable):
-            with self._list_item(flowable):
-                yield
-            return
+    # The hook around every flowable's drawOn runs thousands of times a build: begin and
+    # end are plain calls, not context managers (which cost a generator each), and
+    # `_Undo` says what end undoes.
+    def begin(self, flowable: Any) -> _Undo | None:
+        """Tag what `flowable` draws from now on, by its role (see the module's
+        docstring); None if it is not tagged (furniture, a subclass calling its base)."""
+        if self._furniture or self._in(flowable):
+            return None
+        if type(flowable) is _platypus().LIIndenter:
+            # Not isinstance: an LIIndenter hands every attribute lookup to what it indents.
+            return self._begin_list_item(flowable)
         first = getattr(flowable, "continues", None)
-        earlier = self._drawn.get(first) if first is not None else None
-        if earlier is not None:
-            with self._frame(_Frame(earlier, flowable)):
-                yield
-            return
-        role, attrs = role_of(flowable, self.parent().role)
-        level = getattr(getattr(flowable, "outline", None), "level", None)
+        if first is not None:
+            earlier = self._drawn.get(first)
+            if earlier is not None:
+                return _Undo(self._push(_Frame(earlier, flowable)))
+        parent = self.parent()
+        role, attrs = role_of(flowable, parent.role)
         outline = getattr(flowable, "outline", None)
         if outline is not None:
             self.destinations[outline.key] = outline.title
-        if level is not None and role.startswith("H"):
-            self.section(level)
-        if role in ("TH", "TD") and self.parent().role == role:
+            level = getattr(outline, "level", None)
+            if level is not None and role.startswith("H"):
+                self.section(level)
+                parent = self.parent()
+        if role in ("TH", "TD") and parent.role == role:
             # A cell's paragraph (HeaderCell, DataCell) is the cell the table hook opened.
-            with self._frame(_Frame(self.parent(), flowable)):
-                yield
-            return
+            return _Undo(self._push(_Frame(parent, flowable)))
         if role == "":
-            toc = self.parent() if self.parent().role == "TOC" else None
-            with self._frame(_Frame(None, flowable)):
-                restore = self._hook_table(flowable, toc) if toc is not None else None
-                try:
-                    yield
-                finally:
-                    if restore is not None:
-                        restore()
-            return
-        parent = self.parent()
+            outer = self._push(_Frame(None, flowable))
+            restore = self._hook_table(flowable, parent) if parent.role == "TOC" else None
+            return _Undo(outer, restore=restore)
         if role == "Link" and parent.role == "TOCI":
             # A TOCI holds a Reference (ISO 32000-1, table 333); the entry's link is in it.
             parent = self._attach(StructElem("Reference"), parent)
         elem = self._attach(StructElem(role, attrs), parent)
-        self._drawn[flowable] = elem
+        if hasattr(flowable, "continues"):
+            self._drawn[flowable] = elem
         if role in _FRAME_ROLES or getattr(flowable, "own_drawing", "") == "artifact":
-            with self._frame(_Frame(None, flowable)):
-                self._frames.append(_Frame(elem, flowable, opens=False))
-                restore = self._hook_table(flowable, elem)
-                try:
-                    yield
-                finally:
-                    self._frames.pop()
-                    if restore is not None:
-                        restore()
+            outer = self._push(_Frame(None, flowable))
+            self._frames.append(_Frame(elem, flowable, opens=False))
+            return _Undo(outer, named=True, restore=self._hook_table(flowable, elem))
+        return _Undo(self._push(_Frame(elem, flowable)))
+
+    def end(self, undo: _Undo | None) -> None:
+        """The flowable `begin` answered `undo` for is drawn."""
+        if undo is None:
             return
-        with self._frame(_Frame(elem, flowable)):
-            yield
+        if undo.named:
+            self._frames.pop()
+        if undo.restore is not None:
+            undo.restore()
+        self._pop(undo.outer)
 
     @contextlib.contextmanager
-    def _list_item(self, indenter: Any) -> Iterator[None]:
+    def flowable(self, flowable: Any) -> Iterator[None]:
+        """Tag what `flowable` draws, by its role (see the module's docstring)."""
+        undo = self.begin(flowable)
+        try:
+            yield
+        finally:
+            self.end(undo)
+
+    def _begin_list_item(self, indenter: Any) -> _Undo:
         """One flowable of a list item, as reportlab's ListFlowable draws it (LIIndenter).
 
         The first flowable of an item carries its bullet: a new LI with the bullet as Lbl
@@ -293,19 +348,14 @@ class TagRecorder:
                     self._attach(kid, item)
         else:
             label, body = None, last.kids[-1]
-        with self._frame(_Frame(label, indenter)):
-            # The bullet is the label's content; the flowable it indents goes into LBody.
-            self._frames.append(_Frame(body, indenter, opens=False))
-            try:
-                yield
-            finally:
-                self._frames.pop()
+        # The bullet is the label's content; the flowable it indents goes into LBody.
+        outer = self._push(_Frame(label, indenter))
+        self._frames.append(_Frame(body, indenter, opens=False))
+        return _Undo(outer, named=True)
 
     def _hook_table(self, flowable: Any, elem: StructElem) -> Any:
         """Rows and cells of a reportlab Table (or of a TOC's table) as TR/TD or TOCI."""
-        from reportlab.platypus import Table
-
-        if not isinstance(flowable, Table):
+        if not isinstance(flowable, _platypus().Table):
             return None
         if elem.role not in ("Table", "TOC"):
             return None
@@ -313,32 +363,28 @@ class TagRecorder:
         header_rows = int(getattr(flowable, "header_rows", 0) or getattr(flowable, "repeatRows",
                                                                           0) or 0)
         header_columns = int(getattr(flowable, "header_columns", 0) or 0)
-        open_rows: list[Any] = []
-        open_cells: list[Any] = []
+        open_rows: list[_Undo] = []
+        open_cells: list[_Undo] = []
 
         def callback(table: Any, event: str, *args: Any) -> None:
             if original:
                 original(table, event, *args)
             if event == "startRow":
                 # A row's own drawing (a spacer row draws nothing else) is no entry's text.
-                row = (self.group("TOCI", Lang=_row_language(table, args[0]))
-                       if elem.role == "TOC" else self.group("TR"))
-                row.__enter__()
-                open_rows.append(row)
+                open_rows.append(self.begin_group("TOCI", Lang=_row_language(table, args[0]))
+                                 if elem.role == "TOC" else self.begin_group("TR"))
             elif event == "endRow" and open_rows:
-                open_rows.pop().__exit__(None, None, None)
+                self.end(open_rows.pop())
             elif event == "startCell" and elem.role == "Table":
                 row_no, col_no = args[0], args[1]
                 if row_no < header_rows:
-                    cell = self.content("TH", Scope="Column")
+                    open_cells.append(self.begin_content("TH", Scope="Column"))
                 elif col_no < header_columns:
-                    cell = self.content("TH", Scope="Row")
+                    open_cells.append(self.begin_content("TH", Scope="Row"))
                 else:
-                    cell = self.content("TD")
-                cell.__enter__()
-                open_cells.append(cell)
+                    open_cells.append(self.begin_content("TD"))
             elif event == "endCell" and open_cells:
-                open_cells.pop().__exit__(None, None, None)
+                self.end(open_cells.pop())
 
         flowable._renderCB = callback
 
@@ -358,18 +404,9 @@ def _row_language(table: Any, row: int) -> str | None:
     return None
 
 
-def _is_list_indenter(flowable: Any) -> bool:
-    from reportlab.platypus.flowables import LIIndenter
-
-    # Not getattr: an LIIndenter hands every attribute lookup to the flowable it indents.
-    return type(flowable) is LIIndenter
-
-
 def role_of(flowable: Any, parent_role: str) -> tuple[str, dict[str, Any]]:
     """The structure role of a flowable and its attributes ("" for an artifact)."""
-    from reportlab.platypus import Image, Paragraph, Table
-    from reportlab.platypus.tableofcontents import TableOfContents
-
+    Image, _, Paragraph, Table, TableOfContents = _platypus()
     attrs: dict[str, Any] = {}
     alt = getattr(flowable, "alt", None)
     lang = getattr(flowable, "lang", None)
@@ -429,8 +466,11 @@ def tagged(canvas: Any, role: str, **attrs: Any) -> Iterator[None]:
         return
     furniture, tags._furniture = tags._furniture, 0  # real content amid furniture
     try:
-        with tags.content(role, **attrs):
+        undo = tags.begin_content(role, **attrs)
+        try:
             yield
+        finally:
+            tags.end(undo)
     finally:
         tags._furniture = furniture
 
@@ -442,17 +482,23 @@ def grouped(canvas: Any, role: str, **attrs: Any) -> Iterator[None]:
     if tags is None:
         yield
         return
-    with tags.group(role, **attrs):
+    undo = tags.begin_group(role, **attrs)
+    try:
         yield
+    finally:
+        tags.end(undo)
 
 
 def _hooked(draw_on: Any) -> Any:
     def drawOn(self: Any, canvas: Any, *args: Any, **kwargs: Any) -> Any:
-        tags = recorder(canvas)
+        tags = getattr(canvas, "tags", None)
         if tags is None:
             return draw_on(self, canvas, *args, **kwargs)
-        with tags.flowable(self):
+        undo = tags.begin(self)
+        try:
             return draw_on(self, canvas, *args, **kwargs)
+        finally:
+            tags.end(undo)
 
     drawOn.__dokureport_tags__ = True  # type: ignore[attr-defined]
     return drawOn
