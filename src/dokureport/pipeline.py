@@ -230,6 +230,7 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
                     blank += padding(pages)
                     ctx = context()
                     pages = lay_out(ctx, temp, blank_pages=blank)
+            preparer.stop_workers()  # every placed photo is in the PDF by now
             warnings += preparer.warnings
             warnings += ctx.warnings
             warnings += [validated.locate_file_problem(w)

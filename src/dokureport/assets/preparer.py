@@ -308,6 +308,15 @@ class ImagePreparer:
         self._results[request] = prepared
         return prepared
 
+    def stop_workers(self) -> None:
+        """Layout is over: this build's own workers go now, once what they were given is
+        done, rather than after post-processing, whose memory peak they would add to.
+        A later photo (none is expected) would start new ones."""
+        if self._executor is not None and self._own_pool:
+            with interrupts.held():
+                self._executor.shutdown(wait=True)
+            self._executor = None
+
     def close(self) -> None:
         """Stop the workers, save the cache index, clean the cache or remove temp files."""
         if self._closed:
