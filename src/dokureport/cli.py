@@ -12,9 +12,9 @@ from typing import IO, Any
 
 import click
 
-from dokureport import __version__, interrupts
+from dokureport import __version__
 from dokureport.errors import DokureportError, ExitCode
-from dokureport.interrupts import Terminated, handled
+from dokureport.interrupts import Terminated, caught, check, handled
 from dokureport.options import BuildOptions
 from dokureport.resources import sample_event_dir
 
@@ -51,7 +51,7 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             result = super().invoke(ctx)
-            interrupts.check()  # a signal whose exception a finalizer swallowed
+            check()  # a signal whose exception a finalizer swallowed
             return result
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
@@ -59,10 +59,10 @@ class _Group(click.Group):
             raise _Message("\n".join(f"error: {p}" for p in exc.problems),
                            exc.exit_code) from None
         except KeyboardInterrupt:
-            interrupts.caught()
+            caught()
             raise _interrupted(ExitCode.INTERRUPTED, "interrupted (Ctrl-C)") from None
         except Terminated:
-            interrupts.caught()
+            caught()
             raise _interrupted(ExitCode.TERMINATED, "terminated (SIGTERM)") from None
         except Exception as exc:
             raise _report_bug(exc) from None

@@ -95,7 +95,11 @@ CONTENT_HASH = "xxh3_128"
 
 def content_hash(data: bytes) -> str:
     """The content hash of a source file's bytes, tagged with its algorithm."""
-    return f"{CONTENT_HASH}:{xxhash.xxh3_128_hexdigest(data)}"
+    return _tagged(xxhash.xxh3_128(data))
+
+
+def _tagged(digest: xxhash.xxh3_128) -> str:
+    return f"{CONTENT_HASH}:{digest.hexdigest()}"
 
 
 # A source up to this size is read whole, hashed and decoded from memory (one read);
@@ -112,7 +116,7 @@ def read_and_hash(path: str) -> tuple[bytes | None, str]:
         digest = xxhash.xxh3_128()
         while chunk := fh.read(1 << 20):
             digest.update(chunk)
-        return None, f"{CONTENT_HASH}:{digest.hexdigest()}"
+        return None, _tagged(digest)
 
 
 def cache_key(content_hash: str, settings: Settings) -> str:

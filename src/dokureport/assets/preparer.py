@@ -312,9 +312,13 @@ class ImagePreparer:
         """Layout is over: this build's own workers go now, once what they were given is
         done, rather than after post-processing, whose memory peak they would add to.
         A later photo (none is expected) would start new ones."""
+        self._stop_own_pool(cancel=False)
+
+    def _stop_own_pool(self, *, cancel: bool) -> None:
+        """Shut this build's own pool down (`cancel`: what it has not started is dropped)."""
         if self._executor is not None and self._own_pool:
             with interrupts.held():
-                self._executor.shutdown(wait=True)
+                self._executor.shutdown(wait=True, cancel_futures=cancel)
             self._executor = None
 
     def close(self) -> None:
@@ -322,9 +326,8 @@ class ImagePreparer:
         if self._closed:
             return
         self._closed = True
-        if self._executor is not None and self._own_pool:
-            with interrupts.held():
-                self._executor.shutdown(wait=True, cancel_futures=True)
+        if self._own_pool:
+            self._stop_own_pool(cancel=True)
         elif self._executor is not None:
             # A shared pool: cancel what this build still queued, let running tasks end
             # (their files land in our folders, so wait for them before cleaning up).

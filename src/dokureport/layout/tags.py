@@ -224,24 +224,6 @@ class TagRecorder:
         return _Undo(outer, named=True)
 
     @contextlib.contextmanager
-    def content(self, role: str, **attrs: Any) -> Iterator[None]:
-        """begin_content … end, as a context manager."""
-        undo = self.begin_content(role, **attrs)
-        try:
-            yield
-        finally:
-            self.end(undo)
-
-    @contextlib.contextmanager
-    def group(self, role: str, **attrs: Any) -> Iterator[None]:
-        """begin_group … end, as a context manager."""
-        undo = self.begin_group(role, **attrs)
-        try:
-            yield
-        finally:
-            self.end(undo)
-
-    @contextlib.contextmanager
     def artifact(self) -> Iterator[None]:
         """Page furniture: footers, page numbers, rules, bands, marks."""
         self._furniture += 1
@@ -319,15 +301,6 @@ class TagRecorder:
         if undo.restore is not None:
             undo.restore()
         self._pop(undo.outer)
-
-    @contextlib.contextmanager
-    def flowable(self, flowable: Any) -> Iterator[None]:
-        """Tag what `flowable` draws, by its role (see the module's docstring)."""
-        undo = self.begin(flowable)
-        try:
-            yield
-        finally:
-            self.end(undo)
 
     def _begin_list_item(self, indenter: Any) -> _Undo:
         """One flowable of a list item, as reportlab's ListFlowable draws it (LIIndenter).

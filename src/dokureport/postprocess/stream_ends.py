@@ -24,6 +24,8 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Name
 
+from dokureport.printing.file_blocks import overlapping_blocks
+
 
 def end_streams_unambiguously(pdf: pikepdf.Pdf) -> None:
     """Compress unfiltered streams now, then wrap any whose data ends in CR in ASCII85.
@@ -80,14 +82,9 @@ _CR_END = b"\r\nendstream"
 
 def _has_cr_before_endstream(path: Path) -> bool:
     """Whether the file at `path` has CR LF before an `endstream`, read in blocks."""
-    tail = b""
     with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            block = tail + chunk
-            if _CR_END in block:
-                return True
-            tail = block[-(len(_CR_END) - 1):]
-    return False
+        return any(_CR_END in block
+                   for _, block in overlapping_blocks(fh, len(_CR_END) - 1))
 
 
 def _lengthen(pdf: pikepdf.Pdf) -> None:

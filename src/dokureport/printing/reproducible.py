@@ -8,35 +8,31 @@ import re
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from dokureport.printing.file_blocks import BLOCK, overlapping_blocks
+
 # reportlab writes the trailer's /ID as two 16-byte hex strings. Patching them in place
 # keeps every byte offset (and so the xref table) valid: no rewrite of the file needed.
 _ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]{32})>\s*<([0-9A-Fa-f]{32})>\s*\]")
 
 
-_BLOCK = 1 << 20
 _OVERLAP = 256  # longer than an /ID entry: one cut by a block's end is whole in the next
 
 
 def _id_spans(fh: BinaryIO) -> list[tuple[int, int]]:
     """Where the two hex strings of each /ID entry lie in the file, in order."""
     spans: dict[int, int] = {}
-    offset, tail = 0, b""
-    while chunk := fh.read(_BLOCK):
-        block = tail + chunk
-        base = offset - len(tail)
+    for base, block in overlapping_blocks(fh, _OVERLAP):
         for match in _ID.finditer(block):
             for group in (1, 2):
                 start, end = match.span(group)
                 spans[base + start] = base + end
-        tail = block[-_OVERLAP:]
-        offset += len(chunk)
     return sorted(spans.items())
 
 
 def _feed(fh: BinaryIO, digest: Any, size: int | None) -> None:
     """Hash the next `size` bytes of `fh` (None: the rest), a block at a time."""
     while size is None or size > 0:
-        chunk = fh.read(_BLOCK if size is None else min(_BLOCK, size))
+        chunk = fh.read(BLOCK if size is None else min(BLOCK, size))
         if not chunk:
             return
         digest.update(chunk)
