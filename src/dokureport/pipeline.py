@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from dokureport import interrupts
 from dokureport.assets import ImagePreparer
+from dokureport.collector import long_lived_frozen
 from dokureport.compose import lay_out
 from dokureport.errors import ExitCode, InputError, Problem, SystemFailure
 from dokureport.layout.context import LayoutContext, SectionPages
@@ -132,6 +133,12 @@ def build_brochures(source: Path | ValidatedEvent, output: Path, options: BuildO
     mappings and models). `trace` collects timings and results as they happen.
     """
     trace = trace if trace is not None else BuildTrace()
+    with long_lived_frozen():
+        return _build_all(source, output, options, targets, trace)
+
+
+def _build_all(source: Path | ValidatedEvent, output: Path, options: BuildOptions,
+               targets: Sequence[Target], trace: BuildTrace) -> list[BuildResult]:
     with trace.stage("validate"):
         if isinstance(source, ValidatedEvent):
             validated = source
