@@ -73,10 +73,15 @@ class Result:
 
 
 def _build_here(event: Path, out: Path, cache: Path, jobs: int, tagged: bool) -> None:
-    """The measured process: one screen build; prints its stage timings as JSON."""
+    """The measured process: one screen build; prints its stage timings as JSON.
+
+    The process runs as the command line's does (its collector policy), which has no
+    flag for an untagged build."""
+    from dokureport.collector import command_line_policy
     from dokureport.options import BuildOptions
     from dokureport.pipeline import BuildTrace, build_brochures
 
+    command_line_policy()
     trace = BuildTrace()
     options = BuildOptions(target="screen", jobs=jobs, cache_dir=cache, tagged=tagged)
     result = build_brochures(event, out, options, ("screen",), trace)[0]

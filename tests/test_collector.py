@@ -4,12 +4,15 @@ its duration and handed back after it, whatever way the build ends."""
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 import weakref
 from collections.abc import Iterator
 
+import pikepdf
 import pytest
 
-from dokureport.collector import long_lived_frozen
+from dokureport.collector import COMMAND_LINE_THRESHOLDS, long_lived_frozen
 from dokureport.errors import InputError
 from dokureport.options import BuildOptions
 from dokureport.pipeline import BuildTrace, Progress, build_brochures
@@ -91,3 +94,60 @@ def test_a_failed_build_hands_everything_back_too(make_event, tmp_path) -> None:
                         BuildTrace(progress=refuse))
     assert seen and all(count > 0 for count in seen)
     assert gc.get_freeze_count() == 0
+
+
+_EXIT_PROBE = """
+import gc, os, sys
+from dokureport import cli
+
+def seen(phase, info):
+    if phase == "start" and info["generation"] == 2:
+        os.write(2, f"full collection, frozen {gc.get_freeze_count()}\\n".encode())
+
+gc.callbacks.append(seen)
+cli.main(sys.argv[1:])
+"""
+
+
+def _run_command_line(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", _EXIT_PROBE, *args], capture_output=True,
+                          text=True, timeout=300)
+
+
+def _last_full_collection(stderr: str) -> int:
+    counts = [int(line.rsplit(" ", 1)[1]) for line in stderr.splitlines()
+              if line.startswith("full collection, frozen ")]
+    assert counts, stderr
+    return counts[-1]
+
+
+def test_the_command_line_leaves_nothing_for_the_collection_at_exit(make_event,
+                                                                     tmp_path) -> None:
+    folder = make_event(minimal_event(intro="Ein Absatz über den Fachtag."))
+    out = tmp_path / "out.pdf"
+    done = _run_command_line("build", str(folder), "-o", str(out), "-q", "--no-cache")
+    assert done.returncode == 0, done.stderr
+    # The objects alive at exit (thousands: modules, fonts, dictionaries) are out of
+    # the last collection's sight.
+    assert _last_full_collection(done.stderr) > 10_000
+    with pikepdf.open(out) as pdf:  # written whole before the process went
+        assert len(pdf.pages) >= 3
+        assert "/StructTreeRoot" in pdf.Root
+
+
+def test_bad_input_still_exits_2_with_its_message(make_event, tmp_path) -> None:
+    folder = make_event({"title": "Fachtag", "event": {"start": "kein Datum"}})
+    done = _run_command_line("build", str(folder), "-o", str(tmp_path / "out.pdf"))
+    assert done.returncode == 2
+    assert "event.yaml:" in done.stderr and "event.start" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert _last_full_collection(done.stderr) > 10_000
+    assert not (tmp_path / "out.pdf").exists()
+
+
+def test_the_command_line_collects_young_objects_less_often() -> None:
+    threshold = subprocess.run(
+        [sys.executable, "-c", "import gc; from dokureport import cli\n"
+         "try:\n    cli.main(['--version'])\nexcept SystemExit:\n    print(gc.get_threshold())"],
+        capture_output=True, text=True, timeout=60).stdout
+    assert threshold.splitlines()[-1] == str(COMMAND_LINE_THRESHOLDS)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 import tempfile
 import traceback
@@ -13,15 +12,11 @@ from typing import IO, Any
 import click
 
 from dokureport import __version__
+from dokureport.collector import command_line_policy
 from dokureport.errors import DokureportError, ExitCode
 from dokureport.interrupts import Terminated, caught, check, handled
 from dokureport.options import BuildOptions
 from dokureport.resources import sample_event_dir
-
-# A build makes millions of small objects and few cycles: with Python's default (a young
-# collection every 700 allocations, each full pass over what survived) the cyclic
-# collector took about 5 % of a text build's CPU; this leaves cycles collected, later.
-GC_THRESHOLDS = (100_000, 50, 1000)
 
 
 def _report_bug(exc: BaseException) -> click.ClickException:
@@ -77,7 +72,7 @@ def _interrupted(code: ExitCode, why: str) -> _Message:
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point. Exit status: see ExitCode (0 built, 1 bug, 2 bad input, 73/74 the
     machine failed, 130/143 interrupted)."""
-    gc.set_threshold(*GC_THRESHOLDS)
+    command_line_policy()
     with handled():
         cli.main(args=list(argv) if argv is not None else None, prog_name="dokureport")
 

@@ -1,4 +1,4 @@
-"""Process policy for a build: the garbage collector leaves what outlives the build alone.
+"""Process policy: how the garbage collector runs in a build and in the command line's process.
 
 A build allocates millions of small objects (flowables, broken lines, tag records) and
 keeps most of them to the end. CPython's full collections scan every tracked object,
@@ -8,10 +8,14 @@ mode, the previous builds' caches. None of those can become garbage while the bu
 runs, so they are moved out of the collector's sight (`gc.freeze`) for the build and
 handed back afterwards (`gc.unfreeze`), when whatever they drop can be collected again.
 Measured on the 300-photo event: the tagged build's third full collection (80 ms) goes.
+
+The command line's process also collects less often (`COMMAND_LINE_THRESHOLDS`) and
+skips the full collection CPython makes as it exits (`command_line_policy`).
 """
 
 from __future__ import annotations
 
+import atexit
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,3 +36,32 @@ def long_lived_frozen() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
+
+
+# A build makes millions of small objects and few cycles: with Python's default (a young
+# collection every 700 allocations, each full pass over what survived) the cyclic
+# collector took about 5 % of a text build's CPU; this leaves cycles collected, later.
+COMMAND_LINE_THRESHOLDS = (100_000, 50, 1000)
+
+_exit_registered = False
+
+
+def command_line_policy() -> None:
+    """The command line's collector: fewer collections, and none over everything at exit.
+
+    As it exits, CPython runs a last full collection over every object still alive
+    (modules, fonts, hyphenation dictionaries, caches): 160-250 ms after a 60-talk
+    build, about a tenth of it, spent finding the garbage the operating system is about
+    to take back whole. Freezing everything after the exit handlers have run (files
+    closed, workers stopped, temporary files removed) leaves that collection nothing to
+    scan: 25-30 ms. Objects still alive are freed as modules are torn down, as before;
+    only finalizers of unreachable cycles do not run, and the command line leaves none
+    that matter (every file it writes is closed by its stage).
+    """
+    global _exit_registered
+    gc.set_threshold(*COMMAND_LINE_THRESHOLDS)
+    if not _exit_registered:
+        # Registered before the command runs, so it runs after the exit handlers that
+        # running the command registers (they run last in, first out).
+        atexit.register(gc.freeze)
+        _exit_registered = True
