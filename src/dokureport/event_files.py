@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from dokureport import image_headers
 from dokureport.errors import show
 
 # A URL scheme; two letters at least, so that C:\ stays a path.
@@ -84,7 +85,8 @@ def image_problem(path: Path, *, decode: bool = True) -> str | None:
     checksums are checked either way, as that needs no decoding.
     """
     try:
-        if path.stat().st_size == 0:
+        st = path.stat()
+        if st.st_size == 0:
             return "is empty (0 bytes), not an image"
         with path.open("rb") as stream:
             head = stream.read(512).lstrip()
@@ -99,8 +101,12 @@ def image_problem(path: Path, *, decode: bool = True) -> str | None:
             with Image.open(path) as im:
                 if im.format == "PNG":
                     im.verify()  # every chunk's checksum, without decoding the pixels
-                elif decode:
-                    _decode(im)
+                else:
+                    # Layout needs a photo's size as displayed: read with its header
+                    # here, it is not read again. (A PNG's verify must come first.)
+                    image_headers.remember(im, image_headers.version(path, st))
+                    if decode:
+                        _decode(im)
         except Exception as exc:
             return _read_problem(exc)
     return None

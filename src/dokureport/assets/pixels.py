@@ -18,6 +18,7 @@ from typing import Any
 import xxhash
 from PIL import Image, ImageCms, ImageFile
 
+from dokureport import image_headers
 from dokureport.assets.plan import PASS_THROUGH_SLACK, Settings, make_plan
 from dokureport.errors import InputError, Problem
 
@@ -25,7 +26,6 @@ from dokureport.errors import InputError, Problem
 GRAPHIC_MAX_COLOURS = 4096
 PAGE_BACKGROUND = (255, 255, 255)
 
-_ORIENTATION_TAG = 0x0112
 _TRANSPOSE: dict[int, list[Image.Transpose]] = {
     2: [Image.Transpose.FLIP_LEFT_RIGHT],
     3: [Image.Transpose.ROTATE_180],
@@ -39,13 +39,16 @@ _JPEG_FORMATS = ("JPEG", "MPO")
 
 
 def oriented_size(source: Path) -> tuple[int, int]:
-    """Pixel size as displayed (after EXIF orientation), read from the header only: fast."""
+    """Pixel size as displayed (after EXIF orientation), read from the header only: fast,
+    and not read again when validation has read this version of the file."""
+    known, version = image_headers.known_size(source)
+    if known is not None:
+        return known
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(source) as im:
-                width, height = im.size
-                orientation = _orientation(im)
+                return image_headers.remember(im, version)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise InputError([Problem(_too_large(), file=source, code="bad-image")]) from None
     except FileNotFoundError:
@@ -53,7 +56,6 @@ def oriented_size(source: Path) -> tuple[int, int]:
     except (OSError, SyntaxError, ValueError) as exc:
         raise InputError([Problem(f"cannot read image: {exc}", file=source,
                                    code="bad-image")]) from None
-    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
 
 
 # ---------------------------------------------------------------------------------------
@@ -67,14 +69,6 @@ class Task:
     out_base: str  # output path without extension; the worker picks .jpg or .png
     content_hash: str | None  # known from the stat index; None: hash it (cache only)
     cache_dir: str | None  # where finished entries live, when caching
-
-
-def _orientation(im: Image.Image) -> int:
-    try:
-        value = im.getexif().get(_ORIENTATION_TAG, 1)
-    except Exception:  # a broken EXIF block must not sink the photo: show it as stored
-        return 1
-    return value if isinstance(value, int) and 1 <= value <= 8 else 1
 
 
 def _too_large() -> str:
@@ -321,7 +315,7 @@ def _prepare(source: str | io.BytesIO, settings: Settings, out_base: str) -> dic
     with Image.open(source) as im:
         source_format = im.format
         source_mode = im.mode
-        orientation = _orientation(im)
+        orientation = image_headers.orientation(im)
         width, height = im.size
         rotated = orientation in (5, 6, 7, 8)
         oriented = (height, width) if rotated else (width, height)
