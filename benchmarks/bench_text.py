@@ -30,10 +30,13 @@ import json
 import os
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -168,8 +171,25 @@ doc.build(story, onLaterPages=lambda c, d: c.drawRightString(185*mm, 12*mm, str(
 '''
 
 
-def prepare(n: int) -> dict[str, tuple[list[str], Path]]:
-    """Inputs for every tool, and the command that builds each, with the PDF it writes."""
+@dataclass(frozen=True)
+class Tool:
+    """How one tool builds the brochure: its command, the PDF it writes, and what is
+    undone before each run (not measured)."""
+
+    command: list[str]
+    pdf: Path
+    before: Callable[[], None] | None = None
+
+
+FIRST_CACHE = WORK / "cache-first"  # the first build's: no settled pages kept in it
+
+
+def _forget_settled_pages() -> None:
+    shutil.rmtree(FIRST_CACHE / "settled-v1", ignore_errors=True)
+
+
+def prepare(n: int) -> dict[str, Tool]:
+    """Inputs for every tool, and how each builds the brochure."""
     folder = WORK / f"text-{n}"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "event.yaml").write_text(event_yaml(n), encoding="utf-8")
@@ -186,21 +206,24 @@ def prepare(n: int) -> dict[str, tuple[list[str], Path]]:
     return {
         # The edit loop: this event was built before with this cache folder, which keeps
         # (besides the photos) the page numbers its layout settled on.
-        "dokureport": ([PY, "-m", "dokureport", "build", str(folder), "-o",
-                        str(out["dokureport"]), "-q", "--cache-dir", str(WORK / "cache")],
-                       out["dokureport"]),
+        "dokureport": Tool([PY, "-m", "dokureport", "build", str(folder), "-o",
+                            str(out["dokureport"]), "-q", "--cache-dir", str(WORK / "cache")],
+                           out["dokureport"]),
         # The first build of the event: its settled pages are removed before every run.
-        "dokureport-first": ([PY, "-m", "dokureport", "build", str(folder), "-o",
-                              str(out["dokureport-first"]), "-q", "--cache-dir",
-                              str(FIRST_CACHE)], out["dokureport-first"]),
-        "typst": ([PY, "-c", "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2], "
-                   "font_paths=[sys.argv[3]])", str(folder / "brochure.typ"),
-                   str(out["typst"]), str(FONTS)], out["typst"]),
-        "weasyprint": ([PY, "-c", "import sys, weasyprint; weasyprint.HTML(sys.argv[1])"
-                        ".write_pdf(sys.argv[2])", str(folder / "brochure.html"),
-                        str(out["weasyprint"])], out["weasyprint"]),
-        "reportlab": ([PY, str(folder / "plain_reportlab.py"), str(FONTS),
-                       str(folder / "texts.json"), str(out["reportlab"])], out["reportlab"]),
+        "dokureport-first": Tool([PY, "-m", "dokureport", "build", str(folder), "-o",
+                                  str(out["dokureport-first"]), "-q", "--cache-dir",
+                                  str(FIRST_CACHE)], out["dokureport-first"],
+                                 before=_forget_settled_pages),
+        "typst": Tool([PY, "-c", "import sys, typst; typst.compile(sys.argv[1], "
+                       "output=sys.argv[2], font_paths=[sys.argv[3]])",
+                       str(folder / "brochure.typ"), str(out["typst"]), str(FONTS)],
+                      out["typst"]),
+        "weasyprint": Tool([PY, "-c", "import sys, weasyprint; weasyprint.HTML(sys.argv[1])"
+                            ".write_pdf(sys.argv[2])", str(folder / "brochure.html"),
+                            str(out["weasyprint"])], out["weasyprint"]),
+        "reportlab": Tool([PY, str(folder / "plain_reportlab.py"), str(FONTS),
+                           str(folder / "texts.json"), str(out["reportlab"])],
+                          out["reportlab"]),
     }
 
 
@@ -228,8 +251,6 @@ print(sorted(times)[1])
 
 def watch_rebuild(n: int) -> float:
     """A warm in-process rebuild (as `build --watch` does) after a one-word edit: median s."""
-    import shutil
-
     folder = WORK / f"text-{n}-watch"
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(WORK / f"text-{n}", folder)
@@ -238,14 +259,10 @@ def watch_rebuild(n: int) -> float:
     return float(done.stdout.strip().splitlines()[-1])
 
 
-FIRST_CACHE = WORK / "cache-first"
-
-
-def measure(name: str, command: list[str], pdf: Path) -> dict:
-    if name == "dokureport-first":
-        import shutil
-
-        shutil.rmtree(FIRST_CACHE / "settled-v1", ignore_errors=True)
+def measure(name: str, tool: Tool) -> dict:
+    if tool.before is not None:
+        tool.before()
+    command, pdf = tool.command, tool.pdf
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     # Pages from pdfinfo: pdfplumber (run_measured's PDF facts) takes minutes on 1,000 talks.
     run = run_measured(f"text-{name}", command, None)
@@ -281,13 +298,13 @@ def main() -> None:
     # The caches an edit loop has warm (hyphenation patterns, QR symbols) live here.
     os.environ["XDG_CACHE_HOME"] = str(WORK / "cache")
     tools = prepare(args.talks)
-    for name, (command, pdf) in tools.items():  # warm-up round, not counted
-        measure(name, command, pdf)
+    for name, tool in tools.items():  # warm-up round, not counted
+        measure(name, tool)
     rounds: dict[str, list[dict]] = {name: [] for name in tools}
     for r in range(args.rounds):
         order = list(tools) if r % 2 == 0 else list(reversed(tools))
         for name in order:
-            rounds[name].append(measure(name, *tools[name]))
+            rounds[name].append(measure(name, tools[name]))
         print(f"round {r + 1}: " + ", ".join(f"{n} {rounds[n][-1]['wall']:.2f} s"
                                              for n in tools), file=sys.stderr)
     med = {n: {k: statistics.median(x[k] for x in rs) for k in ("wall", "cpu", "mib")}
@@ -310,7 +327,7 @@ def main() -> None:
     result["watch_ratio"] = result["watch_rebuild"] / med["dokureport"]["wall"]
     if args.scale:
         big = prepare(args.scale)["dokureport"]
-        runs = [measure("dokureport-scale", *big) for _ in range(3)]
+        runs = [measure("dokureport-scale", big) for _ in range(3)]
         result["scale"] = {"talks": args.scale,
                            "wall": statistics.median(r["wall"] for r in runs),
                            "mib": max(r["mib"] for r in runs), "pages": runs[0]["pages"]}
