@@ -96,6 +96,11 @@ def _tagged(digest: xxhash.xxh3_128) -> str:
     return f"{CONTENT_HASH}:{digest.hexdigest()}"
 
 
+def is_current_hash(value: object) -> bool:
+    """Whether `value` is a content hash of the current algorithm (not an older build's)."""
+    return isinstance(value, str) and value.startswith(f"{CONTENT_HASH}:")
+
+
 # A source up to this size is read whole, hashed and decoded from memory (one read);
 # a larger one is hashed in chunks and decoded from the file, so memory stays bounded.
 READ_WHOLE_MAX = 64 * 1024**2

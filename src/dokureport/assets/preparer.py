@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from dokureport import interrupts
 from dokureport.assets.pixels import (
-    CONTENT_HASH,
     Task,
     atomic_write,
     cache_key,
+    is_current_hash,
     read_meta,
     work,
     worker_init,
@@ -107,8 +107,7 @@ class _StatIndex:
                 entries = dict(data.get("entries", {}))
                 # Hashes of another algorithm (an older build's SHA-256) are dropped, not
                 # trusted: the photo is hashed again the current way.
-                tag = f"{CONTENT_HASH}:"
-                self.entries = {k: v for k, v in entries.items() if str(v[0]).startswith(tag)}
+                self.entries = {k: v for k, v in entries.items() if is_current_hash(v[0])}
                 self.dirty = len(self.entries) != len(entries)
         except (OSError, ValueError, AttributeError, TypeError, IndexError, KeyError):
             pass

@@ -202,6 +202,15 @@ class TagRecorder:
         self._open(frame)
         return outer
 
+    def _push_naming(self, own: StructElem | None, named: StructElem, flowable: Any = None,
+                     restore: Any = None) -> _Undo:
+        """Push a frame whose own drawing is content of `own` (None: an artifact), and
+        under it one that draws nothing but names `named` as the parent of nested
+        elements."""
+        outer = self._push(_Frame(own, flowable))
+        self._frames.append(_Frame(named, flowable, opens=False))
+        return _Undo(outer, named=True, restore=restore)
+
     def _pop(self, outer: _Frame | None) -> None:
         """End the innermost frame; `outer` (what _push returned) goes on."""
         self._close(self._frames[-1])
@@ -209,19 +218,19 @@ class TagRecorder:
         if outer is not None:
             self._open(outer)
 
+    def _new_elem(self, role: str, attrs: dict[str, Any]) -> StructElem:
+        """A new element under the current one, with the attributes that are set."""
+        return self._attach(StructElem(role, {k: v for k, v in attrs.items() if v is not None}))
+
     def begin_content(self, role: str, **attrs: Any) -> _Undo:
         """A new element under the current one; what is drawn until `end` is its content."""
-        elem = self._attach(StructElem(role, {k: v for k, v in attrs.items() if v is not None}))
-        return _Undo(self._push(_Frame(elem)))
+        return _Undo(self._push(_Frame(self._new_elem(role, attrs))))
 
     def begin_group(self, role: str, **attrs: Any) -> _Undo:
         """A new element whose own drawing (until `end`) is decoration: only nested
         elements are content."""
-        elem = self._attach(StructElem(role, {k: v for k, v in attrs.items() if v is not None}))
-        outer = self._push(_Frame(None))
-        # Nested elements go under `elem`, the drawing of the frame itself is an artifact.
-        self._frames.append(_Frame(elem, opens=False))
-        return _Undo(outer, named=True)
+        # Nested elements go under the element, the drawing of the frame itself is an artifact.
+        return self._push_naming(None, self._new_elem(role, attrs))
 
     @contextlib.contextmanager
     def artifact(self) -> Iterator[None]:
@@ -287,9 +296,7 @@ class TagRecorder:
         if hasattr(flowable, "continues"):
             self._drawn[flowable] = elem
         if role in _FRAME_ROLES or getattr(flowable, "own_drawing", "") == "artifact":
-            outer = self._push(_Frame(None, flowable))
-            self._frames.append(_Frame(elem, flowable, opens=False))
-            return _Undo(outer, named=True, restore=self._hook_table(flowable, elem))
+            return self._push_naming(None, elem, flowable, self._hook_table(flowable, elem))
         return _Undo(self._push(_Frame(elem, flowable)))
 
     def end(self, undo: _Undo | None) -> None:
@@ -322,9 +329,7 @@ class TagRecorder:
         else:
             label, body = None, last.kids[-1]
         # The bullet is the label's content; the flowable it indents goes into LBody.
-        outer = self._push(_Frame(label, indenter))
-        self._frames.append(_Frame(body, indenter, opens=False))
-        return _Undo(outer, named=True)
+        return self._push_naming(label, body, indenter)
 
     def _hook_table(self, flowable: Any, elem: StructElem) -> Any:
         """Rows and cells of a reportlab Table (or of a TOC's table) as TR/TD or TOCI."""
