@@ -55,7 +55,7 @@ def corpus_cases() -> dict[str, Path]:
 
 
 def time_dokureport(case: Path) -> float:
-    from dokureport.errors import DokureportError
+    from dokureport.core.errors import DokureportError
     from dokureport.validate import validate_event
 
     started = time.perf_counter()

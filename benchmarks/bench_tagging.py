@@ -77,8 +77,8 @@ def _build_here(event: Path, out: Path, cache: Path, jobs: int, tagged: bool) ->
 
     The process runs as the command line's does (its collector policy), which has no
     flag for an untagged build."""
-    from dokureport.collector import command_line_policy
-    from dokureport.options import BuildOptions
+    from dokureport.core.collector import command_line_policy
+    from dokureport.core.options import BuildOptions
     from dokureport.pipeline import BuildTrace, build_brochures
 
     command_line_policy()

@@ -231,7 +231,7 @@ WATCH_SCRIPT = """
 import sys, time
 from pathlib import Path
 from dokureport.pipeline import build_brochures
-from dokureport.options import BuildOptions
+from dokureport.core.options import BuildOptions
 folder, out, cache = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
 options = BuildOptions(cache_dir=cache)
 build_brochures(folder, out, options, ["screen"])  # what watch mode's first build does

@@ -19,20 +19,20 @@ import tempfile
 import time
 from pathlib import Path
 
-from dokureport.layout.font_files import embeddable
-from dokureport.options import BuildOptions
+from dokureport.core.options import BuildOptions
+from dokureport.core.resources import fonts_dir, sample_event_dir
+from dokureport.design.theme import bundled_themes
 from dokureport.pipeline import build_brochure
-from dokureport.resources import fonts_dir, sample_event_dir
-from dokureport.theme import bundled_themes
+from dokureport.text.font_files import embeddable
 
 
 def _setup_time(name: str, cache: Path) -> float:
     """What the theme itself adds to a build: load and check it, register its fonts
     (converted files from the cache), make its styles. The median of 20."""
-    from dokureport.layout.fonts import register_family
+    from dokureport.design.geometry import geometry_for
+    from dokureport.design.theme import load_theme
     from dokureport.layout.styles import make_styles
-    from dokureport.layout.theme import geometry_for
-    from dokureport.theme import load_theme
+    from dokureport.text.fonts import register_family
 
     runs = []
     for _ in range(20):

@@ -13,8 +13,8 @@ import pdfplumber
 import pytest
 import yaml
 
-from dokureport.options import BuildOptions
-from dokureport.resources import sample_event_dir
+from dokureport.core.options import BuildOptions
+from dokureport.core.resources import sample_event_dir
 
 if TYPE_CHECKING:
     from dokureport.pipeline import BuildResult
@@ -26,7 +26,7 @@ SAMPLE = sample_event_dir()
 def _fresh_layout_guesses() -> None:
     """Each test's first build settles its pages as a fresh process would (no guesses kept
     by earlier tests' builds); a test's later builds of the same brochure may use them."""
-    from dokureport.layout import settled
+    from dokureport.engine import settled
 
     settled.forget()
 

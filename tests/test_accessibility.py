@@ -15,9 +15,9 @@ import page
 import pikepdf
 import pytest
 
-from dokureport.options import BuildOptions, Paper
-from dokureport.resources import sample_event_dir
-from dokureport.theme import bundled_themes
+from dokureport.core.options import BuildOptions, Paper
+from dokureport.core.resources import sample_event_dir
+from dokureport.design.theme import bundled_themes
 from tests.conftest import minimal_event
 
 UA_CHECK = Path("/work/shared/tools/ua_check.py")
@@ -206,7 +206,7 @@ def test_no_stream_data_ends_in_a_carriage_return(tmp_path: Path) -> None:
     """A CR before qpdf's LF and `endstream` reads as a CRLF end-of-line: /Length one
     byte too long for a checker (page's STREAM-LENGTH). Flate data ends in the Adler-32 of
     what it holds, so about one stream in 256 would end so."""
-    from dokureport.postprocess import finish
+    from dokureport.output.postprocess import finish
 
     comments = (b"q Q %% %s\n" % hashlib.sha256(b"%d" % i).hexdigest().encode()
                 for i in range(5000))

@@ -21,7 +21,7 @@ from dokureport.assets import (
     oriented_size,
     pixels,
 )
-from dokureport.errors import ExitCode, InputError, SystemFailure
+from dokureport.core.errors import ExitCode, InputError, SystemFailure
 
 RED = (220, 20, 20)
 BLUE = (20, 40, 200)

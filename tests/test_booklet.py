@@ -12,10 +12,10 @@ from reportlab.lib.pagesizes import A3, A4, A5, landscape
 from reportlab.pdfgen.canvas import Canvas
 
 from dokureport.cli import cli
-from dokureport.options import BuildOptions
+from dokureport.core.options import BuildOptions
+from dokureport.core.resources import sample_event_dir
+from dokureport.output.booklet import impose, padding, sheet_sides
 from dokureport.pipeline import build_brochure
-from dokureport.printing.booklet import impose, padding, sheet_sides
-from dokureport.resources import sample_event_dir
 
 
 def test_padding_makes_a_multiple_of_four() -> None:
@@ -159,7 +159,7 @@ def test_cli_booklet_and_all_targets(tmp_path: Path) -> None:
 def test_booklet_pages_mirror_inner_and_outer_margins(tmp_path: Path) -> None:
     from reportlab.lib.units import mm
 
-    from dokureport.layout.theme import GEOMETRIES
+    from dokureport.design.geometry import GEOMETRIES
 
     a5 = GEOMETRIES["a5"]
     assert a5.margin_inner != a5.margin_outer

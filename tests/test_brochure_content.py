@@ -48,9 +48,9 @@ def test_script_and_file_links_stay_inert_even_past_validation(tmp_path) -> None
 
     from dokureport.assets import ImagePreparer
     from dokureport.compose import lay_out
+    from dokureport.core.options import BuildOptions
+    from dokureport.event.model import Event
     from dokureport.layout.context import LayoutContext
-    from dokureport.model import Event
-    from dokureport.options import BuildOptions
 
     nasty = (NASTY + ' <a href="javascript:alert(1)">klick</a> [lokal](file:///etc/passwd)'
              ' [skript](javascript:alert(1)) <img src="file:///etc/passwd"/>')

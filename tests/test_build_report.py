@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from dokureport.cli import cli
-from dokureport.errors import PROBLEM_CODES, ExitCode
+from dokureport.core.errors import PROBLEM_CODES, ExitCode
 from dokureport.report import REPORT_VERSION, report_schema
 from tests.conftest import minimal_event
 

@@ -10,8 +10,8 @@ import pdfplumber
 import pikepdf
 import pytest
 
-from dokureport.layout.names import index_name, sort_key
-from dokureport.options import BuildOptions
+from dokureport.core.options import BuildOptions
+from dokureport.i18n.names import index_name, sort_key
 from dokureport.pipeline import build_brochure
 from tests.test_hostile_input import run_cli
 

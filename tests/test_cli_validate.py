@@ -13,8 +13,8 @@ import yaml
 from click.testing import CliRunner
 
 from dokureport.cli import cli
-from dokureport.resources import sample_event_dir
-from dokureport.schema import event_schema
+from dokureport.core.resources import sample_event_dir
+from dokureport.event.schema import event_schema
 from dokureport.starter import write_starter
 from dokureport.validate import validate_event
 from tests.test_hostile_input import run_cli

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pyuca import Collator
 
-from dokureport.layout import collation
+from dokureport.i18n import collation
 
 NAMES = ("Müller", "Mueller", "Muller", "Ärger", "Øster", "Straße", "Strasse", "van der Berg",
          "Ångström", "Ñúñez", "Çelik", "Şahin", "Dvořák", "Łukasz", "Ζωή", "Пётр", "Ёлка",
@@ -44,7 +44,7 @@ def test_a_damaged_cache_file_only_costs_the_parse(tmp_path: Path) -> None:
 
 
 def test_a_damaged_block_inside_the_cache_falls_back_to_parsing(tmp_path: Path) -> None:
-    from dokureport import plain_cache
+    from dokureport.core import plain_cache
 
     collation.collator(tmp_path)
     (kept,) = (tmp_path / "collation").iterdir()

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 import pikepdf
 import pytest
 
-from dokureport.collector import COMMAND_LINE_THRESHOLDS, long_lived_frozen
-from dokureport.errors import InputError
-from dokureport.options import BuildOptions
+from dokureport.core.collector import COMMAND_LINE_THRESHOLDS, long_lived_frozen
+from dokureport.core.errors import InputError
+from dokureport.core.options import BuildOptions
 from dokureport.pipeline import BuildTrace, Progress, build_brochures
 from tests.conftest import minimal_event
 

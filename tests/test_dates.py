@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dokureport.layout.dates import date_range, time_span
+from dokureport.i18n.dates import date_range, time_span
 
 
 def test_german_range_over_days() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dokureport.errors import InputError
+from dokureport.core.errors import InputError
 from dokureport.validate import validate_event
 from tests.test_hostile_input import run_cli
 

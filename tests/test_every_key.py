@@ -22,7 +22,7 @@ import pytest
 from PIL import Image
 from pydantic import BaseModel
 
-from dokureport.model import Event
+from dokureport.event.model import Event
 from tests.conftest import every_text_field, squash
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -259,7 +259,7 @@ def test_the_readme_documents_every_key() -> None:
 
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory: pytest.TempPathFactory) -> Printed:
-    from dokureport.options import BuildOptions
+    from dokureport.core.options import BuildOptions
     from dokureport.pipeline import build_brochure
 
     folder = tmp_path_factory.mktemp("every-key")

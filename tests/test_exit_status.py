@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from dokureport.cli import cli
-from dokureport.errors import ExitCode
+from dokureport.core.errors import ExitCode
 from tests.conftest import minimal_event
 
 

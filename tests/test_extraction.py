@@ -22,8 +22,8 @@ import pypdfium2
 import pytest
 import yaml
 
-from dokureport.options import BuildOptions
-from dokureport.resources import sample_event_dir
+from dokureport.core.options import BuildOptions
+from dokureport.core.resources import sample_event_dir
 from tests.test_accessibility import assert_accessible_and_archival
 
 INTRO = ("Die Fachstelle für Kinder- und Jugendhilfe eröffnet jungen Menschen Chancengleichheit "
@@ -181,7 +181,7 @@ def test_structure_text_keeps_words_apart_across_line_ends(make_event, tmp_path:
 
 
 def test_only_a_word_s_own_hyphen_at_a_line_end_becomes_u2010(hyphenated: Path) -> None:
-    from dokureport.layout.reportlab_fixes import _real_hyphen_at_end
+    from dokureport.engine.reportlab_fixes import _real_hyphen_at_end
 
     font = "NotoSans"  # registered by the brochure built above
     assert _real_hyphen_at_end("beschreibt Kinder- ", font) == "beschreibt Kinder\u2010 "

@@ -7,8 +7,8 @@ from pathlib import Path
 import fontTools.ttLib
 import pytest
 
-from dokureport.layout import fonts
-from dokureport.resources import fonts_dir
+from dokureport.core.resources import fonts_dir
+from dokureport.text import fonts
 
 NOTO = fonts_dir() / "NotoSans-Regular.ttf"
 

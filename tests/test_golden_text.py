@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from dokureport.options import BuildOptions
+from dokureport.core.options import BuildOptions
+from dokureport.core.resources import sample_event_dir
 from dokureport.pipeline import build_brochure
-from dokureport.resources import sample_event_dir
 
 GOLDEN = Path(__file__).parent / "golden" / "text"
 CORPUS = Path(__file__).parent / "corpus"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dokureport.layout.hyphenation import hyphenator
-from dokureport.layout.text import Typesetter
+from dokureport.text.hyphenation import hyphenator
+from dokureport.text.typesetter import Typesetter
 
 
 @pytest.mark.parametrize(("word", "expected"), [

@@ -9,8 +9,8 @@ from pathlib import Path
 import pyphen
 import pytest
 
-from dokureport.layout import patterns
-from dokureport.layout.hyphenation import PyphenHyphenator, TwoLevelHyphenator
+from dokureport.text import patterns
+from dokureport.text.hyphenation import PyphenHyphenator, TwoLevelHyphenator
 
 GERMAN = Path(pyphen.LANGUAGES["de_DE"])
 WORDS = ("bedarfsorientiert", "Armutsprävention", "Kinderarmutsbekämpfungsstrategie")
@@ -79,21 +79,21 @@ def test_an_unwritable_cache_folder_still_hyphenates(tmp_path: Path) -> None:
 
 
 def test_the_cache_stores_each_distinct_pattern_value_once(tmp_path: Path) -> None:
-    from dokureport import plain_cache
+    from dokureport.core import plain_cache
 
     TwoLevelHyphenator(GERMAN, cache_folder=tmp_path)
     compounds = next((tmp_path / "hyphenation").glob("*-compounds.pickle"))
     kept, _ = plain_cache.load(compounds)
     # Loaded back, equal values are still one object: fewer objects to make per build.
     assert len({id(value) for value in kept.values()}) < len(kept) / 10
-    from dokureport.layout.hyphenation import _level
+    from dokureport.text.hyphenation import _level
 
     assert kept == patterns._plain(patterns._parse(_level(GERMAN.read_bytes(), 0)))
 
 
 def test_a_cached_dictionary_level_is_not_even_cut_out_of_the_file(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from dokureport.layout import hyphenation
+    from dokureport.text import hyphenation
 
     TwoLevelHyphenator(GERMAN, cache_folder=tmp_path)
 

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from dokureport import image_headers
 from dokureport.assets import oriented_size
-from dokureport.event_files import image_problem
-from dokureport.options import BuildOptions
+from dokureport.core.options import BuildOptions
+from dokureport.event import image_headers
+from dokureport.event.files import image_problem
 from dokureport.pipeline import build_brochure
 from tests.conftest import minimal_event
 

@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from dokureport.cli import cli
+from dokureport.core.options import BuildOptions
 from dokureport.importers import import_schedule
 from dokureport.importers.common import parse_duration
 from dokureport.importers.html import to_markup
-from dokureport.options import BuildOptions
 from dokureport.pipeline import build_brochure
 from dokureport.validate import validate_event
 from tests.conftest import squash

@@ -11,8 +11,8 @@ import pikepdf
 import pytest
 import yaml
 
+from dokureport.core.options import BuildOptions
 from dokureport.importers import import_schedule
-from dokureport.options import BuildOptions
 from dokureport.pipeline import build_brochure
 from dokureport.validate import validate_event
 from tests.conftest import squash

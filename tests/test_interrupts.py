@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from dokureport import interrupts
-from dokureport.interrupts import Terminated
-from dokureport.write import atomic_output
+from dokureport.core import interrupts
+from dokureport.core.interrupts import Terminated
+from dokureport.output.write import atomic_output
 
 
 class SignalsInItsFinalizer:

@@ -12,9 +12,9 @@ import pytest
 from dokureport import compose
 from dokureport.assets import ImagePreparer, ImageRequest, PreparedImage
 from dokureport.compose import lay_out
+from dokureport.core.options import BuildOptions
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.document import BrochureDocument
-from dokureport.options import BuildOptions
 from dokureport.validate import validate_event
 from tests.conftest import SAMPLE
 
@@ -169,7 +169,7 @@ def test_the_speaker_index_makes_its_table_once_a_pass_for_wrap_and_split(
 
 def test_a_rebuild_in_the_same_process_starts_from_the_pages_it_settled_on(
         tmp_path: Path) -> None:
-    from dokureport.layout import settled
+    from dokureport.engine import settled
 
     folder = many_talks(tmp_path / "event", 30)
     fresh_passes, fresh = _settle(folder, tmp_path / "a.pdf")
@@ -193,7 +193,7 @@ def test_a_rebuild_in_the_same_process_starts_from_the_pages_it_settled_on(
 
 def test_a_one_shot_build_starts_from_the_pages_the_last_build_with_its_cache_settled_on(
         tmp_path: Path) -> None:
-    from dokureport.layout import settled
+    from dokureport.engine import settled
 
     folder, cache = many_talks(tmp_path / "event", 30), tmp_path / "cache"
     fresh_passes, fresh = _settle(folder, tmp_path / "a.pdf", cache)
@@ -224,7 +224,7 @@ def test_a_damaged_or_wrong_guess_in_the_cache_changes_nothing_but_passes(
         tmp_path: Path) -> None:
     import pickle
 
-    from dokureport.layout import settled
+    from dokureport.engine import settled
 
     folder, cache = many_talks(tmp_path / "event", 30), tmp_path / "cache"
     _, fresh = _settle(folder, tmp_path / "a.pdf", cache)

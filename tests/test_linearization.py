@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pikepdf
 
-from dokureport.printing.reproducible import set_content_id
+from dokureport.output.reproducible import set_content_id
 from tests.conftest import minimal_event
 
 PHOTOS = ("01.jpg", "02.jpg", "03.jpg", "04.jpg", "05.jpg", "06.jpg")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import Paragraph
 
-from dokureport.layout import linebreaks
+from dokureport.engine import linebreaks
 
 TEXT = " ".join(["Die <b>Präventionskette</b> verbindet Jugendhilfe und Schule."] * 12)
 

@@ -57,7 +57,7 @@ def test_an_unlinked_text_link_is_a_warning_with_key_path_and_line(make_event) -
 def test_link_fields_still_refuse_other_schemes(make_event) -> None:
     import pytest
 
-    from dokureport.errors import InputError
+    from dokureport.core.errors import InputError
 
     event = minimal_event(videos=[{"title": "v", "url": "javascript:alert(1)"}],
                           talks=[{"title": "t", "slides": "data:text/html,x"}],

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dokureport.errors import InputError
-from dokureport.load import MAX_BYTES, Loaded, format_path, load_yaml, parse_when
+from dokureport.core.errors import InputError
+from dokureport.event.load import MAX_BYTES, Loaded, format_path, load_yaml, parse_when
 
 
 def load(tmp_path: Path, text: str | bytes) -> Loaded:

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-import dokureport.load as load
-from dokureport.errors import InputError
+import dokureport.event.load as load
+from dokureport.core.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 # Every event, theme and starter file the project ships or tests with, hostile ones included.

@@ -12,10 +12,10 @@ from PIL import Image
 from reportlab.lib.pagesizes import A4, A5, LETTER
 from reportlab.lib.units import mm
 
-from dokureport.options import BuildOptions
+from dokureport.core.options import BuildOptions
+from dokureport.core.resources import sample_event_dir
+from dokureport.layout.marks import MARKS_AREA
 from dokureport.pipeline import BuildResult, build_brochure
-from dokureport.printing.marks import MARKS_AREA
-from dokureport.resources import sample_event_dir
 from tests.conftest import minimal_event
 
 PAPERS = {"a4": A4, "a5": A5, "letter": LETTER}

@@ -14,8 +14,8 @@ import pikepdf
 import pytest
 from reportlab.lib.units import mm
 
-from dokureport.options import BuildOptions
-from dokureport.resources import sample_event_dir
+from dokureport.core.options import BuildOptions
+from dokureport.core.resources import sample_event_dir
 from tests.test_accessibility import UA_CHECK
 
 # What a file that does not declare PDF/A, and prints DeviceCMYK black with no output

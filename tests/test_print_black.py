@@ -5,7 +5,7 @@ from __future__ import annotations
 import pikepdf
 import pytest
 
-from dokureport.printing.canvas import k_only_black
+from dokureport.engine.canvas import k_only_black
 from tests.conftest import SAMPLE
 
 
@@ -41,7 +41,7 @@ def _near_black_rgb(operands: tuple[float, ...]) -> bool:
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
-    from dokureport.options import BuildOptions
+    from dokureport.core.options import BuildOptions
     from dokureport.pipeline import build_brochure
 
     folder = tmp_path_factory.mktemp("black")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pikepdf
 
-from dokureport.model import QR_MAX_BYTES, fits_qr_code
+from dokureport.event.model import QR_MAX_BYTES, fits_qr_code
 from tests.conftest import minimal_event
 
 

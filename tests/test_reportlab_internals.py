@@ -10,7 +10,7 @@ from pathlib import Path
 
 from packaging.specifiers import SpecifierSet
 
-from dokureport.layout import reportlab_fixes
+from dokureport.engine import reportlab_fixes
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,7 +27,7 @@ def test_the_installed_reportlab_is_one_the_repairs_were_tested_with() -> None:
     assert "<" in spec, f"reportlab must have an upper bound: {spec}"
     assert version("reportlab") in bound, (
         f"reportlab {version('reportlab')} is outside {spec}: check "
-        "dokureport.layout.reportlab_fixes against it, then move the bound")
+        "dokureport.engine.reportlab_fixes against it, then move the bound")
 
 
 def test_the_document_uses_no_private_reportlab_api() -> None:
@@ -40,7 +40,7 @@ def test_the_document_uses_no_private_reportlab_api() -> None:
 def test_dates_are_set_in_place(tmp_path: Path) -> None:
     from reportlab.pdfgen.canvas import Canvas
 
-    from dokureport.printing.reproducible import set_dates
+    from dokureport.output.reproducible import set_dates
 
     out = tmp_path / "a.pdf"
     canvas = Canvas(str(out), invariant=1)

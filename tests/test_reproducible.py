@@ -12,8 +12,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from dokureport.printing.reproducible import set_content_id
-from dokureport.resources import sample_event_dir
+from dokureport.core.resources import sample_event_dir
+from dokureport.output.reproducible import set_content_id
 from tests.conftest import minimal_event
 
 EPOCH = "1700000000"  # 2023-11-14

@@ -11,7 +11,7 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from dokureport.resources import sample_event_dir
+from dokureport.core.resources import sample_event_dir
 from tests.conftest import captions_under_images, squash
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "event-page.txt"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Name
 
-from dokureport.postprocess import finish
+from dokureport.output.postprocess import finish
 
 
 def content_ending_in_cr() -> bytes:
@@ -77,7 +77,7 @@ def linearized(pdf: pikepdf.Pdf) -> bytes:
 def test_a_linearized_files_hint_stream_never_ends_in_cr(tmp_path: Path) -> None:
     """qpdf writes the hint stream itself, after every stream of ours was seen to: a file
     whose hint tables end in CR is written again with its first page a byte longer."""
-    from dokureport.postprocess.stream_ends import written_unambiguously
+    from dokureport.output.stream_ends import written_unambiguously
 
     # A file with bookmarks shown on opening: its hint stream ends in the outline hint
     # table, whose last field is the outlines' length in bytes: some title makes it CR.

@@ -14,8 +14,8 @@ import pikepdf
 import pytest
 import yaml
 
-from dokureport.layout.hyphenation import hyphenator
-from dokureport.options import BuildOptions
+from dokureport.core.options import BuildOptions
+from dokureport.text.hyphenation import hyphenator
 from tests.test_accessibility import assert_accessible_and_archival, elements
 from tests.test_hostile_input import lines_with, run_cli
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dokureport.layout.text import Typesetter
+from dokureport.text.typesetter import Typesetter
 
 
 def test_markup_characters_are_escaped_not_interpreted() -> None:
@@ -63,8 +63,8 @@ def test_a_hyphenated_emphasis_gets_one_space(tmp_path) -> None:
     import pdfplumber
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
+    from dokureport.design.geometry import GEOMETRIES
     from dokureport.layout.styles import make_styles
-    from dokureport.layout.theme import GEOMETRIES
 
     style = make_styles(GEOMETRIES["a4"]).body
     [markup] = Typesetter().rich("Präventionsketten setzen dabei *von der Geburt bis zum "
@@ -101,8 +101,8 @@ def _lines(markup: str, style, width: float, tmp_path, height: float = 2000) -> 
 
 
 def _body():
+    from dokureport.design.geometry import GEOMETRIES
     from dokureport.layout.styles import make_styles
-    from dokureport.layout.theme import GEOMETRIES
 
     return make_styles(GEOMETRIES["a4"]).body
 
@@ -155,8 +155,8 @@ def test_a_paragraph_split_over_two_frames_keeps_its_spaces(tmp_path) -> None:
 
 @pytest.mark.slow
 def test_no_line_begins_with_a_dash(tmp_path) -> None:
+    from dokureport.design.geometry import GEOMETRIES
     from dokureport.layout.styles import make_styles
-    from dokureport.layout.theme import GEOMETRIES
 
     styles = make_styles(GEOMETRIES["a4"])
     t = Typesetter()
@@ -183,7 +183,7 @@ def test_last_word_start_is_where_the_regular_expression_finds_the_last_word(
         text: str) -> None:
     import re
 
-    from dokureport.layout.text import last_word_start
+    from dokureport.text.typesetter import last_word_start
 
     found = re.search(r"\w+\W*$", text)
     assert last_word_start(text) == (found.start() if found else len(text))

@@ -12,11 +12,11 @@ import pikepdf
 import pytest
 from fontTools.ttLib import TTFont
 
-from dokureport.errors import InputError
-from dokureport.options import BuildOptions
+from dokureport.core.errors import InputError
+from dokureport.core.options import BuildOptions
+from dokureport.core.resources import fonts_dir, sample_event_dir
+from dokureport.design.theme import bundled_themes, load_theme
 from dokureport.pipeline import build_brochure
-from dokureport.resources import fonts_dir, sample_event_dir
-from dokureport.theme import bundled_themes, load_theme
 
 CUSTOM_THEME = """\
 name: verein
@@ -197,7 +197,7 @@ def test_theme_files_report_every_problem_with_place_and_suggestion(tmp_path: Pa
 
 
 def _source(folder: Path):  # type: ignore[no-untyped-def]
-    from dokureport.load import SourceMap
+    from dokureport.event.load import SourceMap
 
     return SourceMap(folder / "event.yaml")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pikepdf
 
-from dokureport.options import BuildOptions
+from dokureport.core.options import BuildOptions
 from tests.conftest import minimal_event
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from dokureport.errors import InputError
-from dokureport.model import Event
+from dokureport.core.errors import InputError
+from dokureport.event.model import Event
 from dokureport.validate import ValidatedEvent, validate_event
 
 FULL = """\

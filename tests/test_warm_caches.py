@@ -43,8 +43,9 @@ def test_a_cached_symbol_of_another_url_is_not_used(tmp_path: Path,
 _PROBE = """
 import json, sys
 from reportlab.pdfbase import pdfmetrics
-from dokureport.layout import fonts
-fonts.register_fallbacks()
+from dokureport import engine
+from dokureport.text import fonts
+engine.install()
 runs = fonts.split_runs(sys.argv[1])
 print(json.dumps({"runs": [[r.text, r.font] for r in runs],
                   "cmaps_read": fonts._codepoints.cache_info().currsize,

@@ -15,7 +15,7 @@ import yaml
 from click.testing import CliRunner
 
 from dokureport.cli import cli
-from dokureport.options import BuildOptions
+from dokureport.core.options import BuildOptions
 from dokureport.pipeline import build_brochure
 from dokureport.watch import watch_builds
 from tests.conftest import minimal_event

@@ -9,7 +9,7 @@ import pikepdf
 
 from dokureport import pipeline
 from dokureport.assets.preparer import ImagePreparer
-from dokureport.options import BuildOptions
+from dokureport.core.options import BuildOptions
 from tests.conftest import minimal_event
 
 PHOTOS = ("01.jpg", "02.jpg", "03.jpg")

@@ -1,4 +1,4 @@
-"""dokureport.xmltext escapes exactly as xml.sax.saxutils does."""
+"""dokureport.core.xmltext escapes exactly as xml.sax.saxutils does."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from xml.sax import saxutils
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dokureport import xmltext
+from dokureport.core import xmltext
 
 TRICKY = st.text(alphabet=st.sampled_from(list("&<>\"'\n\r\t a;#ltgmpquo\xad€")) | st.characters())
 

@@ -9,23 +9,21 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-# The one place the version is written (pyproject.toml reads it from here): importing
-# importlib.metadata to look it up would cost every build and every command 60 ms.
-__version__ = "0.1.0"
+from dokureport.core.version import __version__
 
 if TYPE_CHECKING:
     from dokureport.api import EventSource, build
-    from dokureport.errors import (
+    from dokureport.core.errors import (
         DokureportError,
         InputError,
         OutputError,
         Problem,
         SystemFailure,
     )
+    from dokureport.event.model import Event
+    from dokureport.event.publish import Withheld
     from dokureport.layout.context import SectionPages
-    from dokureport.model import Event
     from dokureport.pipeline import BuildResult, PlacedPhoto, Progress
-    from dokureport.publish import Withheld
 
 _LAZY = {
     "build": "dokureport.api",
@@ -33,14 +31,14 @@ _LAZY = {
     "BuildResult": "dokureport.pipeline",
     "PlacedPhoto": "dokureport.pipeline",
     "Progress": "dokureport.pipeline",
-    "DokureportError": "dokureport.errors",
-    "InputError": "dokureport.errors",
-    "OutputError": "dokureport.errors",
-    "Problem": "dokureport.errors",
-    "SystemFailure": "dokureport.errors",
+    "DokureportError": "dokureport.core.errors",
+    "InputError": "dokureport.core.errors",
+    "OutputError": "dokureport.core.errors",
+    "Problem": "dokureport.core.errors",
+    "SystemFailure": "dokureport.core.errors",
     "SectionPages": "dokureport.layout.context",
-    "Event": "dokureport.model",
-    "Withheld": "dokureport.publish",
+    "Event": "dokureport.event.model",
+    "Withheld": "dokureport.event.publish",
 }
 
 __all__ = [  # noqa: RUF022 - the API first, then its types

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from dokureport.model import Event
-from dokureport.options import BuildOptions, Paper, Target
+from dokureport.core.options import BuildOptions, Paper, Target
+from dokureport.event.model import Event
 from dokureport.pipeline import BuildResult, BuildTrace, ProgressCallback, build_brochures
 from dokureport.validate import ValidatedEvent, validate_data, validate_event
 

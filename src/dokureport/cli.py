@@ -11,12 +11,12 @@ from typing import IO, Any
 
 import click
 
-from dokureport import __version__
-from dokureport.collector import command_line_policy
-from dokureport.errors import DokureportError, ExitCode
-from dokureport.interrupts import Terminated, caught, check, handled
-from dokureport.options import BuildOptions
-from dokureport.resources import sample_event_dir
+from dokureport.core.collector import command_line_policy
+from dokureport.core.errors import DokureportError, ExitCode
+from dokureport.core.interrupts import Terminated, caught, check, handled
+from dokureport.core.options import BuildOptions
+from dokureport.core.resources import sample_event_dir
+from dokureport.core.version import __version__
 
 
 def _report_bug(exc: BaseException) -> click.ClickException:
@@ -89,7 +89,7 @@ def cli() -> None:
 
 def _failure(exc: BaseException) -> tuple[int, list[Any]]:
     """The exit status and problems a failed command reports, in its build report too."""
-    from dokureport.errors import Problem
+    from dokureport.core.errors import Problem
 
     if isinstance(exc, DokureportError):
         return int(exc.exit_code), exc.problems
@@ -253,7 +253,7 @@ def validate(event: Path, strict: bool, allow_outside: bool, report_to: str | No
     """Check EVENT (a folder or its event.yaml) without building: exit 0 valid, 2 not."""
     import time
 
-    from dokureport.errors import InputError
+    from dokureport.core.errors import InputError
     from dokureport.report import build_report, write_report
     from dokureport.validate import validate_event
 
@@ -298,7 +298,8 @@ def schema(of_theme: bool, of_report: bool) -> None:
 
         click.echo(json.dumps(report_schema(), indent=2, ensure_ascii=False))
         return
-    from dokureport.schema import schema_json, theme_schema_json
+    from dokureport.design.theme import theme_schema_json
+    from dokureport.event.schema import schema_json
 
     click.echo(theme_schema_json() if of_theme else schema_json(), nl=False)
 
@@ -330,7 +331,7 @@ def import_(source: Path, folder: Path, update: bool, day_change: str,
 
     Writes FOLDER/event.yaml; an existing one is changed only with --update.
     """
-    from dokureport.errors import InputError
+    from dokureport.core.errors import InputError
     from dokureport.importers import import_schedule
     from dokureport.importers.common import parse_clock
 

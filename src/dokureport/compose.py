@@ -8,7 +8,7 @@ from types import ModuleType
 from reportlab.platypus import Flowable, PageBreak, Spacer
 from reportlab.platypus.doctemplate import NextPageTemplate
 
-from dokureport.errors import Problem
+from dokureport.core.errors import Problem
 from dokureport.layout import source
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.document import BLANK, CONTENT, BrochureDocument

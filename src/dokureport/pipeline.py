@@ -12,22 +12,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dokureport import interrupts
 from dokureport.assets import ImagePreparer
-from dokureport.collector import long_lived_frozen
 from dokureport.compose import lay_out
-from dokureport.errors import ExitCode, InputError, Problem, SystemFailure
+from dokureport.core import interrupts
+from dokureport.core.collector import long_lived_frozen
+from dokureport.core.errors import ExitCode, InputError, Problem, SystemFailure
+from dokureport.core.options import BuildOptions, Target
+from dokureport.event.publish import Withheld, published
 from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.document import ContentTooLarge
-from dokureport.layout.fonts import FontSet, ThemeFontError, register_family
-from dokureport.options import BuildOptions, Target
-from dokureport.postprocess import finish
-from dokureport.printing.booklet import impose, padding
-from dokureport.printing.reproducible import set_content_id
-from dokureport.printing.resolution import low_resolution_warnings
-from dokureport.publish import Withheld, published
+from dokureport.output.booklet import impose, padding
+from dokureport.output.postprocess import finish
+from dokureport.output.reproducible import set_content_id, set_dates
+from dokureport.output.resolution import low_resolution_warnings
+from dokureport.output.write import atomic_output
+from dokureport.text.fonts import FontSet, ThemeFontError, register_family
 from dokureport.validate import ValidatedEvent, validate_event
-from dokureport.write import atomic_output
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -190,7 +190,7 @@ def _theme_problem(validated: ValidatedEvent, key: str, message: str) -> Problem
     theme = validated.theme
     path = tuple(key.split("."))
     if theme is not None and theme.source is not None and theme.source != validated.source:
-        from dokureport.load import load_yaml
+        from dokureport.event.load import load_yaml
 
         try:
             return load_yaml(theme.source).source.problem(path, message)
@@ -249,6 +249,8 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
                 # The screen PDF is archival and accessible (PDF/A-2u, PDF/UA-1) and
                 # linearized for fast web view; the print PDF is tagged too, but keeps
                 # its black ink and goes to a printer whole.
+                # The file's dates are the build date, never the clock time: reproducible.
+                set_dates(temp, ctx.build_date)
                 finish(temp, ctx.tags, archival=target == "screen",
                        linearize=target == "screen")
                 set_content_id(temp)
@@ -321,7 +323,7 @@ def build_batch(sources: Sequence[Path], out_dir: Path, options: BuildOptions,
     their photos go to the one pool, so no event waits for workers to start.
     """
     from dokureport.assets.preparer import worker_pool
-    from dokureport.errors import DokureportError
+    from dokureport.core.errors import DokureportError
     from dokureport.report import build_report, write_report
 
     if not out_dir.is_dir():

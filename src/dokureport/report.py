@@ -9,8 +9,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from dokureport import __version__
-from dokureport.errors import ExitCode, Problem
+from dokureport.core.errors import ExitCode, Problem
+from dokureport.core.version import __version__
 
 REPORT_VERSION = 1
 SCHEMA_FILE = "report_schema.json"
@@ -138,7 +138,7 @@ def write_report(report: dict[str, Any], destination: str | Path) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    from dokureport.write import atomic_output
+    from dokureport.output.write import atomic_output
 
     with atomic_output(Path(destination)) as temp:
         temp.write_text(text, encoding="utf-8")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from dokureport.errors import InputError, Problem
-from dokureport.schema import schema_json
+from dokureport.core.errors import InputError, Problem
+from dokureport.event.schema import schema_json
 
 PHOTO = "photos/placeholder.jpg"
 SCHEMA_FILE = "event.schema.json"
@@ -158,7 +158,7 @@ def write_starter(folder: Path, *, today: dt.date | None = None) -> Path:
         placeholder_photo(folder / PHOTO)
     (folder / SCHEMA_FILE).write_text(schema_json(), encoding="utf-8")
     if not (folder / THEME_FILE).exists():
-        from dokureport.schema import theme_schema_json
+        from dokureport.design.theme import theme_schema_json
 
         (folder / THEME_SCHEMA_FILE).write_text(theme_schema_json(), encoding="utf-8")
         (folder / THEME_FILE).write_text(_THEME_TEMPLATE.format(schema=THEME_SCHEMA_FILE),

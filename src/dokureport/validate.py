@@ -16,11 +16,11 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
-from dokureport.errors import InputError, Problem, show
-from dokureport.event_files import SCHEME, image_problem, leads_outside, resolve_file
-from dokureport.layout.labels import labels_for
-from dokureport.layout.text import is_safe_url
-from dokureport.load import (
+from dokureport.core.errors import InputError, Problem, show
+from dokureport.core.urls import is_safe_url
+from dokureport.design.theme import Theme, check_labels, load_theme
+from dokureport.event.files import SCHEME, image_problem, leads_outside, resolve_file
+from dokureport.event.load import (
     KeyPath,
     Loaded,
     SourceMap,
@@ -30,8 +30,9 @@ from dokureport.load import (
     parse_when,
     read_text,
 )
-from dokureport.model import QR_MAX_BYTES, Event, fits_qr_code, parse_time
-from dokureport.theme import Theme, check_labels, load_theme
+from dokureport.event.markdown import is_local_image, references
+from dokureport.event.model import QR_MAX_BYTES, Event, fits_qr_code, parse_time
+from dokureport.i18n.labels import labels_for
 
 EVENT_FILE = "event.yaml"
 
@@ -500,7 +501,7 @@ class _Checker:
 
     def check_chapters(self, data: dict[str, Any]) -> None:
         """Each chapter has its Markdown in `text` or in a `file` (read here), and a place."""
-        from dokureport.theme import SECTION_NAMES
+        from dokureport.design.theme import SECTION_NAMES
 
         for i, chapter in _items(data.get("chapters")):
             at: KeyPath = ("chapters", i)
@@ -547,8 +548,6 @@ class _Checker:
 
     def check_images_in_text(self, data: dict[str, Any]) -> None:
         """Images in Markdown name files inside the event folder; other images are linked."""
-        from dokureport.layout.markdown import is_local_image, references
-
         texts = _rich_texts(data) + [("chapters", i, "text")
                                      for i, _ in _items(data.get("chapters"))]
         for path in texts:

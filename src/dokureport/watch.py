@@ -13,9 +13,9 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from dokureport import interrupts
-from dokureport.errors import DokureportError
-from dokureport.options import BuildOptions, Target
+from dokureport.core import interrupts
+from dokureport.core.errors import DokureportError
+from dokureport.core.options import BuildOptions, Target
 from dokureport.pipeline import BuildResult, build_brochures
 
 Echo = Callable[[str, bool], None]  # (line, to standard error)

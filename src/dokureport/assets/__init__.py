@@ -14,7 +14,7 @@ from dokureport.assets.preparer import (
     ImagePreparer,
     PreparerStats,
 )
-from dokureport.cache_dir import default_cache_dir
+from dokureport.core.cache_dir import default_cache_dir
 
 __all__ = [
     "CACHE_MAX_AGE_DAYS",

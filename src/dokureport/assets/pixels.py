@@ -18,9 +18,9 @@ from typing import Any
 import xxhash
 from PIL import Image, ImageCms, ImageFile
 
-from dokureport import image_headers
 from dokureport.assets.plan import PASS_THROUGH_SLACK, Settings, make_plan
-from dokureport.errors import InputError, Problem
+from dokureport.core.errors import InputError, Problem
+from dokureport.event import image_headers
 
 # More distinct colours than this (or none of the "graphic" modes) means a photo.
 GRAPHIC_MAX_COLOURS = 4096

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dokureport import interrupts
 from dokureport.assets.pixels import (
     Task,
     atomic_write,
@@ -36,7 +35,8 @@ from dokureport.assets.plan import (
     effective_dpi,
     make_settings,
 )
-from dokureport.errors import ExitCode, InputError, Problem, SystemFailure
+from dokureport.core import interrupts
+from dokureport.core.errors import ExitCode, InputError, Problem, SystemFailure
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor

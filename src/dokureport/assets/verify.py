@@ -7,9 +7,9 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from dokureport import interrupts
 from dokureport.assets.preparer import worker_pool
-from dokureport.event_files import decode_problem
+from dokureport.core import interrupts
+from dokureport.event.files import decode_problem
 
 # Below this many bytes of images, decoding them here is faster than starting workers
 # (a forkserver and its workers take about half a second to come up).

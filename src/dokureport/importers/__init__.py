@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from dokureport.errors import InputError, OutputError, Problem
+from dokureport.core.errors import InputError, OutputError, Problem
 from dokureport.importers.common import DEFAULT_DAY_CHANGE
 from dokureport.importers.detect import read_schedule
 from dokureport.importers.programme import Programme, arrange

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from dokureport.errors import Problem
+from dokureport.core.errors import Problem
 
 DEFAULT_DAY_CHANGE = dt.time(4, 0)
 

@@ -6,7 +6,7 @@ import gzip
 import json
 from pathlib import Path
 
-from dokureport.errors import InputError, Problem
+from dokureport.core.errors import InputError, Problem
 from dokureport.importers import frab_json, frab_xml, indico, pretalx
 from dokureport.importers.common import Problems, Schedule
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
-from dokureport.errors import InputError, Problem
+from dokureport.core.errors import InputError, Problem
 from dokureport.importers.common import (
     DEFAULT_DAY_CHANGE,
     Problems,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from babel import Locale, UnknownLocaleError
 
-from dokureport.errors import Problem
+from dokureport.core.errors import Problem
 from dokureport.importers.common import (
     DEFAULT_DAY_CHANGE,
     Entry,

@@ -1,5 +1,4 @@
-"""Lay out stage: turn the validated event into reportlab flowables on brochure pages.
+"""Lay-out stage: our flowables, blocks, the layout context and the document; it alone composes pages.
 
-Importing it changes no reportlab state: fonts are registered when a build starts
-(see layout.fonts.register_family).
+Importing it changes no reportlab state: a build calls `dokureport.engine.install()` first.
 """

@@ -8,15 +8,15 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from dokureport.assets import ImageRequest, PreparedImage
-from dokureport.errors import Problem
-from dokureport.layout.fonts import FontSet, default_fonts
-from dokureport.layout.labels import Labels, labels_for
+from dokureport.core.errors import Problem
+from dokureport.core.options import BuildOptions
+from dokureport.design.geometry import Geometry, geometry_for
+from dokureport.design.theme import Theme, default_theme
+from dokureport.event.model import Event
+from dokureport.i18n.labels import Labels, labels_for
 from dokureport.layout.styles import Styles, make_styles
-from dokureport.layout.text import Typesetter
-from dokureport.layout.theme import Geometry, geometry_for
-from dokureport.model import Event
-from dokureport.options import BuildOptions
-from dokureport.theme import Theme, default_theme
+from dokureport.text.fonts import FontSet, default_fonts
+from dokureport.text.typesetter import Typesetter
 
 
 class Images(Protocol):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from reportlab.lib.units import mm
@@ -24,15 +23,16 @@ from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 from reportlab.platypus.flowables import NullDraw
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from dokureport import __version__
-from dokureport.layout import linebreaks, reportlab_fixes, settled, source, tags
+from dokureport import engine
+from dokureport.core.version import __version__
+from dokureport.engine import linebreaks, reportlab_fixes, settled, tags
+from dokureport.engine.canvas import BrochureCanvas
+from dokureport.engine.keeping import KeepWithFirstLines
+from dokureport.i18n.language import pdf_language
+from dokureport.layout import source
 from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.flowables import Heading, LanguageMark
-from dokureport.layout.keeping import KeepWithFirstLines
-from dokureport.layout.language import pdf_language
-from dokureport.printing.canvas import BrochureCanvas
-from dokureport.printing.marks import MARKS_AREA, crop_mark_lines, draw_marks
-from dokureport.printing.reproducible import set_dates
+from dokureport.layout.marks import MARKS_AREA, crop_mark_lines, draw_marks
 
 COVER = "cover"
 CONTENT = "content"
@@ -233,8 +233,7 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
                                                  k_black=self.for_print,
                                                  tagged=self.ctx.options.tagged)
         self._passes += 1
-        tags.install()
-        linebreaks.install()
+        engine.install()
         # Only the first pass may leave out photos that are not prepared yet.
         self.ctx.images.wait = self._passes > 1
         self.ctx.images.skipped = False  # says whether *this* pass left a photo out
@@ -283,9 +282,6 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
                               f"{max_passes + 1} passes") from None
         settled.remember(self._settle_key, settled.indexing(story),
                           self.ctx.options.cache_dir)
-        if isinstance(self.filename, str):
-            # The file's dates are the build date, never the clock time: reproducible.
-            set_dates(Path(self.filename), self.ctx.build_date)
         return passes
 
     def _reserve_contents(self, story: list[Any]) -> None:

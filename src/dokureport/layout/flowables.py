@@ -10,12 +10,12 @@ from typing import Any
 
 from reportlab.platypus import Flowable, KeepInFrame, Paragraph
 
-from dokureport import plain_cache
 from dokureport.assets import ImageRequest
-from dokureport.cache_dir import default_cache_dir
+from dokureport.core import plain_cache
+from dokureport.core.cache_dir import default_cache_dir
+from dokureport.engine.tags import grouped, recorder, tagged
 from dokureport.layout.context import PassImages
-from dokureport.layout.tags import grouped, recorder, tagged
-from dokureport.layout.text import outline_text
+from dokureport.text.typesetter import outline_text
 
 
 @dataclass(frozen=True)

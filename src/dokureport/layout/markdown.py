@@ -8,12 +8,9 @@ which escapes every character; only markup built there and here reaches reportla
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from reportlab.lib import colors
@@ -22,6 +19,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Spacer, TableStyle
 
 from dokureport.assets import ImageRequest, oriented_size
+from dokureport.event.markdown import is_local_image, parser
 from dokureport.layout.blocks import (
     BlockList,
     BlockListItem,
@@ -34,67 +32,15 @@ from dokureport.layout.blocks import (
     TextParagraph,
 )
 from dokureport.layout.flowables import Heading, OutlineEntry, PhotoCell
-from dokureport.layout.text import outline_text
+from dokureport.text.typesetter import outline_text
 
 if TYPE_CHECKING:
     from dokureport.layout.context import LayoutContext
 
 # A line that names who said a quote: "— Anna Muster" (an en dash or "--" too).
 _ATTRIBUTION = re.compile(r"^\s*(?:—|–|--)\s*")
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 # An image is at most this share of the frame's height: it leaves room for its caption.
 FIGURE_MAX_HEIGHT = 0.55
-
-
-@cache
-def parser() -> MarkdownIt:
-    """CommonMark plus tables; raw HTML off, and `&amp;` stays as typed (format 1 did so)."""
-    return MarkdownIt("commonmark", {"html": False}).enable("table").disable("entity")
-
-
-def paragraph_inlines(text: str) -> list[list[Token]]:
-    """The inline tokens of every paragraph of text, at any depth."""
-    return [list(t.children or []) for t in _inline_tokens(text)]
-
-
-def _inline_tokens(text: str) -> Iterator[Token]:
-    tokens = parser().parse(text)
-    for before, token in zip([None, *tokens], tokens, strict=False):
-        if token.type == "inline" and before is not None and before.type == "paragraph_open":
-            yield token
-
-
-@dataclass(frozen=True)
-class Reference:
-    """An image or link target in a text, and the 0-based line of the text it is on."""
-
-    kind: str  # "image" or "link"
-    target: str
-    line: int
-    text: str  # alt text or label
-
-
-def references(text: str) -> list[Reference]:
-    """Every image and link of a Markdown text, for validation (files, safe links)."""
-    found = []
-    for token in parser().parse(text):
-        if token.type != "inline" or not token.children:
-            continue
-        line = token.map[0] if token.map else 0
-        for child in token.children:
-            if child.type in ("softbreak", "hardbreak"):
-                line += 1
-            elif child.type == "image":
-                found.append(Reference("image", str(child.attrs.get("src", "")), line,
-                                       child.content))
-            elif child.type == "link_open":
-                found.append(Reference("link", str(child.attrs.get("href", "")), line, ""))
-    return found
-
-
-def is_local_image(src: str) -> bool:
-    """Whether an image names a file (inside the event folder), not a web address."""
-    return bool(src) and not _SCHEME.match(src) and not src.startswith("//")
 
 
 @dataclass(frozen=True)

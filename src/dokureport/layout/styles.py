@@ -9,11 +9,11 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 
-from dokureport.layout.fonts import FontSet, default_fonts
-from dokureport.layout.theme import Geometry
+from dokureport.design.geometry import Geometry
+from dokureport.text.fonts import FontSet, default_fonts
 
 if TYPE_CHECKING:
-    from dokureport.theme import Theme
+    from dokureport.design.theme import Theme
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def make_styles(g: Geometry, theme: Theme | None = None, fonts: FontSet | None =
                 ) -> Styles:
     """The brochure's styles for one geometry and theme: every size from the type scale."""
     if theme is None:
-        from dokureport.theme import default_theme
+        from dokureport.design.theme import default_theme
 
         theme = default_theme()
     fonts = fonts or default_fonts()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
+from dokureport.event.model import AgendaItem
+from dokureport.i18n.dates import long_date, time_span
 from dokureport.layout.context import LayoutContext
-from dokureport.layout.dates import long_date, time_span
 from dokureport.layout.flowables import Heading, OutlineEntry
 from dokureport.layout.source import from_key
-from dokureport.model import AgendaItem
 from dokureport.sections.common import section_heading
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable
 
+from dokureport.i18n.language import pdf_language
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.flowables import in_language
-from dokureport.layout.language import pdf_language
 from dokureport.layout.source import from_key
 from dokureport.sections.common import paragraphs, section_heading
 

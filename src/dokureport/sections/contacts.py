@@ -7,9 +7,9 @@ from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from dokureport.assets import ImageRequest
+from dokureport.event.model import Contact
 from dokureport.layout.context import LayoutContext, PassImages
 from dokureport.layout.flowables import draw_image
-from dokureport.model import Contact
 from dokureport.sections.common import section_heading
 
 # Every portrait gets the same 4:5 shape, cropped around the centre: a row of faces in

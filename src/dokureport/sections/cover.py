@@ -7,11 +7,11 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepInFrame, Paragraph
 
 from dokureport.assets import ImageRequest, oriented_size
+from dokureport.engine.tags import tagged
+from dokureport.i18n.dates import date_range
 from dokureport.layout.context import LayoutContext
-from dokureport.layout.dates import date_range
 from dokureport.layout.document import PageDrawer
 from dokureport.layout.flowables import draw_image
-from dokureport.layout.tags import tagged
 
 
 def _photo_request(ctx: LayoutContext) -> ImageRequest | None:

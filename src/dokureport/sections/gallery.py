@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from reportlab.platypus import Flowable, Paragraph
 
 from dokureport.assets import ImageRequest, oriented_size
+from dokureport.design.geometry import GALLERY_ASPECT_RANGE, GALLERY_MAX_ROW_SHARE
+from dokureport.event.model import Photo
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.flowables import PhotoCell, PhotoRow
-from dokureport.layout.theme import GALLERY_ASPECT_RANGE, GALLERY_MAX_ROW_SHARE
-from dokureport.model import Photo
 from dokureport.sections.common import section_heading
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, Paragraph
 
-from dokureport import __version__
+from dokureport.core.version import __version__
+from dokureport.i18n.dates import date_range, long_date
+from dokureport.i18n.labels import Labels
 from dokureport.layout.context import LayoutContext
-from dokureport.layout.dates import date_range, long_date
-from dokureport.layout.labels import Labels
 from dokureport.sections.common import section_heading
 
 

@@ -11,11 +11,11 @@ from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
 
 from dokureport.assets import ImageRequest, oriented_size
 from dokureport.assets.svg import is_svg, load_drawing
+from dokureport.event.model import PartnerLogo
 from dokureport.layout.blocks import LogoMark
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.flowables import Heading, OutlineEntry
 from dokureport.layout.source import from_key
-from dokureport.model import PartnerLogo
 
 COLUMNS = 4
 OPTICAL_POWER = 0.4  # 0: one height for all; 0.5: one area for all

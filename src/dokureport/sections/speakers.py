@@ -11,8 +11,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 from reportlab.platypus.tableofcontents import IndexingFlowable
 
+from dokureport.i18n.names import IndexName, index_name, initial, sort_key
 from dokureport.layout.context import LayoutContext
-from dokureport.layout.names import IndexName, index_name, initial, sort_key
 from dokureport.sections.common import section_heading
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
+from dokureport.design.geometry import QR_SIZE_MM
+from dokureport.event.model import Speaker, Talk, fits_qr_code
+from dokureport.i18n.language import pdf_language
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.flowables import Heading, OutlineEntry, QrCode, in_language
-from dokureport.layout.language import pdf_language
 from dokureport.layout.source import KeyPath, from_key
-from dokureport.layout.theme import QR_SIZE_MM
-from dokureport.model import Speaker, Talk, fits_qr_code
 from dokureport.sections.common import paragraphs, section_heading
 from dokureport.sections.gallery import photo_rows
 

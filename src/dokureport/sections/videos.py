@@ -5,10 +5,10 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
 
+from dokureport.design.geometry import QR_SIZE_MM
+from dokureport.event.model import fits_qr_code
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.flowables import QrCode
-from dokureport.layout.theme import QR_SIZE_MM
-from dokureport.model import fits_qr_code
 from dokureport.sections.common import paragraphs, section_heading
 
 

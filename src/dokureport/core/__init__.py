@@ -1,0 +1,1 @@
+"""Core: errors and their source positions, options, interrupts, caches, packaged files."""

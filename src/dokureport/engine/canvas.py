@@ -1,0 +1,135 @@
+"""The canvas every build draws on: images named by their content, flattened for print."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+from typing import Any
+
+from PIL import Image
+from reportlab.lib.colors import CMYKColor, Color, toColor
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+
+from dokureport.engine.tags import TagRecorder
+
+
+class _ContentNamed(str):
+    """A file name whose str() is its content digest.
+
+    reportlab names an image given by file name after `str(name)`; the prepared
+    files live in a temporary folder with a fresh name each build, so naming them
+    by path would make every build differ. Opening the file still uses the real path.
+    """
+
+    digest: str
+
+    def __new__(cls, path: str, digest: str) -> _ContentNamed:
+        obj = super().__new__(cls, path)
+        obj.digest = digest
+        return obj
+
+    def __str__(self) -> str:
+        return self.digest
+
+
+def _identity(path: str) -> tuple[str, int, int]:
+    st = os.stat(path)
+    return (path, st.st_size, st.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4096)
+def _digest(identity: tuple[str, int, int]) -> str:
+    digest = hashlib.sha256()
+    with open(identity[0], "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return f"sha256:{digest.hexdigest()}"
+
+
+@functools.lru_cache(maxsize=8)
+def _flattened(identity: tuple[str, int, int]) -> ImageReader | None:
+    """The image composited onto white if it has any transparency, else None."""
+    with Image.open(identity[0]) as im:
+        transparent = im.mode in ("RGBA", "LA", "PA") or "transparency" in im.info
+        if not transparent:
+            return None
+        rgba = im.convert("RGBA")
+    if rgba.getchannel("A").getextrema()[0] == 255:
+        return None
+    white = Image.new("RGB", rgba.size, (255, 255, 255))
+    white.paste(rgba, mask=rgba.getchannel("A"))
+    return ImageReader(white)
+
+
+# Near-black, neutral RGB (the theme's INK #1d1d1b, the QR codes' pure black): black
+# ink alone in print. Four-colour black blurs small text when the plates misregister.
+_NEAR_BLACK = 0.25
+_NEUTRAL = 0.06
+K_BLACK = CMYKColor(0, 0, 0, 1)
+
+
+def k_only_black(color: Any) -> Any:
+    """The colour to draw for `color`: near-black as solid K (DeviceCMYK), others as given."""
+    try:
+        tc = toColor(color)
+    except ValueError:
+        return color
+    if isinstance(tc, CMYKColor) or not isinstance(tc, Color):
+        return color
+    channels = (tc.red, tc.green, tc.blue)
+    if max(channels) <= _NEAR_BLACK and max(channels) - min(channels) <= _NEUTRAL:
+        return K_BLACK.clone(alpha=tc.alpha)
+    return color
+
+
+class BrochureCanvas(Canvas):
+    """A reportlab canvas whose image names depend only on the image's bytes.
+
+    With `flatten_alpha` (the print target) an image with an alpha channel is put onto
+    white first: soft masks are transparency, which older print workflows (PDF/X-1a,
+    some RIPs) reject or flatten badly. The brochure places such images (logos) on
+    white paper, so the result looks the same.
+
+    With `k_black` (the print target) text and vector black is black ink only (see
+    k_only_black); reportlab applies it to every colour set on the canvas and its text
+    objects. Images are left as they are.
+    """
+
+    def __init__(self, *args: Any, flatten_alpha: bool = False, k_black: bool = False,
+                 tagged: bool = True, **kwargs: Any) -> None:
+        if k_black:
+            kwargs["enforceColorSpace"] = k_only_black
+        super().__init__(*args, **kwargs)
+        self.flatten_alpha = flatten_alpha
+        # What flowables draw is recorded here as a structure tree (tagged PDF); without
+        # a recorder (`tagged=False`, for measurement only) nothing is tagged.
+        self.tags = TagRecorder(self, lang=kwargs.get("lang")) if tagged else None
+
+    def linkURL(self, url: str, rect: Any, *args: Any, **kwargs: Any) -> Any:
+        if self.tags is not None:
+            self.tags.pending_link = url
+        return super().linkURL(url, rect, *args, **kwargs)
+
+    def linkRect(self, contents: str, destinationname: str, *args: Any, **kwargs: Any) -> Any:
+        if self.tags is not None:
+            self.tags.pending_link = "#" + destinationname
+        return super().linkRect(contents, destinationname, *args, **kwargs)
+
+    def _addAnnotation(self, annotation: Any, name: Any = None, addtopage: int = 1) -> Any:
+        result = super()._addAnnotation(annotation, name, addtopage)
+        if addtopage and self.tags is not None:
+            self.tags.link(len(self._annotationrefs) - 1)
+        return result
+
+    def drawImage(self, image: Any, x: float, y: float, width: float | None = None,
+                  height: float | None = None, mask: Any = None, **kwargs: Any) -> Any:
+        if isinstance(image, str | os.PathLike):
+            identity = _identity(os.fspath(image))
+            flat = _flattened(identity) if self.flatten_alpha else None
+            if flat is not None:
+                image, mask = flat, None
+            else:
+                image = _ContentNamed(identity[0], _digest(identity))
+        return super().drawImage(image, x, y, width, height, mask, **kwargs)

@@ -1,0 +1,1 @@
+"""Load stage: event.yaml read safely, its model, the files it names, its Markdown parsed."""

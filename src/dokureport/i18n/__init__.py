@@ -1,0 +1,1 @@
+"""Language and locale: labels, dates, quotes, names and their collation."""

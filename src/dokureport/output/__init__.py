@@ -1,0 +1,1 @@
+"""Post-process and write stage: structure, PDF/A, print production, atomic writes."""

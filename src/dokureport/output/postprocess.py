@@ -1,0 +1,48 @@
+"""Post-processing of the finished PDF, one job per module: structure, fixes, PDF/A, layout."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+
+from dokureport.output.fixes import apply_fixes
+from dokureport.output.pdfa import declare_pdfa_ua
+from dokureport.output.stream_ends import (
+    end_streams_unambiguously,
+    written_unambiguously,
+)
+from dokureport.output.structure import write_structure
+
+
+def finish(path: Path, tags: Any, *, archival: bool, linearize: bool) -> None:
+    """Tag the PDF at `path` from the recorded tree, repair it, declare PDF/UA-1 (and
+    PDF/A-2u if `archival`) and linearize it (`linearize`), in place and reproducibly."""
+    # qpdf reads the input as it writes: the result goes beside it, then takes its place.
+    finished = path.with_name(path.name + ".finished")
+    try:
+        with pikepdf.open(path) as pdf:
+            if tags is not None:
+                write_structure(pdf, tags)
+            apply_fixes(pdf)
+            # Only a tagged file claims PDF/UA (untagged builds exist to measure tagging).
+            if archival or tags is not None:
+                declare_pdfa_ua(pdf, pdfa=archival, ua=tags is not None)
+            end_streams_unambiguously(pdf)
+            # qpdf writes every stream with an EOL before `endstream` and exact lengths;
+            # the /ID is static here and replaced by a content digest afterwards
+            # (reproducible; a linearized file carries it in both trailers). No object
+            # streams: reportlab writes none, and the ones qpdf would generate pack the
+            # outline root with other objects, which qpdf 11 and 12 then count differently
+            # in the outline hint table. Every stream is compressed by now: qpdf, left to
+            # compress, would also strip the ASCII85 that end_streams_unambiguously
+            # wrapped around a few.
+            written_unambiguously(
+                pdf, finished, linearize=linearize, static_id=True, compress_streams=False,
+                stream_decode_level=pikepdf.StreamDecodeLevel.none,
+                object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+        os.replace(finished, path)
+    finally:
+        finished.unlink(missing_ok=True)

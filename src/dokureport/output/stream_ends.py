@@ -1,0 +1,100 @@
+"""No stream's data ends in a carriage return: its /Length then reads one way only.
+
+qpdf writes a line feed before `endstream`. When the (compressed) data itself ends in CR,
+the file reads `…CR LF endstream`, and a reader that takes CR LF for the end-of-line
+marker counts one byte less than /Length says (page's STREAM-LENGTH rule, PDF/A-2
+6.1.7.1). A Flate stream ends in the Adler-32 checksum of its decoded data, so
+compressing it again never helps; wrapping it in ASCII85, whose data ends in `~>`, does.
+One stream in about 256 needs it.
+
+qpdf writes one stream itself, after all this: a linearized file's hint stream, binary
+tables of where each page's objects and the bookmarks lie, ending in one of their lengths.
+When it ends in CR (again one file in 256), the first page's content gets a line feed
+more and a bookmark its default flags (`/F 0`), which changes those lengths, and the file
+is written again (`written_unambiguously`).
+"""
+
+from __future__ import annotations
+
+import base64
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+from pikepdf import Array, Name
+
+from dokureport.output.file_blocks import overlapping_blocks
+
+
+def end_streams_unambiguously(pdf: pikepdf.Pdf) -> None:
+    """Compress unfiltered streams now, then wrap any whose data ends in CR in ASCII85.
+
+    Save with `compress_streams=False` and `stream_decode_level=none` afterwards: qpdf,
+    left to compress, would strip the ASCII85 again.
+    """
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Stream) or obj.get("/Type") == Name.Metadata:
+            continue  # PDF/A keeps the XMP metadata unfiltered; it ends in `?>`
+        if "/Filter" not in obj:
+            data = obj.read_raw_bytes()
+            if not data:
+                continue
+            # What qpdf would do at save time, done here so that its result is seen below.
+            obj.write(zlib.compress(data), filter=Name.FlateDecode)
+        raw = obj.read_raw_bytes()
+        if not raw.endswith(b"\r"):
+            continue
+        filters = obj.Filter if isinstance(obj.Filter, Array) else Array([obj.Filter])
+        parms = obj.get("/DecodeParms")
+        if not isinstance(parms, Array):
+            parms = Array([parms] * len(filters))  # one filter with parameters, or none
+        obj.write(base64.a85encode(raw) + b"~>",
+                  filter=Array([Name.ASCII85Decode, *filters]),
+                  decode_parms=Array([None, *parms]) if any(p is not None for p in parms)
+                  else None)
+
+
+# A file whose hint stream ends in CR after this many lengthenings is one in 256**8.
+_ATTEMPTS = 8
+
+
+def written_unambiguously(pdf: pikepdf.Pdf, destination: Path, **save: Any) -> None:
+    """`pdf` saved to `destination` (with `save`'s options) so that no stream, qpdf's own
+    included, ends in CR before `endstream`; deterministic, like the save itself.
+
+    Written to the file, not to memory: a 1,000-page brochure's bytes (twice, in a buffer
+    and copied out of it) would sit on top of the whole object graph.
+    """
+    pdf.save(destination, **save)
+    for _ in range(_ATTEMPTS):
+        if not _has_cr_before_endstream(destination):
+            break
+        # Each try starts from the file just written: qpdf, asked to write one Pdf twice
+        # with linearization, dropped the catalog's /Metadata the second time.
+        with pikepdf.open(destination, allow_overwriting_input=True) as again:
+            _lengthen(again)
+            again.save(destination, **save)
+
+
+_CR_END = b"\r\nendstream"
+
+
+def _has_cr_before_endstream(path: Path) -> bool:
+    """Whether the file at `path` has CR LF before an `endstream`, read in blocks."""
+    with open(path, "rb") as fh:
+        return any(_CR_END in block
+                   for _, block in overlapping_blocks(fh, len(_CR_END) - 1))
+
+
+def _lengthen(pdf: pikepdf.Pdf) -> None:
+    """The first page and the bookmarks a few bytes longer, drawn and read the same."""
+    contents = pdf.pages[0].obj.Contents
+    stream = contents[-1] if isinstance(contents, Array) else contents
+    stream.write(stream.read_bytes() + b"\n")  # white space after the last operator
+    end_streams_unambiguously(pdf)
+    item = pdf.Root.get("/Outlines", {}).get("/First")
+    while item is not None and "/F" in item:
+        item = item.get("/Next")
+    if item is not None:
+        item.F = 0  # plain text, the default

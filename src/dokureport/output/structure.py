@@ -1,0 +1,137 @@
+"""The structure tree: StructTreeRoot, ParentTree, /StructParents, Link OBJRs, /Tabs, MarkInfo."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pikepdf
+from pikepdf import Dictionary, Name, String
+
+from dokureport.engine.tags import StructElem, TagRecorder
+
+# Roles whose elements stay even when empty: the document and its sections' frame.
+_KEEP_EMPTY = frozenset({"Document"})
+
+
+def text_string(text: str) -> String:
+    """A PDF text string: ASCII as it is, anything else as UTF-16BE with its byte-order mark.
+
+    pikepdf would write PDFDocEncoding where it can; readers that guess UTF-8 or UTF-16
+    (pdfplumber, some screen-reader bridges) then fail on "Ährenfeld". UTF-16BE is the
+    encoding every reader must know.
+    """
+    if text.isascii():
+        return String(text)
+    return String(b"\xfe\xff" + text.encode("utf-16-be"))
+
+
+def link_description(target: str, destinations: dict[str, str]) -> str:
+    """A link's /Contents: the heading it leads to, or the address it opens."""
+    if target.startswith("#"):
+        return destinations.get(target[1:], target[1:])
+    return target.removeprefix("mailto:")
+
+
+def _reference(obj: pikepdf.Object) -> str:
+    """An indirect object's reference as qpdf JSON writes it: "12 0 R"."""
+    number, generation = obj.objgen
+    return f"{number} {generation} R"
+
+
+def json_text(text: str) -> str:
+    """`text_string(text)`'s bytes as a qpdf JSON string ("b:" and hex)."""
+    if text.isascii():
+        return "b:" + text.encode("ascii").hex()
+    return "b:feff" + text.encode("utf-16-be").hex()
+
+
+def write_structure(pdf: pikepdf.Pdf, tags: TagRecorder) -> None:
+    """Write the tree `tags` recorded into `pdf`: elements, parent tree, links, catalog.
+
+    The elements (thousands in a long brochure) are written as qpdf JSON and read in one
+    call (`update_from_qpdf_json`): made one pikepdf call at a time, they cost several
+    times as much. Their object numbers follow the StructTreeRoot's, in reading order.
+    """
+    pages = [p.obj for p in pdf.pages]
+    page_refs = [_reference(p) for p in pages]
+    root = pdf.make_indirect(Dictionary())  # the StructTreeRoot, filled in below
+    number = root.objgen[0] + 1  # the next new object's number
+    objects: list[str] = []  # qpdf JSON: "obj:N 0 R": {"value": …}
+    by_mcid: dict[int, dict[int, str]] = {}
+    annotations: list[tuple[pikepdf.Object, str]] = []  # each link's annotation, parent
+
+    # Every element is an uncompressed object of its own (no object streams: see
+    # postprocess.finish), so its bytes count: the optional /Type /StructElem is left out,
+    # and content on the element's own page (/Pg) is a bare MCID, not an MCR dictionary.
+    def build(elem: StructElem, parent: str) -> str | None:
+        nonlocal number
+        ref = f"{number} 0 R"
+        number += 1
+        kids: list[str] = []
+        first = 0  # the page of the element's first content (1-based); 0: none yet
+        for kid in elem.kids:
+            if isinstance(kid, StructElem):
+                built = build(kid, ref)
+                if built is not None:
+                    kids.append(f'"{built}"')
+                continue
+            kind, page, index = kid
+            first = first or page
+            if kind == "mcid":
+                kids.append(str(index) if page == first else
+                            f'{{"/Type":"/MCR","/Pg":"{page_refs[page - 1]}","/MCID":{index}}}')
+                by_mcid.setdefault(page - 1, {})[index] = ref
+                continue
+            annotation = pages[page - 1].Annots[index]
+            annotations.append((annotation, ref))
+            annotation.Contents = text_string(link_description(
+                tags.links.get((page, index), ""), tags.destinations))
+            on_page = "" if page == first else f',"/Pg":"{page_refs[page - 1]}"'
+            kids.append(f'{{"/Type":"/OBJR","/Obj":"{_reference(annotation)}"{on_page}}}')
+        if not kids and elem.role not in _KEEP_EMPTY:
+            return None
+        entries = [f'"/S":{json.dumps("/" + elem.role)}', f'"/P":"{parent}"',
+                   f'"/K":[{",".join(kids)}]']
+        if first:
+            entries.append(f'"/Pg":"{page_refs[first - 1]}"')
+        attrs = elem.attrs
+        for key in ("Alt", "Lang", "ActualText"):
+            if attrs.get(key):
+                entries.append(f'"/{key}":"{json_text(str(attrs[key]))}"')
+        if "Scope" in attrs:
+            entries.append(f'"/A":{{"/O":"/Table","/Scope":{json.dumps("/" + attrs["Scope"])}}}')
+        objects.append(f'"obj:{ref}":{{"value":{{{",".join(entries)}}}}}')
+        return ref
+
+    root_ref = _reference(root)
+    document = build(tags.root, root_ref)
+    nums: list[str] = []
+    for page_index in sorted(by_mcid):
+        mcids = by_mcid[page_index]
+        parents = ",".join(f'"{mcids.get(m, document)}"' for m in range(max(mcids) + 1))
+        objects.append(f'"obj:{number} 0 R":{{"value":[{parents}]}}')
+        nums.append(f'{page_index},"{number} 0 R"')
+        number += 1
+    key = len(pages)
+    for _annotation, parent in annotations:
+        nums.append(f'{key},"{parent}"')
+        key += 1
+    objects.append(f'"obj:{number} 0 R":{{"value":{{"/Nums":[{",".join(nums)}]}}}}')
+    objects.append(f'"obj:{root_ref}":{{"value":{{"/Type":"/StructTreeRoot","/K":["{document}"],'
+                   f'"/ParentTree":"{number} 0 R","/ParentTreeNextKey":{key}}}}}')
+    update = '{"qpdf":[{"jsonversion":2},{' + ",".join(objects) + "}]}"
+    pdf.update_from_qpdf_json(io.BytesIO(update.encode("ascii")))
+
+    for page_index in sorted(by_mcid):
+        pages[page_index].StructParents = page_index
+    for key, (annotation, _parent) in enumerate(annotations, start=len(pages)):
+        annotation.StructParent = key
+    pdf.Root.StructTreeRoot = root
+    pdf.Root.MarkInfo = Dictionary(Marked=True)
+    preferences = pdf.Root.get("/ViewerPreferences", Dictionary())
+    preferences.DisplayDocTitle = True
+    pdf.Root.ViewerPreferences = preferences
+    for page in pages:
+        if len(page.get("/Annots", ())):
+            page.Tabs = Name.S

@@ -1,1 +1,0 @@
-"""Print production: crop marks, booklet padding and imposition, reproducible files."""

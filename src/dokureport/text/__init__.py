@@ -1,0 +1,1 @@
+"""Text: the one typesetting path, hyphenation, fonts and their files."""

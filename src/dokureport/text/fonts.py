@@ -1,0 +1,233 @@
+"""Register a theme's fonts at build time and route each character to a font that has it."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from dokureport import engine
+from dokureport.core import plain_cache
+from dokureport.core.cache_dir import default_cache_dir
+from dokureport.core.errors import Problem
+from dokureport.core.resources import fonts_dir
+from dokureport.engine import reportlab_fixes
+from dokureport.text.font_files import FontFileError, embeddable
+
+# Bumped when what a cached character set holds, or how it is read, changes.
+CMAP_CACHE_VERSION = 1
+
+STYLES = ("regular", "bold", "italic", "bold_italic")
+# The bundled family, in the fonts folder. The default theme names the same files (a test
+# holds them together); text below the design layer cannot ask the theme.
+DEFAULT_FAMILY = {"regular": "NotoSans-Regular.ttf", "bold": "NotoSans-Bold.ttf",
+                  "italic": "NotoSans-Italic.ttf", "bold_italic": "NotoSans-BoldItalic.ttf"}
+# A style a theme leaves out borrows from these, in order.
+_STAND_INS = {"bold": ("regular",), "italic": ("regular",),
+              "bold_italic": ("bold", "italic", "regular")}
+# Tried in order for characters the family lacks.
+_FALLBACK_FILES = {
+    "DejaVuSans": "DejaVuSans.ttf",
+    "DroidSansFallback": "DroidSansFallbackFull.ttf",
+}
+
+
+@cache
+def _codepoints(path: Path) -> frozenset[int]:
+    """The characters a font file has (its best cmap), kept in the user's cache by content."""
+    data = path.read_bytes()
+    cached = default_cache_dir() / "cmaps" / (
+        f"v{CMAP_CACHE_VERSION}-{hashlib.sha256(data).hexdigest()[:24]}.pickle")
+    found = plain_cache.load(cached)
+    if isinstance(found, tuple) and all(isinstance(c, int) for c in found):
+        return frozenset(found)
+    from fontTools.ttLib import TTFont as ToolsFont  # 15 ms: only on a cache miss
+
+    with ToolsFont(io.BytesIO(data), lazy=True) as font:
+        codepoints = frozenset(font.getBestCmap())
+    plain_cache.store(cached, tuple(sorted(codepoints)))
+    return codepoints
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """The registered names of one brochure's family, and the characters all styles have."""
+
+    regular: str
+    bold: str
+    italic: str
+    bold_italic: str
+    codepoints: frozenset[int]
+
+
+def _font(name: str, path: Path) -> TTFont:
+    font = TTFont(name, str(path))
+    # A real hyphen at a line end prints as U+2010 with the "-" glyph (reportlab_fixes).
+    reportlab_fixes.hyphen_prints_as_hyphen_minus(font)
+    return font
+
+
+@cache
+def _registered(path: Path) -> str:
+    """Register one embeddable TrueType file once per process; its reportlab name."""
+    from fontTools.ttLib import TTFont as ToolsFont
+
+    with ToolsFont(str(path), lazy=True) as font:
+        ps_name = font["name"].getDebugName(6) or path.stem
+    # The embedded font keeps its PostScript name; the registry name only has to be unique.
+    name = ps_name
+    if name in pdfmetrics.getRegisteredFontNames() and name not in _OURS:
+        name = f"{ps_name}-{hashlib.sha256(str(path).encode()).hexdigest()[:6]}"
+    pdfmetrics.registerFont(_font(name, path))
+    _OURS.add(name)
+    return name
+
+
+_OURS: set[str] = set()
+_LEGACY = {"regular": "NotoSans", "bold": "NotoSans-Bold", "italic": "NotoSans-Italic",
+           "bold_italic": "NotoSans-BoldItalic"}
+
+
+@cache
+def _register_bundled_noto(style: str) -> str:
+    # The default family keeps the names it always had in markup and tests.
+    name = _LEGACY[style]
+    file = DEFAULT_FAMILY[style]
+    pdfmetrics.registerFont(_font(name, fonts_dir() / file))
+    _OURS.add(name)
+    return name
+
+
+@cache
+def _register_fallback(name: str) -> str:
+    """Register one fallback font, on the first text that needs it: the CJK one is 16 MB."""
+    pdfmetrics.registerFont(_font(name, fonts_dir() / _FALLBACK_FILES[name]))
+    pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
+    return name
+
+
+def register_family(files: dict[str, Path], cache_dir: Path | None
+                    ) -> tuple[FontSet, list[tuple[str, str]]]:
+    """Register a theme's font files; (the family, [(key, warning)]) for styles left out.
+
+    Raises FontFileError(key, message) for a file that cannot be a brochure font.
+    """
+    engine.install()
+    names: dict[str, str] = {}
+    paths: dict[str, Path] = {}
+    given = dict(files)  # what each style's file is called, stand-ins included
+    warnings: list[tuple[str, str]] = []
+    for style in STYLES:
+        path = files.get(style)
+        if path is None:
+            continue
+        if path.parent == fonts_dir() and path.name.startswith("NotoSans-"):
+            names[style] = _register_bundled_noto(style)
+            paths[style] = path
+            continue
+        try:
+            usable = embeddable(path, cache_dir, f"fonts.{style}")
+        except FontFileError as exc:
+            raise ThemeFontError(f"fonts.{style}", str(exc)) from None
+        names[style] = _registered(usable.path)
+        paths[style] = usable.path
+    for style in STYLES:
+        if style in names:
+            continue
+        stand_in = next(s for s in _STAND_INS[style] if s in names)
+        names[style] = names[stand_in]
+        paths[style] = paths[stand_in]
+        given[style] = given[stand_in]
+        warnings.append((f"fonts.{style}", f"no {style.replace('_', ' ')} font given: "
+                         f"{style.replace('_', ' ')} text uses the {stand_in.replace('_', ' ')} "
+                         f"font ({given[stand_in].name})"))
+    pdfmetrics.registerFontFamily(names["regular"], normal=names["regular"], bold=names["bold"],
+                                  italic=names["italic"], boldItalic=names["bold_italic"])
+    common = frozenset.intersection(*(_codepoints(p) for p in paths.values()))
+    return FontSet(names["regular"], names["bold"], names["italic"], names["bold_italic"],
+                   common), warnings
+
+
+class ThemeFontError(Exception):
+    """A theme's font file is unusable: the theme key that named it and why."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(f"{key}: {message}")
+        self.key = key
+        self.message = message
+
+
+@cache
+def default_fonts() -> FontSet:
+    """The bundled family (Noto Sans), registered: the default theme's, and any text's
+    that is set without a theme."""
+    return register_family({style: fonts_dir() / name for style, name in DEFAULT_FAMILY.items()},
+                           None)[0]
+
+
+def font_problem(error: ThemeFontError, source: Path | None) -> Problem:
+    return Problem(error.message, file=source, key_path=error.key)
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of text that one font can print; font None means the family."""
+
+    text: str
+    font: str | None
+
+
+def _fallback_codepoints() -> Iterator[tuple[str, frozenset[int]]]:
+    # One at a time, in order: text that DejaVu Sans covers never reads the CJK font's cmap.
+    folder = fonts_dir()
+    for name, file in _FALLBACK_FILES.items():
+        yield name, _codepoints(folder / file)
+
+
+# Characters that need no glyph of ours (see _is_invisible) or that every font sets alike.
+_PASSING = frozenset(map(ord, "\n\t \xad\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def _is_invisible(char: str) -> bool:
+    # Soft hyphens, joiners and marks reportlab handles itself need no glyph of ours.
+    return char in "\xad\u200b\u200c\u200d\u2060\ufeff" or unicodedata.category(char) == "Cc"
+
+
+def split_runs(text: str, missing: set[str] | None = None,
+               family: FontSet | None = None) -> list[Run]:
+    """Cut text into runs by the first font that has each character.
+
+    Characters no font has are dropped and added to `missing` so the build can
+    warn: an empty box on paper is worse than a warning.
+    """
+    codepoints = (family or default_fonts()).codepoints
+    # Almost all text is in the family: one set comparison instead of a loop per character.
+    outside = set(map(ord, text)).difference(codepoints, _PASSING)
+    if not outside or all(_is_invisible(chr(code)) for code in outside):
+        return [Run(text, None)] if text else []
+    runs: list[Run] = []
+    for char in text:
+        code = ord(char)
+        font: str | None
+        if code in codepoints or char in "\n\t " or _is_invisible(char):
+            font = None
+        else:
+            font = next((name for name, cps in _fallback_codepoints() if code in cps), "")
+            # Emoji above U+FFFF get a wrong ToUnicode entry in reportlab: treat as missing.
+            if not font or code > 0xFFFF:
+                if missing is not None:
+                    missing.add(char)
+                continue
+            _register_fallback(font)
+        if runs and runs[-1].font == font:
+            runs[-1] = Run(runs[-1].text + char, font)
+        else:
+            runs.append(Run(char, font))
+    return runs
