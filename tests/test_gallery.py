@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dokureport.sections.gallery import justified_rows
+from dokureport.layout.photos import justified_rows
 from tests.conftest import captions_under_images, minimal_event, squash
 
 PHOTOS = ("01.jpg", "02.jpg", "03.jpg", "04.jpg", "05.jpg", "06.jpg", "07.jpg", "08.jpg",

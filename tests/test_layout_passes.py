@@ -250,7 +250,7 @@ def test_a_pass_lets_go_of_the_contents_parts_it_has_drawn(
     import gc
     import weakref
 
-    from dokureport.sections.contents import _ContentsPart
+    from dokureport.engine.contents import _ContentsPart
 
     parts: list[weakref.ref[_ContentsPart]] = []
     alive_after_pass: list[int] = []

@@ -10,7 +10,46 @@ they rely on.
 
 from __future__ import annotations
 
+import inspect
+
 _installed = False
+
+
+def check() -> None:
+    """Raise RuntimeError naming what a reportlab upgrade moved that the engine relies on.
+
+    Reading reportlab's source takes half a second: tests/test_architecture.py calls it,
+    builds do not (they run reportlab_fixes' own quick check).
+    """
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Frame, KeepTogether, Paragraph, Table, flowables, paragraph
+    from reportlab.platypus import tableofcontents as toc
+
+    from dokureport.engine import linebreaks, reportlab_fixes
+
+    reportlab_fixes.check()
+    where = {"the engine's frames": (Frame, "_add"), "keeping": (flowables, "_listWrapOn"),
+             "linebreaks": (Paragraph, "breakLines"), "linebreaks' split": (Paragraph, "split")}
+    for user, (owner, name) in where.items():
+        if not callable(getattr(owner, name, None)):
+            raise RuntimeError(f"reportlab changed: {owner.__name__}.{name} is gone ({user})")
+    if Frame.add is not Frame._add:
+        raise RuntimeError("reportlab changed: Frame.add is no longer Frame._add (frames)")
+    # Private attributes read or set on reportlab's objects, by the engine module that does.
+    sources = {
+        "contents": (inspect.getsource(toc.TableOfContents),
+                     ("self._entries", "self._lastEntries", "self._table = Table(")),
+        "contents' page numbers": (inspect.getsource(toc), ("canvas._curr_tx_info",)),
+        "keeping": (inspect.getsource(KeepTogether), ("self._content", "self._H")),
+        "canvas": (inspect.getsource(Canvas), ("self._fontname",)),
+        "linebreaks": (inspect.getsource(paragraph),
+                       tuple(f"self.{n}" for n in linebreaks.STATE if n.startswith("_"))),
+        "contents' cells": (inspect.getsource(Table), ("self._cellvalues",)),
+    }
+    for user, (text, needed) in sources.items():
+        for name in needed:
+            if name not in text:
+                raise RuntimeError(f"reportlab changed: {name} is gone ({user})")
 
 
 def install() -> None:

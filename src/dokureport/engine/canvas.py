@@ -133,3 +133,8 @@ class BrochureCanvas(Canvas):
             else:
                 image = _ContentNamed(identity[0], _digest(identity))
         return super().drawImage(image, x, y, width, height, mask, **kwargs)
+
+
+def current_font_name(canvas: Canvas) -> str:
+    """The name of the font the canvas draws text in now."""
+    return str(canvas._fontname)

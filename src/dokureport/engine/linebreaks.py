@@ -20,7 +20,7 @@ _UNKEPT = "_dokureport_unkept"  # on the paragraph: beyond the story's budget, n
 # a 60-talk brochure has about 150,000, so brochures up to about 160 talks keep them all.
 KEPT_CHARACTERS = 400_000
 # What breakLines leaves on the paragraph besides its result: restored on a kept hit.
-_STATE = ("frags", "_width_max", "height", "_splitLongWordCount", "_hyphenations")
+STATE = ("frags", "_width_max", "height", "_splitLongWordCount", "_hyphenations")
 
 
 def _kept_break_lines(original: Any) -> Any:
@@ -32,11 +32,11 @@ def _kept_break_lines(original: Any) -> Any:
         kept = vars(self).setdefault(_KEPT, {})
         if key in kept:
             lines, state = kept[key]
-            for name, value in zip(_STATE, state, strict=True):
+            for name, value in zip(STATE, state, strict=True):
                 setattr(self, name, value)
             return lines
         lines = original(self, width)
-        kept[key] = (lines, tuple(getattr(self, name, None) for name in _STATE))
+        kept[key] = (lines, tuple(getattr(self, name, None) for name in STATE))
         return lines
 
     breakLines.__dokureport_kept__ = True  # type: ignore[attr-defined]

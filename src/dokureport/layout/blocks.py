@@ -11,6 +11,7 @@ from typing import Any
 
 from reportlab.platypus import Flowable, ListFlowable, ListItem, Paragraph, Table
 
+from dokureport.engine.canvas import current_font_name
 from dokureport.layout.flowables import PhotoCell, PhotoRow
 
 
@@ -126,7 +127,7 @@ class LogoMark(Flowable):
 
             self.canv.saveState()
             self.canv.scale(self.width / self.drawing.width, self.height / self.drawing.height)
-            embed_drawing_text(self.drawing, self.font or self.canv._fontname)
+            embed_drawing_text(self.drawing, self.font or current_font_name(self.canv))
             renderPDF.draw(self.drawing, self.canv, 0, 0)
             self.canv.restoreState()
         elif self.image is not None:

@@ -27,6 +27,8 @@ from dokureport import engine
 from dokureport.core.version import __version__
 from dokureport.engine import linebreaks, reportlab_fixes, settled, tags
 from dokureport.engine.canvas import BrochureCanvas
+from dokureport.engine.contents import kept_content, reserve_entries
+from dokureport.engine.frames import DraftFrame
 from dokureport.engine.keeping import KeepWithFirstLines
 from dokureport.i18n.language import pdf_language
 from dokureport.layout import source
@@ -67,37 +69,6 @@ def _as_artifact(draw: PageDrawer) -> PageDrawer:
             draw(canvas, doc)
 
     return drawer
-
-
-def _no_drawing(*args: Any, **kwargs: Any) -> None:
-    pass
-
-
-class DraftFrame(Frame):
-    """A frame that, while `drafting`, places flowables without drawing them.
-
-    A draft pass is thrown away: only where things land (page numbers for the contents
-    and the index) is kept, and the drawing is what costs. The next pass draws afresh,
-    on a new canvas, everything that drawing records (tags, links, bookmarks).
-    """
-
-    drafting = False
-
-    def _add(self, flowable: Any, canv: Canvas, trySplit: int = 0) -> int:
-        if not self.drafting or "drawOn" in vars(flowable):
-            added = int(super()._add(flowable, canv, trySplit))
-        else:
-            flowable.drawOn = _no_drawing
-            try:
-                added = int(super()._add(flowable, canv, trySplit))
-            finally:
-                del flowable.drawOn
-        if added:
-            # Placed for good in this pass: its line breaks go unless kept for the next.
-            linebreaks.placed(flowable)
-        return added
-
-    add = _add  # reportlab's documents call `add`, an alias bound to Frame._add
 
 
 class ContentTooLarge(Exception):
@@ -309,7 +280,7 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         for flowable in story:
             if isinstance(flowable, TableOfContents):
                 # reportlab's beforeBuild makes these the entries the first pass draws.
-                flowable._entries = list(expected)
+                reserve_entries(flowable, expected)
                 # Its entries have page 0, the pass reports real pages: the first pass
                 # is never satisfied, so it need only place, not draw.
                 self._draft_first = self._draft_first or bool(expected)
@@ -452,7 +423,7 @@ def _contents_languages(story: list[Any]) -> dict[str, str]:
                 if languages:
                     out[flowable.outline.key] = languages[-1]
             elif isinstance(flowable, KeepTogether):
-                walk(flowable._content)
+                walk(kept_content(flowable))
 
     walk(story)
     return out
@@ -466,5 +437,5 @@ def _contents_entries(story: list[Any], ctx: LayoutContext) -> list[tuple[int, s
             out.append(_contents_entry(flowable, ctx))
         elif isinstance(flowable, KeepTogether):
             # Always split into its content, which is then laid out (and reported) in turn.
-            out += _contents_entries(flowable._content, ctx)
+            out += _contents_entries(kept_content(flowable), ctx)
     return out

@@ -10,9 +10,9 @@ from dokureport.event.model import Speaker, Talk, fits_qr_code
 from dokureport.i18n.language import pdf_language
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.flowables import Heading, OutlineEntry, QrCode, in_language
+from dokureport.layout.photos import photo_rows
 from dokureport.layout.source import KeyPath, from_key
 from dokureport.sections.common import paragraphs, section_heading
-from dokureport.sections.gallery import photo_rows
 
 
 def _speaker(ctx: LayoutContext, speaker: Speaker) -> str:

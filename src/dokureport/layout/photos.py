@@ -1,0 +1,130 @@
+"""Numbered photos as justified rows that keep each aspect, captions and credits under.
+
+The gallery's rows and a talk's own photos are set the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportlab.platypus import Flowable, Paragraph
+
+from dokureport.assets import ImageRequest, oriented_size
+from dokureport.design.geometry import GALLERY_ASPECT_RANGE
+from dokureport.event.model import Photo
+from dokureport.layout.context import LayoutContext
+from dokureport.layout.flowables import PhotoCell, PhotoRow
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where one photo of a row goes: its index in the event and its placed size."""
+
+    index: int
+    width: float
+    height: float
+
+
+def justified_rows(aspects: Sequence[float], width: float, gutter: float, columns: int,
+                   max_height: float) -> list[list[Slot]]:
+    """Group photos into rows of equal height that fill the width, keeping each aspect.
+
+    Rows hold up to `columns` photos; a row is never taller than `max_height` (a lone
+    portrait photo is then narrower than the column rather than a page tall).
+    """
+    rows: list[list[Slot]] = []
+    for start in range(0, len(aspects), columns):
+        chunk = list(range(start, min(start + columns, len(aspects))))
+        # Avoid a lone last photo: the previous row gives one away, or (two columns)
+        # takes it in as a third.
+        if len(chunk) == 1 and rows and len(rows[-1]) == columns:
+            moved = rows.pop()
+            if columns > 2:
+                chunk = [moved[-1].index, *chunk]
+                rows.append(_row([s.index for s in moved[:-1]], aspects, width, gutter,
+                                 max_height))
+            else:
+                chunk = [*(s.index for s in moved), *chunk]
+        rows.append(_row(chunk, aspects, width, gutter, max_height))
+    return rows
+
+
+def _row(indices: list[int], aspects: Sequence[float], width: float, gutter: float,
+         max_height: float) -> list[Slot]:
+    usable = width - gutter * (len(indices) - 1)
+    height = min(usable / sum(aspects[i] for i in indices), max_height)
+    return [Slot(i, height * aspects[i], height) for i in indices]
+
+
+def _texts(ctx: LayoutContext, number: int, photo: Photo
+           ) -> tuple[Paragraph | None, Paragraph | None]:
+    """The lines under a photo: its number (what the imprint's credits cite), caption, credit.
+
+    The number opens the first line; without a caption it stands before the credit.
+    """
+    t, s = ctx.text, ctx.styles
+    mark = f'<font color="{ctx.colour("primary")}"><b>{number}</b></font>\u2002'
+    credit_text = ctx.event.photos.credit_of(photo)
+    credit = t.plain(credit_text, hyphenate=False) if credit_text else None
+    if photo.caption:
+        caption = Paragraph(mark + t.plain(photo.caption), s.caption)
+        return caption, Paragraph(credit, s.credit) if credit else None
+    if credit:
+        size = s.credit.fontSize
+        return Paragraph(f'{mark}<font size="{size}" color="{ctx.colour("muted")}">{credit}</font>',
+                         s.caption), None
+    return Paragraph(mark, s.caption), None
+
+
+def _alt(ctx: LayoutContext, number: int, photo: Photo) -> str:
+    """The photo's text description for the accessible PDF: `alt`, else its caption
+    (validation warned), else its place in the gallery."""
+    if photo.alt:
+        return " ".join(photo.alt.split())
+    if photo.caption:
+        return " ".join(photo.caption.split())
+    return f"{ctx.labels.gallery} {number}"
+
+
+def photo_rows(ctx: LayoutContext, numbered: list[tuple[int, Photo]], width: float,
+               columns: int, max_height: float) -> list[Flowable]:
+    """Numbered photos as justified rows of `width` (the gallery's and a talk's)."""
+    g = ctx.geometry
+    photos = [p for _, p in numbered]
+    # Slivers and strips are cropped to a shape a gallery can show (focus kept in view).
+    sources = [ctx.event.resolve(p.file) for p in photos]
+    natural = [w / h for w, h in (oriented_size(src) for src in sources)]
+    low, high = GALLERY_ASPECT_RANGE
+    aspects = [min(max(a, low), high) for a in natural]
+    out: list[Flowable] = []
+    for row in justified_rows(aspects, width, g.gallery_gutter, columns, max_height):
+        cells = []
+        for slot in row:
+            request = ImageRequest(source=sources[slot.index], width_pt=slot.width,
+                                   height_pt=slot.height,
+                                   crop=aspects[slot.index] != natural[slot.index],
+                                   focus=photos[slot.index].focus)
+            ctx.images.submit(request)
+            number, photo = numbered[slot.index]
+            caption, credit = _texts(ctx, number, photo)
+            cells.append(PhotoCell(request, slot.width, slot.height, caption, credit,
+                                   alt=_alt(ctx, number, photo)))
+        out.append(PhotoRow(cells, g.gallery_gutter, ctx.images, caption_gap=g.body_size * 0.4,
+                            max_height=g.frame_height))
+        out.append(_RowGap(g.body_leading))
+    return out[:-1]
+
+
+class _RowGap(Flowable):
+    """Space between gallery rows that disappears at a page top."""
+
+    def __init__(self, height: float) -> None:
+        super().__init__()
+        self.height = height
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return avail_width, min(self.height, avail_height)
+
+    def draw(self) -> None:
+        pass
