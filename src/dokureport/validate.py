@@ -24,8 +24,8 @@ from dokureport.event.load import (
     KeyPath,
     Loaded,
     SourceMap,
-    _line_col,
     format_path,
+    line_col,
     load_yaml,
     parse_when,
     read_text,
@@ -536,7 +536,7 @@ class _Checker:
                 continue
             bad = _BAD_CHAR.search(text)
             if bad:
-                line, column = _line_col(text, bad.start())
+                line, column = line_col(text, bad.start())
                 self.errors.append(Problem(
                     f"contains the invisible control character U+{ord(bad[0]):04X}",
                     file=resolved, line=line, column=column,
