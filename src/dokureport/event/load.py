@@ -208,7 +208,8 @@ def _fatal(
                                code="yaml-syntax")])
 
 
-def _line_col(text: str | bytes, index: int) -> tuple[int, int]:
+def line_col(text: str | bytes, index: int) -> tuple[int, int]:
+    """The 1-based line and column of `index` in text (str, or bytes before decoding)."""
     newline = "\n" if isinstance(text, str) else b"\n"
     line = text.count(newline, 0, index) + 1  # type: ignore[arg-type]
     start = text.rfind(newline, 0, index) + 1  # type: ignore[arg-type]
@@ -235,7 +236,7 @@ def read_text(path: Path) -> str:
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        line, column = _line_col(raw, exc.start) if encoding == "utf-8-sig" else (None, None)
+        line, column = line_col(raw, exc.start) if encoding == "utf-8-sig" else (None, None)
         byte = raw[exc.start]
         raise _fatal(
             path,
@@ -373,7 +374,7 @@ def _parse(path: Path, text: str, loader_class: type) -> Loaded:
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         raise _fatal(path, _syntax_message(exc), line, column) from None
     except yaml.reader.ReaderError as exc:
-        line, column = _line_col(text, exc.position)
+        line, column = line_col(text, exc.position)
         raise _fatal(path, f"contains the control character U+{exc.character:04X}, "
                      "which YAML does not allow", line, column) from None
     except _TooMany:
