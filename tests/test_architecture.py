@@ -212,7 +212,7 @@ def _internals_touched(path: Path) -> list[str]:
                 or node.attr.startswith("__"):
             continue
         owner = node.value
-        if isinstance(owner, ast.Name) and owner.id == "self" or _is_super(owner):
+        if (isinstance(owner, ast.Name) and owner.id == "self") or _is_super(owner):
             continue  # judged per class below
         if node.attr in everywhere:
             found.append(f"{path.name}:{node.lineno} reads {ast.unparse(node)}")

@@ -89,7 +89,7 @@ class LayoutContext:
     warnings: list[Problem] = field(default_factory=list)
     # Filled by the document as the last layout pass places each section's flowables.
     sections: list[SectionPages] = field(default_factory=list)
-    # The structure tree the last layout pass recorded (a layout.tags.TagRecorder).
+    # The structure tree the last layout pass recorded (an engine.tags.TagRecorder).
     tags: Any = None
 
     def __post_init__(self) -> None:

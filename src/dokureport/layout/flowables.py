@@ -36,7 +36,7 @@ class Heading(Paragraph):
     """
 
     # The first part of a heading split over pages, on every later part: in the structure
-    # tree the parts are one heading element (see layout.tags).
+    # tree the parts are one heading element (see engine.tags).
     continues: Heading | None = None
 
     @property

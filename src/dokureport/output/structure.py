@@ -62,7 +62,7 @@ def write_structure(pdf: pikepdf.Pdf, tags: TagRecorder) -> None:
     annotations: list[tuple[pikepdf.Object, str]] = []  # each link's annotation, parent
 
     # Every element is an uncompressed object of its own (no object streams: see
-    # postprocess.finish), so its bytes count: the optional /Type /StructElem is left out,
+    # output.postprocess.finish), so its bytes count: the optional /Type /StructElem is left out,
     # and content on the element's own page (/Pg) is a bare MCID, not an MCR dictionary.
     def build(elem: StructElem, parent: str) -> str | None:
         nonlocal number

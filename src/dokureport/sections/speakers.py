@@ -1,5 +1,5 @@
 """The speaker index: every speaker by family name, organisation, and the linked pages of
-their talks (see layout/names.py for how names are sorted)."""
+their talks (see i18n/names.py for how names are sorted)."""
 
 from __future__ import annotations
 
@@ -75,11 +75,11 @@ class SpeakerIndex(IndexingFlowable):
         return self._seen == self._pages
 
     def settled_pages(self) -> dict[str, int]:
-        """The talks' pages the last pass found (layout.settled keeps them)."""
+        """The talks' pages the last pass found (engine.settled keeps them)."""
         return dict(self._seen)
 
     def seed_pages(self, pages: dict[str, int]) -> None:
-        """Start from `pages`, a guess the first pass checks (layout.settled)."""
+        """Start from `pages`, a guess the first pass checks (engine.settled)."""
         self._seen = dict(pages)
 
     def _rows(self, width: float) -> Table:
