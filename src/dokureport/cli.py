@@ -298,7 +298,7 @@ def schema(of_theme: bool, of_report: bool) -> None:
 
         click.echo(json.dumps(report_schema(), indent=2, ensure_ascii=False))
         return
-    from dokureport.design.theme import theme_schema_json
+    from dokureport.design.schema import theme_schema_json
     from dokureport.event.schema import schema_json
 
     click.echo(theme_schema_json() if of_theme else schema_json(), nl=False)

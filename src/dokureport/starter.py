@@ -158,7 +158,7 @@ def write_starter(folder: Path, *, today: dt.date | None = None) -> Path:
         placeholder_photo(folder / PHOTO)
     (folder / SCHEMA_FILE).write_text(schema_json(), encoding="utf-8")
     if not (folder / THEME_FILE).exists():
-        from dokureport.design.theme import theme_schema_json
+        from dokureport.design.schema import theme_schema_json
 
         (folder / THEME_SCHEMA_FILE).write_text(theme_schema_json(), encoding="utf-8")
         (folder / THEME_FILE).write_text(_THEME_TEMPLATE.format(schema=THEME_SCHEMA_FILE),

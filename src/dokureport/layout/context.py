@@ -11,7 +11,8 @@ from dokureport.assets import ImageRequest, PreparedImage
 from dokureport.core.errors import Problem
 from dokureport.core.options import BuildOptions
 from dokureport.design.geometry import Geometry, geometry_for
-from dokureport.design.theme import Theme, default_theme
+from dokureport.design.model import Theme
+from dokureport.design.theme import default_theme
 from dokureport.event.model import Event
 from dokureport.i18n.labels import Labels, labels_for
 from dokureport.layout.styles import Styles, make_styles

@@ -13,7 +13,7 @@ from dokureport.design.geometry import Geometry
 from dokureport.text.fonts import FontSet, default_fonts
 
 if TYPE_CHECKING:
-    from dokureport.design.theme import Theme
+    from dokureport.design.model import Theme
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from dokureport.core.errors import InputError, Problem
-from dokureport.design.theme import Theme, check_labels, load_theme
+from dokureport.design.checks import check_labels
+from dokureport.design.model import Theme
+from dokureport.design.theme import load_theme
 from dokureport.event.files import leads_outside
 from dokureport.event.load import Loaded, SourceMap, format_path, load_yaml
 from dokureport.event.model import Event

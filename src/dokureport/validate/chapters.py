@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from dokureport.core.errors import InputError, Problem
-from dokureport.design.theme import SECTION_NAMES
+from dokureport.design.model import SECTION_NAMES
 from dokureport.event.files import resolve_file
 from dokureport.event.load import KeyPath, format_path, line_col, read_text
 from dokureport.validate.state import BAD_CHAR, State, items, name

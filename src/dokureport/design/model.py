@@ -1,0 +1,148 @@
+"""The theme as a model: colour roles, fonts, type, margins, sections, and the checked Theme."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from dokureport.core.errors import show
+
+SectionName = Literal["cover", "contents", "intro", "agenda", "talks", "chapters", "gallery",
+                      "videos", "contacts", "speakers", "imprint", "partners"]
+SECTION_NAMES: tuple[str, ...] = SectionName.__args__  # type: ignore[attr-defined]
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+_SHORT_HEX = re.compile(r"^#[0-9a-fA-F]{3}$")
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _colour(value: Any) -> Any:
+    if isinstance(value, str) and _SHORT_HEX.match(value):
+        value = "#" + "".join(c * 2 for c in value[1:])
+    if isinstance(value, str) and not _HEX.match(value):
+        raise ValueError(f"not a colour: {show(value)} (write it as #RRGGBB, e.g. \"#7A1F5C\")")
+    return value.lower() if isinstance(value, str) else value
+
+
+class Colours(_Part):
+    """Colour roles, as #RRGGBB (quote them in YAML: # starts a comment)."""
+
+    primary: str = Field(description="Headings, links, agenda times, the cover title")
+    accent: str = Field(description="Small highlights: overlines, the cover's kind of event")
+    text: str = Field(description="Body text")
+    muted: str = Field(description="Secondary text: speakers, places, credits, the footer")
+    rule: str = Field(description="Hairlines between agenda items")
+    tint: str = Field(description="Background of contact cards")
+    background: str = Field(description="The paper; contrast is checked against it")
+    cover_text: str = Field(description="Text on the cover's panel (a full-bleed cover photo)")
+    cover_panel: str = Field(description="The panel behind the cover text on a full-bleed photo")
+
+    _check = field_validator("*", mode="before")(_colour)
+
+
+class Fonts(_Part):
+    """Font files (.ttf or .otf), relative to the theme file (bundled: the fonts folder)."""
+
+    regular: str
+    bold: str | None = None
+    italic: str | None = None
+    bold_italic: str | None = None
+
+
+class TypeScale(_Part):
+    base_size: float | None = Field(default=None, ge=6, le=16,
+                                    description="Body text size in pt (A4/Letter); A5 scales it")
+    leading: float | None = Field(default=None, ge=1.0, le=2.5,
+                                  description="Line height as a multiple of base_size")
+    scale: float = Field(ge=1.05, le=1.6, description="Each heading step multiplies by this")
+    headings: Literal["normal", "uppercase"] = "normal"
+
+
+class Margins(_Part):
+    """Page margins in mm on A4/Letter (A5 scales them); unset: the paper's defaults."""
+
+    inner: float | None = Field(default=None, ge=5, le=60)
+    outer: float | None = Field(default=None, ge=5, le=60)
+    top: float | None = Field(default=None, ge=5, le=60)
+    bottom: float | None = Field(default=None, ge=10, le=60)
+
+
+class Logo(_Part):
+    position: Literal["bottom-right", "bottom-left", "top-right", "top-left"]
+    height: float = Field(ge=5, le=60, description="In mm")
+
+
+class Cover(_Part):
+    photo: Literal["top", "full", "none"] = Field(
+        description="top: across the top edge; full: the whole page; none: no photo")
+    photo_share: float = Field(ge=0.2, le=0.8, description="Page height the top photo takes")
+    band: bool = Field(description="A band in the primary colour under the photo")
+    logo: Logo
+
+
+class Gallery(_Part):
+    columns: int | None = Field(default=None, ge=1, le=6,
+                                description="Photos per row at most; unset: 3 (A5: 2)")
+
+
+class Footer(_Part):
+    text: Literal["title", "organiser", "none"]
+    page_number: bool
+    rule: bool = Field(description="A hairline above the footer")
+
+
+class ThemeFile(_Part):
+    """A dokureport theme: what a theme file (or `theme:` in event.yaml) may say."""
+
+    name: str | None = None
+    extends: str | None = Field(default=None, description="A bundled theme this one changes")
+    colours: Colours
+    fonts: Fonts
+    sections: tuple[SectionName, ...] = Field(description="Order; leaving one out drops it")
+    new_page: tuple[SectionName, ...] = Field(
+        description="Sections that start on a new page; the others follow on the same page "
+                    "when enough of it is free")
+    type: TypeScale
+    margins: Margins = Margins()
+    cover: Cover
+    gallery: Gallery = Gallery()
+    footer: Footer
+    labels: dict[str, str] = Field(default_factory=dict,
+                                   description="Printed labels to replace, e.g. agenda: Ablauf")
+
+    @field_validator("sections")
+    @classmethod
+    def _unique_sections(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        twice = sorted({s for s in value if value.count(s) > 1})
+        if twice:
+            raise ValueError(f"lists {', '.join(twice)} more than once")
+        if "cover" in value and value[0] != "cover":
+            raise ValueError("the cover can only come first")
+        return value
+
+
+class Theme(BaseModel):
+    """The design one build uses: the checked theme with its font files resolved."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    colours: Colours
+    font_files: dict[str, Path]  # style → file, styles not given are absent
+    sections: tuple[str, ...]
+    new_page: frozenset[str]
+    type: TypeScale
+    margins: Margins
+    cover: Cover
+    gallery: Gallery
+    footer: Footer
+    labels: dict[str, str]
+    source: Path | None = None  # the file it came from (messages)
+
+    def starts_page(self, section: str) -> bool:
+        return section in self.new_page
