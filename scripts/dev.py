@@ -3,6 +3,7 @@
 
     python3 scripts/dev.py sample   # install, then build the sample brochure (brochure.pdf)
     python3 scripts/dev.py test     # install with test tools, then lint and run every test
+    python3 scripts/dev.py docs     # install with test tools, then build the manual (build/site/)
 
 Each command creates `.venv/` on first use and installs what it needs, Debian
 packages included (poppler-utils, qpdf and zbar-tools, which the tests use to read
@@ -65,8 +66,17 @@ def test() -> int:
                           cwd=ROOT).returncode
 
 
+def docs() -> int:
+    ensure_venv("test")
+    # mkdocs.yml: docs/ into build/site/; --strict makes every warning (a broken link or
+    # anchor, a page missing from the nav) an error.
+    run(BIN / "mkdocs", "build", "--strict", "--clean")
+    print(f"dev.py: the manual is in {ROOT / 'build' / 'site' / 'index.html'}")
+    return 0
+
+
 def main() -> int:
-    commands = {"sample": sample, "test": test}
+    commands = {"sample": sample, "test": test, "docs": docs}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__, file=sys.stderr)
         return 2

@@ -2,8 +2,9 @@
 
 One event uses every key of the model, each with a value of its own. The table below
 says, key by key, how that value shows in the PDF (text, a link, a placed image), or,
-for a key that is not printed, that the README's key table says why. A key added to
-the model without a row here fails `test_the_table_has_a_row_for_every_key`.
+for a key that is not printed, that the manual's key table (docs/event-format.md) says
+why. A key added to the model without a row here fails
+`test_the_table_has_a_row_for_every_key`.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pydantic import BaseModel
 from dokureport.event.model import Event
 from tests.conftest import every_text_field, squash
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+KEY_TABLE = Path(__file__).resolve().parents[1] / "docs" / "event-format.md"
 
 
 @dataclass(frozen=True)
@@ -110,9 +111,9 @@ NOT_PRINTED = "not printed"
 
 @dataclass(frozen=True)
 class Row:
-    key: str  # key path as the README writes it, [] for "any entry"
+    key: str  # key path as the key table writes it, [] for "any entry"
     value: Any
-    check: Check | None  # None: not printed, the README's key table says why
+    check: Check | None  # None: not printed, the key table says why
 
 
 # One row per input key. Values are distinct words, so that one key printed can never
@@ -227,10 +228,10 @@ def _set(data: dict, key: str, value: Any) -> None:
     node[leaf] = value
 
 
-def readme_rows() -> dict[str, str]:
-    """The README's key table: key → its whole row."""
+def key_table_rows() -> dict[str, str]:
+    """The key table of docs/event-format.md: key → its whole row."""
     rows = {}
-    for line in README.read_text(encoding="utf-8").splitlines():
+    for line in KEY_TABLE.read_text(encoding="utf-8").splitlines():
         match = re.match(r"\| `([^`]+)` \|", line)
         if match:
             rows[match[1]] = line
@@ -243,14 +244,14 @@ def test_the_table_has_a_row_for_every_key() -> None:
 
 
 @pytest.mark.parametrize("row", [r for r in ROWS if r.check is None], ids=lambda r: r.key)
-def test_the_readme_says_why_a_key_is_not_printed(row: Row) -> None:
-    line = readme_rows().get(row.key)
-    assert line is not None, f"{row.key} has no row in the README's key table"
+def test_the_key_table_says_why_a_key_is_not_printed(row: Row) -> None:
+    line = key_table_rows().get(row.key)
+    assert line is not None, f"{row.key} has no row in the key table of {KEY_TABLE.name}"
     assert NOT_PRINTED in line
 
 
-def test_the_readme_documents_every_key() -> None:
-    documented = readme_rows()
+def test_the_key_table_documents_every_key() -> None:
+    documented = key_table_rows()
     for key in model_keys():
         # A list of small records may be one row: `videos[]` covers `videos[].title`.
         parents = [key] + [key[: m.end()] for m in re.finditer(r"\[\]", key)]

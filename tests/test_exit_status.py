@@ -1,4 +1,4 @@
-"""Every way a build ends has its exit status and one clear line: the README's table.
+"""Every way a build ends has its exit status and one clear line (docs/command-line.md).
 
 0 built, 1 a bug, 2 bad input, 73 an output cannot be created, 74 the machine failed
 mid-way, 130 and 143 interrupted. Whatever the ending, an existing PDF stays untouched

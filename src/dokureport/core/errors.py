@@ -10,7 +10,7 @@ from typing import Any
 
 
 class ExitCode(IntEnum):
-    """What the command line returns; documented in the README.
+    """What the command line returns; documented in docs/command-line.md#exit-status.
 
     73 and 74 follow sysexits.h (EX_CANTCREAT, EX_IOERR); 130 and 143 the shells'
     128 + signal number.
@@ -49,7 +49,7 @@ class Problem:
         return f"{where}{key}{self.message}"
 
 
-# Every code a Problem may carry, documented in the README ("Problem codes").
+# Every code a Problem may carry, documented in docs/validation.md#problem-codes.
 PROBLEM_CODES: dict[str, str] = {
     "yaml-syntax": "event.yaml is not valid YAML, or not readable text",
     "yaml-unsafe": "a YAML feature dokureport refuses (tags, aliases too deep, too large)",
