@@ -1,4 +1,5 @@
-"""Shared fixtures: the sample brochure built once, and readers for the PDFs we write."""
+"""Shared fixtures: the sample brochure built once, events and builds, the CLI's runner;
+and readers for the PDFs we write. Plain helpers shared by test modules are in helpers.py."""
 
 from __future__ import annotations
 
@@ -15,8 +16,11 @@ import yaml
 
 from dokureport.core.options import BuildOptions
 from dokureport.core.resources import sample_event_dir
+from tests.helpers import cli_runner
 
 if TYPE_CHECKING:
+    from click.testing import CliRunner
+
     from dokureport.pipeline import BuildResult
 
 SAMPLE = sample_event_dir()
@@ -29,6 +33,12 @@ def _fresh_layout_guesses() -> None:
     from dokureport.engine import settled
 
     settled.forget()
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """A click CliRunner for `runner.invoke(cli, [...])`: stdout and stderr apart."""
+    return cli_runner()
 
 
 @pytest.fixture(scope="session")

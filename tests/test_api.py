@@ -13,13 +13,13 @@ import yaml
 
 import dokureport
 from tests.conftest import SAMPLE, minimal_event
+from tests.helpers import pdftotext
 
 
 def _text(data: bytes, tmp_path: Path) -> str:
     pdf = tmp_path / "read.pdf"
     pdf.write_bytes(data)
-    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return pdftotext(pdf)
 
 
 def test_importing_dokureport_is_cheap_and_the_api_loads_on_first_use() -> None:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import jsonschema
-from click.testing import CliRunner
 
 from dokureport.cli import cli
 from dokureport.report import report_schema
 from tests.conftest import minimal_event
+from tests.helpers import pdftotext
 
 
 def _events(make_event) -> list[Path]:
@@ -27,7 +26,7 @@ def _events(make_event) -> list[Path]:
 
 
 def test_five_events_one_broken_reports_exactly_that_one(make_event, tmp_path: Path,
-                                                          monkeypatch) -> None:
+                                                          monkeypatch, runner) -> None:
     from dokureport.assets import preparer
 
     pools = []
@@ -37,7 +36,7 @@ def test_five_events_one_broken_reports_exactly_that_one(make_event, tmp_path: P
     folders = _events(make_event)
     out = tmp_path / "out"
     out.mkdir()
-    result = CliRunner().invoke(cli, ["build", *map(str, folders), "--out-dir", str(out)])
+    result = runner.invoke(cli, ["build", *map(str, folders), "--out-dir", str(out)])
     assert result.exit_code == 2
     assert len(pools) == 1  # one pool of workers for all five events
     rows = {line.split()[0]: line for line in result.stdout.splitlines()
@@ -59,8 +58,7 @@ def test_five_events_one_broken_reports_exactly_that_one(make_event, tmp_path: P
             assert not (out / "event-3.pdf").exists()
         else:
             assert report["status"] == "ok"
-            text = subprocess.run(["pdftotext", str(out / f"event-{n}.pdf"), "-"],
-                                  capture_output=True, text=True, check=True).stdout
+            text = pdftotext(out / f"event-{n}.pdf")
             assert f"Veranstaltung {n}" in text and f"Foto von Nummer {n}" in text
     batch = json.loads((out / "batch.report.json").read_text())
     schema.validate(batch)
@@ -70,19 +68,18 @@ def test_five_events_one_broken_reports_exactly_that_one(make_event, tmp_path: P
     assert len(batch["outputs"]) == 4
 
 
-def test_a_batch_of_good_events_exits_0_and_names_repeats_apart(make_event,
-                                                                 tmp_path: Path) -> None:
+def test_a_batch_of_good_events_exits_0_and_names_repeats_apart(make_event, tmp_path: Path,
+                                                                 runner) -> None:
     one = make_event(minimal_event(title="Eins"), name="a/same")
     two = make_event(minimal_event(title="Zwei"), name="b/same")
-    result = CliRunner().invoke(cli, ["build", str(one), str(two), "--out-dir", str(tmp_path),
-                                      "--report", str(tmp_path / "all.json")])
+    result = runner.invoke(cli, ["build", str(one), str(two), "--out-dir", str(tmp_path),
+                                 "--report", str(tmp_path / "all.json")])
     assert result.exit_code == 0, result.output
-    assert "Zwei" in subprocess.run(["pdftotext", str(tmp_path / "same-2.pdf"), "-"],
-                                    capture_output=True, text=True, check=True).stdout
+    assert "Zwei" in pdftotext(tmp_path / "same-2.pdf")
     assert json.loads((tmp_path / "all.json").read_text())["status"] == "ok"
 
 
-def test_several_events_need_an_out_dir(make_event) -> None:
+def test_several_events_need_an_out_dir(make_event, runner) -> None:
     one, two = (make_event(minimal_event(), name=n) for n in ("x", "y"))
-    result = CliRunner().invoke(cli, ["build", str(one), str(two)])
+    result = runner.invoke(cli, ["build", str(one), str(two)])
     assert result.exit_code == 2 and "--out-dir" in result.stderr

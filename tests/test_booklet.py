@@ -7,7 +7,6 @@ from pathlib import Path
 import pdfplumber
 import pikepdf
 import pytest
-from click.testing import CliRunner
 from reportlab.lib.pagesizes import A3, A4, A5, landscape
 from reportlab.pdfgen.canvas import Canvas
 
@@ -140,10 +139,10 @@ def test_print_booklet_sheets_keep_bleed_and_get_marks(tmp_path: Path) -> None:
         assert sum(1 for x, _ in strokes if abs(x - middle) < 0.01) == 2
 
 
-def test_cli_booklet_and_all_targets(tmp_path: Path) -> None:
+def test_cli_booklet_and_all_targets(tmp_path: Path, runner) -> None:
     out = tmp_path / "brochure.pdf"
-    result = CliRunner().invoke(cli, ["build", "-q", "--target", "all", "--paper", "a5",
-                                      "--booklet", "--bleed", "2", "-o", str(out)])
+    result = runner.invoke(cli, ["build", "-q", "--target", "all", "--paper", "a5",
+                                 "--booklet", "--bleed", "2", "-o", str(out)])
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["brochure-booklet.pdf", "brochure-print-booklet.pdf",

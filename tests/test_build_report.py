@@ -11,19 +11,13 @@ from pathlib import Path
 import jsonschema
 import pikepdf
 import pytest
-from click.testing import CliRunner
 
-from dokureport.cli import cli
 from dokureport.core.errors import PROBLEM_CODES, ExitCode
 from dokureport.report import REPORT_VERSION, report_schema
 from tests.conftest import minimal_event
+from tests.helpers import invoke, pdftotext
 
 SCHEMA = report_schema()
-
-
-def _invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def _checked(report: dict) -> dict:
@@ -57,8 +51,8 @@ def test_a_good_build_reports_outputs_sections_photos_fonts_and_timings(
     data, files = _event()
     folder = make_event(data, files)
     out = tmp_path / "b.pdf"
-    code, _, err = _invoke("build", str(folder), "-o", str(out), "--report",
-                           str(tmp_path / "r.json"))
+    code, _, err = invoke("build", str(folder), "-o", str(out), "--report",
+                          str(tmp_path / "r.json"))
     assert code == 0, err
     report = _checked(json.loads((tmp_path / "r.json").read_text()))
     assert report["status"] == "ok" and report["exit_code"] == 0
@@ -72,8 +66,7 @@ def test_a_good_build_reports_outputs_sections_photos_fonts_and_timings(
     assert keys == ["cover", "contents", "introduction", "agenda", "talks", "gallery",
                     "contacts", "imprint"]
     # Each section's first page is where the PDF's text shows its heading.
-    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
-                          text=True, check=True).stdout.split("\f")
+    text = pdftotext(out, "-layout").split("\f")
     for section in report["sections"]:
         if section["key"] not in ("cover", "imprint"):
             assert section["title"] in text[section["first_page"] - 1], section
@@ -94,8 +87,8 @@ def test_a_failed_build_writes_its_report_with_codes_and_places(make_event,
     data["talks"][0]["tpoic"] = "Strategie"
     data["photos"]["items"][0]["file"] = "photos/fehlt.jpg"
     folder = make_event(data, files)
-    code, _, _ = _invoke("build", str(folder), "-o", str(tmp_path / "b.pdf"), "--report",
-                         str(tmp_path / "r.json"))
+    code, _, _ = invoke("build", str(folder), "-o", str(tmp_path / "b.pdf"), "--report",
+                        str(tmp_path / "r.json"))
     assert code == ExitCode.BAD_INPUT
     assert not (tmp_path / "b.pdf").exists()
     report = _checked(json.loads((tmp_path / "r.json").read_text()))
@@ -116,8 +109,8 @@ def test_strict_failure_reports_the_warnings_as_errors(make_event, tmp_path: Pat
     data["photos"]["items"][0].pop("caption")
     data["photos"]["items"][0].pop("alt")
     folder = make_event(data, files)
-    code, out, _ = _invoke("build", str(folder), "-o", str(tmp_path / "b.pdf"), "--strict",
-                           "--report", "-")
+    code, out, _ = invoke("build", str(folder), "-o", str(tmp_path / "b.pdf"), "--strict",
+                          "--report", "-")
     assert code == ExitCode.BAD_INPUT
     report = _checked(json.loads(out))
     codes = [p["code"] for p in report["problems"]]
@@ -126,8 +119,8 @@ def test_strict_failure_reports_the_warnings_as_errors(make_event, tmp_path: Pat
 
 def test_report_to_standard_output_keeps_it_pure_json(make_event, tmp_path: Path) -> None:
     data, files = _event()
-    code, out, err = _invoke("build", str(make_event(data, files)), "-o",
-                             str(tmp_path / "b.pdf"), "--report", "-")
+    code, out, err = invoke("build", str(make_event(data, files)), "-o",
+                            str(tmp_path / "b.pdf"), "--report", "-")
     assert code == 0
     assert _checked(json.loads(out))["outputs"][0]["path"] == str(tmp_path / "b.pdf")
     assert "Wrote" in err
@@ -135,9 +128,9 @@ def test_report_to_standard_output_keeps_it_pure_json(make_event, tmp_path: Path
 
 def test_print_and_booklet_outputs_are_each_reported(make_event, tmp_path: Path) -> None:
     data, files = _event()
-    code, out, _ = _invoke("build", str(make_event(data, files)), "-o",
-                           str(tmp_path / "b.pdf"), "--target", "all", "--booklet",
-                           "--paper", "a5", "--report", "-")
+    code, out, _ = invoke("build", str(make_event(data, files)), "-o",
+                          str(tmp_path / "b.pdf"), "--target", "all", "--booklet",
+                          "--paper", "a5", "--report", "-")
     assert code == 0
     report = _checked(json.loads(out))
     kinds = [(o["target"], o["kind"], Path(o["path"]).name) for o in report["outputs"]]
@@ -161,7 +154,7 @@ def test_validate_report_lists_warnings_and_errors(make_event, tmp_path: Path) -
     data["photos"]["items"][0].pop("caption")
     data["photos"]["items"][0].pop("alt")
     folder = make_event(data, files)
-    code, out, _ = _invoke("validate", str(folder), "--report", "-")
+    code, out, _ = invoke("validate", str(folder), "--report", "-")
     assert code == 0
     report = _checked(json.loads(out))
     assert report["command"] == "validate" and report["outputs"] == []
@@ -170,14 +163,14 @@ def test_validate_report_lists_warnings_and_errors(make_event, tmp_path: Path) -
         "warning", "undescribed-photo", "photos.items[0]")
     data["agenda"][0]["items"][0]["talk"] = "nix"
     folder = make_event(data, files, name="bad")
-    code, _, _ = _invoke("validate", str(folder), "--report", str(tmp_path / "v.json"))
+    code, _, _ = invoke("validate", str(folder), "--report", str(tmp_path / "v.json"))
     assert code == 2
     report = _checked(json.loads((tmp_path / "v.json").read_text()))
     assert [p["code"] for p in report["problems"]] == ["unknown-talk"]
 
 
 def test_schema_report_prints_the_report_schema() -> None:
-    code, out, _ = _invoke("schema", "--report")
+    code, out, _ = invoke("schema", "--report")
     assert code == 0 and json.loads(out) == SCHEMA
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
 

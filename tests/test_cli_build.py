@@ -6,16 +6,17 @@ import contextlib
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from dokureport import __version__
 from dokureport.cli import cli
 from tests.conftest import minimal_event
+from tests.helpers import cli_runner
 
 
-def test_build_without_event_builds_the_bundled_sample(tmp_path: Path) -> None:
+def test_build_without_event_builds_the_bundled_sample(tmp_path: Path, runner) -> None:
     out = tmp_path / "sample.pdf"
-    result = CliRunner().invoke(cli, ["build", "-o", str(out)])
+    result = runner.invoke(cli, ["build", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(f"Wrote {out} (")
     pages = int(result.stdout.split("(")[1].split()[0])
@@ -23,8 +24,7 @@ def test_build_without_event_builds_the_bundled_sample(tmp_path: Path) -> None:
     assert out.read_bytes().startswith(b"%PDF-")
 
 
-def test_version_and_help() -> None:
-    runner = CliRunner()
+def test_version_and_help(runner) -> None:
     assert __version__ in runner.invoke(cli, ["--version"]).output
     for args in (["--help"], ["build", "--help"]):
         result = runner.invoke(cli, args)
@@ -35,7 +35,7 @@ def _run(*args: str, cwd: Path) -> Result:
     """`dokureport ARGS` in process: CliRunner sees every exit path (real processes are
     tested where they matter: signals and full disks, in test_exit_status.py)."""
     with contextlib.chdir(cwd):
-        return CliRunner().invoke(cli, list(args))
+        return cli_runner().invoke(cli, list(args))
 
 
 def test_bad_input_exits_2_and_leaves_the_existing_pdf_untouched(tmp_path: Path,

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from click.testing import CliRunner
 
 from dokureport.cli import cli
 from dokureport.core.resources import sample_event_dir
@@ -79,8 +78,8 @@ def test_real_process_exit_status(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
-def test_schema_command_prints_json_schema() -> None:
-    result = CliRunner().invoke(cli, ["schema"])
+def test_schema_command_prints_json_schema(runner) -> None:
+    result = runner.invoke(cli, ["schema"])
     assert result.exit_code == 0
     schema = json.loads(result.output)
     assert schema["$schema"].endswith("2020-12/schema")
@@ -121,9 +120,9 @@ def test_schema_matches_the_starter() -> None:
     keys_ok(yaml.safe_load(text), schema)
 
 
-def test_init_writes_a_valid_starter(tmp_path: Path) -> None:
+def test_init_writes_a_valid_starter(tmp_path: Path, runner) -> None:
     target = tmp_path / "neu"
-    result = CliRunner().invoke(cli, ["init", str(target)])
+    result = runner.invoke(cli, ["init", str(target)])
     assert result.exit_code == 0, result.output
     assert (target / "event.yaml").is_file()
     assert (target / "photos" / "placeholder.jpg").is_file()

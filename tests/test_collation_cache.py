@@ -43,6 +43,7 @@ def test_a_damaged_cache_file_only_costs_the_parse(tmp_path: Path) -> None:
     assert isinstance(collation.collator(tmp_path), collation._CachedCollator)
 
 
+@pytest.mark.slow
 def test_a_damaged_block_inside_the_cache_falls_back_to_parsing(tmp_path: Path) -> None:
     from dokureport.core import plain_cache
 

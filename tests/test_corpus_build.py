@@ -39,7 +39,7 @@ def test_corpus_build(corpus_case: tuple[Path, dict[str, Any]], tmp_path: Path) 
     assert_accessible_and_archival(out)
 
 
-# The cases that build: each is checked by page (ua1, 2u) and ua_check.py above. Every other
+# The cases that build: each is checked by page (ua1, 2u) and tagging_problems above. Every other
 # case must exit 2 there; none is left out of the checks without this list saying so.
 BUILDS = ["bom-crlf-yaml", "huge-agenda", "javascript-link", "long-texts", "panorama",
           "script-links-in-text", "symlink-escape-allowed", "symlink-inside", "tiny-png",

@@ -17,17 +17,11 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from PIL import Image
 
-from dokureport.cli import cli
 from dokureport.core.errors import ExitCode
 from tests.conftest import minimal_event
-
-
-def _invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
+from tests.helpers import invoke
 
 
 def _leftovers(folder: Path) -> list[str]:
@@ -44,8 +38,8 @@ def test_a_bug_is_exit_1_with_one_line_and_a_traceback_file(make_event, tmp_path
         raise RuntimeError("boom")
 
     monkeypatch.setattr(build_module, "lay_out", explode)
-    code, _, err = _invoke("build", str(make_event(minimal_event())), "-o",
-                           str(tmp_path / "out.pdf"))
+    code, _, err = invoke("build", str(make_event(minimal_event())), "-o",
+                          str(tmp_path / "out.pdf"))
     assert code == ExitCode.BUG == 1
     first, second = err.splitlines()
     assert first == "dokureport: internal error: RuntimeError: boom"
@@ -66,7 +60,7 @@ def test_content_reportlab_cannot_place_is_bad_input_at_its_key(make_event, tmp_
 
     monkeypatch.setattr(intro, "flowables", lambda ctx: [Spacer(10, 5000)])
     folder = make_event(minimal_event(intro="Ein sehr langer Text."))
-    code, _, err = _invoke("build", str(folder), "-o", str(tmp_path / "out.pdf"))
+    code, _, err = invoke("build", str(folder), "-o", str(tmp_path / "out.pdf"))
     assert code == ExitCode.BAD_INPUT
     lines = (folder / "event.yaml").read_text().splitlines()
     line = next(n for n, text in enumerate(lines, start=1) if text.startswith("intro:"))
@@ -90,7 +84,7 @@ def test_a_talk_that_cannot_be_placed_is_named_by_its_index(make_event, tmp_path
     monkeypatch.setattr("dokureport.sections.talks.paragraphs", huge_second_abstract)
     folder = make_event(minimal_event(talks=[{"title": "A", "abstract": "eins"},
                                              {"title": "B", "abstract": "zwei"}]))
-    code, _, err = _invoke("build", str(folder), "-o", str(tmp_path / "out.pdf"))
+    code, _, err = invoke("build", str(folder), "-o", str(tmp_path / "out.pdf"))
     assert code == ExitCode.BAD_INPUT
     assert "talks[1].abstract: cannot be laid out" in err
 
@@ -105,7 +99,7 @@ def test_ctrl_c_inside_the_build_is_exit_130(make_event, tmp_path: Path, monkeyp
     monkeypatch.setattr(build_module, "lay_out", interrupted)
     out = tmp_path / "out.pdf"
     out.write_bytes(b"old")
-    code, _, err = _invoke("build", str(make_event(minimal_event())), "-o", str(out))
+    code, _, err = invoke("build", str(make_event(minimal_event())), "-o", str(out))
     assert code == ExitCode.INTERRUPTED == 130
     assert err == "dokureport: interrupted (Ctrl-C); nothing was written\n"
     assert out.read_bytes() == b"old"
@@ -129,7 +123,7 @@ def test_a_photo_that_vanishes_during_the_build_is_exit_74(make_event, tmp_path:
     folder = make_event(minimal_event(photos={"items": [{"file": "photos/01.jpg",
                                                          "caption": "x", "alt": "y"}]}),
                         ("01.jpg",))
-    code, _, err = _invoke("build", str(folder), "-o", str(tmp_path / "out.pdf"), "--no-cache")
+    code, _, err = invoke("build", str(folder), "-o", str(tmp_path / "out.pdf"), "--no-cache")
     assert code == ExitCode.IO_ERROR == 74
     assert err == (f"error: {folder / 'photos' / '01.jpg'}: No such file or directory "
                    "(the file went away during the build)\n")
@@ -139,8 +133,8 @@ def test_a_photo_that_vanishes_during_the_build_is_exit_74(make_event, tmp_path:
 def test_an_output_path_that_is_a_folder_is_a_usage_error(make_event, tmp_path: Path) -> None:
     (tmp_path / "out.pdf").mkdir()
     (tmp_path / "out.pdf" / "keep").write_text("x")
-    code, _, err = _invoke("build", str(make_event(minimal_event())), "-o",
-                           str(tmp_path / "out.pdf"))
+    code, _, err = invoke("build", str(make_event(minimal_event())), "-o",
+                          str(tmp_path / "out.pdf"))
     assert code == ExitCode.BAD_INPUT
     assert f"'{tmp_path / 'out.pdf'}' is a directory" in err
     assert (tmp_path / "out.pdf" / "keep").read_text() == "x"
@@ -154,8 +148,8 @@ def test_a_cache_that_cannot_be_made_is_a_warning_not_a_failure(make_event, tmp_
     folder = make_event(minimal_event(photos={"items": [{"file": "photos/01.jpg",
                                                          "caption": "x", "alt": "y"}]}),
                         ("01.jpg",))
-    code, out, err = _invoke("build", str(folder), "-o", str(tmp_path / "out.pdf"),
-                             "--cache-dir", str(blocker / "cache"))
+    code, out, err = invoke("build", str(folder), "-o", str(tmp_path / "out.pdf"),
+                            "--cache-dir", str(blocker / "cache"))
     assert code == 0, err
     assert err == (f"warning: photo cache: cannot write {blocker / 'cache' / 'images'} (Not "
                    "a directory); photos are prepared without the cache in this build\n")

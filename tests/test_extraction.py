@@ -24,6 +24,7 @@ import yaml
 
 from dokureport.core.options import BuildOptions
 from dokureport.core.resources import sample_event_dir
+from tests.helpers import pdftotext
 from tests.test_accessibility import assert_accessible_and_archival
 
 INTRO = ("Die Fachstelle für Kinder- und Jugendhilfe eröffnet jungen Menschen Chancengleichheit "
@@ -35,11 +36,6 @@ MORE = ("Arbeitsmarkt- und Sozialpolitik – ein weites Feld – gehören zusamm
         "und Teilhabeleistungen, Schul- und Berufsberatung sowie Jugendberufsagentur-Netzwerke. "
         "Kommunale Präventionsketten verbinden Familienbildung, Quartiersarbeit und Gesundheits- "
         "und Sozialberatung – gemeinsam mit Landes- und Bundesmitteln – in der ganzen Stadt.")
-
-
-def pdftotext(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
 
 
 def mupdf(pdf: Path) -> str:

@@ -9,7 +9,6 @@ Regenerate on purpose with `--update-golden` and review `git diff tests/golden/`
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ import pytest
 from dokureport.core.options import BuildOptions
 from dokureport.core.resources import sample_event_dir
 from dokureport.pipeline import build_brochure
+from tests.helpers import pdftotext
 
 GOLDEN = Path(__file__).parent / "golden" / "text"
 CORPUS = Path(__file__).parent / "corpus"
@@ -36,8 +36,7 @@ def test_an_event_from_before_markdown_prints_the_same_text(
     out = tmp_path / f"{name}.pdf"
     build_brochure(EVENTS[name], out,
                    BuildOptions(theme=str(GOLDEN / "format1-sections.yaml"), jobs=1))
-    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = pdftotext(out)
     reference = GOLDEN / f"{name}.txt"
     if request.config.getoption("--update-golden"):
         reference.write_text(text, encoding="utf-8")

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from dokureport.cli import cli
 from dokureport.core.options import BuildOptions
@@ -20,6 +19,7 @@ from dokureport.importers.html import to_markup
 from dokureport.pipeline import build_brochure
 from dokureport.validate import validate_event
 from tests.conftest import squash
+from tests.helpers import cli_runner, pdftotext
 
 IMPORTS = Path(__file__).parent / "imports"
 
@@ -37,7 +37,7 @@ REAL = {
 
 
 def run(*args: str) -> object:
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return cli_runner().invoke(cli, list(args), catch_exceptions=False)
 
 
 def imported(tmp_path: Path, name: str, **options: object) -> Path:
@@ -52,11 +52,6 @@ def run_main(*args: str) -> subprocess.CompletedProcess[str]:
                           text=True)
 
 
-def pdf_text(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(REAL))
 def test_a_real_export_imports_validates_and_builds(tmp_path: Path, name: str) -> None:
@@ -67,7 +62,7 @@ def test_a_real_export_imports_validates_and_builds(tmp_path: Path, name: str) -
     assert event.talks and event.agenda
     out = tmp_path / "brochure.pdf"
     build_brochure(folder, out, BuildOptions(cache_dir=None, jobs=1))
-    text = squash(pdf_text(out))
+    text = squash(pdftotext(out))
     for expected in REAL[name]:
         assert squash(expected) in text, expected
 
@@ -233,7 +228,7 @@ def test_html_lists_reach_the_brochure_without_tags(tmp_path: Path) -> None:
     assert event.talks[0].abstract == "We cover:\n\n- apples\n\n- pears"  # type: ignore
     out = tmp_path / "b.pdf"
     build_brochure(tmp_path / "event", out, BuildOptions(cache_dir=None, jobs=1))
-    text = pdf_text(out)
+    text = pdftotext(out)
     # The importer writes Markdown: the list prints as a list.
     assert "• apples" in text and "• pears" in text and "<" not in text.replace("<>", "")
 

@@ -3,11 +3,12 @@ no page foot is left empty because a talk's first paragraph is long."""
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pikepdf
+
+from tests.helpers import pdftotext
 
 WORDS = ["Die", "Stadtgesellschaft", "braucht", "Orte", "der", "Begegnung,", "an", "denen",
          "Nachbarschaft", "entsteht", "und", "Verantwortung", "geteilt", "wird."]
@@ -20,9 +21,7 @@ def words(n: int, start: int = 0) -> str:
 def page_texts(pdf: Path) -> list[str]:
     with pikepdf.open(pdf) as doc:
         count = len(doc.pages)
-    return [subprocess.run(["pdftotext", "-f", str(p), "-l", str(p), str(pdf), "-"],
-                           capture_output=True, text=True, check=True).stdout
-            for p in range(1, count + 1)]
+    return [pdftotext(pdf, "-f", str(p), "-l", str(p)) for p in range(1, count + 1)]
 
 
 def test_a_long_first_paragraph_starts_below_its_heading_on_the_same_page(

@@ -76,6 +76,7 @@ def _settle(folder: Path, out: Path, cache_dir: Path | None = None) -> tuple[int
     return passes, out.read_bytes()
 
 
+@pytest.mark.slow
 def test_the_contents_is_laid_out_at_its_final_size_from_the_first_pass(tmp_path: Path) -> None:
     # The contents' entries are known before layout, so the pages after its three pages
     # do not move between passes: the second pass only fills in the page numbers.
@@ -144,6 +145,7 @@ def test_without_contents_the_first_pass_draws_as_it_may_be_the_output(
         assert "Vortrag 12 über" in "\n".join(p.extract_text() or "" for p in pdf.pages)
 
 
+@pytest.mark.slow
 def test_the_speaker_index_makes_its_table_once_a_pass_for_wrap_and_split(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from dokureport.sections.speakers import SpeakerIndex
@@ -242,6 +244,7 @@ def test_a_damaged_or_wrong_guess_in_the_cache_changes_nothing_but_passes(
         assert passes == 2 and out == fresh
 
 
+@pytest.mark.slow
 def test_a_pass_lets_go_of_the_contents_parts_it_has_drawn(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The contents of 80 talks run over pages: each page's part is split off the rest,

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import subprocess
-
 import pikepdf
 
 from dokureport.validate import validate_event
 from tests.conftest import minimal_event, squash
+from tests.helpers import pdftotext
 
 ABSTRACT = ("Warum eine javascript:alert(1) URL noch wirkt: <script>alert(1)</script> "
             "und data:text/html,x oder file:///etc/passwd.")
@@ -31,8 +30,7 @@ def _uris(out) -> list[str]:
 
 def test_text_that_mentions_script_links_builds_and_prints_literally(make_event, build) -> None:
     out, _ = build(make_event(_event()))
-    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = pdftotext(out)
     for typed in (ABSTRACT, "[Skript](javascript:alert(1))", "[Datei](file:///etc/passwd)",
                   "[Daten](data:text/html;base64,PHNjcmlwdD4=)", "<b>HTML</b>"):
         assert squash(typed) in squash(text), typed

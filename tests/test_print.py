@@ -17,14 +17,10 @@ from dokureport.core.resources import sample_event_dir
 from dokureport.layout.marks import MARKS_AREA
 from dokureport.pipeline import BuildResult, build_brochure
 from tests.conftest import minimal_event
+from tests.helpers import box
 
 PAPERS = {"a4": A4, "a5": A5, "letter": LETTER}
 Build = Callable[..., tuple[Path, BuildResult]]
-
-
-def _box(page: pikepdf.Page, name: str) -> tuple[float, ...] | None:
-    value = page.obj.get(name)
-    return None if value is None else tuple(float(v) for v in value)
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +40,8 @@ def test_print_boxes_for_each_paper_and_bleed(make_event: Callable[..., Path], b
     with pikepdf.open(out) as pdf:
         assert len(pdf.pages) >= 2
         for page in pdf.pages:
-            trim, bleed_box = _box(page, "/TrimBox"), _box(page, "/BleedBox")
-            media = _box(page, "/MediaBox")
+            trim, bleed_box = box(page, "/TrimBox"), box(page, "/BleedBox")
+            media = box(page, "/MediaBox")
             assert trim is not None and bleed_box is not None and media is not None
             assert trim[2] - trim[0] == pytest.approx(width, abs=0.01)
             assert trim[3] - trim[1] == pytest.approx(height, abs=0.01)
@@ -64,7 +60,7 @@ def test_screen_pages_are_the_paper_size_without_print_boxes(
     out, _ = build(make_event(minimal_event()), paper="a5")
     with pikepdf.open(out) as pdf:
         for page in pdf.pages:
-            assert _box(page, "/MediaBox") == pytest.approx((0, 0, *A5), abs=0.01)
+            assert box(page, "/MediaBox") == pytest.approx((0, 0, *A5), abs=0.01)
             assert "/TrimBox" not in page.obj and "/BleedBox" not in page.obj
 
 

@@ -4,19 +4,13 @@ e-mail addresses are printed only when the event allows it."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pdfplumber
-from click.testing import CliRunner
 
 from dokureport.cli import cli
 from tests.conftest import minimal_event
-
-
-def _text(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+from tests.helpers import pdftotext
 
 
 def _event(**extra: object) -> dict:
@@ -35,14 +29,15 @@ def _event(**extra: object) -> dict:
     ) | extra
 
 
-def test_unpublished_items_are_in_no_output_and_counted(make_event, tmp_path: Path) -> None:
+def test_unpublished_items_are_in_no_output_and_counted(make_event, tmp_path: Path,
+                                                        runner) -> None:
     folder = make_event(_event(), ("01.jpg", "02.jpg"))
     out = tmp_path / "b.pdf"
-    result = CliRunner().invoke(cli, ["build", str(folder), "-o", str(out), "--target", "all",
-                                      "--report", str(tmp_path / "r.json")])
+    result = runner.invoke(cli, ["build", str(folder), "-o", str(out), "--target", "all",
+                                 "--report", str(tmp_path / "r.json")])
     assert result.exit_code == 0, result.stderr
     for pdf in (out, tmp_path / "b-print.pdf"):
-        text = _text(pdf)
+        text = pdftotext(pdf)
         assert "Öffentlicher Vortrag" in text and "Eva Sichtbar" in text
         assert "Sichtbares Foto" in text
         for hidden in ("Zurückgezogener Vortrag", "Bea Privat", "Verborgenes Foto",
@@ -58,10 +53,10 @@ def test_unpublished_items_are_in_no_output_and_counted(make_event, tmp_path: Pa
 
 
 def test_the_agenda_item_of_an_unpublished_talk_stays_without_its_link(
-        make_event, tmp_path: Path) -> None:
+        make_event, tmp_path: Path, runner) -> None:
     folder = make_event(_event(), ("01.jpg", "02.jpg"))
     out = tmp_path / "b.pdf"
-    assert CliRunner().invoke(cli, ["build", str(folder), "-o", str(out)]).exit_code == 0
+    assert runner.invoke(cli, ["build", str(folder), "-o", str(out)]).exit_code == 0
     with pdfplumber.open(out) as doc:
         page = next(p for p in doc.pages if "Programmpunkt Privat" in (p.extract_text() or ""))
         words = {w["text"]: w for w in page.extract_words()}
@@ -75,21 +70,21 @@ def test_the_agenda_item_of_an_unpublished_talk_stays_without_its_link(
         assert linked(offen) and not linked(privat)
 
 
-def test_speaker_emails_are_printed_only_when_the_event_allows(make_event,
-                                                               tmp_path: Path) -> None:
+def test_speaker_emails_are_printed_only_when_the_event_allows(make_event, tmp_path: Path,
+                                                               runner) -> None:
     folder = make_event(_event(), ("01.jpg", "02.jpg"))
     out = tmp_path / "b.pdf"
-    assert CliRunner().invoke(cli, ["build", str(folder), "-o", str(out)]).exit_code == 0
-    assert "ada@example.org" not in _text(out)
+    assert runner.invoke(cli, ["build", str(folder), "-o", str(out)]).exit_code == 0
+    assert "ada@example.org" not in pdftotext(out)
     folder = make_event(_event(privacy={"print_speaker_emails": True}), ("01.jpg", "02.jpg"),
                         name="allowed")
-    assert CliRunner().invoke(cli, ["build", str(folder), "-o", str(out)]).exit_code == 0
-    assert "ada@example.org" in _text(out)
+    assert runner.invoke(cli, ["build", str(folder), "-o", str(out)]).exit_code == 0
+    assert "ada@example.org" in pdftotext(out)
 
 
-def test_a_speaker_email_is_checked_like_a_contacts(make_event) -> None:
+def test_a_speaker_email_is_checked_like_a_contacts(make_event, runner) -> None:
     data = _event()
     data["talks"][0]["speakers"][0]["email"] = "keine adresse"
-    result = CliRunner().invoke(cli, ["validate", str(make_event(data, ("01.jpg", "02.jpg")))])
+    result = runner.invoke(cli, ["validate", str(make_event(data, ("01.jpg", "02.jpg")))])
     assert result.exit_code == 2
     assert "talks[0].speakers[0].email: not an e-mail address" in result.stderr

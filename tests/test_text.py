@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dokureport.text.typesetter import Typesetter
+from tests.helpers import pdftotext
 
 
 def test_markup_characters_are_escaped_not_interpreted() -> None:
@@ -88,15 +89,12 @@ def test_a_hyphenated_emphasis_gets_one_space(tmp_path) -> None:
 
 def _lines(markup: str, style, width: float, tmp_path, height: float = 2000) -> list[str]:
     """The lines pdftotext reads from one paragraph set `width` points wide."""
-    import subprocess
-
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
     out = tmp_path / f"w{width}.pdf"
     SimpleDocTemplate(str(out), pagesize=(width + 40, height), leftMargin=20, rightMargin=20,
                       topMargin=20, bottomMargin=20).build([Paragraph(markup, style)])
-    text = subprocess.run(["pdftotext", "-raw", str(out), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = pdftotext(out, "-raw")
     return [line for line in text.replace("\f", "\n").splitlines() if line.strip()]
 
 

@@ -260,17 +260,15 @@ def test_importing_the_package_changes_no_reportlab_state() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_schema_of_a_theme_and_the_cli_option(tmp_path: Path) -> None:
+def test_schema_of_a_theme_and_the_cli_option(tmp_path: Path, runner) -> None:
     import json
-
-    from click.testing import CliRunner
 
     from dokureport.cli import cli
 
-    result = CliRunner().invoke(cli, ["schema", "--theme"])
+    result = runner.invoke(cli, ["schema", "--theme"])
     schema = json.loads(result.output)
     assert {"colours", "fonts", "sections", "labels", "new_page"} <= set(schema["properties"])
-    result = CliRunner().invoke(cli, ["build", "--theme", "bolt", "-o", str(tmp_path / "x.pdf")])
+    result = runner.invoke(cli, ["build", "--theme", "bolt", "-o", str(tmp_path / "x.pdf")])
     assert result.exit_code == 2
     assert "no bundled theme is called 'bolt' (did you mean `bold`?)" in result.output
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from dokureport.cli import cli
 from dokureport.core.options import BuildOptions
@@ -87,11 +86,12 @@ def test_a_change_rebuilds_and_an_error_is_survived(
     assert not watcher.thread.is_alive()
 
 
-def test_the_error_lines_match_a_one_shot_build(make_event: Callable[..., Path]) -> None:
+def test_the_error_lines_match_a_one_shot_build(make_event: Callable[..., Path],
+                                                 runner) -> None:
     folder = make_event(minimal_event())
     (folder / "event.yaml").write_text("title: Fachtag\nevent: {start: 2024-13-05}\n",
                                        encoding="utf-8")
-    one_shot = CliRunner().invoke(cli, ["build", str(folder), "-o", str(folder / "x.pdf")])
+    one_shot = runner.invoke(cli, ["build", str(folder), "-o", str(folder / "x.pdf")])
     assert one_shot.exit_code == 2
     lines: list[str] = []
     stop = threading.Event()
