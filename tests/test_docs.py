@@ -30,11 +30,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from dokureport.cli import cli
 from dokureport.core.errors import PROBLEM_CODES, ExitCode
 from dokureport.core.resources import sample_event_dir
+from tests.helpers import cli_runner
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -215,7 +215,7 @@ def run_command(command: Command, env: dict[str, str]) -> tuple[int, str, str]:
                 Path(folder).mkdir(parents="-p" in args, exist_ok="-p" in args)
         return 0, "", ""
     assert program == "dokureport", f"an example runs dokureport or mkdir, not {program}"
-    result = CliRunner().invoke(cli, args, env=env | variables)
+    result = cli_runner().invoke(cli, args, env=env | variables)
     trace = ""
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         import traceback
