@@ -214,3 +214,63 @@ def test_a_change_outside_the_folder_rebuilds_nothing_a_photo_does(
         watcher.stop.set()
         watcher.thread.join(timeout=10)
     assert not watcher.thread.is_alive()
+
+
+def _write_event(folder: Path, data: dict) -> None:
+    (folder / "event.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
+                                       encoding="utf-8")
+
+
+def _replace(folder: Path, name: str, photo: str) -> None:
+    """Save a file as many editors do: a new file renamed over the old one (a new inode)."""
+    temp = folder / "photos" / f".{name}.tmp"
+    shutil.copy(SAMPLE / "photos" / photo, temp)
+    os.replace(temp, folder / "photos" / name)
+
+
+def test_a_file_the_event_names_anew_is_watched_after_the_rebuild(
+        make_event: Callable[..., Path]) -> None:
+    def photos(*names: str) -> dict:
+        return minimal_event(photos={"items": [{"file": f"photos/{n}", "caption": n}
+                                               for n in names]})
+
+    folder = make_event(photos("01.jpg"), photos=("01.jpg", "02.jpg"))
+    watcher = _Watcher(folder, folder / "brochure.pdf")
+    try:
+        watcher.until(lambda line: line.startswith("Watching"))
+        _write_event(folder, photos("01.jpg", "02.jpg"))
+        watcher.until(lambda line: line.startswith("Wrote"))
+        _replace(folder, "02.jpg", "03.jpg")  # in a subfolder, by a new inode: still seen
+        watcher.until(lambda line: line.startswith("Wrote"))
+        _replace(folder, "02.jpg", "04.jpg")  # and again: the watch follows the new file
+        watcher.until(lambda line: line.startswith("Wrote"))
+    finally:
+        watcher.stop.set()
+        watcher.thread.join(timeout=10)
+    assert not watcher.thread.is_alive()
+
+
+def test_a_change_made_while_the_watcher_starts_is_not_lost(
+        make_event: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    import watchfiles
+
+    folder = make_event(minimal_event(photos={"items": [
+        {"file": "photos/01.jpg", "caption": "Eins"}]}), photos=("01.jpg",))
+    real_watch = watchfiles.watch
+    starts: list[int] = []
+
+    def late(*paths: Path, **kwargs: object):  # type: ignore[no-untyped-def]
+        starts.append(1)
+        if len(starts) == 1:  # after the build read the photo, before anything watches it
+            shutil.copy(SAMPLE / "photos" / "02.jpg", folder / "photos" / "01.jpg")
+        return real_watch(*paths, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(watchfiles, "watch", late)
+    watcher = _Watcher(folder, folder / "brochure.pdf")
+    try:
+        watcher.until(lambda line: line.startswith("Wrote"))
+        watcher.until(lambda line: line.startswith("Wrote"), timeout=30)  # the rebuild
+    finally:
+        watcher.stop.set()
+        watcher.thread.join(timeout=10)
+    assert not watcher.thread.is_alive()
