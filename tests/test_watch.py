@@ -274,3 +274,23 @@ def test_a_change_made_while_the_watcher_starts_is_not_lost(
         watcher.stop.set()
         watcher.thread.join(timeout=10)
     assert not watcher.thread.is_alive()
+
+
+def test_while_event_yaml_is_invalid_it_and_the_last_valid_files_stay_watched(
+        make_event: Callable[..., Path]) -> None:
+    data = minimal_event(photos={"items": [{"file": "photos/01.jpg", "caption": "Eins"}]})
+    folder = make_event(data, photos=("01.jpg",))
+    (folder / "event.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    watcher = _Watcher(folder, folder / "brochure.pdf")
+    try:
+        watcher.until(lambda line: line.startswith("Watching"))
+        _write_event(folder, data)  # invalid from the start: event.yaml is watched
+        watcher.until(lambda line: line.startswith("Wrote"))
+        (folder / "event.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+        watcher.until(lambda line: line.startswith("Build failed"))
+        _replace(folder, "01.jpg", "02.jpg")  # the photo the last valid event named
+        watcher.until(lambda line: line.startswith("Build failed"))
+    finally:
+        watcher.stop.set()
+        watcher.thread.join(timeout=10)
+    assert not watcher.thread.is_alive()
