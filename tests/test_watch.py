@@ -3,8 +3,10 @@ bad input is reported as a one-shot build reports it, and the watcher stays up."
 
 from __future__ import annotations
 
+import os
 import queue
 import re
+import shutil
 import threading
 import time
 from collections.abc import Callable
@@ -17,7 +19,7 @@ from dokureport.cli import cli
 from dokureport.core.options import BuildOptions
 from dokureport.pipeline import build_brochure
 from dokureport.watch import watch_builds
-from tests.conftest import minimal_event
+from tests.conftest import SAMPLE, minimal_event
 
 ABSTRACT = "Kommunale Präventionsketten verbinden Angebote für Familien über Jahre hinweg."
 
@@ -101,3 +103,194 @@ def test_the_error_lines_match_a_one_shot_build(make_event: Callable[..., Path],
     errors = [line for line in lines if line.startswith("error: ")]
     assert errors and errors == [line for line in one_shot.output.splitlines()
                                  if line.startswith("error: ")]
+
+
+# --- What is watched: the event's own files, never a tree a link leads to (issue 24) ---
+
+def _linked_event(make_event: Callable[..., Path], link_target: str) -> Path:
+    """An event with a photo, a chapter file and a theme file, and a link `up` out of it."""
+    folder = make_event(minimal_event(
+        theme="haus.yaml", chapters=[{"title": "Grußwort", "file": "gruss.md"}],
+        photos={"items": [{"file": "photos/01.jpg", "caption": "Eins"}]}),
+        photos=("01.jpg",))
+    (folder / "gruss.md").write_text("Willkommen.\n", encoding="utf-8")
+    (folder / "haus.yaml").write_text("name: Haus\n", encoding="utf-8")
+    (folder / "up").symlink_to(link_target)
+    (folder.parent / "elsewhere").mkdir()
+    (folder.parent / "elsewhere" / "notes.txt").write_text("eins\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("link_target", ["..", "/"])
+def test_what_is_watched_is_the_event_s_files_inside_its_folder(
+        make_event: Callable[..., Path], link_target: str) -> None:
+    from dokureport.validate import validate_event
+    from dokureport.watch import watched_paths
+
+    folder = _linked_event(make_event, link_target).resolve()
+    watched = watched_paths(validate_event(folder, decode_images=False))
+    assert watched == {folder, folder / "event.yaml", folder / "photos" / "01.jpg",
+                       folder / "gruss.md", folder / "haus.yaml"}
+
+
+def test_with_allow_outside_a_file_outside_is_watched_itself_never_its_folder(
+        make_event: Callable[..., Path]) -> None:
+    from dokureport.validate import validate_event
+    from dokureport.watch import watched_paths
+
+    folder = _linked_event(make_event, "..").resolve()
+    shutil.copy(folder / "photos" / "01.jpg", folder.parent / "outside.jpg")
+    data = yaml.safe_load((folder / "event.yaml").read_text(encoding="utf-8"))
+    data["photos"]["items"].append({"file": "up/outside.jpg", "caption": "Zwei"})
+    (folder / "event.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    validated = validate_event(folder, allow_outside=True, decode_images=False)
+    outside = {p for p in watched_paths(validated, allow_outside=True)
+               if not p.is_relative_to(folder)}
+    assert outside == {folder.parent / "outside.jpg"}  # the file, not the parent folder
+    assert folder.parent / "outside.jpg" not in watched_paths(validated)
+
+
+def _inotify_watched_inodes() -> set[int] | None:
+    """The inodes this process's inotify instances watch (Linux), None where unknown."""
+    fds = Path("/proc/self/fd")
+    if not fds.is_dir():
+        return None
+    inodes: set[int] = set()
+    for fd in fds.iterdir():
+        try:
+            if os.readlink(fd) != "anon_inode:inotify":
+                continue
+            info = (Path("/proc/self/fdinfo") / fd.name).read_text()
+        except OSError:
+            continue
+        for line in info.splitlines():
+            if line.startswith("inotify "):
+                fields = dict(f.split(":", 1) for f in line.split()[1:])
+                inodes.add(int(fields["ino"], 16))
+    return inodes
+
+
+@pytest.mark.parametrize("link_target", ["..", "/"])
+def test_a_change_outside_the_folder_rebuilds_nothing_a_photo_does(
+        make_event: Callable[..., Path], link_target: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import watchfiles
+
+    folder = _linked_event(make_event, link_target).resolve()
+    handed: list[tuple[tuple[Path, ...], bool]] = []
+    real_watch = watchfiles.watch
+
+    def spy(*paths: Path, **kwargs: object):  # type: ignore[no-untyped-def]
+        handed.append((tuple(Path(p) for p in paths), bool(kwargs.get("recursive", True))))
+        return real_watch(*paths, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(watchfiles, "watch", spy)
+    before = _inotify_watched_inodes()
+    watcher = _Watcher(folder, folder / "brochure.pdf")
+    try:
+        watcher.until(lambda line: line.startswith("Watching"))
+        inside = {os.lstat(folder).st_ino} | {
+            os.lstat(Path(root) / name).st_ino
+            for root, dirs, files in os.walk(folder) for name in dirs + files}
+        deadline = time.monotonic() + 10
+        while before is not None and time.monotonic() < deadline:
+            watching = _inotify_watched_inodes()
+            assert watching is not None
+            if watching - before:
+                assert watching - before <= inside
+                break
+            time.sleep(0.05)
+        assert handed and all(not recursive for _, recursive in handed)
+        assert all(p == folder or p.is_relative_to(folder) for paths, _ in handed for p in paths)
+
+        (folder.parent / "elsewhere" / "notes.txt").write_text("zwei\n", encoding="utf-8")
+        (folder.parent / "new.txt").write_text("neu\n", encoding="utf-8")
+        with pytest.raises(AssertionError, match="no such line"):
+            watcher.until(lambda line: line.startswith(("Wrote", "Build failed")), timeout=2)
+
+        shutil.copy(SAMPLE / "photos" / "02.jpg", folder / "photos" / "01.jpg")
+        watcher.until(lambda line: line.startswith("Wrote"))
+    finally:
+        watcher.stop.set()
+        watcher.thread.join(timeout=10)
+    assert not watcher.thread.is_alive()
+
+
+def _write_event(folder: Path, data: dict) -> None:
+    (folder / "event.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
+                                       encoding="utf-8")
+
+
+def _replace(folder: Path, name: str, photo: str) -> None:
+    """Save a file as many editors do: a new file renamed over the old one (a new inode)."""
+    temp = folder / "photos" / f".{name}.tmp"
+    shutil.copy(SAMPLE / "photos" / photo, temp)
+    os.replace(temp, folder / "photos" / name)
+
+
+def test_a_file_the_event_names_anew_is_watched_after_the_rebuild(
+        make_event: Callable[..., Path]) -> None:
+    def photos(*names: str) -> dict:
+        return minimal_event(photos={"items": [{"file": f"photos/{n}", "caption": n}
+                                               for n in names]})
+
+    folder = make_event(photos("01.jpg"), photos=("01.jpg", "02.jpg"))
+    watcher = _Watcher(folder, folder / "brochure.pdf")
+    try:
+        watcher.until(lambda line: line.startswith("Watching"))
+        _write_event(folder, photos("01.jpg", "02.jpg"))
+        watcher.until(lambda line: line.startswith("Wrote"))
+        _replace(folder, "02.jpg", "03.jpg")  # in a subfolder, by a new inode: still seen
+        watcher.until(lambda line: line.startswith("Wrote"))
+        _replace(folder, "02.jpg", "04.jpg")  # and again: the watch follows the new file
+        watcher.until(lambda line: line.startswith("Wrote"))
+    finally:
+        watcher.stop.set()
+        watcher.thread.join(timeout=10)
+    assert not watcher.thread.is_alive()
+
+
+def test_a_change_made_while_the_watcher_starts_is_not_lost(
+        make_event: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    import watchfiles
+
+    folder = make_event(minimal_event(photos={"items": [
+        {"file": "photos/01.jpg", "caption": "Eins"}]}), photos=("01.jpg",))
+    real_watch = watchfiles.watch
+    starts: list[int] = []
+
+    def late(*paths: Path, **kwargs: object):  # type: ignore[no-untyped-def]
+        starts.append(1)
+        if len(starts) == 1:  # after the build read the photo, before anything watches it
+            shutil.copy(SAMPLE / "photos" / "02.jpg", folder / "photos" / "01.jpg")
+        return real_watch(*paths, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(watchfiles, "watch", late)
+    watcher = _Watcher(folder, folder / "brochure.pdf")
+    try:
+        watcher.until(lambda line: line.startswith("Wrote"))
+        watcher.until(lambda line: line.startswith("Wrote"), timeout=30)  # the rebuild
+    finally:
+        watcher.stop.set()
+        watcher.thread.join(timeout=10)
+    assert not watcher.thread.is_alive()
+
+
+def test_while_event_yaml_is_invalid_it_and_the_last_valid_files_stay_watched(
+        make_event: Callable[..., Path]) -> None:
+    data = minimal_event(photos={"items": [{"file": "photos/01.jpg", "caption": "Eins"}]})
+    folder = make_event(data, photos=("01.jpg",))
+    (folder / "event.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    watcher = _Watcher(folder, folder / "brochure.pdf")
+    try:
+        watcher.until(lambda line: line.startswith("Watching"))
+        _write_event(folder, data)  # invalid from the start: event.yaml is watched
+        watcher.until(lambda line: line.startswith("Wrote"))
+        (folder / "event.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+        watcher.until(lambda line: line.startswith("Build failed"))
+        _replace(folder, "01.jpg", "02.jpg")  # the photo the last valid event named
+        watcher.until(lambda line: line.startswith("Build failed"))
+    finally:
+        watcher.stop.set()
+        watcher.thread.join(timeout=10)
+    assert not watcher.thread.is_alive()

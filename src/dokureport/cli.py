@@ -139,7 +139,7 @@ def _failure(exc: BaseException) -> tuple[int, list[Any]]:
               help="A bundled theme (default, classic, bold) or a theme file; replaces the "
                    "event's `theme:`.")
 @click.option("--watch", is_flag=True,
-              help="Stay up and rebuild whenever a file in the event's folder changes; "
+              help="Stay up and rebuild whenever a file of the event changes; "
                    "one line per build (pages, warnings, time).")
 def build(events: tuple[Path, ...], output: Path | None, out_dir: Path | None,
           report_to: str | None, targets: tuple[str, ...], paper: str,
