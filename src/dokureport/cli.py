@@ -189,9 +189,11 @@ def build(events: tuple[Path, ...], output: Path | None, out_dir: Path | None,
                      lambda line, err: click.echo(line, err=err))
         return
     trace = BuildTrace()
+    to_file = Path(report_to) if report_to not in (None, "-") else None
     try:
+        # The report file is written with the PDFs, all renamed into place together.
         results = build_brochures(source, output or Path("brochure.pdf"), options,
-                                  chosen, trace)  # type: ignore[arg-type]
+                                  chosen, trace, to_file)  # type: ignore[arg-type]
     except BaseException as exc:
         if report_to is not None:
             code, problems = _failure(exc)
@@ -209,7 +211,7 @@ def build(events: tuple[Path, ...], output: Path | None, out_dir: Path | None,
         if result.booklet is not None:
             click.echo(f"Wrote {result.booklet} ({result.sheet_sides // 2} sheets, "
                        f"printed on both sides)", err=to_stderr)
-    if report_to is not None:
+    if report_to == "-":
         write_report(build_report(command="build", source=source, exit_code=ExitCode.BUILT,
                                   results=results, withheld=trace.withheld,
                                   timings=trace.timings), report_to)

@@ -25,7 +25,7 @@ from dokureport.output.booklet import impose, padding
 from dokureport.output.postprocess import finish
 from dokureport.output.reproducible import set_content_id, set_dates
 from dokureport.output.resolution import low_resolution_warnings
-from dokureport.output.write import atomic_output
+from dokureport.output.write import Staged, staged_outputs
 from dokureport.text.fonts import FontSet, ThemeFontError, register_family
 from dokureport.validate import ValidatedEvent, validate_event
 
@@ -125,20 +125,27 @@ def build_brochure(source: Path, output: Path, options: BuildOptions) -> BuildRe
 
 
 def build_brochures(source: Path | ValidatedEvent, output: Path, options: BuildOptions,
-                    targets: Sequence[Target], trace: BuildTrace | None = None
-                    ) -> list[BuildResult]:
+                    targets: Sequence[Target], trace: BuildTrace | None = None,
+                    report: Path | None = None) -> list[BuildResult]:
     """Build one PDF per target (see `output_paths`), validating the event once.
 
     `source` is an event folder or file, or an event validated already (the API's
     mappings and models). `trace` collects timings and results as they happen.
+    `report`: where the build report goes. The outputs are renamed into place together,
+    once all are complete, or none is.
     """
     trace = trace if trace is not None else BuildTrace()
     with long_lived_frozen():
-        return _build_all(source, output, options, targets, trace)
+        try:
+            return _build_all(source, output, options, targets, trace, report)
+        except BaseException:
+            trace.results.clear()  # a failed build wrote no file: it has no outputs
+            raise
 
 
 def _build_all(source: Path | ValidatedEvent, output: Path, options: BuildOptions,
-               targets: Sequence[Target], trace: BuildTrace) -> list[BuildResult]:
+               targets: Sequence[Target], trace: BuildTrace, report: Path | None
+               ) -> list[BuildResult]:
     with trace.stage("validate"):
         if isinstance(source, ValidatedEvent):
             validated = source
@@ -153,10 +160,14 @@ def _build_all(source: Path | ValidatedEvent, output: Path, options: BuildOption
     date = build_date()
     fonts = _theme_fonts(validated, options)
     try:
-        for target, path in output_paths(output, targets).items():
-            trace.results.append(_build_target(
-                validated, path, dataclasses.replace(options, target=target), date, trace,
-                fonts))
+        with staged_outputs() as staged:
+            for target, path in output_paths(output, targets).items():
+                trace.results.append(_build_target(
+                    validated, path, dataclasses.replace(options, target=target), date,
+                    trace, staged, fonts))
+            if report is not None:
+                _stage_report(report, source if isinstance(source, Path) else None,
+                              trace, staged)
         return list(trace.results)
     except InputError as exc:
         # A damaged photo found while preparing it: point at the key that named it.
@@ -170,6 +181,18 @@ def _build_all(source: Path | ValidatedEvent, output: Path, options: BuildOption
         # The machine failed (a full disk, a file gone, a folder we may not write):
         # name the path and the system's reason, never call it a bug.
         raise SystemFailure.from_os_error(exc, output) from None
+
+
+def _stage_report(report: Path, source: Path | None, trace: BuildTrace,
+                  staged: Staged) -> None:
+    """The build report, written beside its place with the PDFs it describes."""
+    from dokureport.report import build_report, report_text
+
+    text = report_text(build_report(
+        command="build", source=source, exit_code=ExitCode.BUILT, results=trace.results,
+        withheld=trace.withheld, timings=trace.timings, located=staged.where))
+    with staged.output(report) as temp:
+        temp.write_text(text, encoding="utf-8")
 
 
 def _theme_fonts(validated: ValidatedEvent, options: BuildOptions
@@ -202,7 +225,7 @@ def _theme_problem(validated: ValidatedEvent, key: str, message: str) -> Problem
 
 
 def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions,
-                  date: dt.date, trace: BuildTrace,
+                  date: dt.date, trace: BuildTrace, staged: Staged,
                   fonts: tuple[FontSet | None, list[Problem]] = (None, [])) -> BuildResult:
     warnings = list(validated.warnings) + fonts[1]
     booklet: Path | None = None
@@ -223,7 +246,7 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
             return LayoutContext(event=validated.event, options=options, images=preparer,
                                  build_date=date, theme=validated.theme, fonts=fonts[0])
 
-        with atomic_output(output) as temp:
+        with staged.output(output) as temp:
             with trace.stage("layout", target):
                 ctx = context()
                 pages = lay_out(ctx, temp)
@@ -256,7 +279,7 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
                 set_content_id(temp)
                 if options.booklet:
                     booklet = booklet_path(output)
-                    with atomic_output(booklet) as sheets:
+                    with staged.output(booklet) as sheets:
                         sides = impose(temp, sheets)
             if trace.progress is not None:
                 trace.progress(Progress("write", target))
