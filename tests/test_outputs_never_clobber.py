@@ -35,6 +35,124 @@ def _old_pdf(path: Path) -> bytes:
     return path.read_bytes()
 
 
+# --- outputs that are inputs ----------------------------------------------------------------
+
+def test_o_naming_the_event_file_is_refused(make_event, tmp_path: Path) -> None:
+    folder = _event(make_event)
+    before = _digests(folder)
+    code, out, err = invoke("build", str(folder), "-o", str(folder / "event.yaml"))
+    assert code == ExitCode.BAD_INPUT
+    assert err == (f"error: -o: {folder / 'event.yaml'} is the event file; "
+                   "choose another path\n")
+    assert out == ""
+    assert _digests(folder) == before
+
+
+def test_report_naming_the_event_file_is_refused(make_event, tmp_path: Path) -> None:
+    folder = _event(make_event)
+    before = _digests(folder)
+    code, _, err = invoke("build", str(folder), "-o", str(tmp_path / "out.pdf"),
+                          "--report", str(folder / "event.yaml"))
+    assert code == ExitCode.BAD_INPUT
+    assert err == (f"error: --report: {folder / 'event.yaml'} is the event file; "
+                   "choose another path\n")
+    assert _digests(folder) == before
+    assert not (tmp_path / "out.pdf").exists()  # refused before anything is written
+
+
+def test_an_output_naming_a_photo_the_event_reads_is_refused(make_event, tmp_path: Path
+                                                             ) -> None:
+    folder = _event(make_event)
+    before = _digests(folder)
+    photo = folder / "photos" / "01.jpg"
+    code, _, err = invoke("build", str(folder), "-o", str(photo))
+    assert code == ExitCode.BAD_INPUT
+    assert err == (f"error: -o: {photo} is a file the event reads (photos.items[0].file); "
+                   "choose another path\n")
+    assert _digests(folder) == before
+
+
+def test_a_symbolic_link_to_the_event_file_is_refused(make_event, tmp_path: Path) -> None:
+    folder = _event(make_event)
+    link = tmp_path / "link.json"
+    link.symlink_to(folder / "event.yaml")
+    before = _digests(folder)
+    code, _, err = invoke("build", str(folder), "-o", str(tmp_path / "out.pdf"),
+                          "--report", str(link))
+    assert code == ExitCode.BAD_INPUT
+    assert err == (f"error: --report: {link} leads to {folder / 'event.yaml'}, the event "
+                   "file; choose another path\n")
+    assert _digests(folder) == before
+    assert link.is_symlink()
+
+
+def test_a_theme_file_is_an_input_too(make_event, tmp_path: Path) -> None:
+    folder = _event(make_event, theme="theme.yaml")
+    (folder / "theme.yaml").write_text("extends: classic\n", encoding="utf-8")
+    before = _digests(folder)
+    code, _, err = invoke("build", str(folder), "-o", str(tmp_path / "out.pdf"),
+                          "--report", str(folder / "theme.yaml"))
+    assert code == ExitCode.BAD_INPUT
+    assert err == (f"error: --report: {folder / 'theme.yaml'} is the theme file; "
+                   "choose another path\n")
+    assert _digests(folder) == before
+
+
+def test_a_failed_build_writes_no_report_over_an_input(make_event, tmp_path: Path) -> None:
+    # Validation fails, so the report would be a failure report: it still may not land
+    # on a file the event reads.
+    folder = _event(make_event, agenda=[{"date": "2024-03-05", "items": [
+        {"time": "9:00", "title": "Los", "talk": "gibt-es-nicht"}]}])
+    before = _digests(folder)
+    photo = folder / "photos" / "01.jpg"
+    code, _, err = invoke("build", str(folder), "-o", str(tmp_path / "out.pdf"),
+                          "--report", str(photo))
+    assert code == ExitCode.BAD_INPUT
+    assert "no talk has the id `gibt-es-nicht`" in err
+    assert (f"error: --report: {photo} is a file the event reads (photos.items[0].file); "
+            "choose another path\n") in err
+    assert _digests(folder) == before
+
+
+# --- outputs of one run that are each other -------------------------------------------------
+
+def test_report_naming_the_pdf_is_refused(make_event, tmp_path: Path) -> None:
+    folder = _event(make_event)
+    before = _digests(folder)
+    out = tmp_path / "out.pdf"
+    old = _old_pdf(out)
+    code, _, err = invoke("build", str(folder), "-o", str(out), "--report", str(out))
+    assert code == ExitCode.BAD_INPUT
+    assert err == f"error: --report: {out} is also the PDF (-o); choose another path\n"
+    assert out.read_bytes() == old
+    assert _digests(folder) == before
+
+
+def test_report_naming_the_print_pdf_or_the_booklet_is_refused(make_event, tmp_path: Path
+                                                               ) -> None:
+    folder = _event(make_event)
+    before = _digests(folder)
+    out = tmp_path / "out.pdf"
+    for taken, what in (("out-print.pdf", "the print PDF"), ("out-booklet.pdf", "the booklet"),
+                        ("out-print-booklet.pdf", "the print booklet")):
+        code, _, err = invoke("build", str(folder), "-o", str(out), "--target", "all",
+                              "--booklet", "--report", str(tmp_path / taken))
+        assert code == ExitCode.BAD_INPUT
+        assert err == (f"error: --report: {tmp_path / taken} is also {what} (-o); "
+                       "choose another path\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["event"]
+    assert _digests(folder) == before
+
+
+def test_report_to_standard_output_never_collides(make_event, tmp_path: Path) -> None:
+    folder = _event(make_event)
+    out = tmp_path / "-"
+    code, stdout, err = invoke("build", str(folder), "-o", str(out), "--report", "-")
+    assert code == 0, err
+    assert json.loads(stdout)["status"] == "ok"
+    assert pdftotext(out)
+
+
 # --- all or nothing: a report that cannot be written leaves the PDF untouched ---------------
 
 def test_a_report_into_a_missing_folder_leaves_the_pdf_untouched(make_event, tmp_path: Path
@@ -104,10 +222,12 @@ def test_a_good_build_with_a_report_writes_both(make_event, tmp_path: Path) -> N
         "event", "out-booklet.pdf", "out.pdf", "r.json"]
 
 
-def test_report_to_standard_output_never_collides(make_event, tmp_path: Path) -> None:
-    folder = _event(make_event)
-    out = tmp_path / "-"
-    code, stdout, err = invoke("build", str(folder), "-o", str(out), "--report", "-")
-    assert code == 0, err
-    assert json.loads(stdout)["status"] == "ok"
-    assert pdftotext(out)
+def test_a_chapter_file_is_an_input(make_event, tmp_path: Path) -> None:
+    folder = _event(make_event, chapters=[{"title": "Mehr", "file": "mehr.md"}])
+    (folder / "mehr.md").write_text("Ein Kapitel.\n", encoding="utf-8")
+    before = _digests(folder)
+    code, _, err = invoke("build", str(folder), "-o", str(folder / "mehr.md"))
+    assert code == ExitCode.BAD_INPUT
+    assert err == (f"error: -o: {folder / 'mehr.md'} is a file the event reads "
+                   "(chapters[0].file); choose another path\n")
+    assert _digests(folder) == before

@@ -195,7 +195,7 @@ def build(events: tuple[Path, ...], output: Path | None, out_dir: Path | None,
         results = build_brochures(source, output or Path("brochure.pdf"), options,
                                   chosen, trace, to_file)  # type: ignore[arg-type]
     except BaseException as exc:
-        if report_to is not None:
+        if report_to is not None and not _refused(exc, "--report"):
             code, problems = _failure(exc)
             write_report(build_report(command="build", source=source, exit_code=code,
                                       results=trace.results, errors=problems,
@@ -215,6 +215,13 @@ def build(events: tuple[Path, ...], output: Path | None, out_dir: Path | None,
         write_report(build_report(command="build", source=source, exit_code=ExitCode.BUILT,
                                   results=results, withheld=trace.withheld,
                                   timings=trace.timings), report_to)
+
+
+def _refused(exc: BaseException, option: str) -> bool:
+    """Whether the build refused to write anything at the path `option` names."""
+    from dokureport.output.guard import OutputClash
+
+    return isinstance(exc, OutputClash) and option in exc.options
 
 
 def _build_batch(events: Sequence[Path], out_dir: Path, report_to: str | None,

@@ -22,15 +22,18 @@ from dokureport.event.publish import Withheld, published
 from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.document import ContentTooLarge
 from dokureport.output.booklet import impose, padding
+from dokureport.output.guard import Planned, refuse_clashes
 from dokureport.output.postprocess import finish
 from dokureport.output.reproducible import set_content_id, set_dates
 from dokureport.output.resolution import low_resolution_warnings
 from dokureport.output.write import Staged, staged_outputs
 from dokureport.text.fonts import FontSet, ThemeFontError, register_family
-from dokureport.validate import ValidatedEvent, validate_event
+from dokureport.validate import InvalidEvent, ValidatedEvent, locate, validate_event
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
+
+    from dokureport.design.model import Theme
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,42 @@ def booklet_path(output: Path) -> Path:
     return output.with_name(f"{output.stem}-booklet{output.suffix}")
 
 
+def planned_outputs(output: Path, targets: Sequence[Target], booklet: bool,
+                    report: Path | None = None, option: str = "-o",
+                    event: str | None = None) -> list[Planned]:
+    """Every file a build will write, each with the option that named it (for refusals):
+    the PDF per target, its booklet, the build report. `event`: whose, in a batch."""
+    of = f" of {event}" if event is not None else ""
+    planned = []
+    for target, path in output_paths(output, targets).items():
+        kind = "print " if target == "print" else ""
+        planned.append(Planned(option, path, f"the {kind}PDF{of}"))
+        if booklet:
+            planned.append(Planned(option, booklet_path(path), f"the {kind}booklet{of}"))
+    if report is not None:
+        planned.append(Planned("--report" if event is None else option, report,
+                               f"the report{of}"))
+    return planned
+
+
+def files_read(source: Path | None, named: dict[Path, Problem], theme: Theme | None = None,
+               event: str | None = None) -> dict[Path, str]:
+    """The files an event reads, each with what it is: its event file, the files its keys
+    name (`named`: where each was named), its theme file and the theme's fonts."""
+    reads = f"a file the event {event} reads" if event is not None else "a file the event reads"
+    inputs: dict[Path, str] = {}
+    if source is not None:
+        inputs[source] = "the event file" + (f" of {event}" if event is not None else "")
+    for path, where in named.items():
+        inputs.setdefault(path, f"{reads} ({where.key_path})" if where.key_path else reads)
+    if theme is not None:
+        if theme.source is not None:
+            inputs.setdefault(theme.source, "the theme file")
+        for style, path in theme.font_files.items():
+            inputs.setdefault(path, f"a font file the theme reads ({style})")
+    return inputs
+
+
 def build_brochure(source: Path, output: Path, options: BuildOptions) -> BuildResult:
     """Build the brochure of the event at `source` into `output`."""
     return build_brochures(source, output, options, (options.target,))[0]
@@ -131,8 +170,9 @@ def build_brochures(source: Path | ValidatedEvent, output: Path, options: BuildO
 
     `source` is an event folder or file, or an event validated already (the API's
     mappings and models). `trace` collects timings and results as they happen.
-    `report`: where the build report goes. The outputs are renamed into place together,
-    once all are complete, or none is.
+    `report`: where the build report goes. Every output is refused (OutputClash, exit 2)
+    before anything is written if it is a file the event reads or another output; all
+    are renamed into place together, once all are complete, or none is.
     """
     trace = trace if trace is not None else BuildTrace()
     with long_lived_frozen():
@@ -146,14 +186,24 @@ def build_brochures(source: Path | ValidatedEvent, output: Path, options: BuildO
 def _build_all(source: Path | ValidatedEvent, output: Path, options: BuildOptions,
                targets: Sequence[Target], trace: BuildTrace, report: Path | None
                ) -> list[BuildResult]:
+    planned = planned_outputs(output, targets, options.booklet, report)
     with trace.stage("validate"):
         if isinstance(source, ValidatedEvent):
             validated = source
         else:
-            # Photos are decoded by the preparer's workers, in parallel: validation reads
-            # only headers.
-            validated = validate_event(source, allow_outside=options.allow_outside,
-                                       decode_images=False, theme=options.theme)
+            event_file = locate(source)
+            refuse_clashes(planned, {event_file: "the event file"})
+            try:
+                # Photos are decoded by the preparer's workers, in parallel: validation
+                # reads only headers.
+                validated = validate_event(source, allow_outside=options.allow_outside,
+                                           decode_images=False, theme=options.theme)
+            except InvalidEvent as exc:
+                # Its report may not land on a file it names either.
+                refuse_clashes(planned, files_read(event_file, exc.files), exc.problems)
+                raise
+        refuse_clashes(planned, files_read(validated.source, validated.file_locations,
+                                           validated.theme))
         event, withheld = published(validated.event)
         trace.withheld = withheld
         validated = dataclasses.replace(validated, event=event)
