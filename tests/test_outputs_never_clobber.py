@@ -222,6 +222,88 @@ def test_a_good_build_with_a_report_writes_both(make_event, tmp_path: Path) -> N
         "event", "out-booklet.pdf", "out.pdf", "r.json"]
 
 
+# --- batches: products never collide, whatever the events are called -----------------------
+
+def test_an_event_called_batch_keeps_its_report_apart_from_the_batch_report(
+        make_event, tmp_path: Path) -> None:
+    one = make_event(minimal_event(title="Eins"), name="batch")
+    two = make_event(minimal_event(title="Zwei"), name="other")
+    inputs = _digests(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    code, stdout, err = invoke("build", str(one), str(two), "--out-dir", str(out))
+    assert code == 0, err
+    assert f"{out / 'batch-2.pdf'}" in stdout
+    assert sorted(p.name for p in out.iterdir()) == [
+        "batch-2.pdf", "batch-2.report.json", "batch.report.json", "other.pdf",
+        "other.report.json"]
+    assert json.loads((out / "batch.report.json").read_text())["command"] == "batch"
+    event_report = json.loads((out / "batch-2.report.json").read_text())
+    assert event_report["command"] == "build" and event_report["source"] == str(one)
+    assert "Eins" in pdftotext(out / "batch-2.pdf")
+    assert {k: v for k, v in _digests(tmp_path).items() if not k.startswith("out")} == inputs
+
+
+def test_names_that_differ_only_in_case_are_told_apart(make_event, tmp_path: Path) -> None:
+    one = make_event(minimal_event(title="Eins"), name="a/Fachtag")
+    two = make_event(minimal_event(title="Zwei"), name="b/fachtag")
+    out = tmp_path / "out"
+    out.mkdir()
+    code, _, err = invoke("build", str(one), str(two), "--out-dir", str(out))
+    assert code == 0, err
+    assert sorted(p.name for p in out.iterdir()) == [
+        "Fachtag.pdf", "Fachtag.report.json", "batch.report.json", "fachtag-2.pdf",
+        "fachtag-2.report.json"]
+
+
+def test_a_batch_report_naming_an_events_product_is_refused(make_event, tmp_path: Path
+                                                            ) -> None:
+    one = make_event(minimal_event(title="Eins"), name="a")
+    two = make_event(minimal_event(title="Zwei"), name="b")
+    inputs = _digests(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    taken = out / "b.report.json"
+    code, _, err = invoke("build", str(one), str(two), "--out-dir", str(out),
+                               "--report", str(taken))
+    assert code == ExitCode.BAD_INPUT
+    assert err == (f"error: --report: {taken} is also the report of {two} (--out-dir); "
+                   "choose another path\n")
+    assert list(out.iterdir()) == []  # nothing was built
+    assert _digests(tmp_path) == inputs
+
+
+def test_a_batch_report_naming_an_event_file_is_refused(make_event, tmp_path: Path) -> None:
+    one = make_event(minimal_event(title="Eins"), name="a")
+    two = make_event(minimal_event(title="Zwei"), name="b")
+    inputs = _digests(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    code, _, err = invoke("build", str(one), str(two), "--out-dir", str(out),
+                          "--report", str(two / "event.yaml"))
+    assert code == ExitCode.BAD_INPUT
+    assert err == (f"error: --report: {two / 'event.yaml'} is the event file of {two}; "
+                   "choose another path\n")
+    assert list(out.iterdir()) == []
+    assert _digests(tmp_path) == inputs
+
+
+def test_batch_products_naming_an_events_input_are_refused(make_event, tmp_path: Path
+                                                           ) -> None:
+    # --out-dir is the event's own folder, where a chapter's Markdown is called a.pdf:
+    # building would overwrite a file the event reads.
+    one = make_event(minimal_event(title="Eins", chapters=[{"title": "Mehr", "file": "a.pdf"}]),
+                     name="a")
+    (one / "a.pdf").write_text("Ein Kapitel.\n", encoding="utf-8")
+    inputs = _digests(tmp_path)
+    code, _, err = invoke("build", str(one), "--out-dir", str(one))
+    assert code == ExitCode.BAD_INPUT
+    assert err == (f"error: --out-dir: {one / 'a.pdf'} is a file the event {one} reads "
+                   "(chapters[0].file); choose another path\n")
+    assert _digests(tmp_path) == inputs
+    assert sorted(p.name for p in one.iterdir()) == ["a.pdf", "event.yaml", "photos"]
+
+
 def test_a_chapter_file_is_an_input(make_event, tmp_path: Path) -> None:
     folder = _event(make_event, chapters=[{"title": "Mehr", "file": "mehr.md"}])
     (folder / "mehr.md").write_text("Ein Kapitel.\n", encoding="utf-8")

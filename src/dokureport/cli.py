@@ -227,10 +227,11 @@ def _refused(exc: BaseException, option: str) -> bool:
 def _build_batch(events: Sequence[Path], out_dir: Path, report_to: str | None,
                  options: BuildOptions, targets: list[str]) -> None:
     """Build many events, print a summary table, write the batch report; exit 2 on failure."""
-    from dokureport.pipeline import build_batch
+    from dokureport.pipeline import BATCH_REPORT, build_batch
     from dokureport.report import batch_report, write_report
 
-    outcomes = build_batch(events, out_dir, options, targets)  # type: ignore[arg-type]
+    outcomes = build_batch(events, out_dir, options, targets,  # type: ignore[arg-type]
+                           report=Path(report_to) if report_to is not None else None)
     to_stderr = report_to == "-"
     width = max(len(str(o.source)) for o in outcomes)
     click.echo(f"{'event':<{width}}  {'status':<6}  {'pages':>5}  {'warn':>4}  {'time':>6}  "
@@ -243,7 +244,7 @@ def _build_batch(events: Sequence[Path], out_dir: Path, report_to: str | None,
                    f"{warns:>4}  {o.seconds:>5.1f}s  {detail}", err=to_stderr)
     failed = [o for o in outcomes if not o.ok]
     code = ExitCode.BAD_INPUT if failed else ExitCode.BUILT
-    write_report(batch_report(outcomes, code), report_to or out_dir / "batch.report.json")
+    write_report(batch_report(outcomes, code), report_to or out_dir / BATCH_REPORT)
     click.echo(f"{len(outcomes) - len(failed)} of {len(outcomes)} events built; reports in "
                f"{out_dir}", err=to_stderr)
     if failed:

@@ -16,7 +16,7 @@ from dokureport.assets import ImagePreparer
 from dokureport.compose import lay_out
 from dokureport.core import interrupts
 from dokureport.core.collector import long_lived_frozen
-from dokureport.core.errors import ExitCode, InputError, Problem, SystemFailure
+from dokureport.core.errors import DokureportError, ExitCode, InputError, Problem, SystemFailure
 from dokureport.core.options import BuildOptions, Target
 from dokureport.event.publish import Withheld, published
 from dokureport.layout.context import LayoutContext, SectionPages
@@ -83,6 +83,7 @@ class BuildTrace:
     results: list[BuildResult] = field(default_factory=list)
     progress: ProgressCallback | None = None
     pool: ProcessPoolExecutor | None = None  # a worker pool shared by a batch
+    source: Path | None = None  # the event as named, for the report (a batch's)
 
     @contextlib.contextmanager
     def stage(self, name: str, target: str | None = None) -> Iterator[None]:
@@ -187,7 +188,9 @@ def _build_all(source: Path | ValidatedEvent, output: Path, options: BuildOption
                targets: Sequence[Target], trace: BuildTrace, report: Path | None
                ) -> list[BuildResult]:
     planned = planned_outputs(output, targets, options.booklet, report)
-    with trace.stage("validate"):
+    # A batch validates every event first, in the event's trace.
+    validating = not any(stage == "validate" for stage, _, _ in trace.timings)
+    with trace.stage("validate") if validating else contextlib.nullcontext():
         if isinstance(source, ValidatedEvent):
             validated = source
         else:
@@ -216,7 +219,7 @@ def _build_all(source: Path | ValidatedEvent, output: Path, options: BuildOption
                     validated, path, dataclasses.replace(options, target=target), date,
                     trace, staged, fonts))
             if report is not None:
-                _stage_report(report, source if isinstance(source, Path) else None,
+                _stage_report(report, source if isinstance(source, Path) else trace.source,
                               trace, staged)
         return list(trace.results)
     except InputError as exc:
@@ -372,46 +375,93 @@ class EventOutcome:
         return self.exit_code == ExitCode.BUILT
 
 
-def batch_names(sources: Sequence[Path]) -> list[str]:
-    """A file name per event, from its folder's name; repeats get -2, -3, …"""
+BATCH_REPORT = "batch.report.json"
+
+
+def batch_names(sources: Sequence[Path], reserved: Sequence[str] = ("batch",)) -> list[str]:
+    """A file name per event, from its folder's name; repeats get -2, -3, …
+
+    Names are told apart regardless of case (a case-insensitive file system would
+    mix them up), and `batch` is taken by the batch's own report (batch.report.json).
+    """
+    taken = {name.casefold() for name in reserved}
     names: list[str] = []
     for source in sources:
         path = Path(os.path.abspath(source))
         base = (path.parent.name if path.suffix in (".yaml", ".yml") else path.name) or "event"
         name, n = base, 1
-        while name in names:
+        while name.casefold() in taken:
             n += 1
             name = f"{base}-{n}"
+        taken.add(name.casefold())
         names.append(name)
     return names
 
 
 def build_batch(sources: Sequence[Path], out_dir: Path, options: BuildOptions,
-                targets: Sequence[Target], progress: ProgressCallback | None = None
-                ) -> list[EventOutcome]:
+                targets: Sequence[Target], progress: ProgressCallback | None = None,
+                report: Path | None = None) -> list[EventOutcome]:
     """Build every event into `out_dir` on one worker pool, going on past failures.
 
     Each event gets DIR/NAME.pdf and DIR/NAME.report.json (written for failures too).
+    `report` is where the batch's own report will go (default DIR/batch.report.json;
+    the caller writes it). Every event is validated first: an output that is an input
+    of any event or another output of the batch refuses the whole batch (OutputClash)
+    before anything is written.
     Events are laid out one after another (reportlab's layout is single-threaded);
     their photos go to the one pool, so no event waits for workers to start.
     """
     from dokureport.assets.preparer import worker_pool
-    from dokureport.core.errors import DokureportError
     from dokureport.report import build_report, write_report
 
     if not out_dir.is_dir():
         raise InputError([Problem(f"--out-dir: {out_dir} is not a folder", code="output")])
+    names = batch_names(sources)
+    planned = [p for source, name in zip(sources, names, strict=True)
+               for p in planned_outputs(out_dir / f"{name}.pdf", targets, options.booklet,
+                                        out_dir / f"{name}.report.json", "--out-dir",
+                                        event=str(source))]
+    planned.append(Planned("--out-dir", out_dir / BATCH_REPORT, "the batch report")
+                   if report is None else Planned("--report", report, "the batch report"))
+    inputs: dict[Path, str] = {}
+    for source in sources:
+        with contextlib.suppress(InputError):  # no event there: that event fails below
+            inputs.setdefault(locate(source), f"the event file of {source}")
+    refuse_clashes(planned, inputs)
+    # Validate every event before anything is written: the files each reads are known.
+    checked: list[tuple[BuildTrace, ValidatedEvent | BaseException, float]] = []
+    for source in sources:
+        trace = BuildTrace(progress=progress, source=source)
+        began = time.perf_counter()
+        validated: ValidatedEvent | BaseException
+        try:
+            with trace.stage("validate"):
+                validated = validate_event(source, allow_outside=options.allow_outside,
+                                           decode_images=False, theme=options.theme)
+            named = files_read(validated.source, validated.file_locations, validated.theme,
+                               event=str(source))
+        except InvalidEvent as exc:
+            validated, named = exc, files_read(None, exc.files, event=str(source))
+        except Exception as exc:  # an event that cannot be read: it fails below
+            validated, named = exc, {}
+        for path, what in named.items():
+            inputs.setdefault(path, what)
+        checked.append((trace, validated, time.perf_counter() - began))
+    refuse_clashes(planned, inputs)
     outcomes: list[EventOutcome] = []
     pool = worker_pool(options.jobs)
     try:
-        for source, name in zip(sources, batch_names(sources), strict=True):
+        for source, name, (trace, validated, seconds) in zip(sources, names, checked,
+                                                             strict=True):
             output = out_dir / f"{name}.pdf"
             report_path = out_dir / f"{name}.report.json"
-            trace = BuildTrace(progress=progress, pool=pool)
+            trace.pool = pool
             began = time.perf_counter()
             problems: list[Problem] = []
             try:
-                build_brochures(source, output, options, targets, trace)
+                if isinstance(validated, BaseException):
+                    raise validated
+                build_brochures(validated, output, options, targets, trace, report_path)
                 code = int(ExitCode.BUILT)
             except DokureportError as exc:
                 code, problems = int(exc.exit_code), exc.problems
@@ -419,11 +469,12 @@ def build_batch(sources: Sequence[Path], out_dir: Path, options: BuildOptions,
                 code = int(ExitCode.BUG)
                 problems = [Problem(f"internal error: {type(exc).__name__}: {exc}",
                                     code="internal")]
-            seconds = time.perf_counter() - began
-            write_report(build_report(
-                command="build", source=source, exit_code=code, results=trace.results,
-                errors=problems, withheld=trace.withheld, timings=trace.timings),
-                report_path)
+            seconds += time.perf_counter() - began
+            if code != ExitCode.BUILT:
+                write_report(build_report(
+                    command="build", source=source, exit_code=code, results=trace.results,
+                    errors=problems, withheld=trace.withheld, timings=trace.timings),
+                    report_path)
             outcomes.append(EventOutcome(source, output, report_path, code,
                                          tuple(trace.results), tuple(problems), seconds))
     finally:
