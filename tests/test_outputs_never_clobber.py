@@ -313,3 +313,29 @@ def test_a_chapter_file_is_an_input(make_event, tmp_path: Path) -> None:
     assert err == (f"error: -o: {folder / 'mehr.md'} is a file the event reads "
                    "(chapters[0].file); choose another path\n")
     assert _digests(folder) == before
+
+
+# --- validate --report ------------------------------------------------------------------------
+
+def test_validate_report_naming_the_event_file_is_refused(make_event, tmp_path: Path) -> None:
+    folder = _event(make_event)
+    before = _digests(folder)
+    code, _, err = invoke("validate", str(folder), "--report", str(folder / "event.yaml"))
+    assert code == ExitCode.BAD_INPUT
+    assert err == (f"error: --report: {folder / 'event.yaml'} is the event file; "
+                   "choose another path\n")
+    assert _digests(folder) == before
+
+
+def test_validate_report_of_an_invalid_event_spares_its_photos(make_event, tmp_path: Path
+                                                                ) -> None:
+    folder = _event(make_event, agenda=[{"date": "2024-03-05", "items": [
+        {"time": "9:00", "title": "Los", "talk": "gibt-es-nicht"}]}])
+    before = _digests(folder)
+    photo = folder / "photos" / "01.jpg"
+    code, _, err = invoke("validate", str(folder), "--report", str(photo))
+    assert code == ExitCode.BAD_INPUT
+    assert "no talk has the id `gibt-es-nicht`" in err
+    assert err.endswith(f"error: --report: {photo} is a file the event reads "
+                        "(photos.items[0].file); choose another path\n")
+    assert _digests(folder) == before

@@ -264,16 +264,16 @@ def validate(event: Path, strict: bool, allow_outside: bool, report_to: str | No
     import time
 
     from dokureport.core.errors import InputError
+    from dokureport.pipeline import validate_sparing_report
     from dokureport.report import build_report, write_report
-    from dokureport.validate import validate_event
 
     began = time.perf_counter()
     try:
-        result = validate_event(event, allow_outside=allow_outside)
+        result = validate_sparing_report(event, report_to, allow_outside=allow_outside)
         if strict and result.warnings:
             raise InputError(list(result.warnings))
     except BaseException as exc:
-        if report_to is not None:
+        if report_to is not None and not _refused(exc, "--report"):
             code, problems = _failure(exc)
             write_report(build_report(
                 command="validate", source=event, exit_code=code, errors=problems,

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dokureport.assets import ImagePreparer
 from dokureport.compose import lay_out
@@ -194,17 +194,10 @@ def _build_all(source: Path | ValidatedEvent, output: Path, options: BuildOption
         if isinstance(source, ValidatedEvent):
             validated = source
         else:
-            event_file = locate(source)
-            refuse_clashes(planned, {event_file: "the event file"})
-            try:
-                # Photos are decoded by the preparer's workers, in parallel: validation
-                # reads only headers.
-                validated = validate_event(source, allow_outside=options.allow_outside,
+            # Photos are decoded by the preparer's workers, in parallel: validation reads
+            # only headers.
+            validated = _validated_sparing(source, planned, allow_outside=options.allow_outside,
                                            decode_images=False, theme=options.theme)
-            except InvalidEvent as exc:
-                # Its report may not land on a file it names either.
-                refuse_clashes(planned, files_read(event_file, exc.files), exc.problems)
-                raise
         refuse_clashes(planned, files_read(validated.source, validated.file_locations,
                                            validated.theme))
         event, withheld = published(validated.event)
@@ -234,6 +227,31 @@ def _build_all(source: Path | ValidatedEvent, output: Path, options: BuildOption
         # The machine failed (a full disk, a file gone, a folder we may not write):
         # name the path and the system's reason, never call it a bug.
         raise SystemFailure.from_os_error(exc, output) from None
+
+
+def _validated_sparing(source: Path, planned: Sequence[Planned], **how: Any
+                       ) -> ValidatedEvent:
+    """The event at `source` validated, `planned` outputs refused if they are its event
+    file, or a file it names when it is not valid (the failed run's report is written
+    next); a valid event's files are checked by the caller."""
+    event_file = locate(source)
+    refuse_clashes(planned, {event_file: "the event file"})
+    try:
+        return validate_event(source, **how)
+    except InvalidEvent as exc:
+        refuse_clashes(planned, files_read(event_file, exc.files), exc.problems)
+        raise
+
+
+def validate_sparing_report(source: Path, report: str | None, *, allow_outside: bool
+                            ) -> ValidatedEvent:
+    """`dokureport validate`: the event validated (pixels decoded), its `--report` refused
+    (OutputClash) when it is a file the event reads."""
+    planned = [Planned("--report", Path(report), "the report")] if report is not None else []
+    validated = _validated_sparing(source, planned, allow_outside=allow_outside)
+    refuse_clashes(planned, files_read(validated.source, validated.file_locations,
+                                       validated.theme))
+    return validated
 
 
 def _stage_report(report: Path, source: Path | None, trace: BuildTrace,
