@@ -189,11 +189,13 @@ def build(events: tuple[Path, ...], output: Path | None, out_dir: Path | None,
                      lambda line, err: click.echo(line, err=err))
         return
     trace = BuildTrace()
+    to_file = Path(report_to) if report_to not in (None, "-") else None
     try:
+        # The report file is written with the PDFs, all renamed into place together.
         results = build_brochures(source, output or Path("brochure.pdf"), options,
-                                  chosen, trace)  # type: ignore[arg-type]
+                                  chosen, trace, to_file)  # type: ignore[arg-type]
     except BaseException as exc:
-        if report_to is not None:
+        if report_to is not None and not _refused(exc, "--report"):
             code, problems = _failure(exc)
             write_report(build_report(command="build", source=source, exit_code=code,
                                       results=trace.results, errors=problems,
@@ -209,19 +211,27 @@ def build(events: tuple[Path, ...], output: Path | None, out_dir: Path | None,
         if result.booklet is not None:
             click.echo(f"Wrote {result.booklet} ({result.sheet_sides // 2} sheets, "
                        f"printed on both sides)", err=to_stderr)
-    if report_to is not None:
+    if report_to == "-":
         write_report(build_report(command="build", source=source, exit_code=ExitCode.BUILT,
                                   results=results, withheld=trace.withheld,
                                   timings=trace.timings), report_to)
 
 
+def _refused(exc: BaseException, option: str) -> bool:
+    """Whether the build refused to write anything at the path `option` names."""
+    from dokureport.output.guard import OutputClash
+
+    return isinstance(exc, OutputClash) and option in exc.options
+
+
 def _build_batch(events: Sequence[Path], out_dir: Path, report_to: str | None,
                  options: BuildOptions, targets: list[str]) -> None:
     """Build many events, print a summary table, write the batch report; exit 2 on failure."""
-    from dokureport.pipeline import build_batch
+    from dokureport.pipeline import BATCH_REPORT, build_batch
     from dokureport.report import batch_report, write_report
 
-    outcomes = build_batch(events, out_dir, options, targets)  # type: ignore[arg-type]
+    outcomes = build_batch(events, out_dir, options, targets,  # type: ignore[arg-type]
+                           report=Path(report_to) if report_to is not None else None)
     to_stderr = report_to == "-"
     width = max(len(str(o.source)) for o in outcomes)
     click.echo(f"{'event':<{width}}  {'status':<6}  {'pages':>5}  {'warn':>4}  {'time':>6}  "
@@ -234,7 +244,7 @@ def _build_batch(events: Sequence[Path], out_dir: Path, report_to: str | None,
                    f"{warns:>4}  {o.seconds:>5.1f}s  {detail}", err=to_stderr)
     failed = [o for o in outcomes if not o.ok]
     code = ExitCode.BAD_INPUT if failed else ExitCode.BUILT
-    write_report(batch_report(outcomes, code), report_to or out_dir / "batch.report.json")
+    write_report(batch_report(outcomes, code), report_to or out_dir / BATCH_REPORT)
     click.echo(f"{len(outcomes) - len(failed)} of {len(outcomes)} events built; reports in "
                f"{out_dir}", err=to_stderr)
     if failed:
@@ -254,16 +264,16 @@ def validate(event: Path, strict: bool, allow_outside: bool, report_to: str | No
     import time
 
     from dokureport.core.errors import InputError
+    from dokureport.pipeline import validate_sparing_report
     from dokureport.report import build_report, write_report
-    from dokureport.validate import validate_event
 
     began = time.perf_counter()
     try:
-        result = validate_event(event, allow_outside=allow_outside)
+        result = validate_sparing_report(event, report_to, allow_outside=allow_outside)
         if strict and result.warnings:
             raise InputError(list(result.warnings))
     except BaseException as exc:
-        if report_to is not None:
+        if report_to is not None and not _refused(exc, "--report"):
             code, problems = _failure(exc)
             write_report(build_report(
                 command="validate", source=event, exit_code=code, errors=problems,

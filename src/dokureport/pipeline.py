@@ -10,27 +10,30 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dokureport.assets import ImagePreparer
 from dokureport.compose import lay_out
 from dokureport.core import interrupts
 from dokureport.core.collector import long_lived_frozen
-from dokureport.core.errors import ExitCode, InputError, Problem, SystemFailure
+from dokureport.core.errors import DokureportError, ExitCode, InputError, Problem, SystemFailure
 from dokureport.core.options import BuildOptions, Target
 from dokureport.event.publish import Withheld, published
 from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.document import ContentTooLarge
 from dokureport.output.booklet import impose, padding
+from dokureport.output.guard import Planned, refuse_clashes
 from dokureport.output.postprocess import finish
 from dokureport.output.reproducible import set_content_id, set_dates
 from dokureport.output.resolution import low_resolution_warnings
-from dokureport.output.write import atomic_output
+from dokureport.output.write import Staged, staged_outputs
 from dokureport.text.fonts import FontSet, ThemeFontError, register_family
-from dokureport.validate import ValidatedEvent, validate_event
+from dokureport.validate import InvalidEvent, ValidatedEvent, locate, validate_event
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
+
+    from dokureport.design.model import Theme
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,7 @@ class BuildTrace:
     results: list[BuildResult] = field(default_factory=list)
     progress: ProgressCallback | None = None
     pool: ProcessPoolExecutor | None = None  # a worker pool shared by a batch
+    source: Path | None = None  # the event as named, for the report (a batch's)
 
     @contextlib.contextmanager
     def stage(self, name: str, target: str | None = None) -> Iterator[None]:
@@ -119,44 +123,97 @@ def booklet_path(output: Path) -> Path:
     return output.with_name(f"{output.stem}-booklet{output.suffix}")
 
 
+def planned_outputs(output: Path, targets: Sequence[Target], booklet: bool,
+                    report: Path | None = None, option: str = "-o",
+                    event: str | None = None) -> list[Planned]:
+    """Every file a build will write, each with the option that named it (for refusals):
+    the PDF per target, its booklet, the build report. `event`: whose, in a batch."""
+    of = f" of {event}" if event is not None else ""
+    planned = []
+    for target, path in output_paths(output, targets).items():
+        kind = "print " if target == "print" else ""
+        planned.append(Planned(option, path, f"the {kind}PDF{of}"))
+        if booklet:
+            planned.append(Planned(option, booklet_path(path), f"the {kind}booklet{of}"))
+    if report is not None:
+        planned.append(Planned("--report" if event is None else option, report,
+                               f"the report{of}"))
+    return planned
+
+
+def files_read(source: Path | None, named: dict[Path, Problem], theme: Theme | None = None,
+               event: str | None = None) -> dict[Path, str]:
+    """The files an event reads, each with what it is: its event file, the files its keys
+    name (`named`: where each was named), its theme file and the theme's fonts."""
+    reads = f"a file the event {event} reads" if event is not None else "a file the event reads"
+    inputs: dict[Path, str] = {}
+    if source is not None:
+        inputs[source] = "the event file" + (f" of {event}" if event is not None else "")
+    for path, where in named.items():
+        inputs.setdefault(path, f"{reads} ({where.key_path})" if where.key_path else reads)
+    if theme is not None:
+        if theme.source is not None:
+            inputs.setdefault(theme.source, "the theme file")
+        for style, path in theme.font_files.items():
+            inputs.setdefault(path, f"a font file the theme reads ({style})")
+    return inputs
+
+
 def build_brochure(source: Path, output: Path, options: BuildOptions) -> BuildResult:
     """Build the brochure of the event at `source` into `output`."""
     return build_brochures(source, output, options, (options.target,))[0]
 
 
 def build_brochures(source: Path | ValidatedEvent, output: Path, options: BuildOptions,
-                    targets: Sequence[Target], trace: BuildTrace | None = None
-                    ) -> list[BuildResult]:
+                    targets: Sequence[Target], trace: BuildTrace | None = None,
+                    report: Path | None = None) -> list[BuildResult]:
     """Build one PDF per target (see `output_paths`), validating the event once.
 
     `source` is an event folder or file, or an event validated already (the API's
     mappings and models). `trace` collects timings and results as they happen.
+    `report`: where the build report goes. Every output is refused (OutputClash, exit 2)
+    before anything is written if it is a file the event reads or another output; all
+    are renamed into place together, once all are complete, or none is.
     """
     trace = trace if trace is not None else BuildTrace()
     with long_lived_frozen():
-        return _build_all(source, output, options, targets, trace)
+        try:
+            return _build_all(source, output, options, targets, trace, report)
+        except BaseException:
+            trace.results.clear()  # a failed build wrote no file: it has no outputs
+            raise
 
 
 def _build_all(source: Path | ValidatedEvent, output: Path, options: BuildOptions,
-               targets: Sequence[Target], trace: BuildTrace) -> list[BuildResult]:
-    with trace.stage("validate"):
+               targets: Sequence[Target], trace: BuildTrace, report: Path | None
+               ) -> list[BuildResult]:
+    planned = planned_outputs(output, targets, options.booklet, report)
+    # A batch validates every event first, in the event's trace.
+    validating = not any(stage == "validate" for stage, _, _ in trace.timings)
+    with trace.stage("validate") if validating else contextlib.nullcontext():
         if isinstance(source, ValidatedEvent):
             validated = source
         else:
             # Photos are decoded by the preparer's workers, in parallel: validation reads
             # only headers.
-            validated = validate_event(source, allow_outside=options.allow_outside,
-                                       decode_images=False, theme=options.theme)
+            validated = _validated_sparing(source, planned, allow_outside=options.allow_outside,
+                                           decode_images=False, theme=options.theme)
+        refuse_clashes(planned, files_read(validated.source, validated.file_locations,
+                                           validated.theme))
         event, withheld = published(validated.event)
         trace.withheld = withheld
         validated = dataclasses.replace(validated, event=event)
     date = build_date()
     fonts = _theme_fonts(validated, options)
     try:
-        for target, path in output_paths(output, targets).items():
-            trace.results.append(_build_target(
-                validated, path, dataclasses.replace(options, target=target), date, trace,
-                fonts))
+        with staged_outputs() as staged:
+            for target, path in output_paths(output, targets).items():
+                trace.results.append(_build_target(
+                    validated, path, dataclasses.replace(options, target=target), date,
+                    trace, staged, fonts))
+            if report is not None:
+                _stage_report(report, source if isinstance(source, Path) else trace.source,
+                              trace, staged)
         return list(trace.results)
     except InputError as exc:
         # A damaged photo found while preparing it: point at the key that named it.
@@ -170,6 +227,43 @@ def _build_all(source: Path | ValidatedEvent, output: Path, options: BuildOption
         # The machine failed (a full disk, a file gone, a folder we may not write):
         # name the path and the system's reason, never call it a bug.
         raise SystemFailure.from_os_error(exc, output) from None
+
+
+def _validated_sparing(source: Path, planned: Sequence[Planned], **how: Any
+                       ) -> ValidatedEvent:
+    """The event at `source` validated, `planned` outputs refused if they are its event
+    file, or a file it names when it is not valid (the failed run's report is written
+    next); a valid event's files are checked by the caller."""
+    event_file = locate(source)
+    refuse_clashes(planned, {event_file: "the event file"})
+    try:
+        return validate_event(source, **how)
+    except InvalidEvent as exc:
+        refuse_clashes(planned, files_read(event_file, exc.files), exc.problems)
+        raise
+
+
+def validate_sparing_report(source: Path, report: str | None, *, allow_outside: bool
+                            ) -> ValidatedEvent:
+    """`dokureport validate`: the event validated (pixels decoded), its `--report` refused
+    (OutputClash) when it is a file the event reads."""
+    planned = [Planned("--report", Path(report), "the report")] if report is not None else []
+    validated = _validated_sparing(source, planned, allow_outside=allow_outside)
+    refuse_clashes(planned, files_read(validated.source, validated.file_locations,
+                                       validated.theme))
+    return validated
+
+
+def _stage_report(report: Path, source: Path | None, trace: BuildTrace,
+                  staged: Staged) -> None:
+    """The build report, written beside its place with the PDFs it describes."""
+    from dokureport.report import build_report, report_text
+
+    text = report_text(build_report(
+        command="build", source=source, exit_code=ExitCode.BUILT, results=trace.results,
+        withheld=trace.withheld, timings=trace.timings, located=staged.where))
+    with staged.output(report) as temp:
+        temp.write_text(text, encoding="utf-8")
 
 
 def _theme_fonts(validated: ValidatedEvent, options: BuildOptions
@@ -202,7 +296,7 @@ def _theme_problem(validated: ValidatedEvent, key: str, message: str) -> Problem
 
 
 def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions,
-                  date: dt.date, trace: BuildTrace,
+                  date: dt.date, trace: BuildTrace, staged: Staged,
                   fonts: tuple[FontSet | None, list[Problem]] = (None, [])) -> BuildResult:
     warnings = list(validated.warnings) + fonts[1]
     booklet: Path | None = None
@@ -223,7 +317,7 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
             return LayoutContext(event=validated.event, options=options, images=preparer,
                                  build_date=date, theme=validated.theme, fonts=fonts[0])
 
-        with atomic_output(output) as temp:
+        with staged.output(output) as temp:
             with trace.stage("layout", target):
                 ctx = context()
                 pages = lay_out(ctx, temp)
@@ -256,7 +350,7 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
                 set_content_id(temp)
                 if options.booklet:
                     booklet = booklet_path(output)
-                    with atomic_output(booklet) as sheets:
+                    with staged.output(booklet) as sheets:
                         sides = impose(temp, sheets)
             if trace.progress is not None:
                 trace.progress(Progress("write", target))
@@ -299,46 +393,93 @@ class EventOutcome:
         return self.exit_code == ExitCode.BUILT
 
 
-def batch_names(sources: Sequence[Path]) -> list[str]:
-    """A file name per event, from its folder's name; repeats get -2, -3, …"""
+BATCH_REPORT = "batch.report.json"
+
+
+def batch_names(sources: Sequence[Path], reserved: Sequence[str] = ("batch",)) -> list[str]:
+    """A file name per event, from its folder's name; repeats get -2, -3, …
+
+    Names are told apart regardless of case (a case-insensitive file system would
+    mix them up), and `batch` is taken by the batch's own report (batch.report.json).
+    """
+    taken = {name.casefold() for name in reserved}
     names: list[str] = []
     for source in sources:
         path = Path(os.path.abspath(source))
         base = (path.parent.name if path.suffix in (".yaml", ".yml") else path.name) or "event"
         name, n = base, 1
-        while name in names:
+        while name.casefold() in taken:
             n += 1
             name = f"{base}-{n}"
+        taken.add(name.casefold())
         names.append(name)
     return names
 
 
 def build_batch(sources: Sequence[Path], out_dir: Path, options: BuildOptions,
-                targets: Sequence[Target], progress: ProgressCallback | None = None
-                ) -> list[EventOutcome]:
+                targets: Sequence[Target], progress: ProgressCallback | None = None,
+                report: Path | None = None) -> list[EventOutcome]:
     """Build every event into `out_dir` on one worker pool, going on past failures.
 
     Each event gets DIR/NAME.pdf and DIR/NAME.report.json (written for failures too).
+    `report` is where the batch's own report will go (default DIR/batch.report.json;
+    the caller writes it). Every event is validated first: an output that is an input
+    of any event or another output of the batch refuses the whole batch (OutputClash)
+    before anything is written.
     Events are laid out one after another (reportlab's layout is single-threaded);
     their photos go to the one pool, so no event waits for workers to start.
     """
     from dokureport.assets.preparer import worker_pool
-    from dokureport.core.errors import DokureportError
     from dokureport.report import build_report, write_report
 
     if not out_dir.is_dir():
         raise InputError([Problem(f"--out-dir: {out_dir} is not a folder", code="output")])
+    names = batch_names(sources)
+    planned = [p for source, name in zip(sources, names, strict=True)
+               for p in planned_outputs(out_dir / f"{name}.pdf", targets, options.booklet,
+                                        out_dir / f"{name}.report.json", "--out-dir",
+                                        event=str(source))]
+    planned.append(Planned("--out-dir", out_dir / BATCH_REPORT, "the batch report")
+                   if report is None else Planned("--report", report, "the batch report"))
+    inputs: dict[Path, str] = {}
+    for source in sources:
+        with contextlib.suppress(InputError):  # no event there: that event fails below
+            inputs.setdefault(locate(source), f"the event file of {source}")
+    refuse_clashes(planned, inputs)
+    # Validate every event before anything is written: the files each reads are known.
+    checked: list[tuple[BuildTrace, ValidatedEvent | BaseException, float]] = []
+    for source in sources:
+        trace = BuildTrace(progress=progress, source=source)
+        began = time.perf_counter()
+        validated: ValidatedEvent | BaseException
+        try:
+            with trace.stage("validate"):
+                validated = validate_event(source, allow_outside=options.allow_outside,
+                                           decode_images=False, theme=options.theme)
+            named = files_read(validated.source, validated.file_locations, validated.theme,
+                               event=str(source))
+        except InvalidEvent as exc:
+            validated, named = exc, files_read(None, exc.files, event=str(source))
+        except Exception as exc:  # an event that cannot be read: it fails below
+            validated, named = exc, {}
+        for path, what in named.items():
+            inputs.setdefault(path, what)
+        checked.append((trace, validated, time.perf_counter() - began))
+    refuse_clashes(planned, inputs)
     outcomes: list[EventOutcome] = []
     pool = worker_pool(options.jobs)
     try:
-        for source, name in zip(sources, batch_names(sources), strict=True):
+        for source, name, (trace, validated, seconds) in zip(sources, names, checked,
+                                                             strict=True):
             output = out_dir / f"{name}.pdf"
             report_path = out_dir / f"{name}.report.json"
-            trace = BuildTrace(progress=progress, pool=pool)
+            trace.pool = pool
             began = time.perf_counter()
             problems: list[Problem] = []
             try:
-                build_brochures(source, output, options, targets, trace)
+                if isinstance(validated, BaseException):
+                    raise validated
+                build_brochures(validated, output, options, targets, trace, report_path)
                 code = int(ExitCode.BUILT)
             except DokureportError as exc:
                 code, problems = int(exc.exit_code), exc.problems
@@ -346,11 +487,12 @@ def build_batch(sources: Sequence[Path], out_dir: Path, options: BuildOptions,
                 code = int(ExitCode.BUG)
                 problems = [Problem(f"internal error: {type(exc).__name__}: {exc}",
                                     code="internal")]
-            seconds = time.perf_counter() - began
-            write_report(build_report(
-                command="build", source=source, exit_code=code, results=trace.results,
-                errors=problems, withheld=trace.withheld, timings=trace.timings),
-                report_path)
+            seconds += time.perf_counter() - began
+            if code != ExitCode.BUILT:
+                write_report(build_report(
+                    command="build", source=source, exit_code=code, results=trace.results,
+                    errors=problems, withheld=trace.withheld, timings=trace.timings),
+                    report_path)
             outcomes.append(EventOutcome(source, output, report_path, code,
                                          tuple(trace.results), tuple(problems), seconds))
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +35,8 @@ def problem_json(problem: Problem, severity: str) -> dict[str, Any]:
     }
 
 
-def _file_facts(path: Path) -> dict[str, Any]:
-    data = path.read_bytes()
+def _file_facts(path: Path, read: Path | None = None) -> dict[str, Any]:
+    data = (read or path).read_bytes()
     return {"path": str(path), "bytes": len(data),
             "sha256": hashlib.sha256(data).hexdigest()}
 
@@ -73,11 +73,12 @@ def build_report(*, command: str, source: Path | None, exit_code: int,
                  results: Sequence[Any] = (), errors: Iterable[Problem] = (),
                  warnings: Iterable[Problem] = (), notes: Iterable[Problem] = (),
                  withheld: Any = None, timings: Iterable[tuple[str, str | None, float]] = (),
-                 ) -> dict[str, Any]:
+                 located: Callable[[Path], Path] | None = None) -> dict[str, Any]:
     """The report of one build (or validation), from what the build got to do.
 
-    `results` are build.BuildResult; a failed build passes the targets finished before
-    it failed (usually none) and its errors.
+    `results` are build.BuildResult; a failed build writes no PDF and passes none, only
+    its errors. `located` says where a written file's bytes are now, when the build
+    has not renamed it into place yet.
     """
     outputs: list[dict[str, Any]] = []
     sections: list[dict[str, Any]] = []
@@ -89,10 +90,11 @@ def build_report(*, command: str, source: Path | None, exit_code: int,
         if result.booklet is not None:
             files.append(("booklet", result.booklet))
         for kind, path in files:
-            pages, used = pdf_pages_and_fonts(path)
+            where = located(path) if located is not None else path
+            pages, used = pdf_pages_and_fonts(where)
             fonts |= used
-            outputs.append({"target": result.target, "kind": kind, **_file_facts(path),
-                            "pages": pages})
+            outputs.append({"target": result.target, "kind": kind,
+                            **_file_facts(path, where), "pages": pages})
         sections += [{"target": result.target, "key": s.key, "title": s.title,
                       "first_page": s.first, "last_page": s.last} for s in result.sections]
         photos += [{"target": result.target, "file": str(p.file), "width_mm": p.width_mm,
@@ -131,9 +133,14 @@ def _withheld_json(withheld: Any) -> dict[str, Any]:
             "speaker_emails": withheld.speaker_emails}
 
 
+def report_text(report: dict[str, Any]) -> str:
+    """The report as the JSON text written."""
+    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+
+
 def write_report(report: dict[str, Any], destination: str | Path) -> None:
     """Write the report to a file (atomically) or, for "-", to standard output."""
-    text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    text = report_text(report)
     if str(destination) == "-":
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -29,8 +29,17 @@ from dokureport.validate.text import check_images_in_text, check_text
 
 EVENT_FILE = "event.yaml"
 
-__all__ = ["EVENT_FILE", "ValidatedEvent", "format_path", "locate", "validate_data",
+__all__ = ["EVENT_FILE", "InvalidEvent", "ValidatedEvent", "format_path", "locate", "validate_data",
            "validate_event"]
+
+
+class InvalidEvent(InputError):
+    """An event that is not valid, and the files it named that were found: an output of
+    the failed build (its report) must not overwrite them either."""
+
+    def __init__(self, problems: list[Problem], files: dict[Path, Problem]) -> None:
+        super().__init__(problems)
+        self.files = files
 
 
 @dataclass(frozen=True)
@@ -115,7 +124,7 @@ def _validated(loaded: Loaded, source: Path, folder: Path, allow_outside: bool,
         except InputError as exc:
             theme_errors = exc.problems
     if state.errors or theme_errors or event is None:
-        raise InputError(_sorted(state.errors) + theme_errors)
+        raise InvalidEvent(_sorted(state.errors) + theme_errors, dict(state.file_locations))
     theme_warnings += _missing_labels(event, chosen, loaded.source)
     return ValidatedEvent(event, tuple(_sorted(state.warnings)) + tuple(theme_warnings),
                           source, state.file_locations, (),

@@ -56,4 +56,6 @@ def check_chapters(state: State, data: dict[str, Any]) -> None:
             continue
         chapter["file"] = resolved
         chapter["text"] = text
+        state.file_locations.setdefault(resolved, state.source.problem((*at, "file"),
+                                                                       name(file)))
         state.markdown_files[(*at, "text")] = resolved
