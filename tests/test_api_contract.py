@@ -3,6 +3,7 @@ line's rules and Python data by event.yaml's, and raises InputError with short m
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 from pathlib import Path
@@ -15,6 +16,7 @@ import dokureport
 from dokureport.cli import build as build_command
 from dokureport.core import options
 from dokureport.core.errors import InputError
+from dokureport.validate import validate_data, validate_event
 from tests.conftest import minimal_event
 
 HUGE = "x" * 10_000_000  # 10 MB
@@ -24,6 +26,12 @@ def _build(tmp_path: Path, data: Any = None, **kwargs: Any) -> InputError:
     kwargs.setdefault("folder", tmp_path)
     with pytest.raises(InputError) as caught:
         dokureport.build(minimal_event() if data is None else data, io.BytesIO(), **kwargs)
+    return caught.value
+
+
+def _invalid(data: Any, tmp_path: Path) -> InputError:
+    with pytest.raises(InputError) as caught:
+        validate_data(data, tmp_path, decode_images=False)
     return caught.value
 
 
@@ -95,3 +103,97 @@ def test_the_command_line_refuses_the_bleeds_the_api_refuses(runner: Any, bleed:
     result = runner.invoke(build_command, ["--bleed", bleed, "-o", str(tmp_path / "x.pdf")])
     assert result.exit_code == 2 and "--bleed" in result.output
     assert not (tmp_path / "x.pdf").exists()
+
+
+# --- data: event.yaml's rules -----------------------------------------------------------
+
+@pytest.mark.parametrize("start", [1.5, 0, 20240305, True, 1e300, math.nan])
+def test_a_number_is_not_a_date(tmp_path: Path, start: Any) -> None:
+    error = _invalid(minimal_event(event={"start": start}), tmp_path)
+    [problem] = error.problems
+    assert problem.key_path == "event.start" and problem.message.startswith("not a date")
+
+
+def test_dates_and_date_text_are_dates(tmp_path: Path) -> None:
+    for start in (dt.date(2024, 3, 5), dt.datetime(2024, 3, 5, 9, 30), "2024-03-05"):
+        event = validate_data(minimal_event(event={"start": start}), tmp_path).event
+        assert event.event.start in (dt.date(2024, 3, 5), dt.datetime(2024, 3, 5, 9, 30))
+
+
+def test_a_scalar_in_a_text_field_is_the_text_yaml_would_read(tmp_path: Path) -> None:
+    # As `phone: 401234` in event.yaml is the text "401234" (shape() keeps YAML's source).
+    data = minimal_event(title=2024, subtitle=True, intro=1.5,
+                         contacts=[{"name": "Ann", "phone": 401234}],
+                         event={"start": "2024-03-05", "kind": dt.date(2024, 3, 5)})
+    event = validate_data(data, tmp_path).event
+    assert (event.title, event.subtitle, event.intro) == ("2024", "true", "1.5")
+    assert event.contacts[0].phone == "401234"
+    assert event.event.kind == "2024-03-05"
+
+
+def test_numbers_are_not_dates_in_a_file_either(tmp_path: Path) -> None:
+    for start in ("20240305", "1.5", '"0"'):
+        (tmp_path / "event.yaml").write_text(f"title: T\nevent:\n  start: {start}\n",
+                                             encoding="utf-8")
+        with pytest.raises(InputError, match=r"event\.start: not a date"):
+            validate_event(tmp_path)
+
+
+@pytest.mark.parametrize("cyclic", ["mapping", "list", "deep"])
+def test_data_that_contains_itself_is_an_input_error(tmp_path: Path, cyclic: str) -> None:
+    data: dict[str, Any] = minimal_event()
+    if cyclic == "mapping":
+        data["event"]["venue"] = data
+        where = "event.venue"
+    elif cyclic == "list":
+        talks: list[Any] = [{"title": "T"}]
+        talks.append(talks)
+        data["talks"] = talks
+        where = "talks[1]"
+    else:
+        speakers: list[Any] = []
+        data["talks"] = [{"title": "T", "speakers": speakers}]
+        speakers.append({"name": "A", "role": data["talks"]})
+        where = "talks[0].speakers[0].role"
+    error = _invalid(data, tmp_path)
+    assert [(p.key_path, p.message) for p in error.problems
+            if "itself" in p.message] == [(where, "contains itself")]
+    with pytest.raises(InputError, match="contains itself"):
+        dokureport.build(data, io.BytesIO(), folder=tmp_path)
+
+
+def test_nesting_and_sharing_are_bounded_as_in_a_file(tmp_path: Path) -> None:
+    deep: Any = "x"
+    for _ in range(10_000):
+        deep = [deep]
+    error = _invalid(minimal_event(intro=deep), tmp_path)
+    assert any("nested too deeply" in p.message for p in error.problems)
+    laughs: Any = ["lol"] * 10
+    for _ in range(9):
+        laughs = [laughs] * 10  # 10⁹ values, as a "billion laughs" file expands to
+    error = _invalid(minimal_event(intro=laughs), tmp_path)
+    assert "more than 100,000 values" in str(error)
+
+
+class _Custom:
+    def __repr__(self) -> str:
+        return HUGE
+
+
+@pytest.mark.parametrize(("value", "kind"), [
+    ({1, 2}, "set"), (frozenset(), "frozenset"), (b"bytes", "bytes"),
+    (bytearray(b"x"), "bytearray"), (_Custom(), "_Custom"), (1 + 2j, "complex"),
+])
+def test_no_other_python_objects(tmp_path: Path, value: Any, kind: str) -> None:
+    error = _invalid(minimal_event(talks=[{"title": "T", "topic": value}]), tmp_path)
+    [problem] = error.problems
+    assert problem.key_path == "talks[0].topic" and kind in problem.message
+    assert len(str(error)) < 1000
+
+
+def test_keys_are_text_as_in_a_file(tmp_path: Path) -> None:
+    error = _invalid({**minimal_event(), 5: "x", (1, 2): "y"}, tmp_path)
+    assert sorted(p.message for p in error.problems) == [
+        "a key must be plain text", "unknown key `5`; known keys here: format, lang, title, "
+        "subtitle, event, organiser, intro, agenda, talks, photos, videos, contacts, chapters, "
+        "partners, theme, labels, privacy"]

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from dokureport.core.errors import InputError
+from dokureport.core.errors import InputError, Problem
 from dokureport.core.options import BuildOptions, Paper, Target, option_problems
 from dokureport.event.model import Event
 from dokureport.pipeline import BuildResult, BuildTrace, ProgressCallback, build_brochures
@@ -67,6 +67,9 @@ def build(
                            jobs=jobs, cache_dir=Path(cache_dir) if cache_dir is not None else None,
                            progress=False, theme=theme)
     to_path = isinstance(output, str | os.PathLike)
+    if not to_path and not callable(getattr(output, "write", None)):
+        raise InputError([Problem("the output: must be a path or a binary stream, not a "
+                                  f"Python {type(output).__name__}", code="invalid-option")])
     if booklet and not to_path:
         raise ValueError("booklet=True writes a second file beside the output: give a path")
     event = _validated(source, folder, allow_outside, theme)
@@ -94,20 +97,11 @@ def _validated(source: EventSource, folder: str | os.PathLike[str] | None,
         return validate_data(data, Path(folder) if folder is not None else source.folder,
                              allow_outside=allow_outside, decode_images=False, theme=theme)
     if isinstance(source, Mapping):
-        return validate_data(_plain(source), Path(folder) if folder is not None else Path("."),
+        return validate_data(source, Path(folder) if folder is not None else Path("."),
                              allow_outside=allow_outside, decode_images=False, theme=theme)
-    raise TypeError(f"source must be a path, a mapping or an Event, not {type(source).__name__}")
-
-
-def _plain(value: Any) -> Any:
-    """Mappings and sequences as the dicts and lists the validator reads (tuples too)."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, os.PathLike):
-        return os.fspath(value)
-    return value
+    raise InputError([Problem("the source: must be an event folder, its event.yaml, a mapping "
+                              f"or an Event, not a Python {type(source).__name__}",
+                              code="invalid-option")])
 
 
 __all__ = ["EventSource", "build", "validate_event"]
