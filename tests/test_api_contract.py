@@ -15,7 +15,7 @@ import pytest
 import dokureport
 from dokureport.cli import build as build_command
 from dokureport.core import options
-from dokureport.core.errors import InputError
+from dokureport.core.errors import InputError, Problem
 from dokureport.validate import validate_data, validate_event
 from tests.conftest import minimal_event
 
@@ -197,3 +197,59 @@ def test_keys_are_text_as_in_a_file(tmp_path: Path) -> None:
         "a key must be plain text", "unknown key `5`; known keys here: format, lang, title, "
         "subtitle, event, organiser, intro, agenda, talks, photos, videos, contacts, chapters, "
         "partners, theme, labels, privacy"]
+
+
+# --- messages: an excerpt, never the whole value ----------------------------------------
+
+@pytest.mark.parametrize("data", [
+    minimal_event(lang=HUGE),
+    minimal_event(talks=[{"title": "T", "lang": HUGE}]),
+    minimal_event(title=HUGE),
+    minimal_event(event={"start": HUGE}),
+    minimal_event(format=HUGE),
+    minimal_event(theme=HUGE),
+    minimal_event(title=10 ** 5000),
+    minimal_event(labels={HUGE: HUGE}),
+    {**minimal_event(), HUGE: HUGE},
+], ids=["lang", "talk-lang", "title", "start", "format", "theme", "huge-int", "labels", "key"])
+def test_a_10_mb_value_gives_a_short_message(tmp_path: Path, data: Any) -> None:
+    error = _invalid(data, tmp_path)
+    assert 0 < len(str(error)) < 1000
+
+
+BIG = "x" * 4_000_000  # under the 5 MB an event.yaml may have: the checks see it
+
+
+@pytest.mark.parametrize("data", [
+    minimal_event(lang=BIG),
+    minimal_event(talks=[{"title": "T", "lang": BIG}]),
+    minimal_event(chapters=[{"title": "T", "text": "x", "lang": BIG}]),
+    minimal_event(event={"start": BIG}),
+    minimal_event(format=BIG),
+    minimal_event(theme=BIG),
+    minimal_event(theme={"extends": BIG}),
+    minimal_event(labels={"agenda": BIG, BIG: "x"}),
+    minimal_event(videos=[{"title": "T", "url": BIG}]),
+    minimal_event(contacts=[{"name": "A", "email": BIG}]),
+    minimal_event(photos={"items": [{"file": BIG}]}),
+    minimal_event(agenda=[{"date": "2024-03-05", "items": [{"time": BIG, "title": "T"}]}]),
+    {**minimal_event(), BIG: 1},
+], ids=["lang", "talk-lang", "chapter-lang", "start", "format", "theme", "extends", "labels",
+        "url", "email", "file", "time", "key"])
+def test_a_4_mb_value_gives_a_short_message(tmp_path: Path, data: Any) -> None:
+    error = _invalid(data, tmp_path)
+    assert 0 < len(str(error)) < 1000
+
+
+def test_a_4_mb_language_in_a_file_gives_a_short_message(tmp_path: Path) -> None:
+    (tmp_path / "event.yaml").write_text(f"title: T\nevent:\n  start: 2024-03-05\n"
+                                         f"lang: {BIG}\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        validate_event(tmp_path)
+    assert "lang: not a language Babel knows" in str(caught.value)
+    assert len(str(caught.value)) < 1000
+
+
+def test_no_message_is_longer_than_a_short_excerpt() -> None:
+    problem = Problem("x" * 10_000_000, key_path="a." * 1000)
+    assert len(str(problem)) < 1000 and len(problem.message) < 1000

@@ -27,6 +27,11 @@ class ExitCode(IntEnum):
     TERMINATED = 143  # SIGTERM
 
 
+# The longest message and key path a Problem keeps: an excerpt of any value, never all of it.
+MAX_MESSAGE = 600
+MAX_KEY_PATH = 300
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong (or suspicious) in the input, located as precisely as we can."""
@@ -39,6 +44,13 @@ class Problem:
     # A stable name of the kind of problem, for machines (the build report); the list is
     # PROBLEM_CODES. Not part of the printed line: people read the message.
     code: str = "other"
+
+    def __post_init__(self) -> None:
+        # A safety net under show(): whatever a message quotes, it stays a short line.
+        for name, limit in (("message", MAX_MESSAGE), ("key_path", MAX_KEY_PATH)):
+            text = getattr(self, name)
+            if len(text) > limit:
+                object.__setattr__(self, name, text[: limit - 1] + "…")
 
     def __str__(self) -> str:
         where = ""
