@@ -38,8 +38,9 @@ def _one_of(choices: tuple[str, ...]) -> Callable[[Any], str | None]:
 
 def _bleed(value: Any) -> str | None:
     low, high = BLEED_MM
+    # Compared before isfinite: a 4,400-digit int does not convert to a float (NaN fails it).
     if isinstance(value, int | float) and not isinstance(value, bool) and (
-        math.isfinite(value) and low <= value <= high
+        low <= value <= high and math.isfinite(value)
     ):
         return None
     return f"must be a number of millimetres from {low} to {high}"
