@@ -75,6 +75,13 @@ def test_every_bad_option_at_once_and_no_value_quoted_whole(tmp_path: Path) -> N
     assert len(str(error)) < 1000
 
 
+def test_a_bad_source_or_output_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"the source: .* not a Python int"):
+        dokureport.build(5, io.BytesIO())  # type: ignore[arg-type]
+    with pytest.raises(InputError, match=r"the output: .* not a Python int"):
+        dokureport.build(minimal_event(), 5, folder=tmp_path)  # type: ignore[arg-type]
+
+
 def test_good_options_pass(tmp_path: Path) -> None:
     result = dokureport.build(minimal_event(), io.BytesIO(), folder=str(tmp_path),
                               target="print", paper="letter", bleed_mm=0, jobs=1,

@@ -71,7 +71,9 @@ def build(
         raise InputError([Problem("the output: must be a path or a binary stream, not a "
                                   f"Python {type(output).__name__}", code="invalid-option")])
     if booklet and not to_path:
-        raise ValueError("booklet=True writes a second file beside the output: give a path")
+        raise InputError([Problem("the option booklet: True writes a second file beside the "
+                                  "output: give the output as a path, not a stream",
+                                  code="invalid-option")])
     event = _validated(source, folder, allow_outside, theme)
     trace = BuildTrace(progress=progress)
     if isinstance(output, str | os.PathLike):
