@@ -14,6 +14,7 @@ import pytest
 
 import dokureport
 from dokureport.cli import build as build_command
+from dokureport.cli import cli
 from dokureport.core import options
 from dokureport.core.errors import InputError, Problem
 from dokureport.validate import validate_data, validate_event
@@ -120,6 +121,19 @@ def test_a_number_is_not_a_date(tmp_path: Path, start: Any) -> None:
     error = _invalid(minimal_event(event={"start": start}), tmp_path)
     [problem] = error.problems
     assert problem.key_path == "event.start" and problem.message.startswith("not a date")
+
+
+def test_a_float_start_date_does_not_build(tmp_path: Path) -> None:
+    error = _build(tmp_path, minimal_event(event={"start": 1.5}))
+    assert [p.key_path for p in error.problems] == ["event.start"]
+
+
+def test_the_command_line_quotes_an_excerpt_of_a_bad_day_change(runner: Any,
+                                                                tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["import", str(tmp_path / "s.json"), str(tmp_path / "out"),
+                                 "--day-change", HUGE])
+    assert result.exit_code == 2 and "--day-change: not a time of day" in result.stderr
+    assert len(result.stderr) < 1000
 
 
 def test_dates_and_date_text_are_dates(tmp_path: Path) -> None:

@@ -348,13 +348,13 @@ def import_(source: Path, folder: Path, update: bool, day_change: str,
 
     Writes FOLDER/event.yaml; an existing one is changed only with --update.
     """
-    from dokureport.core.errors import InputError
+    from dokureport.core.errors import InputError, show
     from dokureport.importers import import_schedule
     from dokureport.importers.common import parse_clock
 
     change = parse_clock(day_change)
     if change is None:
-        raise InputError(f"--day-change: not a time of day: {day_change!r} (write 04:00)")
+        raise InputError(f"--day-change: not a time of day: {show(day_change)} (write 04:00)")
     result = import_schedule(source, folder, update=update, day_change=change, lang=lang)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
