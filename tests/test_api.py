@@ -76,8 +76,9 @@ def test_problems_come_as_one_exception_family(tmp_path: Path) -> None:
 
 
 def test_a_booklet_needs_a_path() -> None:
-    with pytest.raises(ValueError, match="booklet"):
+    with pytest.raises(dokureport.InputError, match="the option booklet") as caught:
         dokureport.build(SAMPLE, io.BytesIO(), booklet=True)
+    assert caught.value.problems[0].code == "invalid-option"
 
 
 def test_build_is_the_api_function_whatever_else_was_imported(tmp_path: Path) -> None:

@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from dokureport.core.options import BuildOptions, Paper, Target
+from dokureport.core.errors import InputError, Problem
+from dokureport.core.options import BuildOptions, Paper, Target, option_problems
 from dokureport.event.model import Event
 from dokureport.pipeline import BuildResult, BuildTrace, ProgressCallback, build_brochures
 from dokureport.validate import ValidatedEvent, validate_data, validate_event
@@ -32,7 +33,7 @@ def build(
     cache_dir: str | os.PathLike[str] | None = None,
     folder: str | os.PathLike[str] | None = None,
     progress: ProgressCallback | None = None,
-    theme: str | None = None,
+    theme: str | os.PathLike[str] | None = None,
 ) -> BuildResult:
     """Build the brochure of one event; the same pipeline as `dokureport build`.
 
@@ -43,8 +44,9 @@ def build(
     `output`: a path (written atomically), or a binary stream opened for writing (the
     PDF is built in a temporary file and copied into it; `booklet` needs a path).
 
-    Options are those of the command line (`theme`: a bundled theme's name or a theme
-    file, replacing the event's `theme:`). `cache_dir` caches prepared photos between
+    Options are those of the command line, checked by its rules (a bad one raises
+    InputError naming it; `target` is one target per call). `theme`: a bundled theme's
+    name or a theme file, replacing the event's `theme:`. `cache_dir` caches prepared photos between
     builds (default: none). `progress` is called with a `Progress` at each stage and
     after each photo; photo calls come from a helper thread.
 
@@ -52,13 +54,26 @@ def build(
     path and location; `exit_code` says which kind: InputError, OutputError or
     SystemFailure). Warnings are in the result's `warnings`.
     """
-    options = BuildOptions(target=target, paper=paper, bleed_mm=bleed_mm, booklet=booklet,
-                           strict=strict, allow_outside=allow_outside, jobs=jobs,
-                           cache_dir=Path(cache_dir) if cache_dir is not None else None,
+    # The command line's rules (core/options.py), checked before anything is read.
+    problems = option_problems(target=target, paper=paper, bleed_mm=bleed_mm, booklet=booklet,
+                               strict=strict, allow_outside=allow_outside, jobs=jobs,
+                               cache_dir=cache_dir, folder=folder, progress=progress,
+                               theme=theme)
+    if problems:
+        raise InputError(problems)
+    theme = os.fspath(theme) if theme is not None else None
+    options = BuildOptions(target=target, paper=paper, bleed_mm=float(bleed_mm),
+                           booklet=booklet, strict=strict, allow_outside=allow_outside,
+                           jobs=jobs, cache_dir=Path(cache_dir) if cache_dir is not None else None,
                            progress=False, theme=theme)
     to_path = isinstance(output, str | os.PathLike)
+    if not to_path and not callable(getattr(output, "write", None)):
+        raise InputError([Problem("the output: must be a path or a binary stream, not a "
+                                  f"Python {type(output).__name__}", code="invalid-option")])
     if booklet and not to_path:
-        raise ValueError("booklet=True writes a second file beside the output: give a path")
+        raise InputError([Problem("the option booklet: True writes a second file beside the "
+                                  "output: give the output as a path, not a stream",
+                                  code="invalid-option")])
     event = _validated(source, folder, allow_outside, theme)
     trace = BuildTrace(progress=progress)
     if isinstance(output, str | os.PathLike):
@@ -84,20 +99,11 @@ def _validated(source: EventSource, folder: str | os.PathLike[str] | None,
         return validate_data(data, Path(folder) if folder is not None else source.folder,
                              allow_outside=allow_outside, decode_images=False, theme=theme)
     if isinstance(source, Mapping):
-        return validate_data(_plain(source), Path(folder) if folder is not None else Path("."),
+        return validate_data(source, Path(folder) if folder is not None else Path("."),
                              allow_outside=allow_outside, decode_images=False, theme=theme)
-    raise TypeError(f"source must be a path, a mapping or an Event, not {type(source).__name__}")
-
-
-def _plain(value: Any) -> Any:
-    """Mappings and sequences as the dicts and lists the validator reads (tuples too)."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, os.PathLike):
-        return os.fspath(value)
-    return value
+    raise InputError([Problem("the source: must be an event folder, its event.yaml, a mapping "
+                              f"or an Event, not a Python {type(source).__name__}",
+                              code="invalid-option")])
 
 
 __all__ = ["EventSource", "build", "validate_event"]

@@ -14,7 +14,14 @@ import click
 from dokureport.core.collector import command_line_policy
 from dokureport.core.errors import DokureportError, ExitCode
 from dokureport.core.interrupts import Terminated, caught, check, handled
-from dokureport.core.options import BuildOptions
+from dokureport.core.options import (
+    BLEED_MM,
+    MIN_JOBS,
+    PAPERS,
+    TARGETS,
+    BuildOptions,
+    option_problems,
+)
 from dokureport.core.resources import sample_event_dir
 from dokureport.core.version import __version__
 
@@ -101,6 +108,15 @@ def _failure(exc: BaseException) -> tuple[int, list[Any]]:
                                        code="internal")]
 
 
+def _finite(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """The API's rule for an option click's own type lets through (--bleed nan)."""
+    problems = option_problems(**{param.name or "": value})
+    if problems:
+        raise click.BadParameter(f"{value} is not a number from {BLEED_MM[0]} to "
+                                 f"{BLEED_MM[1]}.")
+    return value
+
+
 @cli.command()
 @click.argument("events", nargs=-1, type=click.Path(path_type=Path), metavar="[EVENT]...")
 @click.option(
@@ -115,22 +131,23 @@ def _failure(exc: BaseException) -> tuple[int, list[Any]]:
               help="Write the machine-readable build report there (- for standard "
                    "output), for failed builds too. With --out-dir: the batch's report "
                    "(default: DIR/batch.report.json).")
-@click.option("--target", "targets", type=click.Choice(["screen", "print", "all"]),
+@click.option("--target", "targets", type=click.Choice([*TARGETS, "all"]),
               multiple=True, default=["screen"], show_default=True,
               help="screen: small, linked PDF; print: bleed, crop marks, 300 dpi. Repeat it "
                    "(or say all) for both: the print PDF then gets -print in its name.")
-@click.option("--bleed", "bleed_mm", type=click.FloatRange(0, 20), default=3.0,
+@click.option("--bleed", "bleed_mm", type=click.FloatRange(*BLEED_MM), default=3.0,
+              callback=_finite,
               show_default=True, metavar="MM", help="Bleed around each print page, in mm.")
 @click.option("--booklet", is_flag=True,
               help="Pad to a multiple of 4 pages and also write NAME-booklet.pdf: "
                    "printer's spreads for duplex printing (flip on short edge), fold, staple.")
-@click.option("--paper", type=click.Choice(["a4", "a5", "letter"]), default="a4",
+@click.option("--paper", type=click.Choice(PAPERS), default="a4",
               show_default=True, help="Page size.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2).")
 @click.option("--allow-outside", is_flag=True,
               help="Allow files outside the event folder (trusted local use only).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress, only warnings and errors.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1),
+@click.option("-j", "--jobs", type=click.IntRange(min=MIN_JOBS),
               help="Processes preparing photos (default: every core).")
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
               help="Cache of prepared photos (default: ~/.cache/dokureport).")
@@ -341,13 +358,13 @@ def import_(source: Path, folder: Path, update: bool, day_change: str,
 
     Writes FOLDER/event.yaml; an existing one is changed only with --update.
     """
-    from dokureport.core.errors import InputError
+    from dokureport.core.errors import InputError, show
     from dokureport.importers import import_schedule
     from dokureport.importers.common import parse_clock
 
     change = parse_clock(day_change)
     if change is None:
-        raise InputError(f"--day-change: not a time of day: {day_change!r} (write 04:00)")
+        raise InputError(f"--day-change: not a time of day: {show(day_change)} (write 04:00)")
     result = import_schedule(source, folder, update=update, day_change=change, lang=lang)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)

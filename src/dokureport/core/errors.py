@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
+import os
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
@@ -25,6 +27,11 @@ class ExitCode(IntEnum):
     TERMINATED = 143  # SIGTERM
 
 
+# The longest message and key path a Problem keeps: an excerpt of any value, never all of it.
+MAX_MESSAGE = 600
+MAX_KEY_PATH = 300
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong (or suspicious) in the input, located as precisely as we can."""
@@ -37,6 +44,13 @@ class Problem:
     # A stable name of the kind of problem, for machines (the build report); the list is
     # PROBLEM_CODES. Not part of the printed line: people read the message.
     code: str = "other"
+
+    def __post_init__(self) -> None:
+        # A safety net under show(): whatever a message quotes, it stays a short line.
+        for name, limit in (("message", MAX_MESSAGE), ("key_path", MAX_KEY_PATH)):
+            text = getattr(self, name)
+            if len(text) > limit:
+                object.__setattr__(self, name, text[: limit - 1] + "…")
 
     def __str__(self) -> str:
         where = ""
@@ -57,6 +71,7 @@ PROBLEM_CODES: dict[str, str] = {
     "unknown-key": "a key the format does not know (a typo, or misplaced)",
     "required": "a required key is missing",
     "invalid-value": "a value of the wrong type or form",
+    "invalid-option": "an option of the Python API out of its range (paper='a3', bleed_mm=-3)",
     "control-character": "an invisible control character in text",
     "duplicate-id": "two talks with one id",
     "unknown-talk": "an agenda item names a talk id nobody defined",
@@ -140,14 +155,24 @@ class SystemFailure(DokureportError):
 
 
 def show(value: Any, limit: int = 40) -> str:
-    """A value, short and safe to print: quoted, control characters escaped."""
+    """A value, short and safe to print: quoted, control characters escaped, never more
+    than about `limit` characters however large the value."""
     if isinstance(value, dict):
         return "a mapping (key: value lines)"
     if isinstance(value, list | tuple):
         return "a list"
     if value is None:
         return "nothing"
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if isinstance(value, bool | int | float | dt.date | dt.time):
+        try:
+            text = str(value)  # a number, a bool, a date: as YAML showed it
+        except ValueError:  # an int beyond Python's digit limit for str()
+            return "a number with thousands of digits"
+        return text if len(text) <= limit else text[: limit - 1] + "…"
     if not isinstance(value, str):
-        return str(value)  # a number, a bool, a date: as YAML showed it
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 2] + "…" + text[0]
+        return f"a Python {type(value).__name__}"  # its repr may be anything, of any size
+    text = repr(value[:limit])
+    return text if len(value) <= limit and len(text) <= limit else (
+        text[: limit - 2] + "…" + text[0])

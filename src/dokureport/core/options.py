@@ -1,16 +1,103 @@
-"""The build settings a user chooses: target, paper, bleed, booklet, parallelism."""
+"""The build settings a user chooses: target, paper, bleed, booklet, parallelism.
+
+The rules for them live here, once: the command line's click options (cli.py) and the
+Python API (api.py) both read PAPERS, TARGETS, BLEED_MM and MIN_JOBS, and the API checks
+what it is given with `option_problems`, so the two entrances cannot drift apart.
+"""
 
 from __future__ import annotations
 
+import math
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, get_args
+
+from dokureport.core.errors import Problem, show
 
 Target = Literal["screen", "print"]
 Paper = Literal["a4", "a5", "letter"]
 
+TARGETS: tuple[str, ...] = get_args(Target)  # --target also takes `all`: both, one run
+PAPERS: tuple[str, ...] = get_args(Paper)
+BLEED_MM: tuple[float, float] = (0, 20)  # inclusive, finite
+MIN_JOBS = 1
+
 # Effective resolution each target needs at the placed size of a photo.
 TARGET_DPI: dict[str, int] = {"screen": 150, "print": 300}
+
+
+def _one_of(choices: tuple[str, ...]) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if isinstance(value, str) and value in choices:
+            return None
+        return f"must be one of {', '.join(choices)}"
+    return check
+
+
+def _bleed(value: Any) -> str | None:
+    low, high = BLEED_MM
+    # Compared before isfinite: a 4,400-digit int does not convert to a float (NaN fails it).
+    if isinstance(value, int | float) and not isinstance(value, bool) and (
+        low <= value <= high and math.isfinite(value)
+    ):
+        return None
+    return f"must be a number of millimetres from {low} to {high}"
+
+
+def _jobs(value: Any) -> str | None:
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)
+                         and value >= MIN_JOBS):
+        return None
+    return f"must be a whole number of at least {MIN_JOBS} (or None: every core)"
+
+
+def _boolean(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "must be True or False"
+
+
+def _path(value: Any) -> str | None:
+    if value is None or isinstance(value, str | os.PathLike):
+        return None
+    return "must be a path (a str or a pathlib.Path) or None"
+
+
+def _theme(value: Any) -> str | None:
+    if value is None or isinstance(value, str | os.PathLike):
+        return None
+    return "must be a bundled theme's name or a theme file's path (or None: the event's)"
+
+
+def _callable(value: Any) -> str | None:
+    return None if value is None or callable(value) else "must be a function or None"
+
+
+# Each option of the API (and of BuildOptions) with its rule: a message, or None if good.
+OPTION_RULES: dict[str, Callable[[Any], str | None]] = {
+    "target": _one_of(TARGETS),
+    "paper": _one_of(PAPERS),
+    "bleed_mm": _bleed,
+    "booklet": _boolean,
+    "strict": _boolean,
+    "allow_outside": _boolean,
+    "jobs": _jobs,
+    "cache_dir": _path,
+    "folder": _path,
+    "theme": _theme,
+    "progress": _callable,
+}
+
+
+def option_problems(**values: Any) -> list[Problem]:
+    """A problem for each option that breaks its rule, naming it with an excerpt of it."""
+    problems = []
+    for name, value in values.items():
+        message = OPTION_RULES[name](value)
+        if message is not None:
+            problems.append(Problem(f"the option {name}: {message}, not {show(value)}",
+                                    code="invalid-option"))
+    return problems
 
 
 @dataclass(frozen=True)

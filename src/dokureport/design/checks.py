@@ -111,7 +111,7 @@ def check_labels(labels: Any, path: KeyPath, problem: Any) -> None:
         if key not in names:
             close = difflib.get_close_matches(str(key), names, n=1, cutoff=0.6)
             hint = f" (did you mean `{close[0]}`?)" if close else f"; labels are {', '.join(names)}"
-            problem((*path, key), f"unknown label `{key}`{hint}", key=True)
+            problem((*path, key), f"unknown label `{format_path((str(key),))}`{hint}", key=True)
         elif not isinstance(value, str):
             problem((*path, key), f"must be text, not {show(value)}")
 

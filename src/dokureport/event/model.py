@@ -9,6 +9,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from dokureport.core.errors import show
+
 # What people type for a time of day: 9:00, 09:00, 9.00 (German), 12:00:30.
 # A QR code holds at most this many bytes (version 40, error correction M, byte mode).
 QR_MAX_BYTES = 2331
@@ -37,7 +39,7 @@ def known_locale(value: str) -> str:
     try:
         Locale.parse(value.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):
-        raise ValueError(f"not a language Babel knows: {value!r} (e.g. de, en, fr, it, "
+        raise ValueError(f"not a language Babel knows: {show(value)} (e.g. de, en, fr, it, "
                          "pt-BR)") from None
     return value
 

@@ -18,6 +18,7 @@ from dokureport.event.load import Loaded, SourceMap, format_path, load_yaml
 from dokureport.event.model import Event
 from dokureport.i18n.labels import labels_for
 from dokureport.validate.chapters import check_chapters
+from dokureport.validate.data import read_python
 from dokureport.validate.dates import check_dates
 from dokureport.validate.files import check_files, decode_named_images
 from dokureport.validate.links import check_links, check_qr_codes
@@ -143,13 +144,14 @@ def _missing_labels(event: Event, theme: Theme | None, source: SourceMap) -> lis
 def validate_data(data: Any, folder: Path, *, allow_outside: bool = False,
                   decode_images: bool = True, theme: str | None = None) -> ValidatedEvent:
     """Validate an event given as Python data (the API's mapping or model), as if it were
-    an event.yaml in `folder`: the same checks, with key paths but no line numbers."""
+    an event.yaml in `folder`: the same checks, with key paths but no line numbers, and
+    the same types (validate/data.py): what YAML cannot hold is an error at its key."""
     folder = Path(os.path.abspath(folder))
     if not folder.is_dir():
         raise InputError([Problem(f"the event folder {folder} does not exist",
                                   code="event-not-found")])
     source = folder / EVENT_FILE  # where the data would live: files resolve against it
-    return _validated(Loaded(data, SourceMap(source), []), source, folder.resolve(),
+    return _validated(read_python(data, SourceMap(source)), source, folder.resolve(),
                       allow_outside, decode_images, theme)
 
 

@@ -100,8 +100,14 @@ def shape(state: State, value: Any, annotation: Any, path: KeyPath) -> Any:
             path in state.source.texts
         ):
             value = state.source.texts[path]
-        if isinstance(value, str) and dt.date in kinds:
-            return parse_when(value) or value  # "2019-10-29" in quotes is still a date
+        if dt.date in kinds and value is not None and not isinstance(value, dt.date | dict | list):
+            # "2019-10-29" in quotes is still a date; other text or a number is not one,
+            # whatever pydantic would make of it (20240305 seconds after 1970).
+            when = parse_when(value) if isinstance(value, str) else None
+            if when is None:
+                state.error(path, f"not a date: {show(value)} (write 2019-10-29 or "
+                            "2019-10-29 12:00)")
+            return when or value
     return value
 
 
