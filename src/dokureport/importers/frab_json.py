@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dokureport.core.errors import show
 from dokureport.importers.common import (
     DEFAULT_DAY_CHANGE,
     Entry,
@@ -18,6 +19,7 @@ from dokureport.importers.common import (
     event_zone,
     find_zone,
     https_url,
+    like,
     line,
     parse_clock,
     parse_datetime,
@@ -104,16 +106,14 @@ def event_entry(event: dict[str, Any], where: str | int, ctx: Context, *,
     start = _start(event, ctx, day_date)
     if start is None:
         ctx.warn(at("date"), f"“{title}” has no readable start "
-                 f"({event.get('date') or event.get('start')!r}) and is left out")
+                 f"({show(event.get('date') or event.get('start'))}) and is left out")
         return None
-    end = parse_datetime(event.get("end")) if isinstance(event.get("end"), str) else None
-    if end is not None and end.tzinfo is None and start.tzinfo is not None:
-        end = end.replace(tzinfo=start.tzinfo)
+    end = like(parse_datetime(event.get("end")), start)
     if end is None or end < start:
         length = parse_duration(event.get("duration"), three_parts=ctx.three_parts)
         if length is None:
-            ctx.warn(at("duration"), f"“{title}”: unreadable duration "
-                     f"{event.get('duration')!r}; no end time")
+            ctx.warn(at("duration"), f"“{title}”: unreadable or implausible duration "
+                     f"{show(event.get('duration'))} (not 0 to 14 days); no end time")
         elif not length:
             ctx.warn(at("duration"), f"“{title}”: duration 0; no end time")
         else:

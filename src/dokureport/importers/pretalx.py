@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from dokureport.core.errors import show
 from dokureport.importers.common import (
     Entry,
     Person,
@@ -12,6 +13,7 @@ from dokureport.importers.common import (
     Schedule,
     event_zone,
     find_zone,
+    like,
     line,
     parse_datetime,
     parse_duration,
@@ -47,17 +49,15 @@ def read(data: dict[str, Any], source: Path, problems: Problems) -> Schedule:
         title = i18n(talk.get("title"))
         start = parse_datetime(talk.get("start"))
         if not title or start is None:
-            problems.warn(where, f"no title or no readable start ({talk.get('start')!r}): "
-                          "left out")
+            problems.warn(where, f"no title or no readable start ({show(talk.get('start'))}"
+                          "): left out")
             continue
         if start.tzinfo is None and zone is not None:
             start = start.replace(tzinfo=zone)
-        end = parse_datetime(talk.get("end"))
-        if end is None:
+        end = like(parse_datetime(talk.get("end")), start)
+        if end is None or end < start:
             length = parse_duration(talk.get("duration"), three_parts="dhm")
             end = start + length if length else None
-        if end is not None and end.tzinfo is None and start.tzinfo is not None:
-            end = end.replace(tzinfo=start.tzinfo)
         speakers = []
         for i, code in enumerate(talk.get("speakers") or []):
             name = people.get(code)
