@@ -18,6 +18,7 @@ from dokureport.importers.common import (
     https_url,
     line,
     parse_duration,
+    sane,
 )
 from dokureport.importers.html import to_markup
 
@@ -39,8 +40,8 @@ def when(value: object) -> dt.datetime | None:
         return None
     try:
         moment = dt.datetime.fromisoformat(f"{value['date']}T{value.get('time') or '00:00'}")
-        return moment.replace(tzinfo=ZoneInfo(str(value.get("tz") or "UTC")))
-    except (ValueError, ZoneInfoNotFoundError):
+        return sane(moment.replace(tzinfo=ZoneInfo(str(value.get("tz") or "UTC"))))
+    except (ValueError, TypeError, OSError, ZoneInfoNotFoundError):
         return None
 
 
@@ -68,6 +69,10 @@ def read(data: dict[str, Any], source: Path, problems: Problems) -> Schedule:
             problems.warn(where, f"“{title or '?'}” is not in the timetable: left out")
             continue
         end = when(item.get("endDate"))
+        if end is not None and end < start:
+            problems.warn(f"{where}.endDate", f"“{title}” ends before it starts: its end is "
+                          "taken from its duration, else left out")
+            end = None
         if end is None and (length := parse_duration(item.get("duration"))):
             end = start + length
         entries.append(Entry(
