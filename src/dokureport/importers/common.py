@@ -80,6 +80,16 @@ def problem_at(source: Path, where: str | int | None, message: str) -> Problem:
     return Problem(message, file=source, key_path=where or "")
 
 
+def listed(value: object) -> list[object]:
+    """value if it is a list, else no items: a source's lists may hold anything."""
+    return value if isinstance(value, list) else []
+
+
+def ref(value: object) -> str | int | None:
+    """A reference (an id, a code) usable as a key: a text or a number, else None."""
+    return value if isinstance(value, str | int) and not isinstance(value, bool) else None
+
+
 def place_text(where: str | int) -> str:
     return f"line {where}" if isinstance(where, int) else where
 
@@ -193,7 +203,7 @@ def find_zone(name: object, problems: Problems, where: str | int) -> ZoneInfo | 
         return None
     try:
         return ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long
         pass
     matches = sorted(z for z in available_timezones() if z.endswith("/" + text.replace(" ", "_")))
     if len(matches) == 1:

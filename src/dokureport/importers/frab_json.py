@@ -21,6 +21,7 @@ from dokureport.importers.common import (
     https_url,
     like,
     line,
+    listed,
     parse_clock,
     parse_datetime,
     parse_duration,
@@ -194,7 +195,7 @@ def _abstract(event: dict[str, Any], base: str | None) -> str | None:
 def _slides(event: dict[str, Any], base: str | None) -> str | None:
     candidates = []
     for key in ("attachments", "links"):
-        for item in event.get(key) or []:
+        for item in listed(event.get(key)):
             if isinstance(item, dict):
                 url = https_url(item.get("url") or item.get("href"), base)
                 label = f"{item.get('title') or ''} {item.get('url') or item.get('href') or ''}"

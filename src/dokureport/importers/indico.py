@@ -17,6 +17,7 @@ from dokureport.importers.common import (
     find_zone,
     https_url,
     line,
+    listed,
     parse_duration,
     sane,
 )
@@ -102,7 +103,7 @@ def _people(item: dict[str, Any], where: str, problems: Problems) -> list[Person
     """The speakers; where none is marked, the primary authors present."""
     key = "speakers" if item.get("speakers") else "primaryauthors"
     out = []
-    for i, person in enumerate(item.get(key) or []):
+    for i, person in enumerate(listed(item.get(key))):
         if not isinstance(person, dict):
             continue
         first, last = line(person.get("first_name")), line(person.get("last_name"))
@@ -118,8 +119,8 @@ def _people(item: dict[str, Any], where: str, problems: Problems) -> list[Person
 
 def _slides(item: dict[str, Any], base: str | None) -> str | None:
     found = []
-    for folder in item.get("folders") or []:
-        for attachment in (folder.get("attachments") or []) if isinstance(folder, dict) else []:
+    for folder in listed(item.get("folders")):
+        for attachment in listed(folder.get("attachments")) if isinstance(folder, dict) else []:
             if not isinstance(attachment, dict):
                 continue
             url = https_url(attachment.get("download_url") or attachment.get("link_url"), base)
