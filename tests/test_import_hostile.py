@@ -299,3 +299,15 @@ def test_inert_html_elements_are_dropped_with_their_text(tag: str) -> None:
         out = to_markup(text) or ""
         assert "HIDDEN" not in out and "item" not in out and "<" not in out, (tag, out)
         assert "Shown." in out
+
+
+def test_two_talks_with_one_guid_on_one_xml_line_get_two_ids(tmp_path: Path) -> None:
+    # Found by the property tests: entries told apart by key and line collided.
+    events = "".join(f"<event guid='g1'><title>{title}</title><date>2024-05-10T10:00:00+02:00"
+                     "</date><duration>00:30</duration></event>" for title in ("One", "Two"))
+    source = tmp_path / "schedule.xml"
+    source.write_text(f"<schedule><day date='2024-05-10'><room name='R'>{events}</room></day>"
+                      "</schedule>")
+    import_ok(source, tmp_path / "e")
+    event = validate_event(tmp_path / "e").event
+    assert sorted(t.id for t in event.talks) == ["one", "two"]  # type: ignore[union-attr]

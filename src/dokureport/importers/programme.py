@@ -78,8 +78,9 @@ def arrange(schedule: Schedule, *, day_change: dt.time = DEFAULT_DAY_CHANGE,
     zone = schedule.zone
     entries.sort(key=lambda e: (local(e.start, zone), e.place or "", e.title))
     talks_in_order = [e for e in entries
-                      if not e.is_break and (e.key, e.where) not in same_talk]
-    ids = dict(zip(((e.key, e.where) for e in talks_in_order),
+                      if not e.is_break and id(e) not in same_talk]
+    # Entries by identity: two slots may share key and place (an XML file on one line).
+    ids = dict(zip((id(e) for e in talks_in_order),
                    unique_ids(e.title for e in talks_in_order), strict=True))
     first = local(entries[0].start, zone).date() if entries else None
     by_day: dict[dt.date, list[Slot]] = {}
@@ -95,14 +96,14 @@ def arrange(schedule: Schedule, *, day_change: dt.time = DEFAULT_DAY_CHANGE,
             days = (finish.date() - begin.date()).days
             when = "the next day" if days == 1 else f"on {finish.date().isoformat()}"
             end, note = None, f"ends {finish:%H:%M} {when}"
-        talk_id = ids.get(same_talk.get((entry.key, entry.where), (entry.key, entry.where)))
+        talk_id = ids.get(same_talk.get(id(entry), id(entry)))
         by_day.setdefault(programme_day(begin, day_change, first), []).append(Slot(
             time=begin.time().replace(second=0, microsecond=0),
             end=end.replace(second=0, microsecond=0) if end else None,
             title=entry.title, place=entry.place,
             people=tuple(p.name for p in entry.speakers), talk=talk_id, note=note))
     event_lang = lang or _language(entries)
-    talks = tuple(Talk(id=ids[(e.key, e.where)], title=e.title, format=e.format, topic=e.topic,
+    talks = tuple(Talk(id=ids[id(e)], title=e.title, format=e.format, topic=e.topic,
                        speakers=e.speakers, abstract=e.abstract, slides=e.slides,
                        record=e.record, key=e.key,
                        lang=_own_language(e, event_lang, schedule, problems))
@@ -125,7 +126,7 @@ def arrange(schedule: Schedule, *, day_change: dt.time = DEFAULT_DAY_CHANGE,
 
 
 def _without_repeats(schedule: Schedule, problems: list[Problem]
-                     ) -> tuple[list[Entry], dict[tuple[str, str | int], tuple[str, str | int]]]:
+                     ) -> tuple[list[Entry], dict[int, int]]:
     """Entries with one key kept once when they are the same slot, reported either way.
 
     Also which entries are another slot of an earlier talk (one key, one title: a
@@ -133,7 +134,7 @@ def _without_repeats(schedule: Schedule, problems: list[Problem]
     """
     seen: dict[str, Entry] = {}
     slots: set[tuple[str, str, object, object]] = set()  # key, title, start, place
-    same_talk: dict[tuple[str, str | int], tuple[str, str | int]] = {}
+    same_talk: dict[int, int] = {}  # id() of an entry: id() of the talk's first entry
     out = []
     for entry in schedule.entries:
         earlier = seen.get(entry.key)
@@ -151,7 +152,7 @@ def _without_repeats(schedule: Schedule, problems: list[Problem]
         elif entry.title == earlier.title:
             slots.add(slot)
             out.append(entry)
-            same_talk[(entry.key, entry.where)] = (earlier.key, earlier.where)
+            same_talk[id(entry)] = id(earlier)
             problems.append(problem_at(
                 schedule.source, entry.where, f"“{entry.title}” has the id {entry.key!r} of "
                 f"{place_text(earlier.where)}, at another time or place: one talk, named by "
