@@ -311,3 +311,27 @@ def test_two_talks_with_one_guid_on_one_xml_line_get_two_ids(tmp_path: Path) -> 
     import_ok(source, tmp_path / "e")
     event = validate_event(tmp_path / "e").event
     assert sorted(t.id for t in event.talks) == ["one", "two"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "huge"])
+def test_update_reads_only_a_regular_event_yaml_of_sane_size(tmp_path: Path, kind: str) -> None:
+    folder = tmp_path / "e"
+    folder.mkdir()
+    if kind == "fifo":
+        os.mkfifo(folder / "event.yaml")
+    else:
+        (folder / "event.yaml").write_text("title: x\n" + "# padding\n" * 700_000)
+    source = write_json(tmp_path, frab([talk("T")]))
+    result: list[tuple[int, str, str]] = []
+    worker = threading.Thread(target=lambda: result.append(
+        invoke("import", "--update", str(source), str(folder))), daemon=True)
+    worker.start()
+    worker.join(20)
+    if worker.is_alive():
+        with open(folder / "event.yaml", "wb"):
+            pass
+        worker.join(5)
+        pytest.fail("--update blocked on a named pipe")
+    code, _, err = result[0]
+    assert code == 2, err
+    assert "not a regular file" in err or "larger than 5 MB" in err

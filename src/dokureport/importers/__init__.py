@@ -12,6 +12,7 @@ import yaml
 
 from dokureport.core.errors import ExitCode, InputError, Problem, SystemFailure
 from dokureport.event.files import leads_outside
+from dokureport.event.load import MAX_BYTES as MAX_EVENT_BYTES
 from dokureport.event.load import load_yaml
 from dokureport.importers.common import DEFAULT_DAY_CHANGE
 from dokureport.importers.detect import read_schedule
@@ -74,6 +75,9 @@ def _own_file(target: Path) -> Path:
     real = target.resolve()
     if not real.is_file():
         raise InputError([Problem("is not a regular file", file=target, code="bad-file")])
+    if real.stat().st_size > MAX_EVENT_BYTES:
+        raise InputError([Problem(f"is larger than {MAX_EVENT_BYTES // (1024 * 1024)} MB: "
+                                  "not an event file", file=target, code="yaml-syntax")])
     return real
 
 
