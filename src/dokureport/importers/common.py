@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -79,6 +80,16 @@ def problem_at(source: Path, where: str | int | None, message: str) -> Problem:
     return Problem(message, file=source, key_path=where or "")
 
 
+def listed(value: object) -> list[object]:
+    """value if it is a list, else no items: a source's lists may hold anything."""
+    return value if isinstance(value, list) else []
+
+
+def ref(value: object) -> str | int | None:
+    """A reference (an id, a code) usable as a key: a text or a number, else None."""
+    return value if isinstance(value, str | int) and not isinstance(value, bool) else None
+
+
 def place_text(where: str | int) -> str:
     return f"line {where}" if isinstance(where, int) else where
 
@@ -104,9 +115,14 @@ def line(value: object) -> str | None:
 
 # --- durations and times ----------------------------------------------------------------
 
-_HM = re.compile(r"^(\d+)(?:\.0+)?:(\d{1,2})$")
-_THREE = re.compile(r"^(\d+):(\d{1,2}):(\d{1,2})$")
-_MINUTES = re.compile(r"^\d+(?:\.\d+)?$")
+_HM = re.compile(r"^(\d{1,9})(?:\.0+)?:(\d{1,2})$")
+_THREE = re.compile(r"^(\d{1,9}):(\d{1,2}):(\d{1,2})$")
+_MINUTES = re.compile(r"^\d{1,12}(?:\.\d{1,12})?$")
+# The longest duration taken as written: a two-week camp. Longer, negative, infinite or
+# NaN durations are unreadable (the item gets no end, with a warning).
+MAX_DURATION = dt.timedelta(days=14)
+# Timestamps outside these years are unreadable: nothing overflows computing with them.
+YEARS = range(1900, 3000)
 
 
 def parse_duration(value: object, *, three_parts: str = "hms") -> dt.timedelta | None:
@@ -118,18 +134,21 @@ def parse_duration(value: object, *, three_parts: str = "hms") -> dt.timedelta |
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):
-        return dt.timedelta(minutes=value)
-    text = str(value).strip()
-    if _MINUTES.match(text):
-        return dt.timedelta(minutes=float(text))
-    if match := _HM.match(text):
-        return dt.timedelta(hours=int(match[1]), minutes=int(match[2]))
-    if match := _THREE.match(text):
+        minutes = float(value) if abs(value) < 1e12 else math.inf
+    elif not isinstance(value, str):
+        return None
+    elif _MINUTES.match(text := value.strip()):
+        minutes = float(text)
+    elif match := _HM.match(text):
+        minutes = int(match[1]) * 60 + int(match[2])
+    elif match := _THREE.match(text):
         a, b, c = (int(g) for g in match.groups())
-        if three_parts == "dhm":
-            return dt.timedelta(days=a, hours=b, minutes=c)
-        return dt.timedelta(hours=a, minutes=b, seconds=c)
-    return None
+        minutes = a * 24 * 60 + b * 60 + c if three_parts == "dhm" else a * 60 + b + c / 60
+    else:
+        return None
+    if not (math.isfinite(minutes) and 0 <= minutes <= MAX_DURATION.total_seconds() / 60):
+        return None
+    return dt.timedelta(minutes=minutes)
 
 
 _OFFSET_NO_COLON = re.compile(r"([+-]\d{2})(\d{2})$")
@@ -144,9 +163,27 @@ def parse_datetime(value: object) -> dt.datetime | None:
         text = text[:-1] + "+00:00"
     text = _OFFSET_NO_COLON.sub(r"\1:\2", text) if "T" in text else text
     try:
-        return dt.datetime.fromisoformat(text)
+        return sane(dt.datetime.fromisoformat(text))
     except ValueError:
         return None
+
+
+def like(moment: dt.datetime | None, other: dt.datetime) -> dt.datetime | None:
+    """moment comparable with other: given other's zone, or without its own, as other is."""
+    if moment is None or (moment.tzinfo is None) == (other.tzinfo is None):
+        return moment
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=other.tzinfo)
+    return moment.replace(tzinfo=None)
+
+
+def sane(moment: dt.datetime) -> dt.datetime | None:
+    """moment, if its year is one a schedule can mean (YEARS); else None."""
+    try:
+        year = moment.astimezone(dt.UTC).year if moment.tzinfo is not None else moment.year
+    except (OverflowError, ValueError):
+        return None
+    return moment if year in YEARS and moment.year in YEARS else None
 
 
 def parse_clock(value: object) -> dt.time | None:
@@ -166,7 +203,7 @@ def find_zone(name: object, problems: Problems, where: str | int) -> ZoneInfo | 
         return None
     try:
         return ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long
         pass
     matches = sorted(z for z in available_timezones() if z.endswith("/" + text.replace(" ", "_")))
     if len(matches) == 1:

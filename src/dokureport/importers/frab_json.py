@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dokureport.core.errors import show
 from dokureport.importers.common import (
     DEFAULT_DAY_CHANGE,
     Entry,
@@ -18,7 +19,9 @@ from dokureport.importers.common import (
     event_zone,
     find_zone,
     https_url,
+    like,
     line,
+    listed,
     parse_clock,
     parse_datetime,
     parse_duration,
@@ -104,16 +107,14 @@ def event_entry(event: dict[str, Any], where: str | int, ctx: Context, *,
     start = _start(event, ctx, day_date)
     if start is None:
         ctx.warn(at("date"), f"“{title}” has no readable start "
-                 f"({event.get('date') or event.get('start')!r}) and is left out")
+                 f"({show(event.get('date') or event.get('start'))}) and is left out")
         return None
-    end = parse_datetime(event.get("end")) if isinstance(event.get("end"), str) else None
-    if end is not None and end.tzinfo is None and start.tzinfo is not None:
-        end = end.replace(tzinfo=start.tzinfo)
+    end = like(parse_datetime(event.get("end")), start)
     if end is None or end < start:
         length = parse_duration(event.get("duration"), three_parts=ctx.three_parts)
         if length is None:
-            ctx.warn(at("duration"), f"“{title}”: unreadable duration "
-                     f"{event.get('duration')!r}; no end time")
+            ctx.warn(at("duration"), f"“{title}”: unreadable or implausible duration "
+                     f"{show(event.get('duration'))} (not 0 to 14 days); no end time")
         elif not length:
             ctx.warn(at("duration"), f"“{title}”: duration 0; no end time")
         else:
@@ -194,7 +195,7 @@ def _abstract(event: dict[str, Any], base: str | None) -> str | None:
 def _slides(event: dict[str, Any], base: str | None) -> str | None:
     candidates = []
     for key in ("attachments", "links"):
-        for item in event.get(key) or []:
+        for item in listed(event.get(key)):
             if isinstance(item, dict):
                 url = https_url(item.get("url") or item.get("href"), base)
                 label = f"{item.get('title') or ''} {item.get('url') or item.get('href') or ''}"

@@ -39,23 +39,40 @@ class Node:
         return node.text if node is not None else None
 
     def iter(self, tag: str) -> list[Node]:
+        """The descendants named tag, in document order, not looking inside them."""
         out = []
-        for child in self.children:
+        stack = list(reversed(self.children))  # without recursion: depth is the source's
+        while stack:
+            child = stack.pop()
             if child.tag == tag:
                 out.append(child)
             else:
-                out.extend(child.iter(tag))
+                stack.extend(reversed(child.children))
         return out
 
 
+class _TooDeep(Exception):
+    """The document nests deeper than MAX_DEPTH."""
+
+
+# A schedule.xml nests 6 levels deep (schedule, day, room, event, persons, person).
+MAX_DEPTH = 100
+
+
 def parse(raw: bytes, source: Path) -> Node:
-    """The element tree of raw; broken XML is an InputError naming its line and column."""
+    """The element tree of raw; broken XML is an InputError naming its line and column.
+
+    Refused, with its line, when elements nest more than MAX_DEPTH levels deep: expat
+    itself does not recurse, but a tree that deep is no schedule.
+    """
     parser = expat.ParserCreate()
     root: list[Node] = []
     stack: list[Node] = []
     texts: list[list[str]] = []
 
     def start(tag: str, attrib: dict[str, str]) -> None:
+        if len(stack) >= MAX_DEPTH:
+            raise _TooDeep(parser.CurrentLineNumber)
         node = Node(tag, attrib, parser.CurrentLineNumber)
         (stack[-1].children if stack else root).append(node)
         stack.append(node)
@@ -79,6 +96,9 @@ def parse(raw: bytes, source: Path) -> Node:
     except expat.ExpatError as exc:
         raise InputError([Problem(f"not well-formed XML: {expat.ErrorString(exc.code)}",
                                   file=source, line=exc.lineno, column=exc.offset + 1)]) from None
+    except _TooDeep as exc:
+        raise InputError([Problem(f"elements nested more than {MAX_DEPTH} levels deep: not a "
+                                  "schedule", file=source, line=exc.args[0])]) from None
     return root[0]
 
 

@@ -8,13 +8,19 @@ from html.parser import HTMLParser
 
 from dokureport.importers.common import clean, https_url
 
+# Elements whose content a browser never shows as text (HTML's "inert" and fallback
+# content: templates, scripts, styles, frames, embedded media's fallback): dropped with
+# everything inside them.
+_DROP = {"script", "style", "head", "title", "iframe", "object", "svg", "noscript",
+         "template", "noembed", "noframes", "datalist", "canvas", "video", "audio"}
+_DROPPED = "|".join(sorted(_DROP))
 # A real tag of the kinds schedules use; a lone "<3" or "a < b" is not one.
 _TAG = re.compile(r"</?(?:p|br|a|em|i|strong|b|u|ul|ol|li|div|span|h[1-6]|blockquote|pre|code"
-                  r"|table|tr|td|th|img|hr|small|sup|sub)\b[^>]*>", re.I)
-_ESCAPED_TAG = re.compile(r"&lt;/?(?:p|br|a|em|i|strong|b|ul|ol|li|div|h[1-6])\b", re.I)
+                  rf"|table|tr|td|th|img|hr|small|sup|sub|{_DROPPED})\b[^>]*>", re.I)
+_ESCAPED_TAG = re.compile(rf"&lt;/?(?:p|br|a|em|i|strong|b|ul|ol|li|div|h[1-6]|{_DROPPED})\b",
+                          re.I)
 _BLOCKS = {"p", "div", "blockquote", "pre", "table", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
            "ul", "ol", "hr", "section", "article", "header", "footer", "dl", "dt", "dd"}
-_DROP = {"script", "style", "head", "title", "iframe", "object", "svg", "noscript"}
 _MD_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*([^)\s]*)[^)]*\)")
 # The validator refuses these schemes anywhere in a text, even unlinked.
 _SCRIPT = re.compile(r"(?<![\w.+-])(javascript|vbscript|file)\s*:(?=\S)", re.I)
@@ -84,6 +90,8 @@ class _HtmlToMarkup(HTMLParser):
         if tag in _DROP:
             self.drop += 1
             return
+        if self.drop:
+            return  # inside a dropped element: no list marker, emphasis or link either
         if tag in _BLOCKS:
             self._break()
         if tag == "pre":
@@ -117,6 +125,8 @@ class _HtmlToMarkup(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in _DROP:
             self.drop = max(0, self.drop - 1)
+            return
+        if self.drop:
             return
         if tag in ("em", "i"):
             self._close_marker("*")

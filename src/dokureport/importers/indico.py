@@ -17,7 +17,9 @@ from dokureport.importers.common import (
     find_zone,
     https_url,
     line,
+    listed,
     parse_duration,
+    sane,
 )
 from dokureport.importers.html import to_markup
 
@@ -39,8 +41,8 @@ def when(value: object) -> dt.datetime | None:
         return None
     try:
         moment = dt.datetime.fromisoformat(f"{value['date']}T{value.get('time') or '00:00'}")
-        return moment.replace(tzinfo=ZoneInfo(str(value.get("tz") or "UTC")))
-    except (ValueError, ZoneInfoNotFoundError):
+        return sane(moment.replace(tzinfo=ZoneInfo(str(value.get("tz") or "UTC"))))
+    except (ValueError, TypeError, OSError, ZoneInfoNotFoundError):
         return None
 
 
@@ -68,6 +70,10 @@ def read(data: dict[str, Any], source: Path, problems: Problems) -> Schedule:
             problems.warn(where, f"“{title or '?'}” is not in the timetable: left out")
             continue
         end = when(item.get("endDate"))
+        if end is not None and end < start:
+            problems.warn(f"{where}.endDate", f"“{title}” ends before it starts: its end is "
+                          "taken from its duration, else left out")
+            end = None
         if end is None and (length := parse_duration(item.get("duration"))):
             end = start + length
         entries.append(Entry(
@@ -97,7 +103,7 @@ def _people(item: dict[str, Any], where: str, problems: Problems) -> list[Person
     """The speakers; where none is marked, the primary authors present."""
     key = "speakers" if item.get("speakers") else "primaryauthors"
     out = []
-    for i, person in enumerate(item.get(key) or []):
+    for i, person in enumerate(listed(item.get(key))):
         if not isinstance(person, dict):
             continue
         first, last = line(person.get("first_name")), line(person.get("last_name"))
@@ -113,8 +119,8 @@ def _people(item: dict[str, Any], where: str, problems: Problems) -> list[Person
 
 def _slides(item: dict[str, Any], base: str | None) -> str | None:
     found = []
-    for folder in item.get("folders") or []:
-        for attachment in (folder.get("attachments") or []) if isinstance(folder, dict) else []:
+    for folder in listed(item.get("folders")):
+        for attachment in listed(folder.get("attachments")) if isinstance(folder, dict) else []:
             if not isinstance(attachment, dict):
                 continue
             url = https_url(attachment.get("download_url") or attachment.get("link_url"), base)

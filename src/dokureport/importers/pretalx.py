@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from dokureport.core.errors import show
 from dokureport.importers.common import (
     Entry,
     Person,
@@ -12,9 +13,12 @@ from dokureport.importers.common import (
     Schedule,
     event_zone,
     find_zone,
+    like,
     line,
+    listed,
     parse_datetime,
     parse_duration,
+    ref,
 )
 from dokureport.importers.frab_json import truthy
 from dokureport.importers.html import to_markup
@@ -35,11 +39,11 @@ def i18n(value: object) -> str | None:
 def read(data: dict[str, Any], source: Path, problems: Problems) -> Schedule:
     """The programme in a parsed widget schedule.json, breaks included."""
     zone = find_zone(data.get("timezone"), problems, "timezone")
-    rooms = {r.get("id"): i18n(r.get("name")) for r in _dicts(data.get("rooms"))}
-    tracks = {t.get("id"): i18n(t.get("name")) for t in _dicts(data.get("tracks"))}
-    people = {s.get("code"): line(s.get("name")) for s in _dicts(data.get("speakers"))}
+    rooms = {ref(r.get("id")): i18n(r.get("name")) for r in _dicts(data.get("rooms"))}
+    tracks = {ref(t.get("id")): i18n(t.get("name")) for t in _dicts(data.get("tracks"))}
+    people = {ref(s.get("code")): line(s.get("name")) for s in _dicts(data.get("speakers"))}
     entries = []
-    for n, talk in enumerate(data.get("talks") or []):
+    for n, talk in enumerate(listed(data.get("talks"))):
         where = f"talks[{n}]"
         if not isinstance(talk, dict):
             problems.warn(where, "not a talk (a mapping)")
@@ -47,29 +51,27 @@ def read(data: dict[str, Any], source: Path, problems: Problems) -> Schedule:
         title = i18n(talk.get("title"))
         start = parse_datetime(talk.get("start"))
         if not title or start is None:
-            problems.warn(where, f"no title or no readable start ({talk.get('start')!r}): "
-                          "left out")
+            problems.warn(where, f"no title or no readable start ({show(talk.get('start'))}"
+                          "): left out")
             continue
         if start.tzinfo is None and zone is not None:
             start = start.replace(tzinfo=zone)
-        end = parse_datetime(talk.get("end"))
-        if end is None:
+        end = like(parse_datetime(talk.get("end")), start)
+        if end is None or end < start:
             length = parse_duration(talk.get("duration"), three_parts="dhm")
             end = start + length if length else None
-        if end is not None and end.tzinfo is None and start.tzinfo is not None:
-            end = end.replace(tzinfo=start.tzinfo)
         speakers = []
-        for i, code in enumerate(talk.get("speakers") or []):
-            name = people.get(code)
+        for i, code in enumerate(listed(talk.get("speakers"))):
+            name = people.get(ref(code)) if ref(code) is not None else None
             if name:
                 speakers.append(Person(name))
             else:
-                problems.warn(f"{where}.speakers[{i}]", f"no speaker has the code {code!r}")
+                problems.warn(f"{where}.speakers[{i}]", f"no speaker has the code {show(code)}")
         is_break = "code" not in talk
         entries.append(Entry(
             key=line(talk.get("code")) or f"{line(talk.get('id'))}@{start.isoformat()}",
-            title=title, start=start, end=end, where=where, place=rooms.get(talk.get("room")),
-            topic=tracks.get(talk.get("track")), speakers=tuple(speakers),
+            title=title, start=start, end=end, where=where, place=rooms.get(ref(talk.get("room"))),
+            topic=tracks.get(ref(talk.get("track"))), speakers=tuple(speakers),
             abstract=to_markup(talk.get("abstract")),
             record=not truthy(talk.get("do_not_record")), is_break=is_break,
             language=line(talk.get("content_locale")),

@@ -31,7 +31,7 @@ def scalar(text: str, *, flow: bool = False) -> str:
     if plain:
         try:
             plain = yaml.safe_load(text) == text
-        except yaml.YAMLError:
+        except (yaml.YAMLError, ValueError, OverflowError):  # a timestamp in year 0
             plain = False
     return text if plain else json.dumps(text, ensure_ascii=False)
 
