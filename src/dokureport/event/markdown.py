@@ -29,6 +29,39 @@ def paragraph_inlines(text: str) -> list[list[Token]]:
     return [list(t.children or []) for t in _inline_tokens(text)]
 
 
+def printed_paragraphs(text: str) -> list[tuple[int, str]]:
+    """Each paragraph, heading and code block of text as it prints (its text, without
+    markup), with the 0-based line it starts on: what the size limits measure. Table
+    cells are not paragraphs here."""
+    found = []
+    tokens = parser().parse(text)
+    for before, token in zip([None, *tokens], tokens, strict=False):
+        if token.type in ("fence", "code_block"):
+            found.append((token.map[0] if token.map else 0, token.content))
+            continue
+        if token.type != "inline" or before is None or before.type not in (
+                "paragraph_open", "heading_open"):
+            continue
+        printed = "".join(" " if child.type in ("softbreak", "hardbreak") else child.content
+                          for child in token.children or [])
+        found.append((token.map[0] if token.map else 0, printed))
+    return found
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_TABLE_ROW = re.compile(r"[ \t]*\|")
+
+
+def typed_paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    """(0-based line, length) of each run of lines up to a blank line, as typed, table rows
+    left out: what a paragraph can be at most, found without parsing (linear time)."""
+    line = 0
+    for block in _BLANK_LINE.split(text):
+        rows = block.split("\n")
+        yield line, sum(len(row) + 1 for row in rows if not _TABLE_ROW.match(row))
+        line += len(rows) + 1
+
+
 def _inline_tokens(text: str) -> Iterator[Token]:
     tokens = parser().parse(text)
     for before, token in zip([None, *tokens], tokens, strict=False):
