@@ -16,6 +16,7 @@ import page
 import pikepdf
 import pytest
 
+from dokureport.core.limits import MAX_PARAGRAPH
 from dokureport.core.options import BuildOptions, Paper
 from dokureport.core.resources import sample_event_dir
 from dokureport.design.theme import bundled_themes
@@ -377,11 +378,12 @@ def test_every_theme_and_paper_is_checked() -> None:
 
 
 def test_a_heading_split_over_pages_is_one_heading(make_event, build) -> None:
-    # A title longer than a page: its parts are one H2 on two pages, never a bare "H"
-    # (PDF/UA forbids H beside H1–H6).
-    title = " ".join(["Überlange Überschrift"] * 260)
-    folder = make_event(minimal_event(talks=[{"title": title, "abstract": "Kurz."}]))
-    pdf_path, _ = build(folder)
+    # A heading longer than a page: its parts are one H2 on two pages, never a bare "H"
+    # (PDF/UA forbids H beside H1–H6). Titles are at most 500 characters: a Markdown
+    # heading may be as long as a paragraph (5,000), on A5 more than a page.
+    title = " ".join(["Überlange Überschrift"] * 260)[:MAX_PARAGRAPH]
+    folder = make_event(minimal_event(intro=f"# {title}\n\nKurz."))
+    pdf_path, _ = build(folder, paper="a5")
     with pikepdf.open(pdf_path) as pdf:
         page_of = {p.objgen: n for n, p in enumerate(pdf.pages)}
         headings = [e for e in elements(pdf) if str(e.S) in ("/H", "/H2")]

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from dokureport.cli import main
+from dokureport.core.limits import MAX_LABEL, MAX_PARAGRAPH, MAX_TITLE, MAX_WORD
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -238,9 +239,10 @@ def gen_huge_agenda(folder: Path) -> dict[str, Any]:
 
 
 def gen_long_texts(folder: Path) -> dict[str, Any]:
+    """Texts at the limits of docs/validation.md build: a word, a paragraph, a title."""
     make_image(folder / "p.jpg", (64, 48))
-    word = "Donaudampfschifffahrtsgesellschaftskapitän" * 48  # ~2,000 characters
-    abstract = " ".join(["Teilhabe"] * 3000)
+    word = ("Donaudampfschifffahrtsgesellschaftskapitän" * 8)[:MAX_WORD]
+    abstract = " ".join(["Teilhabe"] * 3000)[:MAX_PARAGRAPH].rstrip()
     data = {
         "title": word, "event": {"start": "2019-10-29"},
         "talks": [{"id": "t", "title": word, "abstract": abstract,
@@ -250,6 +252,35 @@ def gen_long_texts(folder: Path) -> dict[str, Any]:
     }
     _write(folder, yaml.safe_dump(data, allow_unicode=True))
     return {"exit": 0}
+
+
+def gen_texts_over_limits(folder: Path) -> dict[str, Any]:
+    """One character over each limit: refused, every key named (the time to set such
+    texts grows with the square of their length)."""
+    make_image(folder / "p.jpg", (64, 48))
+    word = "x" * (MAX_WORD + 1)
+    abstract = " ".join(["Teilhabe"] * 3000)[: MAX_PARAGRAPH + 1]
+    title = " ".join(["Titel"] * 100)[: MAX_TITLE + 1]
+    data = {
+        "title": title, "event": {"start": "2019-10-29"},
+        "labels": {"agenda": "A" * (MAX_LABEL + 1)},
+        "talks": [{"id": "t", "title": f"Wort {word}", "abstract": f"Kurz.\n\n{abstract}",
+                   "speakers": [{"name": "Anna", "role": abstract}]}],
+        "agenda": [{"date": "2019-10-29", "items": [{"time": "9:00", "title": "Vortrag",
+                                                      "talk": "t"}]}],
+        "photos": {"items": [{"file": "p.jpg", "caption": "Bild", "credit": word}]},
+    }
+    _write(folder, yaml.safe_dump(data, allow_unicode=True, width=10**9))
+    return {"exit": 2, "contains": [
+        "labels.agenda: too long: a label of 201 characters (at most 200: shorten it)",
+        "photos.items[0].credit: too long: a word of 301 characters without a space "
+        "(at most 300)",
+        "talks[0].abstract: too long: a paragraph of 5,001 characters (at most 5,000: "
+        "split it with a blank line)",
+        "talks[0].speakers[0].role: too long: a text of 5,001 characters (at most 5,000: "
+        "shorten it)",
+        "talks[0].title: too long: a word of 301 characters without a space (at most 300)",
+        "title: too long: a title of 501 characters (at most 500: shorten it)"]}
 
 
 def gen_many_problems(folder: Path) -> dict[str, Any]:

@@ -185,7 +185,7 @@ def test_a_rebuild_in_the_same_process_starts_from_the_pages_it_settled_on(
     text = (folder / "event.yaml").read_text(encoding="utf-8")
     (folder / "event.yaml").write_text(text.replace(
         "Das Netzwerk stärkt die Bildung vor Ort. " * 40,
-        "Das Netzwerk stärkt die Bildung vor Ort. " * 160, 1), encoding="utf-8")
+        "Das Netzwerk stärkt die Bildung vor Ort. " * 120, 1), encoding="utf-8")
     moved_passes, moved = _settle(folder, tmp_path / "c.pdf")
     settled.forget()
     _, moved_fresh = _settle(folder, tmp_path / "d.pdf")
@@ -214,7 +214,7 @@ def test_a_one_shot_build_starts_from_the_pages_the_last_build_with_its_cache_se
     text = (folder / "event.yaml").read_text(encoding="utf-8")
     (folder / "event.yaml").write_text(text.replace(
         "Das Netzwerk stärkt die Bildung vor Ort. " * 40,
-        "Das Netzwerk stärkt die Bildung vor Ort. " * 160, 1), encoding="utf-8")
+        "Das Netzwerk stärkt die Bildung vor Ort. " * 120, 1), encoding="utf-8")
     settled.forget()
     moved_passes, moved = _settle(folder, tmp_path / "d.pdf", cache)
     settled.forget()

@@ -7,11 +7,14 @@ import pikepdf
 import pytest
 from PIL import Image
 
+from dokureport.core.limits import MAX_PARAGRAPH, MAX_TITLE, MAX_WORD
 from tests.conftest import every_text_field, minimal_event
 
-LONG_WORD = "Donaudampfschifffahrtsgesellschaft" * 60  # 2,040 characters
-# 3,010 words
-ABSTRACT = " ".join(["Kommunale Präventionsketten verbinden Angebote vor Ort."] * 430)
+# The longest word a text may hold (docs/validation.md, Limits): 300 characters.
+LONG_WORD = ("Donaudampfschifffahrtsgesellschaft" * 60)[:MAX_WORD]
+# 3,010 words, in paragraphs of at most MAX_PARAGRAPH characters (70 sentences each).
+_SENTENCE = "Kommunale Präventionsketten verbinden Angebote vor Ort."
+ABSTRACT = "\n\n".join([" ".join([_SENTENCE] * 70)] * 6 + [" ".join([_SENTENCE] * 10)])
 
 
 def _pages(path) -> int:
@@ -19,7 +22,7 @@ def _pages(path) -> int:
         return len(pdf.pages)
 
 
-def test_a_2000_character_word_in_every_kind_of_field(make_event, build) -> None:
+def test_a_word_at_the_limit_in_every_kind_of_field(make_event, build) -> None:
     event = every_text_field(
         LONG_WORD,
         talks=[{"id": "t", "title": LONG_WORD, "format": LONG_WORD, "abstract": LONG_WORD,
@@ -49,22 +52,26 @@ def test_a_400_item_agenda_day_and_a_3000_word_abstract(make_event, build) -> No
 def test_titles_of_pages_length_print_whole_and_shorten_in_the_contents(make_event,
                                                                          build) -> None:
     # A 400-word title once made reportlab break pages without end (the heading was kept
-    # with what follows) and could not fit a contents row (a LayoutError).
-    title = " ".join(f"Wort{i} Entwicklungszusammenarbeit" for i in range(400))
+    # with what follows) and could not fit a contents row (a LayoutError). Titles are at
+    # most 500 characters now: the longest still does not fit a contents row.
+    words = [f"Wort{i} Entwicklungszusammenarbeit" for i in range(400)]
+    title = " ".join(words)[:MAX_TITLE].rsplit(" ", 1)[0]
+    last = title.split()[-1] if title.split()[-1].startswith("Wort") else title.split()[-2]
     event = minimal_event(talks=[{"title": title, "abstract": "Kurz."}],
                           videos=[{"title": title, "url": "https://example.org/v"}])
     out, _ = build(make_event(event))
     with pdfplumber.open(out) as pdf:
         pages = [page.extract_text() or "" for page in pdf.pages]
     text = " ".join(pages)
-    assert "Wort399" in text and "Kurz." in text
+    assert last in text and "Kurz." in text
     contents = pages[1]
-    assert "Wort0 Entwicklungszusammenarbeit" in contents and "Wort399" not in contents
+    assert "Wort0 Entwicklungszusammenarbeit" in contents and last not in contents
     assert "…" in contents
 
 
 def test_an_enormous_caption_stays_on_its_photos_page(make_event, build) -> None:
     caption = " ".join(["Beim Stadtteilspaziergang durch Duisburg-Marxloh."] * 400)
+    caption = caption[:MAX_PARAGRAPH].rsplit(" ", 1)[0]  # the longest a caption may be
     event = minimal_event(photos={"items": [{"file": "photos/01.jpg", "caption": caption}]})
     out, _ = build(make_event(event, ("01.jpg",)))
     with pdfplumber.open(out) as pdf:

@@ -83,6 +83,7 @@ PROBLEM_CODES: dict[str, str] = {
     "date-outside-event": "an agenda day outside the event's dates",
     "invalid-email": "not an e-mail address",
     "invalid-url": "not an http(s) web address",
+    "too-long": "a word, paragraph, title or label longer than its limit (see Limits)",
     "unlinked-link": "a [text](…) link printed as typed, not linked (warning)",
     "qr-too-long": "a web address too long for a QR code (warning)",
     "event-not-found": "no event.yaml where the command was pointed",

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from dokureport.core.errors import Problem, show
+from dokureport.core.limits import MAX_LABEL
 from dokureport.design.model import SECTION_NAMES
 from dokureport.event.load import KeyPath, SourceMap, format_path
 
@@ -23,8 +24,9 @@ class Prefixed:
         self.texts = {p[n:]: t for p, t in source.texts.items() if p[:n] == prefix}
         self.values = {p[n:]: v for p, v in source.values.items() if p[:n] == prefix}
 
-    def problem(self, path: KeyPath, message: str, *, key: bool = False) -> Problem:
-        return self._source.problem((*self._prefix, *path), message, key=key)
+    def problem(self, path: KeyPath, message: str, *, key: bool = False,
+                code: str = "other") -> Problem:
+        return self._source.problem((*self._prefix, *path), message, key=key, code=code)
 
 
 class ThemeCheck:
@@ -35,8 +37,9 @@ class ThemeCheck:
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
 
-    def error(self, path: KeyPath, message: str, *, key: bool = False) -> None:
-        self.errors.append(self.source.problem(path, message, key=key))
+    def error(self, path: KeyPath, message: str, *, key: bool = False,
+              code: str = "other") -> None:
+        self.errors.append(self.source.problem(path, message, key=key, code=code))
 
     def warn(self, path: KeyPath, message: str) -> None:
         self.warnings.append(self.source.problem(path, message))
@@ -103,7 +106,8 @@ def _label_names() -> list[str]:
 
 
 def check_labels(labels: Any, path: KeyPath, problem: Any) -> None:
-    """Unknown label names, reported through `problem(path, message, key=True)`."""
+    """Unknown label names and labels too long to set (`MAX_LABEL`), reported through
+    `problem(path, message, key=…, code=…)`."""
     if not isinstance(labels, dict):
         return
     names = _label_names()
@@ -114,6 +118,11 @@ def check_labels(labels: Any, path: KeyPath, problem: Any) -> None:
             problem((*path, key), f"unknown label `{format_path((str(key),))}`{hint}", key=True)
         elif not isinstance(value, str):
             problem((*path, key), f"must be text, not {show(value)}")
+        elif len(value) > MAX_LABEL:
+            # A label is set as a heading or beside every entry: a long one is no label,
+            # and the time to set it grows with the square of its length.
+            problem((*path, key), f"too long: a label of {len(value):,} characters (at most "
+                    f"{MAX_LABEL:,}: shorten it)", code="too-long")
 
 
 def ordered(problems: list[Problem]) -> list[Problem]:

@@ -6,6 +6,7 @@ import html
 import re
 from html.parser import HTMLParser
 
+from dokureport.event.markdown import typed_links
 from dokureport.importers.common import clean, https_url
 
 # Elements whose content a browser never shows as text (HTML's "inert" and fallback
@@ -21,7 +22,6 @@ _ESCAPED_TAG = re.compile(rf"&lt;/?(?:p|br|a|em|i|strong|b|ul|ol|li|div|h[1-6]|{
                           re.I)
 _BLOCKS = {"p", "div", "blockquote", "pre", "table", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
            "ul", "ol", "hr", "section", "article", "header", "footer", "dl", "dt", "dd"}
-_MD_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*([^)\s]*)[^)]*\)")
 # The validator refuses these schemes anywhere in a text, even unlinked.
 _SCRIPT = re.compile(r"(?<![\w.+-])(javascript|vbscript|file)\s*:(?=\S)", re.I)
 
@@ -46,10 +46,21 @@ def to_markup(text: object, base_url: str | None = None) -> str | None:
     else:
         out = html.unescape(text)
         out = "\n".join(part.rstrip() for part in out.split("\n"))
-    out = _MD_LINK.sub(lambda m: _link(m[1], m[2], base_url), out)
+    out = _links_replaced(out, base_url)
     out = _SCRIPT.sub(lambda m: f"{m[1]} :", out)
     out = re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", out).strip()
     return out or None
+
+
+def _links_replaced(text: str, base_url: str | None) -> str:
+    """Each `[label](target)` as `_link` writes it (found in linear time: `typed_links`)."""
+    out: list[str] = []
+    position = 0
+    for link in typed_links(text):
+        out += [text[position : link.start], _link(link.label, link.target, base_url)]
+        position = link.end
+    out.append(text[position:])
+    return "".join(out)
 
 
 def _link(label: str, target: str, base_url: str | None) -> str:

@@ -212,7 +212,9 @@ def split_runs(text: str, missing: set[str] | None = None,
     outside = set(map(ord, text)).difference(codepoints, _PASSING)
     if not outside or all(_is_invisible(chr(code)) for code in outside):
         return [Run(text, None)] if text else []
-    runs: list[Run] = []
+    # Each run's characters collected in a list and joined once: extending a run's text
+    # one character at a time copied it each time (quadratic in a long run).
+    pieces: list[tuple[str | None, list[str]]] = []
     for char in text:
         code = ord(char)
         font: str | None
@@ -226,8 +228,8 @@ def split_runs(text: str, missing: set[str] | None = None,
                     missing.add(char)
                 continue
             _register_fallback(font)
-        if runs and runs[-1].font == font:
-            runs[-1] = Run(runs[-1].text + char, font)
+        if pieces and pieces[-1][0] == font:
+            pieces[-1][1].append(char)
         else:
-            runs.append(Run(char, font))
-    return runs
+            pieces.append((font, [char]))
+    return [Run("".join(chars), font) for font, chars in pieces]

@@ -240,14 +240,18 @@ def visual_order(text: str) -> str:
 
 
 def _merged(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Adjacent text items as one: typography and hyphenation see whole runs of text."""
-    out: list[tuple[str, str]] = []
+    """Adjacent text items as one: typography and hyphenation see whole runs of text.
+
+    Each run is joined once (adding item to item copied the run each time: quadratic in
+    a paragraph of many `[` or unmatched `*`, which markdown-it leaves as separate texts).
+    """
+    runs: list[tuple[str, list[str]]] = []
     for kind, value in items:
-        if kind == "text" and out and out[-1][0] == "text":
-            out[-1] = ("text", out[-1][1] + value)
+        if kind == "text" and runs and runs[-1][0] == "text":
+            runs[-1][1].append(value)
         else:
-            out.append((kind, value))
-    return out
+            runs.append((kind, [value]))
+    return [(kind, "".join(values)) for kind, values in runs]
 
 
 def _collapse(text: str) -> str:

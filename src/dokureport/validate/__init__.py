@@ -25,6 +25,7 @@ from dokureport.validate.links import check_links, check_qr_codes
 from dokureport.validate.partners import check_partners
 from dokureport.validate.references import check_references
 from dokureport.validate.shape import shape, translate
+from dokureport.validate.sizes import check_sizes
 from dokureport.validate.state import State
 from dokureport.validate.text import check_images_in_text, check_text
 
@@ -181,6 +182,7 @@ def _checked(state: State) -> Event | None:
     check_qr_codes(state, data)
     check_files(state, data)
     check_chapters(state, data)
+    check_sizes(state, data)
     check_partners(state, data)
     check_images_in_text(state, data)
     decode_named_images(state)

@@ -9,6 +9,7 @@ from dokureport.core.errors import show
 from dokureport.core.urls import is_safe_url
 from dokureport.event.files import SCHEME
 from dokureport.event.load import KeyPath
+from dokureport.event.markdown import typed_links
 from dokureport.event.model import QR_MAX_BYTES, fits_qr_code
 from dokureport.validate.state import State, get, items, rich_texts
 
@@ -16,8 +17,6 @@ _NOT_IN_ADDRESS = r"\s<>()\[\],;:\""
 _EMAIL = re.compile(
     rf"^(?:mailto:)?[^@{_NOT_IN_ADDRESS}]+@[^@{_NOT_IN_ADDRESS}]+\.[^@{_NOT_IN_ADDRESS}.]+$", re.I
 )
-# [text](target) as the contract's inline markup writes links.
-_MD_LINK = re.compile(r"\[[^\]\n]*\]\(\s*([^)\s]*)[^)]*\)")
 
 
 def check_links(state: State, data: dict[str, Any]) -> None:
@@ -39,18 +38,18 @@ def check_links(state: State, data: dict[str, Any]) -> None:
         text = get(data, path)
         if not isinstance(text, str):
             continue
-        for match in _MD_LINK.finditer(text):
-            _check_text_link(state, path, match)
+        for link in typed_links(text):
+            _check_text_link(state, path, text[link.start : link.end], link.target)
 
 
-def _check_text_link(state: State, path: KeyPath, match: re.Match[str]) -> None:
+def _check_text_link(state: State, path: KeyPath, typed: str, target: str) -> None:
     """A `[text](target)` is linked if the target is a web or mail address, else printed."""
     # The rule the typesetter links by: what it links is never warned about, and
     # what it prints as typed always is.
-    if is_safe_url(match[1].strip()):
+    if is_safe_url(target.strip()):
         return
     # Text is never refused for what it says: the link is printed as typed instead.
-    state.warn(path, f"the link {show(match[0], 60)} is printed as typed, not linked: "
+    state.warn(path, f"the link {show(typed, 60)} is printed as typed, not linked: "
                "only http(s) and mailto: links are linked", "unlinked-link")
 
 

@@ -34,6 +34,8 @@ class State:
     # Images whose pixels are still to be decoded, each with how to report a failure:
     # they are decoded together, on every core, once every other check has run.
     undecoded: list[tuple[Path, Callable[[str], None]]] = field(default_factory=list)
+    # Markdown texts refused as too long before they were parsed: no rule parses them.
+    oversized: set[KeyPath] = field(default_factory=set)
 
     @classmethod
     def of(cls, loaded: Loaded, folder: Path, allow_outside: bool, *,
