@@ -263,12 +263,17 @@ def test_a_4_mb_value_gives_a_short_message(tmp_path: Path, data: Any) -> None:
     assert 0 < len(str(error)) < 1000
 
 
-def test_a_4_mb_language_in_a_file_gives_a_short_message(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("value", "says"), [
+    (BIG, "lang: too long"),  # over the text limit (docs/validation.md, Limits)
+    ("x" * 290, "lang: not a language Babel knows"),  # under the word limit: Babel says
+], ids=["4-mb", "under-the-text-limit"])
+def test_a_long_language_in_a_file_gives_a_short_message(tmp_path: Path, value: str,
+                                                          says: str) -> None:
     (tmp_path / "event.yaml").write_text(f"title: T\nevent:\n  start: 2024-03-05\n"
-                                         f"lang: {BIG}\n", encoding="utf-8")
+                                         f"lang: {value}\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
         validate_event(tmp_path)
-    assert "lang: not a language Babel knows" in str(caught.value)
+    assert says in str(caught.value)
     assert len(str(caught.value)) < 1000
 
 
