@@ -25,7 +25,7 @@ from dokureport.validate.partners import check_partners
 from dokureport.validate.references import check_references
 from dokureport.validate.shape import shape, translate
 from dokureport.validate.state import State
-from dokureport.validate.text import check_images_in_text, check_text
+from dokureport.validate.text import check_images_in_text, check_tables, check_text
 
 EVENT_FILE = "event.yaml"
 
@@ -172,6 +172,7 @@ def _checked(state: State) -> Event | None:
     check_chapters(state, data)
     check_partners(state, data)
     check_images_in_text(state, data)
+    check_tables(state, data)
     decode_named_images(state)
     try:
         event = Event.model_validate(data)
