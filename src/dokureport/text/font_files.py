@@ -222,6 +222,7 @@ def check_readable(font: TTFont, data: bytes, name: str) -> None:
         raise _bad(name, f"unknown 'post' table format {post.formatType}")
     if not font.getBestCmap():
         raise _bad(name, "it has no Unicode character map ('cmap')")
+    _check_cmap_ranges(font, data, name)
     glyphs = font["maxp"].numGlyphs
     order = font.getGlyphOrder()
     for subtable in font["cmap"].tables:
@@ -239,6 +240,44 @@ def check_readable(font: TTFont, data: bytes, name: str) -> None:
         if "loca" not in font:
             raise _bad(name, "it has glyph outlines but no 'loca' table")
         _check_glyph_ranges(font, data, name)
+
+
+def _check_cmap_ranges(font: TTFont, data: bytes, name: str) -> None:
+    """The character ranges of every format 4, 12 and 13 cmap subtable: inside the table,
+    in order, not overlapping, inside Unicode.
+
+    reportlab expands each range into a dict with no bound of its own (fontTools clamps
+    them): one damaged range end would take all memory, or minutes.
+    """
+    record = font.reader.tables["cmap"]
+    base, end = record.offset, record.offset + record.length
+
+    def number(at: int, size: int) -> int:
+        if at + size > end:
+            raise _bad(name, "its 'cmap' table is cut short")
+        return int.from_bytes(data[at:at + size], "big")
+
+    for i in range(number(base + 2, 2)):
+        at = base + number(base + 4 + 8 * i + 4, 4)
+        form = number(at, 2)
+        ranges: list[tuple[int, int]] = []
+        if form == 4:
+            length, segments = number(at + 2, 2), number(at + 6, 2) // 2
+            if 16 + 8 * segments > length:
+                raise _bad(name, "its 'cmap' table's ranges do not fit their subtable")
+            ranges = [(number(at + 16 + 2 * segments + 2 * k, 2), number(at + 14 + 2 * k, 2))
+                      for k in range(segments)]
+        elif form in (12, 13):
+            groups = number(at + 12, 4)
+            number(at + 12 + 12 * groups, 4)  # the last group lies inside the table
+            ranges = [(number(at + 16 + 12 * k, 4), number(at + 20 + 12 * k, 4))
+                      for k in range(groups)]
+        last = -1
+        for first, final in ranges:
+            if first > final or first <= last or final > 0x10FFFF:
+                raise _bad(name, "its 'cmap' table's character ranges overlap, run backwards "
+                                 "or leave Unicode")
+            last = final
 
 
 def _check_charstrings(font: TTFont, name: str) -> None:
