@@ -77,7 +77,19 @@ def damaged_fonts() -> dict[str, bytes]:
     cases.update(_glyph_damage(data, records))
     cases.update(_cff_damage())
     cases.update(_cmap_damage())
+    cases["name-ps-name-odd-length"] = _odd_ps_name(data, records)
     return cases
+
+
+def _odd_ps_name(data: bytes, records: list[tuple[str, int, int, int]]) -> bytes:
+    """The Windows PostScript name (UTF-16) one byte short: reportlab refuses it."""
+    name = next(offset for tag, _, offset, _ in records if tag == "name")
+    count = struct.unpack(">H", data[name + 2:name + 4])[0]
+    for at in range(name + 6, name + 6 + 12 * count, 12):
+        platform, encoding, language, name_id, length = struct.unpack(">5H", data[at:at + 10])
+        if (platform, encoding, language, name_id) == (3, 1, 0x409, 6):
+            return data[:at + 8] + struct.pack(">H", length - 1) + data[at + 10:]
+    raise AssertionError("no Windows PostScript name")
 
 
 def _cmap_damage() -> dict[str, bytes]:

@@ -296,6 +296,10 @@ def _check_charstrings(font: TTFont, name: str) -> None:
 
 def _check_ps_name(font: TTFont, name: str) -> None:
     table = font["name"]
+    for record in table.names:  # reportlab decodes these as UTF-16: an even byte count
+        if (record.platformID, record.platEncID, record.langID) == (3, 1, 0x409) and (
+                record.nameID in (1, 2, 3, 4, 6) and len(record.string) % 2):
+            raise _bad(name, f"its name {record.nameID} ('name' table) is cut in half")
     for name_id in (6, 4, 1):
         record = table.getName(name_id, 3, 1, 0x409) or table.getName(name_id, 1, 0, 0)
         if record is None:
