@@ -78,6 +78,11 @@ def damaged_fonts() -> dict[str, bytes]:
     cases.update(_cff_damage())
     cases.update(_cmap_damage())
     cases["name-ps-name-odd-length"] = _odd_ps_name(data, records)
+    # Found by fuzzing: one byte in Noto's format 4 subtable, which fontTools reads as
+    # mapping to glyphs the font has, and reportlab (as the check does) to glyph 49214.
+    cmap = next(offset for tag, _, offset, _ in records if tag == "cmap")
+    cases["cmap-format-4-glyph-past-the-font"] = (data[:cmap + 1169] + b"\x79"
+                                                  + data[cmap + 1170:])
     return cases
 
 

@@ -6,6 +6,7 @@ import hashlib
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -278,6 +279,31 @@ def _check_cmap_ranges(font: TTFont, data: bytes, name: str) -> None:
                 raise _bad(name, "its 'cmap' table's character ranges overlap, run backwards "
                                  "or leave Unicode")
             last = final
+        if form == 4:
+            _check_format_4_glyphs(font, ranges, at, number, name)
+
+
+def _check_format_4_glyphs(font: TTFont, ranges: list[tuple[int, int]], at: int,
+                           number: Callable[[int, int], int], name: str) -> None:
+    """Each character of a format 4 subtable maps to a glyph the font has, computed as
+    reportlab computes it (fontTools reads a damaged subtable otherwise)."""
+    glyphs = font["maxp"].numGlyphs
+    segments = len(ranges)
+    limit = at + number(at + 2, 2)
+    deltas, offsets = at + 16 + 4 * segments, at + 16 + 6 * segments
+    for k, (first, final) in enumerate(ranges):
+        delta = number(deltas + 2 * k, 2)
+        range_offset = number(offsets + 2 * k, 2)
+        for code in range(first, final + 1):
+            if range_offset == 0:
+                glyph = (code + delta) & 0xFFFF
+            else:
+                where = offsets + 2 * k + 2 * (code - first) + range_offset
+                glyph = number(where, 2) if where < limit else 0
+                glyph = (glyph + delta) & 0xFFFF if glyph else 0
+            if glyph >= glyphs:
+                raise _bad(name, f"its 'cmap' table maps U+{code:04X} to a glyph the font "
+                                 "does not have")
 
 
 def _check_charstrings(font: TTFont, name: str) -> None:
