@@ -10,6 +10,7 @@ import dataclasses
 from typing import Any
 
 from reportlab.platypus import Flowable, ListFlowable, ListItem, Paragraph, Table
+from reportlab.platypus.doctemplate import LayoutError
 
 from dokureport.engine.canvas import current_font_name
 from dokureport.layout.flowables import PhotoCell, PhotoRow
@@ -51,6 +52,19 @@ class DataTable(Table):
     """A table with a header row, repeated on every page the table runs onto."""
 
     role = "Table"
+
+
+class TableTooWide(Flowable):
+    """Stands for a table with more columns than a page holds: reportlab's LayoutError when
+    placed, which the document reports at the text's key (validation refuses it first)."""
+
+    def __init__(self, columns: int, limit: int) -> None:
+        super().__init__()
+        self.columns = columns
+        self.limit = limit
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        raise LayoutError(f"a table of {self.columns} columns: at most {self.limit} fit a page")
 
 
 class HeaderCell(Paragraph):

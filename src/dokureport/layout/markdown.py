@@ -7,6 +7,7 @@ which escapes every character; only markup built there and here reaches reportla
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -19,7 +20,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Spacer, TableStyle
 
 from dokureport.assets import ImageRequest, oriented_size
-from dokureport.event.markdown import is_local_image, parser
+from dokureport.event.markdown import MAX_TABLE_COLUMNS, is_local_image, parser
 from dokureport.layout.blocks import (
     BlockList,
     BlockListItem,
@@ -29,6 +30,7 @@ from dokureport.layout.blocks import (
     HeaderCell,
     PullQuote,
     Rule,
+    TableTooWide,
     TextParagraph,
 )
 from dokureport.layout.flowables import Heading, OutlineEntry, PhotoCell
@@ -41,6 +43,11 @@ if TYPE_CHECKING:
 _ATTRIBUTION = re.compile(r"^\s*(?:—|–|--)\s*")
 # An image is at most this share of the frame's height: it leaves room for its caption.
 FIGURE_MAX_HEIGHT = 0.55
+# Tables (docs/contents.md): cells' padding left and right; the least text width of a
+# column, in ems of its type; the smallest type a table is set in to fit its columns.
+CELL_PADDING = 4.0
+TABLE_MIN_TEXT_EM = 2.0
+TABLE_MIN_SIZE = 7.0
 
 
 @dataclass(frozen=True)
@@ -197,32 +204,41 @@ class _Blocks:
         quote.spaceAfter = g.body_leading * 0.9
         return quote
 
-    def table(self, node: SyntaxTreeNode) -> DataTable:
+    def table(self, node: SyntaxTreeNode) -> DataTable | TableTooWide:
         t, g = self.ctx.text, self.ctx.geometry
-        rows: list[list[Flowable]] = []
+        cells: list[list[tuple[SyntaxTreeNode, str]]] = []
         plain: list[list[str]] = []
-        right: set[int] = set()
         for section in node.children:  # thead, tbody
             for tr in section.children:
-                row: list[Flowable] = []
-                texts: list[str] = []
-                for column, cell in enumerate(tr.children):
-                    align = str(cell.attrs.get("style", ""))
-                    if "right" in align:
-                        right.add(column)
-                    style = ParagraphStyle(f"cell{column}", parent=self.cell_style,
-                                           alignment=TA_RIGHT if "right" in align else TA_LEFT)
-                    markup = t.inline(self._inline(cell))
-                    if cell.type == "th":
-                        row.append(HeaderCell(f"<b>{markup}</b>", style))
-                    else:
-                        row.append(DataCell(markup, style))
-                    texts.append(outline_text(markup))
-                rows.append(row)
-                plain.append(texts)
-        columns = max(len(r) for r in rows)
-        widths = _column_widths(plain, columns, g.frame_width)
-        table = DataTable(rows, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
+                markups = [(cell, t.inline(self._inline(cell))) for cell in tr.children]
+                cells.append(markups)
+                plain.append([outline_text(markup) for _, markup in markups])
+        columns = max(len(r) for r in cells)
+        if columns > MAX_TABLE_COLUMNS:
+            return TableTooWide(columns, MAX_TABLE_COLUMNS)
+        # A table's type is the small size, never below TABLE_MIN_SIZE (a theme's scale may
+        # make the small size smaller on A5).
+        usual = self.cell_style.fontSize
+        fit = _fit_columns(plain, columns, g.frame_width, max(usual, TABLE_MIN_SIZE))
+        cell_style = self.cell_style
+        if fit.size != usual:
+            cell_style = ParagraphStyle("cell_small", parent=self.cell_style, fontSize=fit.size,
+                                        leading=self.cell_style.leading * fit.size / usual)
+        rows: list[list[Flowable]] = []
+        for row_cells in cells:
+            row: list[Flowable] = []
+            for column, (cell, markup) in enumerate(row_cells):
+                align = str(cell.attrs.get("style", ""))
+                style = ParagraphStyle(f"cell{column}", parent=cell_style,
+                                       alignment=TA_RIGHT if "right" in align else TA_LEFT)
+                if cell.type == "th":
+                    row.append(HeaderCell(f"<b>{markup}</b>", style))
+                else:
+                    row.append(DataCell(markup, style))
+            rows.append(row)
+        table = DataTable(rows, colWidths=fit.widths, repeatRows=1, splitInRow=1,
+                          hAlign="LEFT")
+        pad = fit.padding
         rule, primary = colors.HexColor(self.ctx.colour("rule")), self.ctx.colour("primary")
         table.setStyle(TableStyle([
             ("FONTNAME", (0, 0), (-1, -1), self.style.fontName),
@@ -230,8 +246,8 @@ class _Blocks:
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(self.ctx.colour("tint"))),
             ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor(primary)),
             ("LINEBELOW", (0, 1), (-1, -1), 0.3, rule),
-            ("LEFTPADDING", (0, 0), (-1, -1), 4),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ("LEFTPADDING", (0, 0), (-1, -1), pad),
+            ("RIGHTPADDING", (0, 0), (-1, -1), pad),
             ("TOPPADDING", (0, 0), (-1, -1), 3),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
         ]))
@@ -285,6 +301,40 @@ def _without_dash(token: Token) -> Token:
     copy = token.copy()
     copy.content = "— " + _ATTRIBUTION.sub("", token.content)
     return copy
+
+
+@dataclass(frozen=True)
+class TableFit:
+    """How a table's columns share the frame: their widths, the cells' padding and type."""
+
+    widths: list[float]
+    padding: float
+    size: float
+
+
+def _fit_columns(rows: list[list[str]], columns: int, total: float, size: float) -> TableFit:
+    """Widths after the text each column holds; narrow columns get smaller type.
+
+    The rule (docs/contents.md): every column holds at least TABLE_MIN_TEXT_EM of its type
+    besides its padding. When the usual widths leave a column narrower, the columns get
+    that much each and share the rest after what they hold, set in type just small enough
+    for it, never below TABLE_MIN_SIZE (padding shrinks with the type). At 7 pt and
+    MAX_TABLE_COLUMNS on A5 they share the frame equally.
+    """
+    widths = _column_widths(rows, columns, total)
+    if min(widths) - 2 * CELL_PADDING >= TABLE_MIN_TEXT_EM * size:
+        return TableFit(widths, CELL_PADDING, size)
+    # The size at which `columns` equal columns hold TABLE_MIN_TEXT_EM of text each.
+    fits = total / columns / (TABLE_MIN_TEXT_EM + 2 * CELL_PADDING / size)
+    small = max(TABLE_MIN_SIZE, min(size, math.floor(fits * 10) / 10))
+    # Text keeps half a column at the least, whatever the margins leave.
+    padding = min(CELL_PADDING * small / size, total / columns / 4)
+    floor = min(TABLE_MIN_TEXT_EM * small + 2 * padding, total / columns)
+    longest = [max((len(r[c]) if c < len(r) else 0) for r in rows) or 1
+               for c in range(columns)]
+    wants = [min(n, 40) + 4 for n in longest]
+    rest = total - floor * columns
+    return TableFit([floor + rest * w / sum(wants) for w in wants], padding, small)
 
 
 def _column_widths(rows: list[list[str]], columns: int, total: float) -> list[float]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +23,11 @@ MAX_ERROR = 1.0
 # 0x0200 bitmap-only embedding gives nothing a PDF can use for outlines.
 _RESTRICTED = 0x0002
 _BITMAP_ONLY = 0x0200
+
+
+# fontTools logs damage it tolerates (odd timestamps, short post names) to stderr through
+# the root logger's last resort: the checks below report what matters, at the font's key.
+logging.getLogger("fontTools").setLevel(logging.ERROR)
 
 
 class FontFileError(Exception):
@@ -111,20 +118,256 @@ def convert_cff(font: TTFont) -> TTFont:
 
 
 def check_font_file(path: Path) -> None:
-    """Raise FontFileError unless path is a font with outlines whose licence allows embedding.
+    """Raise FontFileError unless path is a font with outlines whose licence allows embedding
+    and whose tables can be read whole.
 
-    Cheap (tables are read lazily): `validate` runs it without converting anything.
+    Cheap (no glyph outline is decoded): `validate` runs it without converting anything.
+    The tables are those reportlab reads to measure and embed a font (see check_readable).
     """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FontFileError(f"cannot read {path.name} ({exc.strerror or exc})") from None
     with _open(path) as font:
+        check_directory(data, path.name)
         try:
             outlines = any(tag in font for tag in ("glyf", "CFF ", "CFF2"))
             check_embedding(font, path.name)
+            if outlines:
+                check_readable(font, data, path.name)
         except FontFileError:
             raise
         except Exception as exc:
-            raise FontFileError(f"not a readable font file: {path.name} ({exc})") from None
+            raise _bad(path.name, exc) from None
     if not outlines:
         raise FontFileError(f"{path.name} has no outlines (neither TrueType nor CFF)")
+
+
+def damaged_message(name: str, reason: object) -> str:
+    text = str(reason).strip() or type(reason).__name__
+    if len(text) > 120:
+        text = text[:117] + "..."
+    return f"damaged font file: {name} ({text}); use an undamaged copy of the font"
+
+
+def _bad(name: str, reason: object) -> FontFileError:
+    return FontFileError(damaged_message(name, reason))
+
+
+_SFNT_VERSIONS = (b"\x00\x01\x00\x00", b"true", b"OTTO")
+
+
+def check_directory(data: bytes, name: str) -> None:
+    """The file's table directory: every table it lists lies inside the file.
+
+    reportlab reads a table wherever the directory says, and fails deep in its own code
+    (struct.error) when that is past the file's end.
+    """
+    if len(data) < 12 or data[:4] not in (*_SFNT_VERSIONS, b"ttcf"):
+        raise FontFileError(f"not a font file (.ttf or .otf): {name}")
+    if data[:4] == b"ttcf":
+        raise FontFileError(f"{name} is a font collection (.ttc); name one font file "
+                            "(.ttf or .otf) instead")
+    count = int.from_bytes(data[4:6], "big")
+    if count == 0 or 12 + 16 * count > len(data):
+        raise _bad(name, "its table directory is cut short or empty")
+    for i in range(count):
+        record = data[12 + 16 * i:28 + 16 * i]
+        try:  # reportlab reads tags as UTF-8
+            tag = record[:4].decode("utf-8").strip()
+        except UnicodeDecodeError:
+            raise _bad(name, f"its table directory is garbled (table {i + 1})") from None
+        tag = repr(tag) if tag.isprintable() and tag.isascii() else f"number {i + 1}"
+        offset = int.from_bytes(record[8:12], "big")
+        length = int.from_bytes(record[12:16], "big")
+        if offset + length > len(data):
+            raise _bad(name, f"its {tag} table runs past the end of the file: truncated?")
+
+
+# The tables reportlab reads to measure and embed a TrueType font (pdfbase.ttfonts).
+_NEEDED = ("head", "hhea", "maxp", "name", "post", "cmap", "hmtx")
+# A PostScript name must be a PDF name: reportlab refuses these characters in it.
+_NOT_IN_PS_NAMES = frozenset(b" [](){}<>/%")
+
+
+def check_readable(font: TTFont, data: bytes, name: str) -> None:
+    """Every table reportlab reads decompiles, with the values reportlab accepts.
+
+    head, hhea, maxp, name, post, cmap, hmtx and OS/2 (and loca with glyf for TrueType
+    outlines, whose glyph ranges and composite references must stay inside the font).
+    Raises FontFileError, or fontTools' own error for a table it cannot decompile.
+    """
+    missing = [tag for tag in _NEEDED if tag not in font]
+    if missing:
+        raise _bad(name, f"it has no {', '.join(map(repr, missing))} table")
+    if "CFF2" in font:
+        raise FontFileError(f"{name}: variable CFF2 fonts are not supported; "
+                            "use a static instance (.otf or .ttf)")
+    for tag in ("CFF ", *_NEEDED, "OS/2", "loca"):
+        if tag in font:
+            try:
+                font[tag]  # decompiles it: raises on a damaged table
+            except Exception as exc:
+                raise _bad(name, f"its {tag!r} table cannot be read: {exc}") from None
+    head, hhea, post = font["head"], font["hhea"], font["post"]
+
+    def major(tag: str) -> int:  # a table's major version, as reportlab reads it
+        offset = font.reader.tables[tag].offset
+        return int.from_bytes(data[offset:offset + 2], "big")
+
+    if head.magicNumber != 0x5F0F3CF5 or major("head") != 1:
+        raise _bad(name, "its 'head' table is not a font header")
+    if hhea.metricDataFormat != 0 or hhea.numberOfHMetrics == 0 or major("hhea") != 1:
+        raise _bad(name, "its 'hhea' table is not a horizontal header")
+    if int(post.formatType) not in (1, 2, 3, 4):
+        raise _bad(name, f"unknown 'post' table format {post.formatType}")
+    if not font.getBestCmap():
+        raise _bad(name, "it has no Unicode character map ('cmap')")
+    _check_cmap_ranges(font, data, name)
+    glyphs = font["maxp"].numGlyphs
+    order = font.getGlyphOrder()
+    for subtable in font["cmap"].tables:
+        if any(font.getGlyphID(glyph) >= glyphs for glyph in set(subtable.cmap.values())):
+            raise _bad(name, f"its 'cmap' table maps characters to glyphs the font does not "
+                             f"have ({len(order)} glyphs)")
+    if major("name") != 0:  # the name table's format, which reportlab reads alike
+        raise _bad(name, "unknown 'name' table format")
+    _check_ps_name(font, name)
+    if "CFF " in font and "glyf" not in font:
+        _check_charstrings(font, name)
+    if "glyf" in font:
+        if major("maxp") != 1 or head.glyphDataFormat != 0 or head.indexToLocFormat not in (0, 1):
+            raise _bad(name, "its 'maxp' or 'head' table is damaged")
+        if "loca" not in font:
+            raise _bad(name, "it has glyph outlines but no 'loca' table")
+        _check_glyph_ranges(font, data, name)
+
+
+def _check_cmap_ranges(font: TTFont, data: bytes, name: str) -> None:
+    """The character ranges of every format 4, 12 and 13 cmap subtable: inside the table,
+    in order, not overlapping, inside Unicode.
+
+    reportlab expands each range into a dict with no bound of its own (fontTools clamps
+    them): one damaged range end would take all memory, or minutes.
+    """
+    record = font.reader.tables["cmap"]
+    base, end = record.offset, record.offset + record.length
+
+    def number(at: int, size: int) -> int:
+        if at + size > end:
+            raise _bad(name, "its 'cmap' table is cut short")
+        return int.from_bytes(data[at:at + size], "big")
+
+    for i in range(number(base + 2, 2)):
+        at = base + number(base + 4 + 8 * i + 4, 4)
+        form = number(at, 2)
+        ranges: list[tuple[int, int]] = []
+        if form == 4:
+            length, segments = number(at + 2, 2), number(at + 6, 2) // 2
+            if 16 + 8 * segments > length:
+                raise _bad(name, "its 'cmap' table's ranges do not fit their subtable")
+            ranges = [(number(at + 16 + 2 * segments + 2 * k, 2), number(at + 14 + 2 * k, 2))
+                      for k in range(segments)]
+        elif form in (12, 13):
+            groups = number(at + 12, 4)
+            number(at + 12 + 12 * groups, 4)  # the last group lies inside the table
+            ranges = [(number(at + 16 + 12 * k, 4), number(at + 20 + 12 * k, 4))
+                      for k in range(groups)]
+        last = -1
+        for first, final in ranges:
+            if first > final or first <= last or final > 0x10FFFF:
+                raise _bad(name, "its 'cmap' table's character ranges overlap, run backwards "
+                                 "or leave Unicode")
+            last = final
+        if form == 4:
+            _check_format_4_glyphs(font, ranges, at, number, name)
+
+
+def _check_format_4_glyphs(font: TTFont, ranges: list[tuple[int, int]], at: int,
+                           number: Callable[[int, int], int], name: str) -> None:
+    """Each character of a format 4 subtable maps to a glyph the font has, computed as
+    reportlab computes it (fontTools reads a damaged subtable otherwise)."""
+    glyphs = font["maxp"].numGlyphs
+    segments = len(ranges)
+    limit = at + number(at + 2, 2)
+    deltas, offsets = at + 16 + 4 * segments, at + 16 + 6 * segments
+    for k, (first, final) in enumerate(ranges):
+        delta = number(deltas + 2 * k, 2)
+        range_offset = number(offsets + 2 * k, 2)
+        for code in range(first, final + 1):
+            if range_offset == 0:
+                glyph = (code + delta) & 0xFFFF
+            else:
+                where = offsets + 2 * k + 2 * (code - first) + range_offset
+                glyph = number(where, 2) if where < limit else 0
+                glyph = (glyph + delta) & 0xFFFF if glyph else 0
+            if glyph >= glyphs:
+                raise _bad(name, f"its 'cmap' table maps U+{code:04X} to a glyph the font "
+                                 "does not have")
+
+
+def _check_charstrings(font: TTFont, name: str) -> None:
+    """Decode every CFF glyph program, as the conversion to TrueType outlines will
+    (0.1 to 0.3 s for a Latin font)."""
+    from fontTools.pens.basePen import NullPen
+
+    glyph_set = font.getGlyphSet()
+    pen = NullPen()
+    for glyph in font.getGlyphOrder():
+        try:
+            glyph_set[glyph].draw(pen)
+        except Exception as exc:
+            raise _bad(name, f"its 'CFF ' table cannot be read: glyph {glyph!r}: {exc}") from None
+
+
+def _check_ps_name(font: TTFont, name: str) -> None:
+    table = font["name"]
+    for record in table.names:  # reportlab decodes these as UTF-16: an even byte count
+        if (record.platformID, record.platEncID, record.langID) == (3, 1, 0x409) and (
+                record.nameID in (1, 2, 3, 4, 6) and len(record.string) % 2):
+            raise _bad(name, f"its name {record.nameID} ('name' table) is cut in half")
+    for name_id in (6, 4, 1):
+        record = table.getName(name_id, 3, 1, 0x409) or table.getName(name_id, 1, 0, 0)
+        if record is None:
+            continue
+        ps_name = record.toStr().replace(" ", "-").encode("utf-8", "replace")
+        if not ps_name:
+            continue
+        if any(byte > 126 or byte in _NOT_IN_PS_NAMES for byte in ps_name):
+            raise _bad(name, f"its PostScript name {ps_name!r} has characters a PDF font "
+                             "name cannot have")
+        return
+    raise _bad(name, "it names no PostScript font name ('name' table)")
+
+
+def _check_glyph_ranges(font: TTFont, data: bytes, name: str) -> None:
+    """Each glyph's range (loca) inside the glyf table; composites name glyphs that exist."""
+    glyphs = font["maxp"].numGlyphs
+    record = font.reader.tables["glyf"]
+    start, length = record.offset, record.length
+    loca = list(font["loca"].locations)
+    if len(loca) < glyphs + 1:
+        raise _bad(name, "its 'loca' table is shorter than its glyph count")
+    previous = 0
+    for index in range(glyphs):
+        begin, end = loca[index], loca[index + 1]
+        if begin < previous or end < begin or end > length:
+            raise _bad(name, f"glyph {index} lies outside the 'glyf' table")
+        previous = begin
+        if end - begin < 10 or int.from_bytes(data[start + begin:start + begin + 2], "big",
+                                               signed=True) >= 0:
+            continue
+        at, stop = start + begin + 10, start + end
+        more = True
+        while more:  # a composite glyph: its components, as reportlab walks them
+            if at + 4 > stop:
+                raise _bad(name, f"composite glyph {index} is cut short")
+            flags = int.from_bytes(data[at:at + 2], "big")
+            if int.from_bytes(data[at + 2:at + 4], "big") >= glyphs:
+                raise _bad(name, f"composite glyph {index} names a glyph the font does not have")
+            at += 4 + (4 if flags & 0x0001 else 2)
+            at += 2 if flags & 0x0008 else 4 if flags & 0x0040 else 8 if flags & 0x0080 else 0
+            more = bool(flags & 0x0020)
 
 
 def embeddable(path: Path, cache_dir: Path | None, name: str) -> FontFile:

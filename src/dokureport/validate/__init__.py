@@ -27,7 +27,7 @@ from dokureport.validate.references import check_references
 from dokureport.validate.shape import shape, translate
 from dokureport.validate.sizes import check_sizes
 from dokureport.validate.state import State
-from dokureport.validate.text import check_images_in_text, check_text
+from dokureport.validate.text import check_images_in_text, check_tables, check_text
 
 EVENT_FILE = "event.yaml"
 
@@ -185,6 +185,7 @@ def _checked(state: State) -> Event | None:
     check_sizes(state, data)
     check_partners(state, data)
     check_images_in_text(state, data)
+    check_tables(state, data)
     decode_named_images(state)
     try:
         event = Event.model_validate(data)

@@ -9,7 +9,7 @@ from dokureport.core.errors import Problem, show
 from dokureport.core.urls import is_safe_url
 from dokureport.event.files import resolve_file
 from dokureport.event.load import KeyPath, format_path
-from dokureport.event.markdown import is_local_image, references
+from dokureport.event.markdown import MAX_TABLE_COLUMNS, is_local_image, references, tables
 from dokureport.validate.state import BAD_CHAR, State, get, items, rich_texts
 
 
@@ -62,6 +62,22 @@ def check_images_in_text(state: State, data: dict[str, Any]) -> None:
                                                            ref.target))
 
 
+def check_tables(state: State, data: dict[str, Any]) -> None:
+    """No Markdown table has more columns than a page can hold (MAX_TABLE_COLUMNS)."""
+    texts = rich_texts(data) + [("chapters", i, "text") for i, _ in items(data.get("chapters"))]
+    for path in texts:
+        text = get(data, path)
+        if not isinstance(text, str) or "|" not in text:
+            continue
+        for table in tables(text):
+            if table.columns > MAX_TABLE_COLUMNS:
+                state.errors.append(text_problem(
+                    state, path, text, table.line,
+                    f"a table of {table.columns} columns: at most {MAX_TABLE_COLUMNS} fit a "
+                    "page; split it into narrower tables, or turn it (a row per column)",
+                    code="layout-too-large"))
+
+
 def _image_report(state: State, path: KeyPath, text: str, line: int, target: str
                   ) -> Callable[[str], None]:
     def report(why: str) -> None:
@@ -70,15 +86,16 @@ def _image_report(state: State, path: KeyPath, text: str, line: int, target: str
     return report
 
 
-def text_problem(state: State, path: KeyPath, text: str, line: int, message: str) -> Problem:
+def text_problem(state: State, path: KeyPath, text: str, line: int, message: str,
+                 code: str = "other") -> Problem:
     """A problem on the 0-based `line` of a Markdown text: in its file, or in event.yaml."""
     file = state.markdown_files.get(path)
     key = format_path((*path[:-1], "file")) if file else format_path(path)
     if file is not None:
-        return Problem(message, file=file, line=line + 1, key_path=key)
+        return Problem(message, file=file, line=line + 1, key_path=key, code=code)
     where = state.source.where(path)
     if where is None:
-        return state.source.problem(path, message)
+        return state.source.problem(path, message, code=code)
     # A block (`|`) starts on the line after its key; a one-line value on the key's line.
     first = where[0] + (1 if "\n" in text.strip() else 0)
-    return Problem(message, file=state.source.file, line=first + line, key_path=key)
+    return Problem(message, file=state.source.file, line=first + line, key_path=key, code=code)
