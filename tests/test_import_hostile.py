@@ -335,3 +335,26 @@ def test_update_reads_only_a_regular_event_yaml_of_sane_size(tmp_path: Path, kin
     code, _, err = result[0]
     assert code == 2, err
     assert "not a regular file" in err or "larger than 5 MB" in err
+
+
+@pytest.mark.parametrize("field", ["title", "abstract", "room"])
+def test_a_text_longer_than_a_brochure_sets_is_not_written(tmp_path: Path, field: str) -> None:
+    # Each limit of docs/validation.md holds for imports too: `validate` would refuse it.
+    word = "x" * 301
+    event = talk("Ein Titel", abstract="Kurz.")
+    if field == "room":
+        data = frab([event])
+        conference = data["schedule"]["conference"]
+        conference["days"][0]["rooms"] = {word: [event]}
+    else:
+        data = frab([event | {field: word}])
+    err = refused(write_json(tmp_path, data), tmp_path / "event")
+    assert "too long: a word of 301 characters without a space (at most 300)" in err
+    assert "shorten it there" in err
+    assert not (tmp_path / "event" / "event.yaml").exists()
+
+
+def test_texts_at_the_limits_import_and_validate(tmp_path: Path) -> None:
+    word = "x" * 300
+    data = frab([talk(f"Titel {word}", abstract=f"Ein {word} Wort.")])
+    import_ok(write_json(tmp_path, data), tmp_path / "event")

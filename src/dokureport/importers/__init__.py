@@ -13,7 +13,9 @@ import yaml
 from dokureport.core.errors import ExitCode, InputError, Problem, SystemFailure
 from dokureport.event.files import leads_outside
 from dokureport.event.load import MAX_BYTES as MAX_EVENT_BYTES
-from dokureport.event.load import load_yaml
+from dokureport.event.load import format_path, load_yaml
+from dokureport.event.sizes import CODE as SIZE_CODE
+from dokureport.event.sizes import oversizes
 from dokureport.importers.common import DEFAULT_DAY_CHANGE
 from dokureport.importers.detect import read_schedule
 from dokureport.importers.programme import Programme, arrange
@@ -127,9 +129,10 @@ def _failure(exc: OSError, where: Path) -> SystemFailure:
 
 
 def _check_loads(temp: Path, target: Path, update: bool) -> None:
-    """InputError when the loader refuses the text written to temp (to become target)."""
+    """InputError when the loader refuses the text written to temp (to become target), or
+    when a text in it is longer than `validate` lets a brochure set."""
     try:
-        load_yaml(temp)
+        loaded = load_yaml(temp)
     except InputError as exc:
         why = ("; the --update replaced the agenda and talks, and the rest of the file no "
                "longer loads without them (an `&anchor` defined there and used elsewhere?)"
@@ -138,3 +141,11 @@ def _check_loads(temp: Path, target: Path, update: bool) -> None:
             f"not written: the new {target.name} would not load: {p.message}{why}",
             file=target, line=p.line, column=p.column, code=p.code)
             for p in exc.problems]) from None
+    # What a brochure cannot set (docs/validation.md, Limits): `validate` would refuse it.
+    data = loaded.data if isinstance(loaded.data, dict) else {}
+    too_long = [Problem(f"not written: {found.message}; the schedule's text is longer than "
+                        "a brochure sets: shorten it there",
+                        file=target, key_path=format_path(found.path), code=SIZE_CODE)
+                for found in oversizes(data)]
+    if too_long:
+        raise InputError(too_long)

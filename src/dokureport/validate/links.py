@@ -11,7 +11,8 @@ from dokureport.event.files import SCHEME
 from dokureport.event.load import KeyPath
 from dokureport.event.markdown import typed_links
 from dokureport.event.model import QR_MAX_BYTES, fits_qr_code
-from dokureport.validate.state import State, get, items, rich_texts
+from dokureport.event.sizes import rich_texts
+from dokureport.validate.state import State, get, items
 
 _NOT_IN_ADDRESS = r"\s<>()\[\],;:\""
 _EMAIL = re.compile(

@@ -96,11 +96,3 @@ def get(data: Any, path: KeyPath) -> Any:
         else:
             return None
     return data
-
-
-def rich_texts(data: dict[str, Any]) -> list[KeyPath]:
-    """The key paths of the Markdown texts written in event.yaml itself (not chapters)."""
-    texts: list[KeyPath] = [("intro",)]
-    texts += [("talks", i, "abstract") for i, _ in items(data.get("talks"))]
-    texts += [("videos", i, "description") for i, _ in items(data.get("videos"))]
-    return texts

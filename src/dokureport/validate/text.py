@@ -10,7 +10,8 @@ from dokureport.core.urls import is_safe_url
 from dokureport.event.files import resolve_file
 from dokureport.event.load import KeyPath, format_path
 from dokureport.event.markdown import MAX_TABLE_COLUMNS, is_local_image, references, tables
-from dokureport.validate.state import BAD_CHAR, State, get, items, rich_texts
+from dokureport.event.sizes import rich_texts
+from dokureport.validate.state import BAD_CHAR, State, get, items
 
 
 def check_text(state: State, value: Any, path: KeyPath) -> None:
