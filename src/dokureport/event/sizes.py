@@ -36,8 +36,8 @@ class Oversize:
 def rich_texts(data: dict[str, Any]) -> list[KeyPath]:
     """The key paths of the Markdown texts written in event.yaml itself (not chapters)."""
     texts: list[KeyPath] = [("intro",)]
-    texts += [("talks", i, "abstract") for i, _ in _items(data.get("talks"))]
-    texts += [("videos", i, "description") for i, _ in _items(data.get("videos"))]
+    texts += [("talks", i, "abstract") for i, _ in items(data.get("talks"))]
+    texts += [("videos", i, "description") for i, _ in items(data.get("videos"))]
     return texts
 
 
@@ -95,15 +95,16 @@ def plain_oversizes(value: Any, rich: set[KeyPath], path: KeyPath = ()) -> Itera
 
 def oversizes(data: dict[str, Any]) -> Iterator[Oversize]:
     """Every text of an event's data beyond a limit: its Markdown, then the rest."""
-    rich = {*rich_texts(data), *(("chapters", i, "text") for i, _ in _items(data.get("chapters")))}
+    rich = {*rich_texts(data), *(("chapters", i, "text") for i, _ in items(data.get("chapters")))}
     for path in sorted(rich, key=str):
-        text = _get(data, path)
+        text = get(data, path)
         if isinstance(text, str):
             yield from markdown_oversizes(path, text)
     yield from plain_oversizes(data, rich)
 
 
-def _get(data: Any, path: KeyPath) -> Any:
+def get(data: Any, path: KeyPath) -> Any:
+    """The value at path in data, or None where the path leads nowhere."""
     for part in path:
         if isinstance(part, int) and isinstance(data, list) and part < len(data):
             data = data[part]
@@ -114,7 +115,8 @@ def _get(data: Any, path: KeyPath) -> Any:
     return data
 
 
-def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:
+def items(value: Any) -> list[tuple[int, dict[str, Any]]]:
+    """The mappings of a list with their places (nothing if it is no list)."""
     if not isinstance(value, list):
         return []
     return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)]

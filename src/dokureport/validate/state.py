@@ -12,6 +12,10 @@ from urllib.parse import urlsplit
 from dokureport.core.errors import Problem, show
 from dokureport.event.load import KeyPath, Loaded, SourceMap
 
+# The rules read the data with these, as the size rule does.
+from dokureport.event.sizes import get as get
+from dokureport.event.sizes import items as items
+
 # Control characters and lone surrogates: nothing a person typed, and they break PDFs.
 BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SPACE = re.compile(r"[\s<>\"]")
@@ -79,20 +83,3 @@ def name(text: str) -> str:
 
 def filled(text: Any) -> bool:
     return isinstance(text, str) and bool(text.strip())
-
-
-def items(value: Any) -> list[tuple[int, dict[str, Any]]]:
-    if not isinstance(value, list):
-        return []
-    return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)]
-
-
-def get(data: Any, path: KeyPath) -> Any:
-    for part in path:
-        if isinstance(part, int) and isinstance(data, list) and part < len(data):
-            data = data[part]
-        elif isinstance(part, str) and isinstance(data, dict):
-            data = data.get(part)
-        else:
-            return None
-    return data
