@@ -25,7 +25,7 @@ from pathlib import Path
 from dokureport.core import interrupts
 from dokureport.core.errors import DokureportError, Problem
 from dokureport.core.options import BuildOptions, Target
-from dokureport.pipeline import BuildResult, build_brochures
+from dokureport.pipeline import BuildResult, build_brochures, files_read
 from dokureport.validate import EVENT_FILE, ValidatedEvent, locate, validate_event
 
 Echo = Callable[[str, bool], None]  # (line, to standard error)
@@ -50,13 +50,8 @@ def watched_paths(validated: ValidatedEvent, *, allow_outside: bool = False) -> 
     dokureport's own themes and fonts are never watched: they are no file of the event.
     """
     folder = validated.source.parent.resolve()
-    named: set[Path] = {validated.source, *validated.file_locations}
-    named.update(c.file for c in validated.event.chapters if c.file is not None)
-    theme = validated.theme
-    if theme is not None:
-        if theme.source is not None:
-            named.add(theme.source)
-        named.update(theme.font_files.values())
+    # The same files an output may never overwrite (chapters' files are among those named).
+    named = files_read(validated.source, validated.file_locations, validated.theme)
     return {folder} | _watchable(named, folder, allow_outside=allow_outside)
 
 
