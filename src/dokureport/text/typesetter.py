@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from dokureport.core.urls import is_safe_url
+from dokureport.core.urls import is_safe_url, names_its_address, short_address
 from dokureport.core.xmltext import escape, quoteattr, unescape
 from dokureport.event.markdown import paragraph_inlines
 from dokureport.i18n.quotes import quotation_marks
@@ -56,6 +56,9 @@ class Typesetter:
     missing_glyphs: set[str] = field(default_factory=set)
     fonts: FontSet | None = None  # None: the default theme's family
     link_colour: str = "#00576b"
+    # Print: a link whose text is not its address is followed by the address, short, in
+    # this colour ("Landschaftsverband (lvr.de)"); None on screen, where links are links.
+    address_colour: str | None = None
 
     def in_language(self, lang: str) -> Typesetter:
         """A typesetter for text in `lang` (hyphenation, quotation marks) that reports the
@@ -128,7 +131,7 @@ class Typesetter:
         word is never hyphenated; a spaced dash is bound to what precedes it, across markup.
         """
         items: list[tuple[str, str]] = []  # ("text", plain) or ("markup", built here)
-        links: list[tuple[bool, str]] = []  # the open links: linked, or printed as typed
+        links: list[tuple[bool, str, int]] = []  # open links: linked or as typed, url, start
         for token in tokens:
             kind = token.type
             if kind == "text":
@@ -143,11 +146,14 @@ class Typesetter:
             elif kind == "link_open":
                 url = str(token.attrs.get("href", ""))
                 safe = is_safe_url(url)
-                links.append((safe, url))
+                links.append((safe, url, len(items)))
                 items.append(("markup", self._link_open(url)) if safe else ("text", "["))
             elif kind == "link_close":
-                safe, url = links.pop() if links else (True, "")
+                safe, url, start = links.pop() if links else (True, "", len(items))
                 items.append(("markup", "</a>") if safe else ("text", f"]({url})"))
+                label = "".join(v for k, v in items[start + 1:-1] if k == "text")
+                if safe and url:
+                    items.append(("markup", self._address(label, url)))
             elif kind == "image":
                 # An image amid text: the "!" and its address as a link, as format 1 printed it.
                 src = str(token.attrs.get("src", ""))
@@ -197,11 +203,19 @@ class Typesetter:
     def _link_open(self, url: str) -> str:
         return f"<a href={quoteattr(url)} color={quoteattr(self.link_colour)}>"
 
+    def _address(self, label: str, url: str) -> str:
+        """What follows a link's text: on print its short address, unless the text says it."""
+        if self.address_colour is None or names_its_address(label, url):
+            return ""
+        return (f" <font color={quoteattr(self.address_colour)}>"
+                f"({self.literal(short_address(url))})</font>")
+
     def link(self, label: str, url: str) -> str:
         """A clickable link, or the literal source text when the URL is not http(s)/mailto."""
         if not is_safe_url(url):
             return self._prepare(f"[{label}]({url})", hyphenate=False)
-        return f"{self._link_open(url)}{self._prepare(label, hyphenate=False)}</a>"
+        return (f"{self._link_open(url)}{self._prepare(label, hyphenate=False)}</a>"
+                + self._address(label, url))
 
 
 def outline_text(markup: str) -> str:
