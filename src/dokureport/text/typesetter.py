@@ -32,7 +32,9 @@ if TYPE_CHECKING:
 _EMPHASIS = re.compile(
     r"\*\*(?P<strong>.+?)\*\*|\*(?P<em>[^*\s](?:[^*]*?[^*\s])?)\*", re.DOTALL,
 )
-_SPACES = re.compile(r"\s+")
+# Runs of spaces collapse to one, but a narrow no-break space (U+202F, French before
+# ": ; ! ?" and inside « ») is a deliberate character, kept as given.
+_SPACES = re.compile(r"[^\S\u202f]+")
 # The last word, read from the end of the reversed text: trailing non-word characters,
 # then the word.
 _LAST_WORD_REVERSED = re.compile(r"\W*(\w+)")
@@ -269,4 +271,4 @@ def _merged(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def _collapse(text: str) -> str:
-    return " ".join(text.split())
+    return _SPACES.sub(" ", text).strip()
