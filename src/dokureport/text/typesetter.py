@@ -19,7 +19,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from dokureport.core.urls import is_safe_url, names_its_address, short_address
 from dokureport.core.xmltext import escape, quoteattr, unescape
 from dokureport.event.markdown import paragraph_inlines
-from dokureport.i18n.quotes import quotation_marks
+from dokureport.i18n.quotes import curled
 from dokureport.text.fonts import FontSet, split_runs
 from dokureport.text.hyphenation import hyphenator
 
@@ -70,10 +70,8 @@ class Typesetter:
     # -- plain text -------------------------------------------------------
     def typographic(self, text: str) -> str:
         """Straight quotes and spaced hyphens as a typesetter would set them."""
-        open_q, close_q = quotation_marks(self.lang)
-        text = re.sub(r'(^|[\s(\[/–-])"', lambda m: m.group(1) + open_q, text)
-        text = text.replace('"', close_q)
-        text = re.sub(r"(?<=\w)'(?=\w)", "’", text)
+        if '"' in text or "'" in text:
+            text = curled([(text, True)], self.lang)[0]
         return re.sub(r"(?<=[ \xa0])-(?= )", "–", bind_dashes(text))
 
     def _soft_hyphens(self, text: str, *, ends_paragraph: bool = True) -> str:
@@ -165,9 +163,11 @@ class Typesetter:
                               ("markup", "</a>")]
                 else:
                     items.append(("text", f"[{token.content}]({src})"))
-            else:  # code spans and anything else: as typed
+            elif kind == "code_inline":  # code: as typed, no typography, never hyphenated
+                items.append(("code", f"{token.markup}{token.content}{token.markup}"))
+            else:  # anything else: as typed
                 items.append(("text", f"{token.markup}{token.content}{token.markup}"))
-        return self._render(_merged(items))
+        return self._render(_merged(_curled(items, self.lang)))
 
     def _render(self, items: list[tuple[str, str]]) -> str:
         last_text = max((i for i, (k, v) in enumerate(items) if k == "text" and v.strip()),
@@ -175,6 +175,9 @@ class Typesetter:
         out: list[str] = []
         in_link = 0
         for i, (kind, value) in enumerate(items):
+            if kind == "code":
+                out.append(self._fonted(visual_order(_SPACES.sub(" ", value))))
+                continue
             if kind == "markup":
                 in_link += value.startswith("<a ") - (value == "</a>")
                 out.append(value)
@@ -253,6 +256,16 @@ def visual_order(text: str) -> str:
     from bidi import get_display
 
     return get_display(arabic_reshaper.reshape(text), base_dir="L")
+
+
+def _curled(items: list[tuple[str, str]], lang: str) -> list[tuple[str, str]]:
+    """The paragraph's straight quotes made typographic across its markup, code untouched
+    (a quote opened before `*` closes after it)."""
+    if not any(k != "markup" and ('"' in v or "'" in v) for k, v in items):
+        return items
+    texts = [(k, v) for k, v in items if k != "markup"]
+    curled_texts = iter(curled([(v, k == "text") for k, v in texts], lang))
+    return [(k, v if k == "markup" else next(curled_texts)) for k, v in items]
 
 
 def _merged(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
