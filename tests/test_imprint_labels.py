@@ -79,3 +79,16 @@ def test_a_narrow_no_break_space_never_breaks_a_line() -> None:
     assert len(lines) > 5
     assert not any(line.startswith((":", "»")) for line in lines)
     assert all(f"{NNBSP}:" in line for line in lines if ":" in line)
+
+
+@pytest.mark.parametrize(("lang", "typed", "printed"), [
+    ("fr", "Quoi ? Voilà: 12:30 à https://x.fr; fin!",
+     f"Quoi{NNBSP}? Voilà{NNBSP}: 12:30 à https://x.fr{NNBSP}; fin{NNBSP}!"),
+    ("fr-CH", "Quoi ? Voilà: fin!", f"Quoi ? Voilà{NNBSP}: fin!"),
+    ("de", "Wie? So: fertig!", "Wie? So: fertig!"),
+])
+def test_french_running_text_takes_the_narrow_space_before_high_punctuation(
+        lang: str, typed: str, printed: str) -> None:
+    from dokureport.text.typesetter import Typesetter
+
+    assert Typesetter(lang=lang, hyphenate=False).plain(typed) == printed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields, replace
 
 
@@ -91,6 +92,22 @@ _SPACE_BEFORE_HIGH_PUNCTUATION = {"fr": "\u202f"}
 def space_before_punctuation(lang: str) -> str:
     """The space a language sets before ":" ";" "!" "?": U+202F in French, else none."""
     return _SPACE_BEFORE_HIGH_PUNCTUATION.get(base_language(lang), "")
+
+
+# Swiss French sets the space before a colon only.
+_HIGH_PUNCTUATION = {"fr": ":;!?", "fr_CH": ":"}
+
+
+def spaced_punctuation(text: str, lang: str) -> str:
+    """Running text with the language's space before ":" ";" "!" "?" ("mot : suite",
+    "Quoi ?" in French, as U+202F); a colon in "12:30" or "https:" is left alone."""
+    space = space_before_punctuation(lang)
+    if not space:
+        return text
+    key = lang.replace("-", "_")
+    marks = _HIGH_PUNCTUATION.get(key, _HIGH_PUNCTUATION["fr"])
+    return re.sub(rf"(?<=[\w)\]»”’])[ \xa0\u202f]?([{re.escape(marks)}])(?=\s|$)",
+                  lambda m: space + m.group(1), text)
 
 
 def with_colon(label: str, lang: str) -> str:

@@ -19,6 +19,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from dokureport.core.urls import is_safe_url, names_its_address, short_address
 from dokureport.core.xmltext import escape, quoteattr, unescape
 from dokureport.event.markdown import paragraph_inlines
+from dokureport.i18n.labels import spaced_punctuation
 from dokureport.i18n.quotes import curled
 from dokureport.text.fonts import FontSet, split_runs
 from dokureport.text.hyphenation import hyphenator
@@ -72,6 +73,7 @@ class Typesetter:
         """Straight quotes and spaced hyphens as a typesetter would set them."""
         if '"' in text or "'" in text:
             text = curled([(text, True)], self.lang)[0]
+        text = spaced_punctuation(text, self.lang)
         return re.sub(r"(?<=[ \xa0])-(?= )", "–", bind_dashes(text))
 
     def _soft_hyphens(self, text: str, *, ends_paragraph: bool = True) -> str:
