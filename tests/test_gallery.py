@@ -64,11 +64,42 @@ def test_sample_captions_sit_on_their_photos_page_directly_below(sample_pdf) -> 
     found = captions_under_images(sample_pdf)
     texts = [squash(text) for _, text in found]
     for number, caption in enumerate(captions, start=1):
-        # The number, then the caption; a photo without one shows its number and credit.
-        first = squash(f"{number} {caption or '© Scheffka/DKJS'}")
+        # The number, then the caption; a photo without one shows its number (the credit
+        # all photos share is in the imprint).
+        first = squash(f"{number} {caption or ''}")
         assert sum(t.startswith(first) for t in texts) == 1, (number, caption)
 
 
 def test_two_columns_take_a_lone_last_photo_into_the_row_before() -> None:
     rows = justified_rows([1.5] * 5, width=300, gutter=10, columns=2, max_height=400)
     assert [len(r) for r in rows] == [2, 3]
+
+
+def test_a_credit_every_photo_shares_is_printed_once_in_the_imprint(sample_text) -> None:
+    # The sample's nine photos are all "© Scheffka/DKJS".
+    pages = [n for n, text in enumerate(sample_text) if "Scheffka" in text]
+    assert len(pages) == 1
+    assert "Impressum" in sample_text[pages[0]]
+    assert sum(text.count("Scheffka") for text in sample_text) == 1
+
+
+def test_without_an_imprint_a_shared_credit_stays_under_each_photo(
+        make_event, build, tmp_path) -> None:
+    theme = tmp_path / "no-imprint.yaml"
+    theme.write_text("sections: [cover, gallery]\nnew_page: [gallery]\n", encoding="utf-8")
+    items = [{"file": f"photos/{name}", "caption": f"Foto {name}"} for name in PHOTOS[:3]]
+    folder = make_event(minimal_event(photos={"credit": "© Test", "items": items}), PHOTOS)
+    out, _ = build(folder, theme=str(theme))
+    found = captions_under_images(out)
+    assert len(found) == 3
+    assert all("© Test" in text for _, text in found)
+
+
+def test_photos_with_different_credits_keep_theirs_under_each(make_event, build) -> None:
+    items = [{"file": f"photos/{name}", "caption": f"Foto {name}"} for name in PHOTOS[:3]]
+    items[2]["credit"] = "© Andere"
+    folder = make_event(minimal_event(photos={"credit": "© Test", "items": items}), PHOTOS)
+    out, _ = build(folder)
+    texts = [text for _, text in captions_under_images(out)]
+    assert ["© Test" in t for t in texts] == [True, True, False]
+    assert "© Andere" in texts[2]

@@ -41,8 +41,6 @@ def contrast_warnings(theme: Any) -> list[tuple[tuple[str, ...], str]]:
     colours = theme.colours
     out = []
     for role, ground, minimum, use in _PAIRS:
-        if role.startswith("cover") and theme.cover.photo != "full":
-            continue
         ratio = contrast_ratio(getattr(colours, role), getattr(colours, ground))
         if ratio < minimum:
             out.append((("colours", role),

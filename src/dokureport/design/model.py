@@ -39,8 +39,9 @@ class Colours(_Part):
     rule: str = Field(description="Hairlines between agenda items")
     tint: str = Field(description="Background of contact cards")
     background: str = Field(description="The paper; contrast is checked against it")
-    cover_text: str = Field(description="Text on the cover's panel (a full-bleed cover photo)")
-    cover_panel: str = Field(description="The panel behind the cover text on a full-bleed photo")
+    cover_text: str = Field(description="Text on the cover's panel")
+    cover_panel: str = Field(description="The panel behind the cover text: on a full-bleed "
+                                         "photo, and on a cover without a photo (the title's)")
 
     _check = field_validator("*", mode="before")(_colour)
 
@@ -80,7 +81,8 @@ class Logo(_Part):
 class Cover(_Part):
     photo: Literal["top", "full", "none"] = Field(
         description="top: across the top edge; full: the whole page; none: no photo")
-    photo_share: float = Field(ge=0.2, le=0.8, description="Page height the top photo takes")
+    photo_share: float = Field(ge=0.2, le=0.8, description="Page height the top photo takes; "
+                             "without a photo, the panel that holds the title")
     band: bool = Field(description="A band in the primary colour under the photo")
     logo: Logo
 

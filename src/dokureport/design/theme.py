@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from dokureport.core.errors import InputError, Problem, show
 from dokureport.design.checks import Prefixed, ThemeCheck, check_labels, ordered
 from dokureport.design.model import Theme, ThemeFile
+from dokureport.design.tints import derived_colours
 from dokureport.event.load import SourceMap, load_yaml
 
 DEFAULT_THEME = "default"
@@ -88,6 +89,9 @@ def load_theme(spec: str | dict[str, Any] | None, folder: Path,
         parent = DEFAULT_THEME
     base, _ = _bundled_data(parent)
     merged = _merge(base, {k: v for k, v in data.items() if k != "extends"})
+    if isinstance(merged.get("colours"), dict):  # left-out tints follow the primary
+        merged["colours"] = {**merged["colours"],
+                             **derived_colours(base.get("colours"), data.get("colours"))}
     name = str(data.get("name") or (origin.stem if origin and origin.suffix == ".yaml"
                                     and origin.name != "event.yaml" else "custom"))
     return _finish(merged, where, origin, name, [], fonts_base=base_dir, user=data, check=check)

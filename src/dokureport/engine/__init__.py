@@ -59,12 +59,13 @@ def install() -> None:
         return
     from reportlab import rl_config
 
-    from dokureport.engine import linebreaks, reportlab_fixes, tags
+    from dokureport.engine import linebreaks, no_break_spaces, reportlab_fixes, tags
 
     # Photos are embedded as JPEG files: ASCII85 would add a quarter to their size.
     rl_config.useA85 = 0
     # Soft-hyphenated words next to markup lose or double their space without these.
     reportlab_fixes.apply()
+    no_break_spaces.apply()  # French spaces before : ; ! ? and inside « » never break
     tags.install()
     linebreaks.install()
     _installed = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields, replace
 
 
@@ -29,7 +30,7 @@ class Labels:
     built_on: str  # "{date}"
     phone: str
     email: str
-    event_kind: str
+    event_kind: str  # "Veranstaltungsart: Großstadtnetzwerk" in the imprint
     event: str
     speaker_sep: str
 
@@ -44,7 +45,7 @@ LABELS: dict[str, Labels] = {
         photo_numbered="Foto {numbers}", photos_numbered="Fotos {numbers}",
         cover_and_photo="Titelbild und Foto {numbers}",
         cover_and_photos="Titelbild und Fotos {numbers}",
-        built_on="Stand: {date}", phone="Telefon", email="E-Mail", event_kind="Art",
+        built_on="Stand: {date}", phone="Telefon", email="E-Mail", event_kind="Veranstaltungsart",
         event="Veranstaltung",
         speaker_sep=", ",
     ),
@@ -57,7 +58,7 @@ LABELS: dict[str, Labels] = {
         photo_numbered="Photo {numbers}", photos_numbered="Photos {numbers}",
         cover_and_photo="Cover and photo {numbers}",
         cover_and_photos="Cover and photos {numbers}",
-        built_on="As of {date}", phone="Phone", email="Email", event_kind="Kind",
+        built_on="As of {date}", phone="Phone", email="Email", event_kind="Type of event",
         event="Event",
         speaker_sep=", ",
     ),
@@ -71,7 +72,7 @@ LABELS["fr"] = Labels(
     photo_numbered="Photo {numbers}", photos_numbered="Photos {numbers}",
     cover_and_photo="Couverture et photo {numbers}",
     cover_and_photos="Couverture et photos {numbers}",
-    built_on="État : {date}", phone="Téléphone", email="E-mail", event_kind="Type",
+    built_on="État\u202f: {date}", phone="Téléphone", email="E-mail", event_kind="Type d’événement",
     event="Événement",
     speaker_sep=", ",
 )
@@ -81,6 +82,37 @@ LABEL_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Labels))
 def base_language(lang: str) -> str:
     """"fr" for "fr-CH" or "fr_CH": the language the built-in labels are keyed by."""
     return lang.replace("-", "_").split("_")[0].lower()
+
+
+# French sets a narrow no-break space (espace fine insécable) before the high
+# punctuation : ; ! ? (Imprimerie nationale); it also keeps the mark off a line's start.
+_SPACE_BEFORE_HIGH_PUNCTUATION = {"fr": "\u202f"}
+
+
+def space_before_punctuation(lang: str) -> str:
+    """The space a language sets before ":" ";" "!" "?": U+202F in French, else none."""
+    return _SPACE_BEFORE_HIGH_PUNCTUATION.get(base_language(lang), "")
+
+
+# Swiss French sets the space before a colon only.
+_HIGH_PUNCTUATION = {"fr": ":;!?", "fr_CH": ":"}
+
+
+def spaced_punctuation(text: str, lang: str) -> str:
+    """Running text with the language's space before ":" ";" "!" "?" ("mot : suite",
+    "Quoi ?" in French, as U+202F); a colon in "12:30" or "https:" is left alone."""
+    space = space_before_punctuation(lang)
+    if not space:
+        return text
+    key = lang.replace("-", "_")
+    marks = _HIGH_PUNCTUATION.get(key, _HIGH_PUNCTUATION["fr"])
+    return re.sub(rf"(?<=[\w)\]»”’])[ \xa0\u202f]?([{re.escape(marks)}])(?=\s|$)",
+                  lambda m: space + m.group(1), text)
+
+
+def with_colon(label: str, lang: str) -> str:
+    """ "Label:" as the language writes it before a value ("Type d’événement\u202f:")."""
+    return f"{label}{space_before_punctuation(lang)}:"
 
 
 def labels_for(lang: str, *overrides: dict[str, str]) -> tuple[Labels, tuple[str, ...]]:

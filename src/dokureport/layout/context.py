@@ -103,8 +103,11 @@ class LayoutContext:
         self.geometry = geometry_for(self.options.paper, self.theme)
         self.styles = make_styles(self.geometry, self.theme, self.fonts)
         self.labels, _ = labels_for(self.event.lang, self.theme.labels, self.event.labels)
+        # On paper a link cannot be clicked: print names its address after it.
+        on_paper = self.options.target == "print"
         self.text = Typesetter(lang=self.event.lang, fonts=self.fonts,
-                               link_colour=self.theme.colours.primary)
+                               link_colour=self.theme.colours.primary,
+                               address_colour=self.theme.colours.muted if on_paper else None)
 
     def in_language(self, lang: str | None) -> LayoutContext:
         """This context, its text set in `lang` (a talk's or chapter's own language):

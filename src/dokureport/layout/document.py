@@ -111,6 +111,33 @@ class EveryPhotoDrawn(Flowable):
         pass
 
 
+def cover_panel(ctx: LayoutContext) -> tuple[float, float] | None:
+    """A typographic cover's colour panel (bottom and top, in the bleed box's coordinates),
+    or None when the cover shows a photo.
+
+    The panel takes the photo's place (the theme's photo_share of the page from the top,
+    into the bleed) and never runs under a logo at the top: a logo's colours are unknown.
+    """
+    g, bleed, cover = ctx.geometry, ctx.bleed, ctx.design.cover
+    if cover.photo != "none" and ctx.event.photos.cover is not None:
+        return None
+    bottom = bleed + g.page_height * (1 - cover.photo_share)
+    top = bleed + g.page_height + bleed
+    if cover.logo.position.startswith("top") and ctx.event.organiser is not None \
+            and ctx.event.organiser.logo is not None:
+        top = bleed + g.page_height - g.margin_top - cover.logo.height * mm \
+            - g.body_leading * 1.5
+    return bottom, top
+
+
+def cover_panel_padding(ctx: LayoutContext, panel: tuple[float, float]) -> float:
+    """The space between the panel's top and its text: the page margin at the page's top
+    edge, two lines' worth under a logo."""
+    g, bleed = ctx.geometry, ctx.bleed
+    at_edge = panel[1] >= bleed + g.page_height
+    return (g.margin_top if at_edge else 0) + g.body_leading * 2
+
+
 class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
     """A4/A5/Letter pages, trimmed size plus bleed, with a cover and content template."""
 
@@ -182,16 +209,17 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         logo = cover.logo.height * mm
         bottom = self.bottomMargin + (logo * 0.5 if cover.logo.position.startswith("bottom")
                                       else 0)
+        panel = cover_panel(self.ctx)
         if cover.photo == "top":
             # Between the photo (with air below it) and the logo.
             top = bleed + g.page_height * (1 - cover.photo_share) - g.body_leading * 2
-        elif cover.photo == "full":
+        else:
             # On the panel over the photo's lower part (see sections.cover).
             top = bleed + g.page_height * 0.42 - g.body_leading * 2
             bottom = self.bottomMargin + logo * 0.5
-        else:
-            # No photo: the title sits high, under the logo and a rule.
-            top = bleed + g.page_height - g.margin_top - logo - g.body_leading * 4
+        if panel is not None:
+            # A typographic cover: from the panel's inner top down (see sections.cover).
+            top = panel[1] - cover_panel_padding(self.ctx, panel)
         return DraftFrame(self.leftMargin, bottom, g.frame_width, top - bottom,
                           leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
                           id="cover")

@@ -57,6 +57,14 @@ def _row(indices: list[int], aspects: Sequence[float], width: float, gutter: flo
     return [Slot(i, height * aspects[i], height) for i in indices]
 
 
+def credited_once(ctx: LayoutContext) -> bool:
+    """Whether every photo shares one credit that the imprint prints: then it is said
+    there once, not under each photo (nine "© Studio" lines read as noise)."""
+    photos = ctx.event.photos
+    credits = {photos.credit_of(p) for p in photos.items}
+    return len(credits) == 1 and None not in credits and "imprint" in ctx.design.sections
+
+
 def _texts(ctx: LayoutContext, number: int, photo: Photo
            ) -> tuple[Paragraph | None, Paragraph | None]:
     """The lines under a photo: its number (what the imprint's credits cite), caption, credit.
@@ -65,7 +73,7 @@ def _texts(ctx: LayoutContext, number: int, photo: Photo
     """
     t, s = ctx.text, ctx.styles
     mark = f'<font color="{ctx.colour("primary")}"><b>{number}</b></font>\u2002'
-    credit_text = ctx.event.photos.credit_of(photo)
+    credit_text = None if credited_once(ctx) else ctx.event.photos.credit_of(photo)
     credit = t.plain(credit_text, hyphenate=False) if credit_text else None
     if photo.caption:
         caption = Paragraph(mark + t.plain(photo.caption), s.caption)

@@ -15,6 +15,7 @@ from dokureport.output.stream_ends import (
     written_unambiguously,
 )
 from dokureport.output.structure import write_structure
+from dokureport.output.subset_tags import name_subsets
 
 
 def finish(path: Path, tags: Any, *, archival: bool, linearize: bool) -> None:
@@ -27,6 +28,7 @@ def finish(path: Path, tags: Any, *, archival: bool, linearize: bool) -> None:
             if tags is not None:
                 write_structure(pdf, tags)
             apply_fixes(pdf)
+            name_subsets(pdf)  # after the fixes: they rewrite the Unicode maps it renames in
             # Only a tagged file claims PDF/UA (untagged builds exist to measure tagging).
             if archival or tags is not None:
                 declare_pdfa_ua(pdf, pdfa=archival, ua=tags is not None)

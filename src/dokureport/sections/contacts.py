@@ -8,6 +8,7 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from dokureport.assets import ImageRequest
 from dokureport.event.model import Contact
+from dokureport.i18n.labels import with_colon
 from dokureport.layout.context import LayoutContext, PassImages
 from dokureport.layout.flowables import draw_image
 from dokureport.sections.common import section_heading
@@ -44,13 +45,15 @@ class Portrait(Flowable):
 
 
 def _details(ctx: LayoutContext, contact: Contact) -> Paragraph:
-    t, labels = ctx.text, ctx.labels
+    t, labels, lang = ctx.text, ctx.labels, ctx.event.lang
     lines = [f"<b>{t.plain(contact.name, hyphenate=False)}</b>"]
     lines += [t.plain(x) for x in (contact.role, contact.city) if x]
     if contact.phone:
-        lines.append(f"{labels.phone}: {t.literal(contact.phone)}")
+        lines.append(f"{t.plain(with_colon(labels.phone, lang), hyphenate=False)} "
+                     f"{t.literal(contact.phone)}")
     if contact.email:
-        lines.append(f"{labels.email}: " + t.link(contact.email, f"mailto:{contact.email}"))
+        lines.append(f"{t.plain(with_colon(labels.email, lang), hyphenate=False)} "
+                     + t.link(contact.email, f"mailto:{contact.email}"))
     return Paragraph("<br/>".join(lines), ctx.styles.agenda_item)
 
 

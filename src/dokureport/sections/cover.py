@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from reportlab.lib.colors import HexColor
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepInFrame, Paragraph
+from reportlab.platypus import Flowable, KeepInFrame, Paragraph, Spacer
 
 from dokureport.assets import ImageRequest, oriented_size
 from dokureport.engine.tags import tagged
 from dokureport.i18n.dates import date_range
 from dokureport.layout.context import LayoutContext
-from dokureport.layout.document import PageDrawer
+from dokureport.layout.document import PageDrawer, cover_panel, cover_panel_padding
 from dokureport.layout.flowables import draw_image
 
 
@@ -69,20 +72,24 @@ def page_drawer(ctx: LayoutContext) -> PageDrawer:
     cover_photo, organiser = ctx.event.photos.cover, ctx.event.organiser
     photo_alt = (cover_photo.alt or cover_photo.caption or ctx.event.title) if cover_photo else ""
     logo_alt = f"Logo: {organiser.name}" if organiser else "Logo"
+    panel_box = cover_panel(ctx)
 
     def draw(canvas: Canvas, doc: object) -> None:
         canvas.saveState()
         top = bleed + g.page_height + bleed
-        if design.photo == "top":
+        if panel_box is not None:
+            # A typographic cover: the title stands on the panel, in the photo's place.
+            canvas.setFillColor(panel)
+            canvas.rect(0, panel_box[0], full_width, panel_box[1] - panel_box[0], stroke=0,
+                        fill=1)
+            if design.band:
+                canvas.rect(0, 0, full_width, bleed + 4 * mm, stroke=0, fill=1)
+        elif design.photo == "top":
             if photo is not None:
                 with tagged(canvas, "Figure", Alt=photo_alt):
                     draw_image(canvas, ctx.images, photo, 0, top - photo.height_pt,
                                photo.width_pt, photo.height_pt)
                 band_y = top - photo.height_pt
-            else:
-                band_y = bleed + g.page_height * (1 - design.photo_share)
-                canvas.setFillColor(primary)
-                canvas.rect(0, band_y, full_width, top - band_y, stroke=0, fill=1)
             if design.band:
                 canvas.setFillColor(primary)
                 canvas.rect(0, band_y - 2 * mm, full_width, 2 * mm, stroke=0, fill=1)
@@ -91,23 +98,10 @@ def page_drawer(ctx: LayoutContext) -> PageDrawer:
                 with tagged(canvas, "Figure", Alt=photo_alt):
                     draw_image(canvas, ctx.images, photo, 0, 0, photo.width_pt,
                                photo.height_pt)
-            else:
-                canvas.setFillColor(primary)
-                canvas.rect(0, 0, full_width, top, stroke=0, fill=1)
             # The text stands on a solid panel: readable on any photo, and checked for
             # contrast like every other text colour.
             canvas.setFillColor(panel)
             canvas.rect(0, 0, full_width, bleed + g.page_height * 0.42, stroke=0, fill=1)
-        else:
-            rule_y = bleed + g.page_height - g.margin_top - design.logo.height * mm \
-                - g.body_leading * 2
-            canvas.setStrokeColor(primary)
-            canvas.setLineWidth(1.5)
-            x = bleed + g.margin_inner
-            canvas.line(x, rule_y, x + g.frame_width, rule_y)
-            if design.band:
-                canvas.setFillColor(primary)
-                canvas.rect(0, 0, full_width, bleed + 4 * mm, stroke=0, fill=1)
         if logo is not None:
             x, y = _logo_place(ctx, logo)
             with tagged(canvas, "Figure", Alt=logo_alt):
@@ -117,26 +111,75 @@ def page_drawer(ctx: LayoutContext) -> PageDrawer:
     return draw
 
 
+class _OnPanel(Flowable):
+    """The panel's text block, at the foot of the panel's fixed height (shrunk if too tall)."""
+
+    def __init__(self, height: float, parts: list[Flowable]) -> None:
+        super().__init__()
+        self.height = height
+        self._block = KeepInFrame(0, height, parts, mode="shrink")
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        return avail_width, self.height
+
+    def draw(self) -> None:
+        self._block.wrapOn(self.canv, self.width, self.height)
+        self._block.drawOn(self.canv, 0, 0)
+
+
+def _unbroken(style: ParagraphStyle, **changes: object) -> ParagraphStyle:
+    """A cover style that never breaks a word: no hyphen, no split long word, anywhere."""
+    return ParagraphStyle(f"{style.name}_cover", parent=style, hyphenationLang="",
+                          embeddedHyphenation=0, splitLongWords=0, uriWasteReduce=0,
+                          **changes)
+
+
+def _title_style(ctx: LayoutContext, style: ParagraphStyle, title: str) -> ParagraphStyle:
+    """The title's style, set smaller where its longest word would not fit the line."""
+    words = title.split() or [title]
+    widest = max(stringWidth(w, style.fontName, style.fontSize) for w in words)
+    width = ctx.geometry.frame_width
+    if widest <= width:
+        return style
+    size = style.fontSize * width / widest
+    return ParagraphStyle(f"{style.name}_fitted", parent=style, fontSize=size,
+                          leading=style.leading * size / style.fontSize)
+
+
 def flowables(ctx: LayoutContext) -> list[Flowable]:
     event, s, t = ctx.event, ctx.styles, ctx.text
-    parts: list[Flowable] = []
+    panel = cover_panel(ctx)
+    ink = {"textColor": HexColor(ctx.colour("cover_text"))} if panel is not None else {}
+    kind_style = _unbroken(s.cover_kind, **ink)
+    title_style = _title_style(ctx, _unbroken(s.cover_title, **ink), event.title)
+    subtitle_style = _unbroken(s.cover_subtitle, **ink)
+    off_panel = {"textColor": HexColor(ctx.colour("text"))} if panel is not None else {}
+    meta_style = _unbroken(s.cover_meta, **off_panel)
+    head: list[Flowable] = []
     if event.event.kind:
-        parts.append(Paragraph(t.plain(event.event.kind, hyphenate=False), s.cover_kind))
-    title = Paragraph(t.heading(event.title, s.cover_title, ctx.geometry.frame_width),
-                      s.cover_title)
+        head.append(Paragraph(t.plain(event.event.kind, hyphenate=False), kind_style))
+    title = Paragraph(t.plain(event.title, hyphenate=False), title_style)
     title.role = "H1"  # the document's title: the first heading a reader meets
-    parts.append(title)
+    head.append(title)
     if event.subtitle:
-        parts.append(Paragraph(t.plain(event.subtitle), s.cover_subtitle))
+        head.append(Paragraph(t.plain(event.subtitle, hyphenate=False), subtitle_style))
+    meta: list[Flowable] = []
     when = date_range(event.event.start, event.event.end, event.lang)
-    parts.append(Paragraph(f"<b>{t.plain(when, hyphenate=False)}</b>", s.cover_meta))
+    meta.append(Paragraph(f"<b>{t.plain(when, hyphenate=False)}</b>", meta_style))
     venue = event.event.venue
     if venue:
         lines = [venue.name] if venue.name else []
         lines += list(venue.address)
-        parts.append(Paragraph("<br/>".join(t.plain(x, hyphenate=False) for x in lines),
-                               s.cover_meta))
+        meta.append(Paragraph("<br/>".join(t.plain(x, hyphenate=False) for x in lines),
+                              meta_style))
     if event.organiser:
-        parts.append(Paragraph(t.plain(event.organiser.name, hyphenate=False), s.cover_meta))
-    # Long titles shrink rather than spill onto a second cover page.
-    return [KeepInFrame(0, 0, parts, mode="shrink")]
+        meta.append(Paragraph(t.plain(event.organiser.name, hyphenate=False), meta_style))
+    if panel is None:
+        # Long titles shrink rather than spill onto a second cover page.
+        return [KeepInFrame(0, 0, head + meta, mode="shrink")]
+    padding = cover_panel_padding(ctx, panel)
+    below = ctx.geometry.body_leading * 2
+    # The panel's own bottom space is the text's last paragraph's spaceAfter plus this.
+    on_panel = _OnPanel(panel[1] - padding - panel[0] - below, head)
+    return [on_panel, Spacer(0, below * 2), KeepInFrame(0, 0, meta, mode="shrink")]

@@ -6,7 +6,7 @@ from reportlab.platypus import Flowable, Paragraph
 
 from dokureport.core.version import __version__
 from dokureport.i18n.dates import date_range, long_date
-from dokureport.i18n.labels import Labels
+from dokureport.i18n.labels import Labels, with_colon
 from dokureport.layout.context import LayoutContext
 from dokureport.sections.common import section_heading
 
@@ -57,7 +57,8 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
         block(labels.publisher, [t.plain(event.organiser.name, hyphenate=False)])
     what = [t.plain(event.title)]
     if event.event.kind:
-        what.append(f"{labels.event_kind}: {t.plain(event.event.kind)}")
+        what.append(f"{t.plain(with_colon(labels.event_kind, event.lang), hyphenate=False)} "
+                    f"{t.plain(event.event.kind)}")
     what.append(t.plain(date_range(event.event.start, event.event.end, event.lang),
                         hyphenate=False))
     if event.event.venue:
@@ -67,7 +68,8 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
     credits = photo_credits(ctx)
     if credits:
         lines = [
-            f"{credited_photos(labels, numbers, cover)}: {t.plain(credit, hyphenate=False)}"
+            t.plain(f"{with_colon(credited_photos(labels, numbers, cover), event.lang)} "
+                    f"{credit}", hyphenate=False)
             for credit, numbers, cover in credits
         ]
         block(labels.photo_credits, lines)

@@ -7,6 +7,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from dokureport.design.geometry import QR_SIZE_MM
 from dokureport.event.model import Speaker, Talk, fits_qr_code
+from dokureport.i18n.labels import with_colon
 from dokureport.i18n.language import pdf_language
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.flowables import Heading, OutlineEntry, QrCode, in_language
@@ -30,7 +31,7 @@ def _slides(ctx: LayoutContext, talk: Talk) -> list[Flowable]:
     if not talk.slides:
         return []
     t, s = ctx.text, ctx.styles
-    label = f"<b>{t.plain(ctx.labels.slides, hyphenate=False)}:</b> "
+    label = f"<b>{t.plain(with_colon(ctx.labels.slides, ctx.event.lang), hyphenate=False)}</b> "
     url = talk.slides_url
     if url is None:
         # A file in the event folder: named, since a brochure cannot carry it.

@@ -7,6 +7,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableSt
 
 from dokureport.design.geometry import QR_SIZE_MM
 from dokureport.event.model import fits_qr_code
+from dokureport.i18n.labels import with_colon
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.flowables import QrCode
 from dokureport.sections.common import paragraphs, section_heading
@@ -23,8 +24,8 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
     for number, video in enumerate(videos, start=1):
         block: list[Flowable] = [Paragraph(t.heading(video.title, s.h3, text_width), s.h3)]
         block += paragraphs(ctx, video.description, anchor=f"video-{number}")
-        block.append(Paragraph(f"<b>{t.plain(ctx.labels.watch, hyphenate=False)}:</b> "
-                               + t.link(video.url, video.url), s.small))
+        watch = t.plain(with_colon(ctx.labels.watch, ctx.event.lang), hyphenate=False)
+        block.append(Paragraph(f"<b>{watch}</b> " + t.link(video.url, video.url), s.small))
         if not fits_qr_code(video.url):  # validation warned: the link alone
             out.append(KeepTogether(block))
             continue

@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from dokureport.core.urls import is_safe_url
+from dokureport.core.urls import is_safe_url, names_its_address, short_address
 from dokureport.core.xmltext import escape, quoteattr, unescape
 from dokureport.event.markdown import paragraph_inlines
-from dokureport.i18n.quotes import quotation_marks
+from dokureport.i18n.labels import spaced_punctuation
+from dokureport.i18n.quotes import curled
 from dokureport.text.fonts import FontSet, split_runs
 from dokureport.text.hyphenation import hyphenator
 
@@ -32,7 +33,9 @@ if TYPE_CHECKING:
 _EMPHASIS = re.compile(
     r"\*\*(?P<strong>.+?)\*\*|\*(?P<em>[^*\s](?:[^*]*?[^*\s])?)\*", re.DOTALL,
 )
-_SPACES = re.compile(r"\s+")
+# Runs of spaces collapse to one, but a narrow no-break space (U+202F, French before
+# ": ; ! ?" and inside « ») is a deliberate character, kept as given.
+_SPACES = re.compile(r"[^\S\u202f]+")
 # The last word, read from the end of the reversed text: trailing non-word characters,
 # then the word.
 _LAST_WORD_REVERSED = re.compile(r"\W*(\w+)")
@@ -56,6 +59,9 @@ class Typesetter:
     missing_glyphs: set[str] = field(default_factory=set)
     fonts: FontSet | None = None  # None: the default theme's family
     link_colour: str = "#00576b"
+    # Print: a link whose text is not its address is followed by the address, short, in
+    # this colour ("Landschaftsverband (lvr.de)"); None on screen, where links are links.
+    address_colour: str | None = None
 
     def in_language(self, lang: str) -> Typesetter:
         """A typesetter for text in `lang` (hyphenation, quotation marks) that reports the
@@ -65,10 +71,9 @@ class Typesetter:
     # -- plain text -------------------------------------------------------
     def typographic(self, text: str) -> str:
         """Straight quotes and spaced hyphens as a typesetter would set them."""
-        open_q, close_q = quotation_marks(self.lang)
-        text = re.sub(r'(^|[\s(\[/–-])"', lambda m: m.group(1) + open_q, text)
-        text = text.replace('"', close_q)
-        text = re.sub(r"(?<=\w)'(?=\w)", "’", text)
+        if '"' in text or "'" in text:
+            text = curled([(text, True)], self.lang)[0]
+        text = spaced_punctuation(text, self.lang)
         return re.sub(r"(?<=[ \xa0])-(?= )", "–", bind_dashes(text))
 
     def _soft_hyphens(self, text: str, *, ends_paragraph: bool = True) -> str:
@@ -128,7 +133,7 @@ class Typesetter:
         word is never hyphenated; a spaced dash is bound to what precedes it, across markup.
         """
         items: list[tuple[str, str]] = []  # ("text", plain) or ("markup", built here)
-        links: list[tuple[bool, str]] = []  # the open links: linked, or printed as typed
+        links: list[tuple[bool, str, int]] = []  # open links: linked or as typed, url, start
         for token in tokens:
             kind = token.type
             if kind == "text":
@@ -143,11 +148,14 @@ class Typesetter:
             elif kind == "link_open":
                 url = str(token.attrs.get("href", ""))
                 safe = is_safe_url(url)
-                links.append((safe, url))
+                links.append((safe, url, len(items)))
                 items.append(("markup", self._link_open(url)) if safe else ("text", "["))
             elif kind == "link_close":
-                safe, url = links.pop() if links else (True, "")
+                safe, url, start = links.pop() if links else (True, "", len(items))
                 items.append(("markup", "</a>") if safe else ("text", f"]({url})"))
+                label = "".join(v for k, v in items[start + 1:-1] if k == "text")
+                if safe and url:
+                    items.append(("markup", self._address(label, url)))
             elif kind == "image":
                 # An image amid text: the "!" and its address as a link, as format 1 printed it.
                 src = str(token.attrs.get("src", ""))
@@ -157,9 +165,11 @@ class Typesetter:
                               ("markup", "</a>")]
                 else:
                     items.append(("text", f"[{token.content}]({src})"))
-            else:  # code spans and anything else: as typed
+            elif kind == "code_inline":  # code: as typed, no typography, never hyphenated
+                items.append(("code", f"{token.markup}{token.content}{token.markup}"))
+            else:  # anything else: as typed
                 items.append(("text", f"{token.markup}{token.content}{token.markup}"))
-        return self._render(_merged(items))
+        return self._render(_merged(_curled(items, self.lang)))
 
     def _render(self, items: list[tuple[str, str]]) -> str:
         last_text = max((i for i, (k, v) in enumerate(items) if k == "text" and v.strip()),
@@ -167,6 +177,9 @@ class Typesetter:
         out: list[str] = []
         in_link = 0
         for i, (kind, value) in enumerate(items):
+            if kind == "code":
+                out.append(self._fonted(visual_order(_SPACES.sub(" ", value))))
+                continue
             if kind == "markup":
                 in_link += value.startswith("<a ") - (value == "</a>")
                 out.append(value)
@@ -197,11 +210,19 @@ class Typesetter:
     def _link_open(self, url: str) -> str:
         return f"<a href={quoteattr(url)} color={quoteattr(self.link_colour)}>"
 
+    def _address(self, label: str, url: str) -> str:
+        """What follows a link's text: on print its short address, unless the text says it."""
+        if self.address_colour is None or names_its_address(label, url):
+            return ""
+        return (f" <font color={quoteattr(self.address_colour)}>"
+                f"({self.literal(short_address(url))})</font>")
+
     def link(self, label: str, url: str) -> str:
         """A clickable link, or the literal source text when the URL is not http(s)/mailto."""
         if not is_safe_url(url):
             return self._prepare(f"[{label}]({url})", hyphenate=False)
-        return f"{self._link_open(url)}{self._prepare(label, hyphenate=False)}</a>"
+        return (f"{self._link_open(url)}{self._prepare(label, hyphenate=False)}</a>"
+                + self._address(label, url))
 
 
 def outline_text(markup: str) -> str:
@@ -239,6 +260,16 @@ def visual_order(text: str) -> str:
     return get_display(arabic_reshaper.reshape(text), base_dir="L")
 
 
+def _curled(items: list[tuple[str, str]], lang: str) -> list[tuple[str, str]]:
+    """The paragraph's straight quotes made typographic across its markup, code untouched
+    (a quote opened before `*` closes after it)."""
+    if not any(k != "markup" and ('"' in v or "'" in v) for k, v in items):
+        return items
+    texts = [(k, v) for k, v in items if k != "markup"]
+    curled_texts = iter(curled([(v, k == "text") for k, v in texts], lang))
+    return [(k, v if k == "markup" else next(curled_texts)) for k, v in items]
+
+
 def _merged(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Adjacent text items as one: typography and hyphenation see whole runs of text.
 
@@ -255,4 +286,4 @@ def _merged(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def _collapse(text: str) -> str:
-    return " ".join(text.split())
+    return _SPACES.sub(" ", text).strip()
