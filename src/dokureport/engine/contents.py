@@ -159,7 +159,9 @@ class Contents(TableOfContents):
         tx.textLine(text)
         canvas.drawText(tx)
         if key:
-            canvas.linkRect("", key, (x, y, x + width, y + style.leading), relative=1)
+            # The number's glyphs, descenders to capitals, are what a reader clicks.
+            size = style.fontSize
+            canvas.linkRect("", key, (x, y - size * 0.25, x + width, y + size), relative=1)
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         # The parts on each page are reportlab tables: each is a TOC of its own.
