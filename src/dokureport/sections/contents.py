@@ -55,12 +55,20 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
                    groups=talk_groups(ctx) if large else None)
     track = ParagraphStyle("toc2", parent=s.toc_level1,
                            leftIndent=s.toc_level1.leftIndent + g.body_size * 1.5)
-    toc.levelStyles = [s.toc_level0, s.toc_level1, track]
+    # In a grouped contents the second level is the days: headings of the tracks under them.
+    day = ParagraphStyle("toc1-day", parent=s.toc_level1, fontName=s.toc_level0.fontName,
+                         spaceBefore=g.body_leading * 0.3)
+    toc.levelStyles = [s.toc_level0, day if large else s.toc_level1, track]
     # reportlab's cell default is Helvetica (unembedded): the theme's font instead.
-    toc.tableStyle = TableStyle([("FONTNAME", (0, 0), (-1, -1), s.body.fontName),
-                                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                                 ("LEFTPADDING", (0, 0), (-1, -1), 0)])
+    cells = [("FONTNAME", (0, 0), (-1, -1), s.body.fontName),
+             ("VALIGN", (0, 0), (-1, -1), "TOP"),
+             ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+             ("LEFTPADDING", (0, 0), (-1, -1), 0)]
+    if large:
+        # Days and tracks are one line each: set close, as a list, not apart as titles.
+        cells += [("TOPPADDING", (0, 0), (-1, -1), g.body_leading * 0.08),
+                  ("BOTTOMPADDING", (0, 0), (-1, -1), g.body_leading * 0.08)]
+    toc.tableStyle = TableStyle(cells)
     # In the outline (a reader jumps back to it), but not listed in itself.
     title = ctx.labels.contents
     shown = title.upper() if ctx.design.type.headings == "uppercase" else title
