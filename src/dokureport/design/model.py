@@ -92,6 +92,19 @@ class Gallery(_Part):
                                 description="Photos per row at most; unset: 3 (A5: 2)")
 
 
+class ContentsDesign(_Part):
+    number_gap: float = Field(default=3.0, ge=0.5, le=20,
+                              description="In mm: the least space between an entry and its "
+                                          "page number, which stand in a column of their own")
+    hanging_indent: float = Field(default=4.0, ge=0, le=20,
+                                  description="In mm: how far an entry's second and later "
+                                              "lines are indented under its first")
+    talks_listed_up_to: int = Field(
+        default=40, ge=0, le=100000,
+        description="The contents list every talk up to this many talks; a larger programme's "
+                    "contents list its days and tracks (each with its first page) instead")
+
+
 class Footer(_Part):
     text: Literal["title", "organiser", "none"]
     page_number: bool
@@ -113,6 +126,7 @@ class ThemeFile(_Part):
     margins: Margins = Margins()
     cover: Cover
     gallery: Gallery = Gallery()
+    contents: ContentsDesign = ContentsDesign()
     footer: Footer
     labels: dict[str, str] = Field(default_factory=dict,
                                    description="Printed labels to replace, e.g. agenda: Ablauf")
@@ -144,6 +158,7 @@ class Theme(BaseModel):
     gallery: Gallery
     footer: Footer
     labels: dict[str, str]
+    contents: ContentsDesign = ContentsDesign()
     source: Path | None = None  # the file it came from (messages)
 
     def starts_page(self, section: str) -> bool:

@@ -38,7 +38,7 @@ def check() -> None:
     # Private attributes read or set on reportlab's objects, by the engine module that does.
     sources = {
         "contents": (inspect.getsource(toc.TableOfContents),
-                     ("self._entries", "self._lastEntries", "self._table = Table(")),
+                     ("self._entries", "self._lastEntries", "self._table")),
         "contents' page numbers": (inspect.getsource(toc), ("canvas._curr_tx_info",)),
         "keeping": (inspect.getsource(KeepTogether), ("self._content", "self._H")),
         "canvas": (inspect.getsource(Canvas), ("self._fontname",)),

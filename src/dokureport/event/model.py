@@ -281,3 +281,13 @@ class Event(Model):
 
     def talk_by_id(self, talk_id: str) -> Talk | None:
         return next((t for t in self.talks if t.id == talk_id), None)
+
+    def talk_slots(self) -> dict[str, tuple[dt.date, AgendaItem]]:
+        """Where and when each talk is held, by talk id: the day and the first agenda
+        item that names it (`talk:`)."""
+        out: dict[str, tuple[dt.date, AgendaItem]] = {}
+        for day in self.agenda:
+            for item in day.items:
+                if item.talk is not None:
+                    out.setdefault(item.talk, (day.date, item))
+        return out

@@ -20,6 +20,7 @@ from dokureport.importers.common import (
     programme_day,
     unique_ids,
 )
+from dokureport.importers.kinds import readable_kind
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,8 @@ def arrange(schedule: Schedule, *, day_change: dt.time = DEFAULT_DAY_CHANGE,
             title=entry.title, place=entry.place,
             people=tuple(p.name for p in entry.speakers), talk=talk_id, note=note))
     event_lang = lang or _language(entries)
-    talks = tuple(Talk(id=ids[id(e)], title=e.title, format=e.format, topic=e.topic,
+    talks = tuple(Talk(id=ids[id(e)], title=e.title, format=readable_kind(e.format, event_lang),
+                       topic=e.topic,
                        speakers=e.speakers, abstract=e.abstract, slides=e.slides,
                        record=e.record, key=e.key,
                        lang=_own_language(e, event_lang, schedule, problems))

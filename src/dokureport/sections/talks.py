@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from dokureport.design.geometry import QR_SIZE_MM
-from dokureport.event.model import Speaker, Talk, fits_qr_code
+from dokureport.event.model import AgendaItem, Speaker, Talk, fits_qr_code
+from dokureport.i18n.dates import long_date, time_span
 from dokureport.i18n.labels import with_colon
 from dokureport.i18n.language import pdf_language
 from dokureport.layout.context import LayoutContext
@@ -25,6 +28,17 @@ def _speaker(ctx: LayoutContext, speaker: Speaker) -> str:
     if speaker.email:
         line += ", " + t.link(speaker.email, f"mailto:{speaker.email.removeprefix('mailto:')}")
     return line
+
+
+def _when_where(ctx: LayoutContext, slot: tuple[dt.date, AgendaItem] | None) -> list[Flowable]:
+    """Day, time and room of a talk, from the agenda item that names it."""
+    if slot is None:
+        return []
+    day, item = slot
+    lang = ctx.event.lang
+    parts = [long_date(day, lang), time_span(item.time, item.end, lang), item.place]
+    text = " · ".join(ctx.text.plain(x, hyphenate=False) for x in parts if x)
+    return [Paragraph(text, ctx.styles.meta)]
 
 
 def _slides(ctx: LayoutContext, talk: Talk) -> list[Flowable]:
@@ -70,6 +84,7 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
         return []
     s, t = ctx.styles, ctx.text
     out = section_heading(ctx, ctx.labels.talks, "talks", section="talks")
+    slots = event.talk_slots()
     for number, talk in enumerate(event.talks, start=1):
         at: KeyPath = ("talks", number - 1)
         # A talk held in another language: its title and abstract are set (hyphenation,
@@ -83,6 +98,7 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
             own.text.heading(talk.title, s.h2, ctx.geometry.frame_width), s.h2,
             OutlineEntry(title=talk.title, key=ctx.talk_anchor(number), level=1))],
             (*at, "title")), lang))
+        out.extend(_when_where(ctx, slots.get(talk.id) if talk.id else None))
         out.extend(from_key([Paragraph(_speaker(ctx, sp), s.meta) for sp in talk.speakers],
                             (*at, "speakers")))
         out.extend(in_language(from_key(paragraphs(own, talk.abstract, level=2,
