@@ -639,7 +639,7 @@ def _structure_defects(root: Any, readers: list[_PageReader]) -> list[Defect]:
             if image_pages and page not in image_pages and (id(figure), page) not in torn:
                 torn.add((id(figure), page))
                 defects.append(Defect("layout-torn", page,
-                                      f"a caption away from its figure (page "
+                                      "a caption on another page than its figure (on page "
                                       f"{min(image_pages)})"))
     on_page: dict[int, list[tuple[Any, int]]] = {}
     for elem, page, mcid in order:
@@ -659,10 +659,10 @@ def _structure_defects(root: Any, readers: list[_PageReader]) -> list[Defect]:
         above = [e for e, m in on_page.get(page, ()) if e is not elem
                  and owner(page, m).low >= qr_top - 1 and _inside(e, item, parents)]
         if not above:
-            earlier = sorted(under(item) - {page})
+            earlier = [p for p in under(item) if p < page]
             defects.append(Defect("layout-torn", page,
-                                  "a QR code away from its item"
-                                  + (f" (page {earlier[-1]})" if earlier else "")))
+                                  "a QR code on another page than its item"
+                                  + (f" (on page {max(earlier)})" if earlier else "")))
     return defects
 
 
