@@ -247,3 +247,22 @@ def test_loose_justified_lines_are_counted_not_rejected(tmp_path: Path) -> None:
     assert page.loose_lines == 1
     assert page.widest_gap_em == pytest.approx(space + 0.4, abs=0.005)
     assert page.lines == 3
+
+
+def test_more_than_one_blank_page_is_a_defect_said_once(tmp_path: Path) -> None:
+    def brochure(name: str, blank: int) -> Path:
+        path = tmp_path / name
+        canvas = BrochureCanvas(str(path), pagesize=A4)
+        for number in range(4 + blank):
+            if not 2 <= number < 2 + blank:  # blank pages before the last two
+                _page(canvas, [("P", 760 - 14 * i, SENTENCE[:70]) for i in range(8)])
+            canvas.showPage()
+        canvas.save()
+        return path
+
+    one = check_layout(brochure("one.pdf", 1), None, type_area=(62.0, 68.0))
+    assert one.summary()["blank_pages"] == [3] and one.defects == ()
+    three = check_layout(brochure("three.pdf", 3), None, type_area=(62.0, 68.0))
+    assert [(d.code, d.page) for d in three.defects] == [("layout-blank-page", n)
+                                                         for n in (3, 4, 5)]
+    assert [str(p) for p in three.problems()] == ["pages 3–5: blank: 3 blank pages, at most 1"]

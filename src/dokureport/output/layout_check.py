@@ -102,7 +102,7 @@ class LayoutCheck:
     def problems(self) -> list[Problem]:
         """The defects as warnings, one line each; the ones found on many pages at once
         (type too small, lines too long: a theme's doing) as one line with their pages."""
-        grouped = ("layout-small-type", "layout-long-lines")
+        grouped = ("layout-small-type", "layout-long-lines", "layout-blank-page")
         out: list[Problem] = []
         seen: set[str] = set()
         for defect in self.defects:
@@ -142,6 +142,8 @@ def _pages(numbers: list[int]) -> str:
 def _worst(defects: list[Defect], checks: tuple[PageCheck, ...]) -> str:
     """What many pages share, said once, with the worst case and its page."""
     pages = [checks[d.page - 1] for d in defects]
+    if defects[0].code == "layout-blank-page":
+        return defects[0].message
     if defects[0].code == "layout-small-type":
         worst = min(pages, key=lambda c: c.smallest_type_pt or 0.0)
         return (f"type under {defects[0].message.rsplit(' ', 2)[-2]} pt (the smallest: "
@@ -580,7 +582,7 @@ def _page_defects(checks: list[PageCheck], total: int, bounds: Bounds) -> list[D
                                   f"({check.long_lines} over {bounds.max_line_chars})"))
     if len(blank) > bounds.blank_pages:
         defects += [Defect("layout-blank-page", n,
-                           f"blank ({len(blank)} blank pages; at most {bounds.blank_pages})")
+                           f"blank: {len(blank)} blank pages, at most {bounds.blank_pages}")
                     for n in blank]
     return defects
 
