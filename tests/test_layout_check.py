@@ -266,3 +266,17 @@ def test_more_than_one_blank_page_is_a_defect_said_once(tmp_path: Path) -> None:
     assert [(d.code, d.page) for d in three.defects] == [("layout-blank-page", n)
                                                          for n in (3, 4, 5)]
     assert [str(p) for p in three.problems()] == ["pages 3–5: blank: 3 blank pages, at most 1"]
+
+
+def test_an_untagged_pdf_is_measured_all_as_content(tmp_path: Path) -> None:
+    path = tmp_path / "untagged.pdf"
+    canvas = BrochureCanvas(str(path), pagesize=A4, tagged=False)
+    for _ in range(3):
+        canvas.setFont("Helvetica", 10)
+        for i in range(8):
+            canvas.drawString(72, 760 - 14 * i, SENTENCE[:70])
+        canvas.showPage()
+    canvas.save()
+    check = check_layout(path, None, type_area=(62.0, 68.0))
+    assert [p.lines for p in check.pages] == [8, 8, 8]
+    assert check.defects == ()

@@ -25,6 +25,7 @@ BODY_ROLES = frozenset({"P", "LBody", "BlockQuote", "Quote", "Note"})
 # Advance of a space when a font has no widths (the standard 14): about a quarter em.
 _DEFAULT_SPACE = 0.25
 _INVISIBLE = (3, 7)  # text rendering modes that paint nothing
+_UNTAGGED = -1  # the owner of everything an untagged PDF draws
 
 
 @dataclass(frozen=True)
@@ -330,8 +331,9 @@ def _instructions(data: bytes) -> Iterator[tuple[list[Any], str]]:
 class _PageReader:
     """Interprets one page's content stream: text lines, drawings, by marked content."""
 
-    def __init__(self, page: Any, fonts: dict[Any, _Font]) -> None:
+    def __init__(self, page: Any, fonts: dict[Any, _Font], tagged: bool = True) -> None:
         self.page = page
+        self.tagged = tagged
         self.font_cache = fonts
         resources = page.obj.get("/Resources") or {}
         self.fonts = resources.get("/Font") or {}
@@ -343,7 +345,12 @@ class _PageReader:
     def read(self) -> None:
         ctm = _IDENTITY
         stack: list[tuple[float, ...]] = []
-        marks: list[Any] = []  # the marked-content stack: MCIDs (None: an artifact, a tag)
+        # The marked-content stack: MCIDs (None: an artifact). An untagged PDF has none:
+        # all it draws is content, of an unknown role (counted as running text).
+        marks: list[Any] = [] if self.tagged else [_UNTAGGED]
+        if not self.tagged:
+            self.owners[_UNTAGGED] = _Owner("P")
+        base = len(marks)
         tm = tlm = _IDENTITY
         size, leading, word_space, scale, render = 0.0, 0.0, 0.0, 1.0, 0
         font: _Font | None = None
@@ -423,7 +430,7 @@ class _PageReader:
             elif op == "BMC":
                 marks.append(None)
             elif op == "EMC":
-                if marks:
+                if len(marks) > base:
                     marks.pop()
             elif op == "Do" or op == "BI":
                 if not marks or marks[-1] is None:
@@ -501,7 +508,7 @@ def check_layout(path: Path, tags: Any, *, type_area: tuple[float, float],
         total = len(pdf.pages)
         areas: list[tuple[float, float]] = []
         for page in pdf.pages:
-            reader = _PageReader(page, fonts)
+            reader = _PageReader(page, fonts, tagged=tags is not None)
             reader.read()
             readers.append(reader)
             box = [float(v) for v in page.obj.get("/TrimBox", page.mediabox)]
