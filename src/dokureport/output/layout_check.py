@@ -151,7 +151,8 @@ def _worst(defects: list[Defect], checks: tuple[PageCheck, ...]) -> str:
                 f"{worst.smallest_type_pt:g} pt {_where(worst.smallest_type_role)} on page "
                 f"{worst.page})")
     worst = max(pages, key=lambda c: c.longest_line_chars)
-    return (f"{sum(c.long_lines for c in pages)} body lines over "
+    count = sum(c.long_lines for c in pages)
+    return (f"{count} body line{'s' * (count != 1)} over "
             f"{defects[0].message.rsplit(' ', 1)[-1].rstrip(')')} characters (the longest: "
             f"{worst.longest_line_chars} on page {worst.page})")
 
