@@ -157,8 +157,16 @@ def _worst(defects: list[Defect], checks: tuple[PageCheck, ...]) -> str:
             f"{worst.longest_line_chars} on page {worst.page})")
 
 
+_PLACES = {"Artifact": "in the page furniture", "Link": "in the contents", "P": "in the text",
+           "Caption": "in a caption", "TD": "in a table", "TH": "in a table",
+           "Lbl": "in a list", "LBody": "in a list", "Index": "in the index"}
+
+
 def _where(role: str | None) -> str:
-    return "in the page furniture" if role == "Artifact" else f"in {role}"
+    """Where type of a structure role is, in a designer's words."""
+    if role and role[:1] == "H" and role[1:].isdigit():
+        return "in a heading"
+    return _PLACES.get(role or "", f"in {role}")
 
 
 # ---------------------------------------------------------------------------------------
