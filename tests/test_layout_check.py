@@ -159,15 +159,16 @@ def _page(canvas: BrochureCanvas, lines: list[tuple[str, float, str]]) -> None:
                 canvas.drawString(72, y, text)
 
 
-def _drawn(path: Path, pages: list[list[tuple[str, float, str]]], *, section: bool = True
-           ) -> BrochureCanvas:
+def _drawn(path: Path, pages: list[list[tuple[str, float, str]]], *, section: bool = True,
+           bare: tuple[int, ...] = ()) -> BrochureCanvas:
+    """A PDF of `pages`, each but the first and those `bare` opening with 8 lines of text."""
     canvas = BrochureCanvas(str(path), pagesize=A4)
     body = [("P", 760 - 14 * i, SENTENCE[:70]) for i in range(8)]
     for number, lines in enumerate(pages, start=1):
         if number == 2 and section:
             assert canvas.tags is not None
             canvas.tags.section(1)  # a talk: its heading begins a section
-        _page(canvas, (body if number > 1 else []) + lines)
+        _page(canvas, (body if number > 1 and number not in bare else []) + lines)
         canvas.showPage()
     canvas.save()
     return canvas
@@ -191,6 +192,26 @@ def test_a_heading_alone_at_a_page_foot_is_a_defect_there(tmp_path: Path) -> Non
                            [("H2", 120, "Ein Abschnitt"), ("P", 90, "Sein Text.")],
                            [("P", 500, "Mehr.")], [("P", 700, "Ende")]])
     assert _check(path, canvas).defects == ()
+
+
+MORE = [("P", 600 - 14 * i, SENTENCE[:70]) for i in range(6)]
+
+
+def test_an_item_that_is_only_a_heading_may_end_a_page(tmp_path: Path) -> None:
+    # A talk with a title and no text, then the next talk (its category line above its
+    # title) on the next page: nothing is torn.
+    path = tmp_path / "only.pdf"
+    canvas = _drawn(path, [[("P", 700, "Titel")], [("H2", 80, "Schlusswort")],
+                           [("P", 780, "Hauptprogramm"), ("H2", 760, "Ein Vortrag"),
+                            ("P", 730, "Sein Text."), *MORE], [("P", 700, "Ende")]], bare=(3,))
+    assert _check(path, canvas).defects == ()
+    # A section's heading with its first talk's heading on the next page is torn.
+    path = tmp_path / "section.pdf"
+    canvas = _drawn(path, [[("P", 700, "Titel")], [("H1", 80, "Vorträge")],
+                           [("H2", 760, "Ein Vortrag"), ("P", 730, "Sein Text."), *MORE],
+                           [("P", 700, "Ende")]], bare=(3,))
+    assert [(d.code, d.page) for d in _check(path, canvas).defects] == [
+        ("layout-heading-at-foot", 2)]
 
 
 def test_a_qr_code_on_another_page_than_its_item_is_torn(tmp_path: Path) -> None:

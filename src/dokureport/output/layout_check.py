@@ -628,11 +628,17 @@ def _structure_defects(root: Any, readers: list[_PageReader]) -> list[Defect]:
 
     defects: list[Defect] = []
     for i, (elem, page, mcid) in enumerate(order):
-        if not re.fullmatch(r"H[1-6]?", elem.role) or page == 1 or i + 1 == len(order):
+        level = _level(elem.role)
+        if level is None or page == 1 or i + 1 == len(order):
             continue
-        after, next_page, _ = order[i + 1]
+        after, next_page, next_mcid = order[i + 1]
         if after is elem or next_page <= page:
             continue  # not its last part, or its text follows on the page
+        following = _level(after.role)
+        if following is not None and following <= level:
+            continue  # an item with a heading only (no text), then the next item
+        if _kicker(order, i + 1, owner(next_page, next_mcid)):
+            continue  # the next item's overline, kept with its heading
         title = " ".join(_decode(font, raw) for font, raw in owner(page, mcid).text).strip()
         defects.append(Defect("layout-heading-at-foot", page,
                               f"heading “{_short(title)}” alone at the foot of the page, "
@@ -682,6 +688,23 @@ def _structure_defects(root: Any, readers: list[_PageReader]) -> list[Defect]:
                                   "a QR code on another page than its item"
                                   + (f" (on page {max(earlier)})" if earlier else "")))
     return defects
+
+
+def _level(role: str) -> int | None:
+    """A heading's level (H1: 1; an unnumbered H: 7), None for what is no heading."""
+    if role[:1] != "H" or not (role[1:].isdigit() or role == "H"):
+        return None
+    return int(role[1:]) if role[1:] else 7
+
+
+def _kicker(order: list[tuple[Any, int, int]], at: int, drawn: _Owner) -> bool:
+    """Whether order[at] is one line right before a heading on its page: a talk's
+    category above its title, say, which keeps with that title."""
+    elem, page, _ = order[at]
+    if len(drawn.lines) != 1:
+        return False
+    later = next((item for item in order[at + 1:at + 8] if item[0] is not elem), None)
+    return later is not None and later[1] == page and _level(later[0].role) is not None
 
 
 def _inside(elem: Any, ancestor: Any, parents: dict[int, Any]) -> bool:
