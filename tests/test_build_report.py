@@ -79,6 +79,11 @@ def test_a_good_build_reports_outputs_sections_photos_fonts_and_timings(
     stages = [(t["stage"], t["target"]) for t in report["timings"]]
     assert stages == [("validate", None), ("layout", "screen"), ("post-process", "screen"),
                       ("write", "screen")]
+    # The layout check of the brochure, a measure for each of its pages.
+    [layout] = report["layout"]
+    assert layout["target"] == "screen" and layout["kind"] == "brochure"
+    assert [p["page"] for p in layout["pages"]] == list(range(1, output["pages"] + 1))
+    assert layout["summary"]["pages"] == output["pages"]
 
 
 def test_a_failed_build_writes_its_report_with_codes_and_places(make_event,
@@ -115,6 +120,10 @@ def test_strict_failure_reports_the_warnings_as_errors(make_event, tmp_path: Pat
     report = _checked(json.loads(out))
     codes = [p["code"] for p in report["problems"]]
     assert "undescribed-photo" in codes and codes[-1] == "strict"
+    # The check it failed after is reported; what it found is among the errors.
+    [layout] = report["layout"]
+    assert {d["code"] for d in layout["defects"]} == {c for c in codes if c.startswith("layout-")}
+    assert all(p["severity"] == "error" for p in report["problems"])
 
 
 def test_report_to_standard_output_keeps_it_pure_json(make_event, tmp_path: Path) -> None:

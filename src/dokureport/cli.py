@@ -143,7 +143,8 @@ def _finite(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
                    "printer's spreads for duplex printing (flip on short edge), fold, staple.")
 @click.option("--paper", type=click.Choice(PAPERS), default="a4",
               show_default=True, help="Page size.")
-@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2).")
+@click.option("--strict", is_flag=True,
+              help="Treat warnings, and what the layout check finds, as errors (exit 2).")
 @click.option("--allow-outside", is_flag=True,
               help="Allow files outside the event folder (trusted local use only).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress, only warnings and errors.")
@@ -216,11 +217,14 @@ def build(events: tuple[Path, ...], output: Path | None, out_dir: Path | None,
             code, problems = _failure(exc)
             write_report(build_report(command="build", source=source, exit_code=code,
                                       results=trace.results, errors=problems,
-                                      withheld=trace.withheld, timings=trace.timings),
-                         report_to)
+                                      withheld=trace.withheld, timings=trace.timings,
+                                      checks=trace.checks), report_to)
         raise
-    # Validation warnings come with every target: say each once.
-    for warning in dict.fromkeys(w for result in results for w in result.warnings):
+    # Validation warnings come with every target: say each once. Then what the layout
+    # check found (a designer would reject it; --strict fails on it).
+    for warning in dict.fromkeys([*(w for result in results for w in result.warnings),
+                                  *(p for result in results if result.layout is not None
+                                    for p in result.layout.problems())]):
         click.echo(f"warning: {warning}", err=True)
     to_stderr = report_to == "-"  # standard output carries the JSON then
     for result in results:

@@ -23,6 +23,7 @@ from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.document import ContentTooLarge
 from dokureport.output.booklet import impose, padding
 from dokureport.output.guard import Planned, refuse_clashes
+from dokureport.output.layout_check import LayoutCheck, check_layout
 from dokureport.output.postprocess import finish
 from dokureport.output.reproducible import set_content_id, set_dates
 from dokureport.output.resolution import low_resolution_warnings
@@ -59,6 +60,8 @@ class BuildResult:
     sections: tuple[SectionPages, ...] = ()
     photos: tuple[PlacedPhoto, ...] = ()
     withheld: Withheld = field(default_factory=Withheld)
+    # The layout check of the brochure's pages (output.layout_check).
+    layout: LayoutCheck | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,8 @@ class BuildTrace:
     progress: ProgressCallback | None = None
     pool: ProcessPoolExecutor | None = None  # a worker pool shared by a batch
     source: Path | None = None  # the event as named, for the report (a batch's)
+    # Each target's layout check, kept when a strict build fails on it (for its report).
+    checks: list[tuple[str, LayoutCheck]] = field(default_factory=list)
 
     @contextlib.contextmanager
     def stage(self, name: str, target: str | None = None) -> Iterator[None]:
@@ -336,9 +341,14 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
             warnings += ctx.warnings
             warnings += [validated.locate_file_problem(w)
                          for w in low_resolution_warnings(ctx.images.placed, options.target)]
-            if options.strict and warnings:
-                raise InputError([*warnings, Problem("warnings are errors with --strict",
-                                                     code="strict")])
+            # Its time is its own (the report's layout[].seconds), not a stage of its own.
+            check = check_layout(temp, ctx.tags, type_area=(ctx.geometry.margin_top,
+                                                            ctx.geometry.margin_bottom))
+            trace.checks.append((target, check))
+            # What a designer would reject fails a strict build like a warning does.
+            if options.strict and (warnings or check.defects):
+                raise InputError([*warnings, *check.problems(),
+                                  Problem("warnings are errors with --strict", code="strict")])
             with trace.stage("post-process", target):
                 # The screen PDF is archival and accessible (PDF/A-2u, PDF/UA-1) and
                 # linearized for fast web view; the print PDF is tagged too, but keeps
@@ -359,7 +369,7 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
     return BuildResult(output=output, pages=pages, warnings=tuple(warnings),
                        target=options.target, booklet=booklet, sheet_sides=sides,
                        sections=tuple(dataclasses.replace(s) for s in ctx.sections),
-                       photos=_placed_photos(ctx), withheld=trace.withheld)
+                       photos=_placed_photos(ctx), withheld=trace.withheld, layout=check)
 
 
 def _placed_photos(ctx: LayoutContext) -> tuple[PlacedPhoto, ...]:
@@ -491,8 +501,8 @@ def build_batch(sources: Sequence[Path], out_dir: Path, options: BuildOptions,
             if code != ExitCode.BUILT:
                 write_report(build_report(
                     command="build", source=source, exit_code=code, results=trace.results,
-                    errors=problems, withheld=trace.withheld, timings=trace.timings),
-                    report_path)
+                    errors=problems, withheld=trace.withheld, timings=trace.timings,
+                    checks=trace.checks), report_path)
             outcomes.append(EventOutcome(source, output, report_path, code,
                                          tuple(trace.results), tuple(problems), seconds))
     finally:

@@ -73,12 +73,15 @@ def build_report(*, command: str, source: Path | None, exit_code: int,
                  results: Sequence[Any] = (), errors: Iterable[Problem] = (),
                  warnings: Iterable[Problem] = (), notes: Iterable[Problem] = (),
                  withheld: Any = None, timings: Iterable[tuple[str, str | None, float]] = (),
-                 located: Callable[[Path], Path] | None = None) -> dict[str, Any]:
+                 located: Callable[[Path], Path] | None = None,
+                 checks: Iterable[tuple[str, Any]] | None = None) -> dict[str, Any]:
     """The report of one build (or validation), from what the build got to do.
 
     `results` are build.BuildResult; a failed build writes no PDF and passes none, only
     its errors. `located` says where a written file's bytes are now, when the build
-    has not renamed it into place yet.
+    has not renamed it into place yet. `checks`: each target's layout check
+    (output.layout_check), by default the results'; a strict build that failed on its
+    defects passes them from its trace.
     """
     outputs: list[dict[str, Any]] = []
     sections: list[dict[str, Any]] = []
@@ -102,6 +105,14 @@ def build_report(*, command: str, source: Path | None, exit_code: int,
                     "height_px": p.height_px, "effective_dpi": p.effective_dpi}
                    for p in result.photos]
         warnings += result.warnings
+    if checks is None:
+        checks = [(r.target, r.layout) for r in results if getattr(r, "layout", None)]
+    checks = list(checks)
+    layout = [{"target": target, "kind": "brochure", **check.as_json()}
+              for target, check in checks]
+    errors = list(errors)
+    # What a designer would reject is a warning (a strict build failed on it: an error).
+    warnings += [p for _, check in checks for p in check.problems() if p not in errors]
     problems = [problem_json(p, "error") for p in errors]
     # Validation warnings come with every target: each once.
     problems += [problem_json(p, "warning") for p in dict.fromkeys(warnings)]
@@ -119,6 +130,7 @@ def build_report(*, command: str, source: Path | None, exit_code: int,
         "photos": photos,
         "fonts": sorted(fonts),
         "withheld": _withheld_json(withheld),
+        "layout": layout,
         "timings": [{"stage": stage, "target": target, "seconds": round(seconds, 4)}
                     for stage, target, seconds in timings],
     }
