@@ -90,6 +90,23 @@ class Gallery(_Part):
                                 description="Photos per row at most; unset: 3 (A5: 2)")
 
 
+class Agenda(_Part):
+    """How the agenda sets a day whose sessions run in parallel rooms (see docs/themes.md)."""
+
+    grid_rooms: int = Field(
+        default=4, ge=0, le=8,
+        description="A day with parallel sessions in at most this many rooms is a room × time "
+                    "grid, if its columns are wide enough; more rooms: a listing per room. "
+                    "0: never a grid")
+    grid_column: float = Field(
+        default=11, ge=5, le=40,
+        description="The narrowest room column of a grid, in ems of the body size")
+    listing_step: float = Field(
+        default=-0.5, ge=-2, le=0,
+        description="Type size of a listing per room, as a step of the type scale (0: body "
+                    "text): a large programme's items set close")
+
+
 class Footer(_Part):
     text: Literal["title", "organiser", "none"]
     page_number: bool
@@ -111,6 +128,7 @@ class ThemeFile(_Part):
     margins: Margins = Margins()
     cover: Cover
     gallery: Gallery = Gallery()
+    agenda: Agenda = Agenda()
     footer: Footer
     labels: dict[str, str] = Field(default_factory=dict,
                                    description="Printed labels to replace, e.g. agenda: Ablauf")
@@ -142,6 +160,7 @@ class Theme(BaseModel):
     gallery: Gallery
     footer: Footer
     labels: dict[str, str]
+    agenda: Agenda = Agenda()
     source: Path | None = None  # the file it came from (messages)
 
     def starts_page(self, section: str) -> bool:

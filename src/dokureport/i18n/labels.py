@@ -32,6 +32,8 @@ class Labels:
     event_kind: str
     event: str
     speaker_sep: str
+    # On paper, where a linked agenda item's talk stands: "→ S. {page}".
+    page_reference: str = "→ p. {page}"
 
 
 LABELS: dict[str, Labels] = {
@@ -46,7 +48,7 @@ LABELS: dict[str, Labels] = {
         cover_and_photos="Titelbild und Fotos {numbers}",
         built_on="Stand: {date}", phone="Telefon", email="E-Mail", event_kind="Art",
         event="Veranstaltung",
-        speaker_sep=", ",
+        speaker_sep=", ", page_reference="→ S. {page}",
     ),
     "en": Labels(
         contents="Contents", introduction="Introduction", agenda="Agenda", talks="Talks",
@@ -59,7 +61,7 @@ LABELS: dict[str, Labels] = {
         cover_and_photos="Cover and photos {numbers}",
         built_on="As of {date}", phone="Phone", email="Email", event_kind="Kind",
         event="Event",
-        speaker_sep=", ",
+        speaker_sep=", ", page_reference="→ p. {page}",
     ),
 }
 LABELS["fr"] = Labels(
@@ -73,7 +75,7 @@ LABELS["fr"] = Labels(
     cover_and_photos="Couverture et photos {numbers}",
     built_on="État : {date}", phone="Téléphone", email="E-mail", event_kind="Type",
     event="Événement",
-    speaker_sep=", ",
+    speaker_sep=", ", page_reference="→ p. {page}",
 )
 LABEL_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Labels))
 
