@@ -3,6 +3,7 @@ per room (or in a room × time grid when few), and on paper items give their tal
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -10,12 +11,12 @@ import pdfplumber
 import pytest
 
 from dokureport.core.options import BuildOptions
-from dokureport.validate import validate_event
 from dokureport.event.model import AgendaDay
 from dokureport.i18n.dates import long_date, time_span
 from dokureport.importers import import_schedule
 from dokureport.pipeline import build_brochure
 from dokureport.sections.agenda import rooms, setting
+from dokureport.validate import validate_event
 from tests.conftest import SAMPLE, minimal_event, squash
 
 IMPORTS = Path(__file__).parent / "imports"
@@ -181,7 +182,7 @@ def test_a_small_event_with_three_rooms_is_a_room_by_time_grid(make_event, build
     columns = sorted(next(v["x0"] for v in words if v["text"] == "Room"
                           and abs(v["top"] - w["top"]) < 1 and v["x1"] < w["x0"])
                      for w in heads.values())
-    sessions = [w for before, w in zip(words, words[1:], strict=False)
+    sessions = [w for before, w in itertools.pairwise(words)
                 if before["text"] == "Session" and re.fullmatch(r"[ABC][123]", w["text"])]
     assert len(sessions) == 9
     for session in sessions:

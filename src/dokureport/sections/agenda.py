@@ -19,7 +19,7 @@ from dokureport.event.model import AgendaDay, AgendaItem
 from dokureport.i18n.dates import long_date, time_span
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.flowables import Heading, OutlineEntry
-from dokureport.layout.running_heads import RunningHead
+from dokureport.layout.running_heads import RunningHead, setting_head
 from dokureport.layout.source import from_key
 from dokureport.sections.common import section_heading
 
@@ -67,6 +67,7 @@ class TalkPages(IndexingFlowable):
 
     role = "Artifact"
     _ZEROSIZE = True
+    _SPACETRANSFER = True  # see layout.running_heads.RunningHead
 
     def __init__(self, keys: set[str]) -> None:
         super().__init__()
@@ -288,11 +289,11 @@ class _Agenda:
             tracks = self.tracks(in_room)
             title = room + (f" · {tracks}" if tracks else "")
             plain = self.ctx.text.plain(title, hyphenate=False)
-            out.append(RunningHead(self.ctx.text.plain(f"{day_title} · {room}",
-                                                        hyphenate=False)))
-            out.append(Heading(plain, self.room_style,
-                               OutlineEntry(title=title, key=f"{day_key}-room-{number}",
-                                            level=2, in_toc=False)))
+            head = self.ctx.text.plain(f"{day_title} · {room}", hyphenate=False)
+            out.append(setting_head(Heading(plain, self.room_style,
+                                            OutlineEntry(title=title,
+                                                         key=f"{day_key}-room-{number}",
+                                                         level=2, in_toc=False)), head))
             out += self.tables([self.dense_row(i) for i in in_room], columns, dense=True)
         return out
 
@@ -379,11 +380,10 @@ class _Agenda:
         ctx, s = self.ctx, self.ctx.styles
         title = long_date(day.date, ctx.event.lang)
         key = f"agenda-{number}"
-        out: list[Flowable] = [
-            RunningHead(ctx.text.plain(title, hyphenate=False)),
-            Heading(ctx.text.plain(title, hyphenate=False), s.h2,
-                    OutlineEntry(title=title, key=key, level=1, in_toc=False)),
-        ]
+        plain = ctx.text.plain(title, hyphenate=False)
+        out: list[Flowable] = [setting_head(
+            Heading(plain, s.h2, OutlineEntry(title=title, key=key, level=1, in_toc=False)),
+            plain, shows_it=True)]
         if not day.items:
             return out
         chosen = setting(day, ctx.design.agenda.grid_rooms, self.grid_fits(day))
@@ -408,5 +408,5 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
     for number, day in enumerate(event.agenda, start=1):
         out += agenda.day(number, day)
     # The pages after the agenda name no day.
-    out.append(RunningHead(None, keep_with_next=False))
+    out.append(RunningHead(None))
     return out
