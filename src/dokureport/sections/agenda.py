@@ -11,7 +11,7 @@ from typing import Any, Literal
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableStyle
 from reportlab.platypus.tableofcontents import IndexingFlowable
 
 from dokureport.engine import linebreaks
@@ -338,8 +338,8 @@ class _Agenda:
                 row = [row[0], self.cell(everywhere, len(ends) > 1)] + [""] * (len(places) - 1)
                 spans.append(len(rows))
             rows.append(row)
-        table = Table(rows, colWidths=(time_width, *([room_width] * len(places))),
-                      repeatRows=1, splitInRow=1, hAlign="LEFT")
+        widths = (time_width, *([room_width] * len(places)))
+        table = Table(rows, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
         table.role, table.header_columns = "Table", 1
         style = [
             ("FONTNAME", (0, 0), (-1, -1), s.body.fontName),
@@ -354,6 +354,10 @@ class _Agenda:
         ]
         style += [("SPAN", (1, r), (-1, r)) for r in spans]
         table.setStyle(TableStyle(style))
+        # The room names and the first rows: what the day's heading keeps with.
+        start = Table(rows[:1 + KEPT_ROWS], colWidths=widths, hAlign="LEFT")
+        start.setStyle(TableStyle([c for c in style if c[0] != "SPAN" or c[1][1] <= KEPT_ROWS]))
+        self.grid_start = start.wrap(g.frame_width, g.frame_height)[1]
         return [table]
 
     def cell(self, items: Sequence[AgendaItem], own_times: bool) -> list[Flowable] | str:
@@ -389,6 +393,14 @@ class _Agenda:
         chosen = setting(day, ctx.design.agenda.grid_rooms, self.grid_fits(day))
         if chosen == "grid":
             body = self.grid(day.items)
+            # A grid splits over pages with its room names repeated; kept with its heading
+            # as a whole it would leave the foot of the page empty. So the heading keeps
+            # with the grid's first rows by asking for their room, and keeps with nothing.
+            heading = out[-1]
+            heading.keepWithNext = 0
+            needed = (heading.wrap(ctx.geometry.frame_width, ctx.geometry.frame_height)[1]
+                      + s.h2.spaceBefore + s.h2.spaceAfter + self.grid_start)
+            out.insert(0, CondPageBreak(needed))
         elif chosen == "rooms":
             body = self.by_room(day.items, title, key)
         else:
