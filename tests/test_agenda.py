@@ -209,3 +209,20 @@ def test_where_a_grid_is_too_narrow_the_rooms_are_listed_one_after_another(
     b = lines.index("Room B")
     assert any("Session A3" in line for line in lines[:b])
     assert not any("Session B" in line for line in lines[:b])
+
+
+def test_a_theme_that_wants_no_grid_lists_the_rooms(make_event, build) -> None:
+    out, result = build(make_event(_three_rooms() | {"theme": {"agenda": {"grid_rooms": 0}}}))
+    with pdfplumber.open(out) as pdf:
+        text = "\n".join(pdf.pages[n - 1].extract_text() for n in _agenda_pages(result))
+    headings = [line for line in text.splitlines() if line in ("Room A", "Room B", "Room C")]
+    assert headings == ["Room A", "Room B", "Room C"]
+
+
+def test_a_theme_s_agenda_settings_are_checked_at_their_key(make_event, runner) -> None:
+    from dokureport.cli import cli
+
+    folder = make_event(_three_rooms() | {"theme": {"agenda": {"grid_rooms": -1}}})
+    result = runner.invoke(cli, ["validate", str(folder)])
+    assert result.exit_code == 2
+    assert "theme.agenda.grid_rooms" in result.stderr
