@@ -339,7 +339,9 @@ class _Agenda:
                 spans.append(len(rows))
             rows.append(row)
         widths = (time_width, *([room_width] * len(places)))
-        table = Table(rows, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
+        # A grid row is never split: a part row under a repeated row of room names can
+        # land on the same page as the rows before it.
+        table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
         table.role, table.header_columns = "Table", 1
         style = [
             ("FONTNAME", (0, 0), (-1, -1), s.body.fontName),
