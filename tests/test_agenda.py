@@ -226,3 +226,23 @@ def test_a_theme_s_agenda_settings_are_checked_at_their_key(make_event, runner) 
     result = runner.invoke(cli, ["validate", str(folder)])
     assert result.exit_code == 2
     assert "theme.agenda.grid_rooms" in result.stderr
+
+
+def test_a_page_reference_label_fills_in_the_page_only(make_event, runner) -> None:
+    from dokureport.cli import cli
+
+    folder = make_event(_three_rooms() | {"labels": {"page_reference": "siehe {seite}"}})
+    result = runner.invoke(cli, ["validate", str(folder)])
+    assert result.exit_code == 2
+    assert "labels.page_reference" in result.stderr and "{page}" in result.stderr
+
+
+def test_a_page_reference_label_of_your_own_is_printed(make_event, build) -> None:
+    event = _three_rooms() | {"labels": {"page_reference": "see p. {page}"},
+                              "talks": [{"id": "a1", "title": "Session A1 in full"}]}
+    event["agenda"][0]["items"][1]["talk"] = "a1"
+    out, result = build(make_event(event), target="print")
+    talk_page = next(s for s in result.sections if s.key == "talks").first
+    with pdfplumber.open(out) as pdf:
+        text = pdf.pages[_agenda_pages(result)[0] - 1].extract_text()
+    assert f"see p. {talk_page}" in text

@@ -78,6 +78,11 @@ LABELS["fr"] = Labels(
     speaker_sep=", ", page_reference="→ p. {page}",
 )
 LABEL_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Labels))
+# The labels that are templates, and the one field each fills in.
+TEMPLATE_FIELDS: dict[str, str] = {
+    "photo_numbered": "numbers", "photos_numbered": "numbers", "cover_and_photo": "numbers",
+    "cover_and_photos": "numbers", "built_on": "date", "page_reference": "page",
+}
 
 
 def base_language(lang: str) -> str:

@@ -117,7 +117,10 @@ class PageReference(Paragraph):
         super().__init__("", style)
 
     def _markup(self, page: int | None) -> str:
-        label = self._ctx.labels.page_reference.format(page=page if page else "")
+        if page is None:
+            # Not heard of yet (a first pass): a line as high as the reference will be.
+            return "\u00a0"
+        label = self._ctx.labels.page_reference.format(page=page)
         return (f'<a href="#{self._key}" color="{self._ctx.colour("primary")}">'
                 f"{self._ctx.text.plain(label, hyphenate=False)}</a>")
 
@@ -150,7 +153,9 @@ class _Agenda:
                           for number, talk in enumerate(ctx.event.talks, start=1) if talk.id}
         linked = {self.talk_keys[i.talk] for day in ctx.event.agenda for i in day.items
                   if i.talk in self.talk_keys}
-        self.pages = TalkPages(linked) if self.on_paper and linked else None
+        # Only talks the brochure prints have a page.
+        shown = "talks" in ctx.design.sections
+        self.pages = TalkPages(linked) if self.on_paper and linked and shown else None
         g = ctx.geometry
         size = g.size(ctx.design.agenda.listing_step)  # type: ignore[arg-type]
         # The listing per room: items one step smaller and set close.
