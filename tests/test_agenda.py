@@ -246,3 +246,23 @@ def test_a_page_reference_label_of_your_own_is_printed(make_event, build) -> Non
     with pdfplumber.open(out) as pdf:
         text = pdf.pages[_agenda_pages(result)[0] - 1].extract_text()
     assert f"see p. {talk_page}" in text
+
+
+def _single_room(count: int) -> dict:
+    items = [{"time": f"{8 + i // 6}:{i % 6 * 10:02d}", "title": f"Talk {i + 1}",
+              "place": "Hall", "people": [f"Person {i + 1}"]} for i in range(count)]
+    return minimal_event(lang="en", agenda=[{"date": "2024-03-05", "items": items}])
+
+
+@pytest.mark.parametrize(("theme", "one_line"), [({}, True),
+                                                 ({"agenda": {"dense_from": 0}}, False)])
+def test_a_large_programme_sets_a_time_list_closely(make_event, build, theme, one_line
+                                                    ) -> None:
+    out, result = build(make_event(_single_room(60) | {"theme": theme}))
+    with pdfplumber.open(out) as pdf:
+        pages = _agenda_pages(result)
+        lines = [text for n in pages for text, _ in _lines(pdf.pages[n - 1])]
+    assert ("8:00 Talk 1 · Hall · Person 1" in lines) is one_line
+    assert ("Hall · Person 1" in lines) is not one_line
+    if one_line:
+        assert len(pages) <= 2

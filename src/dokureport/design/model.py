@@ -101,10 +101,15 @@ class Agenda(_Part):
     grid_column: float = Field(
         default=11, ge=5, le=40,
         description="The narrowest room column of a grid, in ems of the body size")
+    dense_from: int = Field(
+        default=60, ge=0, le=100_000,
+        description="An agenda of at least this many items is a large programme: its time "
+                    "lists are set like the listings per room, place and people after the "
+                    "title. 0: never")
     listing_step: float = Field(
         default=-0.5, ge=-2, le=0,
-        description="Type size of a listing per room, as a step of the type scale (0: body "
-                    "text): a large programme's items set close")
+        description="Type size of a listing per room and a large programme's time lists, "
+                    "as a step of the type scale (0: body text)")
 
 
 class Footer(_Part):

@@ -153,6 +153,9 @@ class _Agenda:
                           for number, talk in enumerate(ctx.event.talks, start=1) if talk.id}
         linked = {self.talk_keys[i.talk] for day in ctx.event.agenda for i in day.items
                   if i.talk in self.talk_keys}
+        # A large programme sets its time lists as closely as its listings per room.
+        items = sum(len(day.items) for day in ctx.event.agenda)
+        self.large = items >= ctx.design.agenda.dense_from > 0
         # Only talks the brochure prints have a page.
         shown = "talks" in ctx.design.sections
         self.pages = TalkPages(linked) if self.on_paper and linked and shown else None
@@ -252,7 +255,12 @@ class _Agenda:
     # -- the three settings -------------------------------------------------
 
     def time_list(self, items: Sequence[AgendaItem]) -> list[Flowable]:
-        """Title, then place and people on a line of their own (a day in one room)."""
+        """Title, then place and people on a line of their own (a day in one room); in a
+        large programme the dense setting, place and people run on after the title."""
+        if self.large:
+            columns = self.columns(self.time_width(items, dense=True), dense=True)
+            rows = [self.dense_row(item, place=True) for item in items]
+            return self.tables(rows, columns, dense=True)
         muted = self.ctx.colour("muted")
         rows = []
         for item in items:
@@ -268,15 +276,18 @@ class _Agenda:
         columns = self.columns(self.ctx.geometry.body_size * 7, dense=False)
         return self.tables(rows, columns, dense=False)
 
-    def dense_item(self, item: AgendaItem) -> Paragraph:
-        """Title and people run on: most items take one or two lines."""
+    def dense_item(self, item: AgendaItem, *, place: bool = False) -> Paragraph:
+        """Title and people (and the place) run on: most items take one or two lines."""
         text = self.title(item)
+        details = [self.ctx.text.plain(item.place)] if place and item.place else []
         if item.people:
-            text += f'<font color="{self.ctx.colour("muted")}"> · {self.people(item)}</font>'
+            details.append(self.people(item))
+        if details:
+            text += f'<font color="{self.ctx.colour("muted")}"> · {" · ".join(details)}</font>'
         return Paragraph(text, self.dense_item_style)
 
-    def dense_row(self, item: AgendaItem) -> list[Any]:
-        return [self.time(item, dense=True), self.dense_item(item),
+    def dense_row(self, item: AgendaItem, *, place: bool = False) -> list[Any]:
+        return [self.time(item, dense=True), self.dense_item(item, place=place),
                 self.page_cell(item, dense=True)]
 
     def by_room(self, items: Sequence[AgendaItem], day_title: str, day_key: str
