@@ -46,6 +46,10 @@ cover:
   photo: top                  # top, full (the whole page) or none
   logo: {{position: bottom-right, height: 16}}   # height in mm
 
+# A day with sessions in parallel rooms: a room × time grid up to this many rooms,
+# else a listing per room (0: never a grid).
+# agenda: {{grid_rooms: 4}}
+
 # labels: {{agenda: Ablauf}}     # any printed label
 """
 

@@ -105,6 +105,26 @@ def _label_names() -> list[str]:
     return [f.name for f in fields(Labels)]
 
 
+def _template_problem(name: str, value: str) -> str | None:
+    """What is wrong with the `{…}` fields of a template label (it fills in its own only)."""
+    import string
+
+    from dokureport.i18n.labels import TEMPLATE_FIELDS
+
+    allowed = TEMPLATE_FIELDS.get(name)
+    if allowed is None:
+        return None  # printed as written, braces and all
+    try:
+        fine = all(f == allowed and not spec and not conversion
+                   for _, f, spec, conversion in string.Formatter().parse(value)
+                   if f is not None)
+    except ValueError:
+        fine = False
+    if fine:
+        return None
+    return f"this label fills in only {{{allowed}}} (write {{{{ and }}}} for a brace)"
+
+
 def check_labels(labels: Any, path: KeyPath, problem: Any) -> None:
     """Unknown label names and labels too long to set (`MAX_LABEL`), reported through
     `problem(path, message, key=…, code=…)`."""
@@ -118,6 +138,8 @@ def check_labels(labels: Any, path: KeyPath, problem: Any) -> None:
             problem((*path, key), f"unknown label `{format_path((str(key),))}`{hint}", key=True)
         elif not isinstance(value, str):
             problem((*path, key), f"must be text, not {show(value)}")
+        elif (wrong := _template_problem(str(key), value)) is not None:
+            problem((*path, key), wrong)
         elif len(value) > MAX_LABEL:
             # A label is set as a heading or beside every entry: a long one is no label,
             # and the time to set it grows with the square of its length.

@@ -93,6 +93,8 @@ class Gallery(_Part):
 
 
 class ContentsDesign(_Part):
+    """How the contents set their entries and page numbers (see docs/themes.md)."""
+
     number_gap: float = Field(default=3.0, ge=0.5, le=20,
                               description="In mm: the least space between an entry and its "
                                           "page number, which stand in a column of their own")
@@ -103,6 +105,28 @@ class ContentsDesign(_Part):
         default=40, ge=0, le=100000,
         description="The contents list every talk up to this many talks; a larger programme's "
                     "contents list its days and tracks (each with its first page) instead")
+
+
+class Agenda(_Part):
+    """How the agenda sets a day whose sessions run in parallel rooms (see docs/themes.md)."""
+
+    grid_rooms: int = Field(
+        default=4, ge=0, le=8,
+        description="A day with parallel sessions in at most this many rooms is a room × time "
+                    "grid, if its columns are wide enough; more rooms: a listing per room. "
+                    "0: never a grid")
+    grid_column: float = Field(
+        default=11, ge=5, le=40,
+        description="The narrowest room column of a grid, in ems of the body size")
+    dense_from: int = Field(
+        default=60, ge=0, le=100_000,
+        description="An agenda of at least this many items is a large programme: its time "
+                    "lists are set like the listings per room, place and people after the "
+                    "title. 0: never")
+    listing_step: float = Field(
+        default=-0.5, ge=-2, le=0,
+        description="Type size of a listing per room and a large programme's time lists, "
+                    "as a step of the type scale (0: body text)")
 
 
 class Footer(_Part):
@@ -127,6 +151,7 @@ class ThemeFile(_Part):
     cover: Cover
     gallery: Gallery = Gallery()
     contents: ContentsDesign = ContentsDesign()
+    agenda: Agenda = Agenda()
     footer: Footer
     labels: dict[str, str] = Field(default_factory=dict,
                                    description="Printed labels to replace, e.g. agenda: Ablauf")
@@ -159,6 +184,7 @@ class Theme(BaseModel):
     footer: Footer
     labels: dict[str, str]
     contents: ContentsDesign = ContentsDesign()
+    agenda: Agenda = Agenda()
     source: Path | None = None  # the file it came from (messages)
 
     def starts_page(self, section: str) -> bool:

@@ -105,3 +105,9 @@ def placed(flowable: Any) -> None:
     # A split's first part (`_splitpara`) has only the lines the split gave it.
     if _KEPT not in attributes and not attributes.get("_splitpara"):
         attributes.pop("blPara", None)
+
+
+def forget(paragraph: Any) -> None:
+    """`paragraph`'s text changed (a page reference learnt its page): its kept lines are
+    stale."""
+    vars(paragraph).pop(_KEPT, None)

@@ -33,6 +33,8 @@ class Labels:
     event_kind: str  # "Veranstaltungsart: Großstadtnetzwerk" in the imprint
     event: str
     speaker_sep: str
+    # On paper, where a linked agenda item's talk stands: "→ S. {page}".
+    page_reference: str = "→ p. {page}"
 
 
 LABELS: dict[str, Labels] = {
@@ -47,7 +49,7 @@ LABELS: dict[str, Labels] = {
         cover_and_photos="Titelbild und Fotos {numbers}",
         built_on="Stand: {date}", phone="Telefon", email="E-Mail", event_kind="Veranstaltungsart",
         event="Veranstaltung",
-        speaker_sep=", ",
+        speaker_sep=", ", page_reference="→ S. {page}",
     ),
     "en": Labels(
         contents="Contents", introduction="Introduction", agenda="Agenda", talks="Talks",
@@ -60,7 +62,7 @@ LABELS: dict[str, Labels] = {
         cover_and_photos="Cover and photos {numbers}",
         built_on="As of {date}", phone="Phone", email="Email", event_kind="Type of event",
         event="Event",
-        speaker_sep=", ",
+        speaker_sep=", ", page_reference="→ p. {page}",
     ),
 }
 LABELS["fr"] = Labels(
@@ -74,9 +76,14 @@ LABELS["fr"] = Labels(
     cover_and_photos="Couverture et photos {numbers}",
     built_on="État\u202f: {date}", phone="Téléphone", email="E-mail", event_kind="Type d’événement",
     event="Événement",
-    speaker_sep=", ",
+    speaker_sep=", ", page_reference="→ p. {page}",
 )
 LABEL_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Labels))
+# The labels that are templates, and the one field each fills in.
+TEMPLATE_FIELDS: dict[str, str] = {
+    "photo_numbered": "numbers", "photos_numbered": "numbers", "cover_and_photo": "numbers",
+    "cover_and_photos": "numbers", "built_on": "date", "page_reference": "page",
+}
 
 
 def base_language(lang: str) -> str:

@@ -35,6 +35,8 @@ from dokureport.layout import source
 from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.flowables import Heading, LanguageMark
 from dokureport.layout.marks import MARKS_AREA, crop_mark_lines, draw_marks
+from dokureport.layout.running_heads import RunningHeads
+from dokureport.layout.running_heads import draw as draw_running_head
 
 COVER = "cover"
 CONTENT = "content"
@@ -189,11 +191,13 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
             leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body",
         )
         self._passes = 0
+        self.running_heads = RunningHeads()
         self._draft_first = False  # the first pass is known not to be the last
         self.drafting = False  # this pass only places: it draws nothing
         self._progress: Any = None
         templates = [
-            PageTemplate(CONTENT, [content_frame], onPage=_as_artifact(self._draw_footer)),
+            PageTemplate(CONTENT, [content_frame], onPage=_as_artifact(self._draw_footer),
+                         onPageEnd=_as_artifact(self._draw_running_head)),
             PageTemplate(BLANK, [content_frame]),
         ]
         if draw_cover is not None:  # the first template is the first page's
@@ -246,6 +250,7 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
             # even if the contents were satisfied, so a draft is never the output.
             self.ctx.images.skipped = True
         self.ctx.sections.clear()  # each pass records them afresh; the last one counts
+        self.running_heads = RunningHeads()
         self._progress = None
         if self.ctx.options.progress:
             from tqdm import tqdm
@@ -414,8 +419,25 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
             title = " ".join(words) + " …"
         return title
 
+    def _draw_running_head(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        # Drawn as the page ends: by then the page's content has said which head it shows.
+        text = self.running_heads.on(doc.page)
+        if not text:
+            return
+        g, bleed = self.ctx.geometry, self.ctx.bleed
+        # As far from the top edge as the footer is from the bottom, and never nearer the
+        # text than half the top margin.
+        top = bleed + g.page_height - min(g.footer_offset, g.margin_top * 0.5)
+        draw_running_head(canvas, text, self.ctx.styles.footer, self.content_left(doc.page),
+                          top, g.frame_width,
+                          mirrored=self.ctx.options.booklet and doc.page % 2 == 0)
+
     def afterFlowable(self, flowable: Any) -> None:
         self._record_section(flowable)
+        self.running_heads.placed(flowable, self.page)
+        if isinstance(flowable, Heading) and flowable.outline:
+            # Every heading's page, listed in the contents or not (agenda page references).
+            self.notify("HeadingPage", (flowable.outline.key, self.page))
         if _listed(flowable):
             level, text, key = _contents_entry(flowable, self.ctx)
             self.notify("TOCEntry", (level, text, self.page, key))
