@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from warnings import catch_warnings, simplefilter
 
 from dokureport.core.limits import MAX_PARAGRAPH, MAX_TITLE, MAX_WORD
 from dokureport.event import image_headers
@@ -91,12 +92,41 @@ def forget() -> None:
 
 
 def _read(path: Path, lang: str) -> PhotoMetadata:
+    warnings: list[str] = []
+    with catch_warnings(record=True) as said:
+        simplefilter("always")
+        read = _open(path, lang, warnings)
+    # What Pillow only says as a Python warning ("Corrupt EXIF data") is said here too.
+    warnings += [f"its metadata is damaged ({_why(Exception(str(w.message)))})"
+                 for w in said if issubclass(w.category, UserWarning)]
+    if read is None:
+        return PhotoMetadata(warnings=tuple(dict.fromkeys(warnings)))
+    xmp, iptc, exif, taken, camera = read
+    texts: dict[str, Found | None] = {}
+    for name, limit in (("caption", MAX_PARAGRAPH), ("credit", MAX_TITLE),
+                        ("alt", MAX_PARAGRAPH), ("title", MAX_TITLE),
+                        ("description", MAX_PARAGRAPH)):
+        texts[name] = None
+        for found in (*xmp.get(name, ()), *iptc.get(name, ()), *exif.get(name, ())):
+            kept = _meaningful(found, path, camera, limit, warnings)
+            if kept is not None:
+                texts[name] = kept
+                break
+    return PhotoMetadata(**texts, taken=taken, warnings=tuple(dict.fromkeys(warnings)))
+
+
+_Texts = dict[str, list["Found"]]
+
+
+def _open(path: Path, lang: str, warnings: list[str]
+          ) -> tuple[_Texts, _Texts, _Texts, dt.datetime | None, set[str]] | None:
+    """The texts of each kind of metadata, the capture time and the camera's names; None
+    when the file cannot be opened as an image (the file check says why)."""
     from PIL import Image, IptcImagePlugin
 
-    warnings: list[str] = []
-    xmp: dict[str, list[Found]] = {}
-    iptc: dict[str, list[Found]] = {}
-    exif: dict[str, list[Found]] = {}
+    xmp: _Texts = {}
+    iptc: _Texts = {}
+    exif: _Texts = {}
     taken = None
     camera: set[str] = set()
     try:
@@ -112,19 +142,10 @@ def _read(path: Path, lang: str) -> PhotoMetadata:
             packet = im.info.get("xmp")
             if packet:
                 xmp = _xmp(packet, lang, warnings)
-    except Exception as exc:  # not an image at all: the file check says so, not this
-        return PhotoMetadata(warnings=(f"its metadata cannot be read ({_why(exc)})",))
-    texts: dict[str, Found | None] = {}
-    for name, limit in (("caption", MAX_PARAGRAPH), ("credit", MAX_TITLE),
-                        ("alt", MAX_PARAGRAPH), ("title", MAX_TITLE),
-                        ("description", MAX_PARAGRAPH)):
-        texts[name] = None
-        for found in (*xmp.get(name, ()), *iptc.get(name, ()), *exif.get(name, ())):
-            kept = _meaningful(found, path, camera, limit, warnings)
-            if kept is not None:
-                texts[name] = kept
-                break
-    return PhotoMetadata(**texts, taken=taken, warnings=tuple(dict.fromkeys(warnings)))
+    except Exception as exc:
+        warnings.append(f"its metadata cannot be read ({_why(exc)})")
+        return None
+    return xmp, iptc, exif, taken, camera
 
 
 def _why(exc: Exception) -> str:
