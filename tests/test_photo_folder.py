@@ -198,3 +198,14 @@ def test_init_writes_the_folders_photos_with_their_metadata_as_comments(tmp_path
     code, out, err = invoke("validate", str(folder))
     assert code == 0, err
     assert "photo texts: 5 photos" in out
+
+
+def test_watch_mode_watches_the_folder_for_photos_added_or_taken_out(
+        event: Callable[..., Path]) -> None:
+    from dokureport.validate import validate_event
+    from dokureport.watch import watched_paths
+
+    folder = event({"folder": "photos"}, files=("alt-text.jpg",)).resolve()
+    watched = watched_paths(validate_event(folder, decode_images=False))
+    assert folder / "photos" in watched
+    assert folder / "photos" / "alt-text.jpg" in watched
