@@ -166,6 +166,9 @@ def test_only_photos_inside_the_event_folder(event: Callable[..., Path], tmp_pat
     folder = event({"folder": "../elsewhere"}, files=())
     code, _, err = invoke("validate", str(folder))
     assert code == 2 and "photos.folder: '../elsewhere' leaves the event folder" in err
+    folder = event({"folder": "Photos"}, files=())
+    code, _, err = invoke("validate", str(folder))
+    assert code == 2 and "folder not found: 'Photos' (did you mean 'photos'?)" in err
     outside = tmp_path / "outside.jpg"
     shutil.copy(FIXTURES / "iim-utf8.jpg", outside)
     folder = event({"folder": "photos"}, files=("alt-text.jpg",))

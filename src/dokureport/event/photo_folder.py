@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from dokureport.core.errors import show
+from dokureport.event.files import near_miss
 
 # What dokureport prints (event/files.py says the same to a file of another type).
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png"})
@@ -32,9 +33,10 @@ def resolve_folder(event_folder: Path, name: str, *, allow_outside: bool = False
                else "leaves the event folder (`..`)" if ".." in given.parts
                else "is a symbolic link that leads outside the event folder")
         return f"{show(name, 200)} {why}; only files inside it are used", None
+    if not resolved.exists():
+        return f"folder not found: {show(name, 200)}{near_miss(event_folder, given)}", None
     if not resolved.is_dir():
-        what = "a file" if resolved.exists() else "not found"
-        return f"{show(name, 200)} is {what}, not a folder of photos", None
+        return f"{show(name, 200)} is a file, not a folder of photos", None
     return None, resolved
 
 
