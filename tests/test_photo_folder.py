@@ -212,3 +212,14 @@ def test_watch_mode_watches_the_folder_for_photos_added_or_taken_out(
     watched = watched_paths(validate_event(folder, decode_images=False))
     assert folder / "photos" in watched
     assert folder / "photos" / "alt-text.jpg" in watched
+
+
+def test_each_photos_metadata_is_read_once_per_build(event: Callable[..., Path],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    read: list[Path] = []
+    real = photo_metadata._read
+    monkeypatch.setattr(photo_metadata, "_read", lambda path, lang: read.append(path) or
+                        real(path, lang))
+    build(event({"folder": "photos", "items": [{"file": "photos/alt-text.jpg", "cover": True}]},
+                lang="en"))
+    assert sorted(p.name for p in read) == sorted([*TAKEN, UNDATED])

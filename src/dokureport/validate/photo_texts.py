@@ -84,9 +84,9 @@ def plan_photo_folder(state: State, data: dict[str, Any]) -> FolderPlan | None:
     if not isinstance(name, str) and not reads:
         return None
     plan = FolderPlan()
-    if isinstance(name, str):
-        _list(state, name, "name" if photos.get("order") == "name" else "taken", plan)
     lang = data.get("lang") if isinstance(data.get("lang"), str) else "de"
+    if isinstance(name, str):
+        _list(state, name, "name" if photos.get("order") == "name" else "taken", lang, plan)
     typed = items(photos.get("items"))
     if reads:
         wanted = [*(p for _, p in plan.listed),
@@ -107,7 +107,7 @@ def plan_photo_folder(state: State, data: dict[str, Any]) -> FolderPlan | None:
     return plan
 
 
-def _list(state: State, name: str, order: str, plan: FolderPlan) -> None:
+def _list(state: State, name: str, order: str, lang: str, plan: FolderPlan) -> None:
     problem, folder = resolve_folder(state.folder, name, allow_outside=state.allow_outside)
     if problem or folder is None:
         state.error(_FOLDER_KEY, problem or "not a folder", code="file-not-found"
@@ -137,7 +137,8 @@ def _list(state: State, name: str, order: str, plan: FolderPlan) -> None:
                                         state.source.problem(_FOLDER_KEY, show(shown, 200)))
         state.decode_later(resolved, file_report(state, _FOLDER_KEY, shown))
         found.append((shown, resolved))
-    taken = [read_metadata(path).taken for _, path in found]
+    # Read in the event's language: the texts are wanted next, from what is kept.
+    taken = [read_metadata(path, lang).taken for _, path in found]
     plan.listed = [found[i] for i in in_order([n for n, _ in found], taken, order)]
 
 
