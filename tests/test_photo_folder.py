@@ -221,5 +221,5 @@ def test_each_photos_metadata_is_read_once_per_build(event: Callable[..., Path],
     monkeypatch.setattr(photo_metadata, "_read", lambda path, lang: read.append(path) or
                         real(path, lang))
     build(event({"folder": "photos", "items": [{"file": "photos/alt-text.jpg", "cover": True}]},
-                lang="en"))
+                lang="de"))
     assert sorted(p.name for p in read) == sorted([*TAKEN, UNDATED])
