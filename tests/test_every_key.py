@@ -161,6 +161,10 @@ ROWS: tuple[Row, ...] = (
     Row("photos.items[].publish", True, None),
     Row("photos.items[].talk", "t", image_on_page_with("Vortrag Fossa")),
     Row("photos.items[].gallery", True, image_on_page_with("Photo gallery", min_count=2)),
+    # A folder's photo, its caption from its own EXIF (the fixture writes it).
+    Row("photos.folder", "mehr", shows("Ordnerfoto Wombat")),
+    Row("photos.order", "name", None),
+    Row("photos.metadata", True, None),
     Row("videos[].title", "Video Echidna", shows_text),
     Row("videos[].url", "https://example.org/video-koala", is_linked_and_shown),
     Row("videos[].description", "Beschreibung Wallaby", shows_text),
@@ -274,6 +278,10 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> Printed:
     (folder / "kapitel.md").write_text("Kapiteltext Springbock\n", encoding="utf-8")
     Image.new("RGB", (1600, 1200), (90, 120, 150)).save(folder / "photos" / "a.jpg")
     Image.new("RGB", (1200, 900), (150, 120, 90)).save(folder / "photos" / "b.jpg")
+    (folder / "mehr").mkdir()
+    exif = Image.Exif()
+    exif[0x010E] = "Ordnerfoto Wombat"  # ImageDescription
+    Image.new("RGB", (1200, 800), (120, 150, 90)).save(folder / "mehr" / "c.jpg", exif=exif)
     Image.new("RGB", (300, 100), (0, 80, 120)).save(folder / "logo.png")
     Image.new("RGB", (400, 500), (200, 170, 150)).save(folder / "portrait.jpg")
     import yaml

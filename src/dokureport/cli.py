@@ -235,7 +235,8 @@ def build(events: tuple[Path, ...], output: Path | None, out_dir: Path | None,
     if report_to == "-":
         write_report(build_report(command="build", source=source, exit_code=ExitCode.BUILT,
                                   results=results, withheld=trace.withheld,
-                                  timings=trace.timings), report_to)
+                                  timings=trace.timings, photo_texts=trace.photo_texts),
+                     report_to)
 
 
 def _refused(exc: BaseException, option: str) -> bool:
@@ -286,7 +287,7 @@ def validate(event: Path, strict: bool, allow_outside: bool, report_to: str | No
 
     from dokureport.core.errors import InputError
     from dokureport.pipeline import validate_sparing_report
-    from dokureport.report import build_report, write_report
+    from dokureport.report import build_report, photo_texts_json, write_report
 
     began = time.perf_counter()
     try:
@@ -304,13 +305,19 @@ def validate(event: Path, strict: bool, allow_outside: bool, report_to: str | No
         write_report(build_report(
             command="validate", source=event, exit_code=ExitCode.BUILT,
             warnings=result.warnings, notes=result.notes,
-            timings=[("validate", None, time.perf_counter() - began)]), report_to)
+            timings=[("validate", None, time.perf_counter() - began)],
+            photo_texts=photo_texts_json(result.event.photos)), report_to)
         if report_to == "-":
             return  # standard output is the report's
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
+    photos = result.event.photos
+    if photos.reads_metadata and photos.items:
+        from dokureport.validate.photo_texts import source_summary
+
+        click.echo(f"photo texts: {source_summary(photos)}")
     count = len(result.warnings)
     note = f" ({count} warning{'s' * (count != 1)})" if count else ""
     click.echo(f"{result.source}: valid{note}")
@@ -337,11 +344,15 @@ def schema(of_theme: bool, of_report: bool) -> None:
 
 @cli.command()
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
-def init(folder: Path) -> None:
+@click.option("--photos", metavar="NAME",
+              help="A folder of photos in FOLDER (e.g. photos): each becomes an entry, in "
+                   "the order taken, with its file's caption, credit and alt text as comments.")
+def init(folder: Path, photos: str | None) -> None:
     """Write a commented starter event into FOLDER (never overwrites an event.yaml)."""
     from dokureport.starter import write_starter
 
-    target = write_starter(folder)
+    target = write_starter(folder, photos=photos,
+                           warn=lambda line: click.echo(f"warning: {line}", err=True))
     click.echo(f"Wrote {target}; check it with: dokureport validate {folder}")
 
 

@@ -28,6 +28,7 @@ from dokureport.output.postprocess import finish
 from dokureport.output.reproducible import set_content_id, set_dates
 from dokureport.output.resolution import low_resolution_warnings
 from dokureport.output.write import Staged, staged_outputs
+from dokureport.report import photo_texts_json
 from dokureport.text.fonts import FontSet, ThemeFontError, register_family
 from dokureport.validate import InvalidEvent, ValidatedEvent, locate, validate_event
 
@@ -89,6 +90,7 @@ class BuildTrace:
     source: Path | None = None  # the event as named, for the report (a batch's)
     # Each target's layout check, kept when a strict build fails on it (for its report).
     checks: list[tuple[str, LayoutCheck]] = field(default_factory=list)
+    photo_texts: list[dict[str, Any]] = field(default_factory=list)  # for the report
 
     @contextlib.contextmanager
     def stage(self, name: str, target: str | None = None) -> Iterator[None]:
@@ -207,6 +209,7 @@ def _build_all(source: Path | ValidatedEvent, output: Path, options: BuildOption
                                            validated.theme))
         event, withheld = published(validated.event)
         trace.withheld = withheld
+        trace.photo_texts = photo_texts_json(event.photos)
         validated = dataclasses.replace(validated, event=event)
     date = build_date()
     fonts = _theme_fonts(validated, options)
@@ -266,7 +269,8 @@ def _stage_report(report: Path, source: Path | None, trace: BuildTrace,
 
     text = report_text(build_report(
         command="build", source=source, exit_code=ExitCode.BUILT, results=trace.results,
-        withheld=trace.withheld, timings=trace.timings, located=staged.where))
+        withheld=trace.withheld, timings=trace.timings, located=staged.where,
+        photo_texts=trace.photo_texts))
     with staged.output(report) as temp:
         temp.write_text(text, encoding="utf-8")
 

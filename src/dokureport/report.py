@@ -74,7 +74,8 @@ def build_report(*, command: str, source: Path | None, exit_code: int,
                  warnings: Iterable[Problem] = (), notes: Iterable[Problem] = (),
                  withheld: Any = None, timings: Iterable[tuple[str, str | None, float]] = (),
                  located: Callable[[Path], Path] | None = None,
-                 checks: Iterable[tuple[str, Any]] | None = None) -> dict[str, Any]:
+                 checks: Iterable[tuple[str, Any]] | None = None,
+                 photo_texts: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
     """The report of one build (or validation), from what the build got to do.
 
     `results` are build.BuildResult; a failed build writes no PDF and passes none, only
@@ -128,6 +129,7 @@ def build_report(*, command: str, source: Path | None, exit_code: int,
         "sections": sections,
         "problems": problems,
         "photos": photos,
+        "photo_texts": list(photo_texts),
         "fonts": sorted(fonts),
         "withheld": _withheld_json(withheld),
         "layout": layout,
@@ -135,6 +137,16 @@ def build_report(*, command: str, source: Path | None, exit_code: int,
                     for stage, target, seconds in timings],
     }
     return report
+
+
+def photo_texts_json(photos: Any) -> list[dict[str, Any]]:
+    """Where each photo's texts came from (`event.model.Photos`): the report's photo_texts."""
+    out = []
+    for i, photo in enumerate(photos.items):
+        sources = photos.sources_of(i)
+        out.append({"file": str(photo.file), "named": sources.named, "caption": sources.caption,
+                    "credit": sources.credit, "alt": sources.alt, "title": sources.title})
+    return out
 
 
 def _withheld_json(withheld: Any) -> dict[str, Any]:

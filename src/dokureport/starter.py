@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from pathlib import Path
 
+import yaml
 from PIL import Image, ImageDraw
 
 from dokureport.core.errors import InputError, Problem
@@ -147,8 +149,25 @@ def placeholder_photo(path: Path, size: tuple[int, int] = (2400, 1600)) -> None:
     image.save(path, "JPEG", quality=85)
 
 
-def write_starter(folder: Path, *, today: dt.date | None = None) -> Path:
-    """Write the starter into folder (created if missing); refuses to overwrite an event.yaml."""
+_PHOTOS_BLOCK = """\
+photos:
+  credit: © Musterstiftung      # used for every photo without its own credit
+  items:
+    - file: {photo}
+      caption: Replace this placeholder with your photos
+      alt: A grey placeholder picture
+      cover: true               # at most one cover photo
+"""
+
+
+def write_starter(folder: Path, *, today: dt.date | None = None, photos: str | None = None,
+                  warn: Callable[[str], None] | None = None) -> Path:
+    """Write the starter into folder (created if missing); refuses to overwrite an event.yaml.
+
+    `photos`: a folder of photos inside `folder`, written as explicit entries (in the
+    order they were taken) with what each file's metadata says as comments; `warn` is
+    told what was wrong with a file's metadata.
+    """
     target = folder / "event.yaml"
     if target.exists() or target.is_symlink():
         raise InputError([Problem(f"{target} already exists; init does not overwrite it")])
@@ -157,8 +176,11 @@ def write_starter(folder: Path, *, today: dt.date | None = None) -> Path:
     start = today or dt.date.today()
     text = _TEMPLATE.format(schema=SCHEMA_FILE, folder=_shell_word(folder), start=start.isoformat(),
                             end=start.isoformat(), photo=PHOTO)
+    if photos is not None:
+        block = photos_block(folder, photos, lang="de", warn=warn)
+        text = text.replace(_PHOTOS_BLOCK.format(photo=PHOTO), block)
     folder.mkdir(parents=True, exist_ok=True)
-    if not (folder / PHOTO).exists():
+    if photos is None and not (folder / PHOTO).exists():
         placeholder_photo(folder / PHOTO)
     (folder / SCHEMA_FILE).write_text(schema_json(), encoding="utf-8")
     if not (folder / THEME_FILE).exists():
@@ -176,3 +198,54 @@ def write_starter(folder: Path, *, today: dt.date | None = None) -> Path:
 def _shell_word(folder: Path) -> str:
     text = os.fspath(folder)
     return text if text and all(c.isalnum() or c in "/._-" for c in text) else f"'{text}'"
+
+
+def photos_block(folder: Path, name: str, *, lang: str,
+                 warn: Callable[[str], None] | None = None) -> str:
+    """The `photos:` of event.yaml for the photos in `folder`/`name`: one entry each, in the
+    order they were taken, with the texts of its metadata as comments to edit. With
+    `metadata: true` the files' texts print as they are; a line uncommented overrides."""
+    from dokureport.event.photo_folder import in_order, listed_photos, resolve_folder
+    from dokureport.event.photo_metadata import read_metadata
+
+    root = folder.resolve() if folder.exists() else folder.absolute()
+    problem, resolved = resolve_folder(root, name)
+    if problem or resolved is None:
+        raise InputError([Problem(f"--photos: {problem}", code="bad-file")])
+    names, _ = listed_photos(resolved)
+    if not names:
+        raise InputError([Problem(f"--photos: {name} holds no JPEG or PNG photos",
+                                  code="bad-file")])
+    prefix = Path(name).as_posix().rstrip("/")
+    found = [read_metadata(resolved / n, lang) for n in names]
+    lines = ["photos:",
+             "  metadata: true                # captions, credits and alt texts from the files",
+             "  # credit: © Musterstiftung    # for every photo whose file names no credit",
+             "  items:                        # in the order they were taken"]
+    for number, i in enumerate(in_order(names, [f.taken for f in found], "taken")):
+        meta = found[i]
+        for warning in meta.warnings:
+            if warn is not None:
+                warn(f"{prefix}/{names[i]}: {warning}")
+        lines.append(f"    - {_yaml_line('file', f'{prefix}/{names[i]}')}")
+        if number == 0:
+            lines.append("      cover: true")
+        if meta.taken is not None:
+            lines.append(f"      # taken {meta.taken:%Y-%m-%d %H:%M:%S}")
+        for key in ("caption", "credit", "alt"):
+            text = getattr(meta, key) or (meta.title if key == "caption" else None)
+            if text is None:
+                lines.append(f"      # {key}: (none in the file)")
+            else:
+                lines.append(f"      # {_yaml_line(key, text.text)}   # from {text.source} "
+                             f"{text.field}")
+        if meta.description is not None:
+            lines.append(f"      # long description ({meta.description.field}): "
+                         f"{meta.description.text}")
+    return "\n".join(lines) + "\n"
+
+
+def _yaml_line(key: str, text: str) -> str:
+    """`key: text` as one YAML line, quoted where the text needs it."""
+    return yaml.safe_dump({key: text}, allow_unicode=True, width=1 << 20,
+                          default_flow_style=False).rstrip("\n")

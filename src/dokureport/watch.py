@@ -52,7 +52,10 @@ def watched_paths(validated: ValidatedEvent, *, allow_outside: bool = False) -> 
     folder = validated.source.parent.resolve()
     # The same files an output may never overwrite (chapters' files are among those named).
     named = files_read(validated.source, validated.file_locations, validated.theme)
-    return {folder} | _watchable(named, folder, allow_outside=allow_outside)
+    # photos.folder itself: a photo added to it or taken out of it changes the brochure.
+    listed = validated.event.photos.folder
+    photos = [validated.event.resolve(listed)] if listed is not None else []
+    return {folder} | _watchable([*named, *photos], folder, allow_outside=allow_outside)
 
 
 def _watchable(named: Iterable[Path], folder: Path, *, allow_outside: bool) -> set[Path]:

@@ -79,6 +79,8 @@ PROBLEM_CODES: dict[str, str] = {
     "second-cover": "more than one cover photo",
     "undescribed-photo": "a photo with neither caption nor alt text (warning)",
     "alt-from-caption": "a photo has no alt text: its caption describes it in the tagged PDF",
+    "photos-without-alt": "photos of photos.folder without alt text, counted in one warning",
+    "photo-metadata": "a photo's metadata is damaged, hostile or too large: left out (warning)",
     "end-before-start": "an end before its start",
     "date-outside-event": "an agenda day outside the event's dates",
     "invalid-email": "not an e-mail address",

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from dokureport.core.errors import show
 
@@ -164,9 +165,56 @@ class Photo(Model):
         return value
 
 
+class TextSources(Model):
+    """Where a photo's texts came from: "event.yaml", "xmp", "iptc", "exif", or
+    "photos.credit" (the default credit); None where it has none."""
+
+    caption: str | None = None
+    credit: str | None = None
+    alt: str | None = None
+    title: str | None = None
+    # Where the photo was named: its key path, or "photos.folder" for a file only listed.
+    named: str = "photos.items"
+
+
 class Photos(Model):
     credit: str | None = Field(default=None, description="Default credit for every photo")
+    folder: Path | None = Field(
+        default=None,
+        description="Extension: a folder in the event folder whose JPEG and PNG photos are "
+                    "all in the brochure, ordered by `order`, with captions, credits and alt "
+                    "texts from their metadata; `items` changes or leaves out single files",
+    )
+    order: Literal["taken", "name"] = Field(
+        default="taken",
+        description="Extension: the order of the folder's photos: taken (EXIF "
+                    "DateTimeOriginal, then file name) or name",
+    )
+    metadata: bool | None = Field(
+        default=None,
+        description="Extension: read captions, credits and alt texts from the photos' "
+                    "XMP, IPTC and EXIF where `items` gives none; on with `folder`, off "
+                    "without",
+    )
     items: tuple[Photo, ...] = ()
+    # Set by validation, one per item, in step: not a key of the file.
+    sources: SkipJsonSchema[tuple[TextSources, ...]] = Field(default=(), exclude=True)
+
+    def sources_of(self, index: int) -> TextSources:
+        """Where the texts of items[index] came from (all typed, if validation did not say)."""
+        if index < len(self.sources):
+            return self.sources[index]
+        photo = self.items[index]
+        typed = "event.yaml"
+        return TextSources(caption=typed if photo.caption else None,
+                           credit=typed if photo.credit else (
+                               "photos.credit" if self.credit else None),
+                           alt=typed if photo.alt else None,
+                           named=f"photos.items[{index}]")
+
+    @property
+    def reads_metadata(self) -> bool:
+        return self.metadata if self.metadata is not None else self.folder is not None
 
     def credit_of(self, photo: Photo) -> str | None:
         """The photo's own credit, else the default one."""

@@ -61,7 +61,8 @@ def published(event: Event) -> tuple[Event, Withheld]:
         talks = cleaned
     withheld = Withheld(
         talks=tuple(f"talks[{i}]" for i, t in enumerate(event.talks) if not t.publish),
-        photos=tuple(f"photos.items[{i}]" for i, p in enumerate(event.photos.items)
+        # Named as event.yaml names them: a folder's photos are ordered after validation.
+        photos=tuple(event.photos.sources_of(i).named for i, p in enumerate(event.photos.items)
                      if not p.publish),
         contacts=tuple(f"contacts[{i}]" for i, c in enumerate(event.contacts)
                        if not c.publish),
@@ -72,7 +73,9 @@ def published(event: Event) -> tuple[Event, Withheld]:
     )
     filtered = event.model_copy(update={
         "talks": tuple(t for _, t in talks),
-        "photos": event.photos.model_copy(update={"items": tuple(p for _, p in photos)}),
+        "photos": event.photos.model_copy(update={
+            "items": tuple(p for _, p in photos),
+            "sources": tuple(event.photos.sources_of(i) for i, _ in photos)}),
         "contacts": tuple(c for _, c in contacts),
     })
     return filtered, withheld

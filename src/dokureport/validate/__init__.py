@@ -23,6 +23,7 @@ from dokureport.validate.dates import check_dates
 from dokureport.validate.files import check_files, decode_named_images
 from dokureport.validate.links import check_links, check_qr_codes
 from dokureport.validate.partners import check_partners
+from dokureport.validate.photo_texts import plan_photo_folder
 from dokureport.validate.references import check_references
 from dokureport.validate.shape import shape, translate
 from dokureport.validate.sizes import check_sizes
@@ -176,11 +177,14 @@ def _checked(state: State) -> Event | None:
     data = shape(state, state.data, Event, ())
     check_labels(data.get("labels"), ("labels",), state.error)
     check_text(state, data, ())
+    check_files(state, data)
+    # The folder's photos and the files' own texts, before the references warn of
+    # photos without them.
+    folder = plan_photo_folder(state, data)
     check_references(state, data)
     check_dates(state, data)
     check_links(state, data)
     check_qr_codes(state, data)
-    check_files(state, data)
     check_chapters(state, data)
     check_sizes(state, data)
     check_partners(state, data)
@@ -192,7 +196,8 @@ def _checked(state: State) -> Event | None:
     except ValidationError as exc:
         translate(state, exc)
         return None
-    return event.model_copy(update={"folder": state.folder})
+    event = event.model_copy(update={"folder": state.folder})
+    return folder.apply(event) if folder is not None else event
 
 
 def _kind(value: Any) -> str:

@@ -54,7 +54,8 @@ def check_references(state: State, data: dict[str, Any]) -> None:
         # A gallery photo without a caption is normal ("impressions"); one that nothing
         # describes, neither caption nor alt, is lost to a reader who cannot see it.
         if not (filled(photo.get("caption")) or filled(photo.get("alt"))):
-            file = photo.get("file")
+            # As typed: the file check has made it an absolute path by now.
+            file = state.source.texts.get(("photos", "items", i, "file"), photo.get("file"))
             label = show(file) if isinstance(file, str) else f"photos.items[{i}]"
             state.warn(("photos", "items", i), f"the photo {label} has neither a caption "
                        "nor an `alt` text: nothing describes it", "undescribed-photo")
