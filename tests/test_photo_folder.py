@@ -16,7 +16,7 @@ import yaml
 from dokureport.event import photo_metadata
 from dokureport.report import report_schema
 from tests.conftest import captions_under_images, squash
-from tests.helpers import invoke
+from tests.helpers import invoke, pdftotext
 from tests.test_accessibility import elements
 from tests.test_photo_metadata import FIXTURES, dataset, jpeg, xmp_caption
 
@@ -141,7 +141,9 @@ def test_an_event_without_folder_reads_no_metadata_unless_asked(
     assert squash(captions_under_images(out)[0][1]) == "1"  # as before: nothing typed
     out, _ = build(event({"items": items, "metadata": True}))
     assert squash(captions_under_images(out)[0][1]) == squash(
-        "1 Podiumsgespräch „Zukunft“ – Jürgen Müller © Jürgen Müller")
+        "1 Podiumsgespräch „Zukunft“ – Jürgen Müller")
+    # The one photo's credit is every photo's credit: printed once, in the imprint.
+    assert squash("© Jürgen Müller") in squash(pdftotext(out))
 
 
 def test_hostile_metadata_is_a_warning_naming_the_file_and_the_build_goes_on(
