@@ -247,3 +247,51 @@ def test_the_limits_are_documented() -> None:
     for limit in (MAX_WORD, MAX_PARAGRAPH, MAX_PARAGRAPH_TYPED, MAX_TITLE, MAX_LABEL):
         assert f"| {limit:,} |" in docs, limit
     assert "`too-long`" in docs
+
+
+# --- line breaking: a long paragraph split over pages is broken a bounded number of times ---
+
+def _characters(paragraph: Any) -> int:
+    """The characters of a paragraph's fragments: raw (`text`), or words of broken lines
+    (a part of a split: words of one font, or fragments each of one word)."""
+    def size(frag: Any) -> int:
+        if isinstance(frag, list):
+            return sum(len(text) for _, text in frag[1:])
+        if hasattr(frag, "words"):
+            return sum(len(word) + 1 for word in frag.words)
+        return len(getattr(frag, "text", "") or "")
+
+    return sum(size(frag) for frag in paragraph.frags)
+
+
+@pytest.mark.parametrize("paper", ["a4", "a5"])
+@pytest.mark.parametrize("unit", ["a*b ", "Wort "])
+def test_a_paragraph_over_pages_is_broken_once_whole_and_once_per_part(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unit: str, paper: str) -> None:
+    import io
+
+    from reportlab.platypus import Paragraph
+
+    import dokureport
+    from dokureport import engine
+
+    engine.install()
+    kept = vars(Paragraph)["breakLines"]
+    (cell,) = [c for c in kept.__closure__ if callable(c.cell_contents)]
+    original = cell.cell_contents
+    broken: list[int] = []
+
+    def counted(self: Any, width: Any) -> Any:
+        broken.append(_characters(self))
+        return original(self, width)
+
+    # reportlab's own breakLines, under the kept one: each call is a break done.
+    monkeypatch.setattr(cell, "cell_contents", counted)
+    text = (unit * MAX_PARAGRAPH)[:MAX_PARAGRAPH]
+    result = dokureport.build(_event(intro=text), io.BytesIO(), folder=tmp_path, paper=paper)
+    assert result.pages >= 3  # the paragraph runs over two or more pages
+    long = sum(n for n in broken if n > 200)
+    # Once whole, then each part it is split into once, whatever the number of layout
+    # passes (1.7 to 3 times its length): a split paragraph was broken anew in every
+    # pass, and its parts again after each split (3.5 to 6.8 times its length).
+    assert long <= 3.2 * len(text.replace("*", "")), (broken, len(text))

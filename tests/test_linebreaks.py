@@ -1,7 +1,10 @@
-"""Line breaks are kept per width across layout passes, and forgotten once a paragraph splits."""
+"""Line breaks are kept per width across layout passes, for a split paragraph and its parts too."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import Paragraph
 
@@ -45,15 +48,79 @@ def test_kept_lines_are_the_lines_a_fresh_paragraph_gets() -> None:
             == [line.words and [w.text for w in line.words] for line in fresh.blPara.lines])
 
 
-def test_a_split_paragraph_breaks_its_lines_anew_every_time() -> None:
-    p = paragraph()
+def _words(lines: Any) -> list[list[tuple[str, str]]]:
+    return [[(type(w).__name__, w.text) for w in line.words] for line in lines.lines]
+
+
+def test_a_split_paragraph_keeps_its_lines_as_they_were_broken() -> None:
+    linebreaks.install()
+    style = getSampleStyleSheet()["BodyText"].clone("justified", alignment=4,
+                                                    embeddedHyphenation=1)
+    hyphenated = " ".join(["Die <b>Prä\xadven\xadtions\xadket\xadte</b> ver\xadbin\xaddet "
+                           "Ju\xadgend\xadhil\xadfe und Schu\xadle."] * 12)
+    p = Paragraph(hyphenated, style)
     height = p.wrap(200, 1000)[1]
+    broken, kinds = p.blPara, [type(f) for f in p.frags]
     first, rest = p.split(200, height / 2)
     assert first.getPlainText() and rest.getPlainText()
+    # reportlab's split changed the class of the word hyphenated where it cut, in place.
+    assert [type(f) for f in p.frags] != kinds
+    assert p.wrap(200, 1000)[1] == height
+    assert p.blPara is broken and [type(f) for f in p.frags] == kinds
+    fresh = Paragraph(hyphenated, style)
+    fresh.wrap(200, 1000)
+    assert _words(p.blPara) == _words(fresh.blPara)
+
+
+def _counting_breaks(monkeypatch: pytest.MonkeyPatch) -> list[Paragraph]:
+    """Paragraphs reportlab broke into lines (not those given kept lines), in order."""
+    broken: list[Paragraph] = []
+    kept = linebreaks.Kept
+
+    def counted(lines: Any, state: Any) -> Any:
+        broken.append(lines)
+        return kept(lines, state)
+
+    monkeypatch.setattr(linebreaks, "Kept", counted)
+    return broken
+
+
+def test_the_next_passes_split_parts_take_up_the_lines_their_predecessors_kept(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    p = paragraph()
+    broken = _counting_breaks(monkeypatch)
+    height = p.wrap(200, 1000)[1]
+    first, rest = p.split(200, height / 2)
+    first.wrap(200, 1000)
+    rest.wrap(200, 1000)
+    assert len(broken) == 3  # whole, and each part once
+    drawn = [_words(first.blPara), _words(rest.blPara)]
+    # The next pass: the whole again, split at the same place, its parts wrapped.
     p.wrap(200, 1000)
-    again = p.blPara
+    again = p.split(200, height / 2)
+    for part in again:
+        part.wrap(200, 1000)
+    assert len(broken) == 3
+    assert [_words(part.blPara) for part in again] == drawn
+    assert again[1].blPara is rest.blPara
+
+
+def test_a_split_elsewhere_breaks_its_parts_anew(monkeypatch: pytest.MonkeyPatch) -> None:
+    p = paragraph()
+    broken = _counting_breaks(monkeypatch)
+    height = p.wrap(200, 1000)[1]
+    for part in p.split(200, height / 2):
+        part.wrap(200, 1000)
     p.wrap(200, 1000)
-    assert p.blPara is not again
+    parts = p.split(200, height / 3)
+    for part in parts:
+        part.wrap(200, 1000)
+    assert len(broken) == 5
+    fresh = paragraph()
+    fresh.wrap(200, 1000)
+    expected = fresh.split(200, height / 3)
+    expected[1].wrap(200, 1000)
+    assert _words(parts[1].blPara) == _words(expected[1].blPara)
 
 
 def test_paragraphs_beyond_the_budget_break_their_lines_anew() -> None:
