@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -151,3 +152,35 @@ def test_a_split_paragraph_lets_go_of_the_lines_its_parts_were_cut_from() -> Non
     first, rest = p.split(200, height / 2)
     assert not hasattr(p, "blPara")
     assert first.blPara.lines and rest.getPlainText()
+
+
+def test_a_space_is_measured_once_per_font_and_size_and_anew_for_a_new_font(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.platypus import paragraph as rl_paragraph
+
+    linebreaks.install()
+    measured: list[tuple[str, float]] = []
+    font = pdfmetrics.getFont("Helvetica")
+
+    class Counted(type(font)):  # type: ignore[misc]
+        def stringWidth(self, text: str, size: float, encoding: str = "utf8") -> float:
+            measured.append((text, size))
+            return float(super().stringWidth(text, size, encoding))
+
+    def counted() -> Any:
+        fresh = copy.copy(font)
+        fresh.__class__ = Counted
+        return fresh
+
+    monkeypatch.setitem(pdfmetrics._fonts, "Helvetica", counted())
+    width = rl_paragraph.stringWidth
+    space = font.stringWidth(" ", 10)
+    assert [width(" ", "Helvetica", 10) for _ in range(3)] == [space] * 3
+    assert width(" ", "Helvetica", 12) == pytest.approx(3.336)
+    assert width("Wort", "Helvetica", 10) == font.stringWidth("Wort", 10)
+    assert measured == [(" ", 10), (" ", 12), ("Wort", 10)]
+    # A font registered anew under the same name (another theme's) is measured anew.
+    monkeypatch.setitem(pdfmetrics._fonts, "Helvetica", counted())
+    assert width(" ", "Helvetica", 10) == space
+    assert measured[3:] == [(" ", 10)]

@@ -145,6 +145,33 @@ def _keeping_split(original: Any) -> Any:
     return split
 
 
+def _spaces_measured_once(original: Any) -> Any:
+    """reportlab's stringWidth for paragraph.py, with a space's width kept per font and size.
+
+    breakLines measures a space for every word it adds to a line and, to let spaces
+    shrink, again for every word already on it: half its time in a paragraph of many
+    short fragments. The widths are the font's own (the font is looked up each time, so
+    a font registered anew under the same name is measured anew).
+    """
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    spaces: dict[tuple[str, float, str], tuple[Any, float]] = {}
+
+    def stringWidth(text: str, fontName: str, fontSize: float,
+                    encoding: str = "utf8") -> float:
+        if text != " ":
+            return original(text, fontName, fontSize, encoding)  # type: ignore[no-any-return]
+        font = getFont(fontName)
+        key = (fontName, fontSize, encoding)
+        kept = spaces.get(key)
+        if kept is None or kept[0] is not font:
+            kept = spaces[key] = (font, font.stringWidth(text, fontSize, encoding=encoding))
+        return kept[1]
+
+    stringWidth.__dokureport_kept__ = True  # type: ignore[attr-defined]
+    return stringWidth
+
+
 def install() -> None:
     """Keep every Paragraph's line breaks per width and style, and its parts' (idempotent).
 
@@ -155,6 +182,10 @@ def install() -> None:
         Paragraph.breakLines = _kept_break_lines(vars(Paragraph)["breakLines"])
     if not getattr(vars(Paragraph)["split"], "__dokureport_kept__", False):
         Paragraph.split = _keeping_split(vars(Paragraph)["split"])
+    from reportlab.platypus import paragraph
+
+    if not getattr(paragraph.stringWidth, "__dokureport_kept__", False):
+        paragraph.stringWidth = _spaces_measured_once(paragraph.stringWidth)
 
 
 def budget(story: list[Any], characters: int | None = None) -> None:
