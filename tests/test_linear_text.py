@@ -295,3 +295,68 @@ def test_a_paragraph_over_pages_is_broken_once_whole_and_once_per_part(
     # passes (1.7 to 3 times its length): a split paragraph was broken anew in every
     # pass, and its parts again after each split (3.5 to 6.8 times its length).
     assert long <= 3.2 * len(text.replace("*", "")), (broken, len(text))
+
+
+# --- random Markdown: emphasis, brackets, links and tables, end to end ----------------------
+
+_TABLE_PIECES = st.sampled_from(["|", " | ", "|---", "|:-:", "---|", "\n| a | b |\n|---|---|\n",
+                                 "| c | *d* |\n", "\n\n", "\n", "[x](https://e.org/|)",
+                                 "`|`", "\\|"])
+markdown_with_tables = st.lists(_PIECES | _TABLE_PIECES, max_size=80).map("".join)
+
+
+@settings(max_examples=40, deadline=None)
+@given(markdown_with_tables)
+def test_random_markdown_builds_or_is_an_input_problem(text: str) -> None:
+    import io
+
+    import dokureport
+
+    data = _event(intro=text, chapters=[{"title": "Kapitel", "text": text}])
+    try:
+        result = dokureport.build(data, io.BytesIO(), folder=Path("."))
+    except DokureportError as exc:
+        # Only a problem with the input, at its key: never a crash of ours or reportlab's.
+        assert exc.exit_code == 2 and exc.problems, exc
+        assert all(p.key_path.startswith(("intro", "chapters[0]")) for p in exc.problems), (
+            [str(p) for p in exc.problems])
+    else:
+        assert result.pages >= 1
+
+
+def _counted_rules(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Calls of markdown-it's block, inline and post-inline rules, counted in calls[0]."""
+    from dokureport.event.markdown import parser
+
+    calls = [0]
+    md = parser()
+    for ruler in (md.block.ruler, md.inline.ruler, md.inline.ruler2, md.core.ruler):
+        for rule in ruler.__rules__:
+            def counted(*args: Any, _fn: Any = rule.fn, **kwargs: Any) -> Any:
+                calls[0] += 1
+                return _fn(*args, **kwargs)
+
+            monkeypatch.setattr(rule, "fn", counted)
+        monkeypatch.setattr(ruler, "__cache__", None)
+    return calls
+
+
+@settings(max_examples=60, deadline=None)
+@given(markdown_with_tables.filter(lambda t: t.strip()))
+def test_markdown_is_parsed_and_measured_in_linear_operations(text: str) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        calls = _counted_rules(monkeypatch)
+        counts = []
+        for times in (8, 16):
+            calls[0] = 0
+            long = text * times
+            printed_paragraphs(long)
+            list(typed_paragraphs(long))
+            counts.append(calls[0])
+        # The rules run a bounded number of times per character: doubling the text at
+        # most doubles them (plus what a structure cut at the seam adds).
+        assert counts[1] <= 2.2 * counts[0] + 40, (text, counts)
+    from dokureport.event.markdown import parser
+
+    rules = parser().inline.ruler.__rules__
+    assert not any(getattr(rule.fn, "__name__", "") == "counted" for rule in rules)
