@@ -153,18 +153,19 @@ def _spaces_measured_once(original: Any) -> Any:
     short fragments. The widths are the font's own (the font is looked up each time, so
     a font registered anew under the same name is measured anew).
     """
-    from reportlab.pdfbase.pdfmetrics import getFont
+    from reportlab.pdfbase import pdfmetrics
 
+    fonts = pdfmetrics._fonts  # the registry getFont reads: looked up without a call
     spaces: dict[tuple[str, float, str], tuple[Any, float]] = {}
 
     def stringWidth(text: str, fontName: str, fontSize: float,
                     encoding: str = "utf8") -> float:
         if text != " ":
             return original(text, fontName, fontSize, encoding)  # type: ignore[no-any-return]
-        font = getFont(fontName)
         key = (fontName, fontSize, encoding)
         kept = spaces.get(key)
-        if kept is None or kept[0] is not font:
+        if kept is None or fonts.get(fontName) is not kept[0]:
+            font = pdfmetrics.getFont(fontName)
             kept = spaces[key] = (font, font.stringWidth(text, fontSize, encoding=encoding))
         return kept[1]
 
