@@ -53,12 +53,14 @@ def _words(lines: Any) -> list[list[tuple[str, str]]]:
     return [[(type(w).__name__, w.text) for w in line.words] for line in lines.lines]
 
 
+STYLE = getSampleStyleSheet()["BodyText"].clone("justified", alignment=4, embeddedHyphenation=1)
+HYPHENATED = " ".join(["Die <b>Prä\xadven\xadtions\xadket\xadte</b> ver\xadbin\xaddet "
+                       "Ju\xadgend\xadhil\xadfe und Schu\xadle."] * 12)
+
+
 def test_a_split_paragraph_keeps_its_lines_as_they_were_broken() -> None:
     linebreaks.install()
-    style = getSampleStyleSheet()["BodyText"].clone("justified", alignment=4,
-                                                    embeddedHyphenation=1)
-    hyphenated = " ".join(["Die <b>Prä\xadven\xadtions\xadket\xadte</b> ver\xadbin\xaddet "
-                           "Ju\xadgend\xadhil\xadfe und Schu\xadle."] * 12)
+    style, hyphenated = STYLE, HYPHENATED
     p = Paragraph(hyphenated, style)
     height = p.wrap(200, 1000)[1]
     broken, kinds = p.blPara, [type(f) for f in p.frags]
@@ -73,16 +75,19 @@ def test_a_split_paragraph_keeps_its_lines_as_they_were_broken() -> None:
     assert _words(p.blPara) == _words(fresh.blPara)
 
 
-def _counting_breaks(monkeypatch: pytest.MonkeyPatch) -> list[Paragraph]:
-    """Paragraphs reportlab broke into lines (not those given kept lines), in order."""
-    broken: list[Paragraph] = []
-    kept = linebreaks.Kept
+def _counting_breaks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The lines of each break reportlab made (not those given kept lines), in order."""
+    kept = vars(Paragraph)["breakLines"]
+    (cell,) = [c for c in kept.__closure__ if callable(c.cell_contents)]
+    original = cell.cell_contents
+    broken: list[int] = []
 
-    def counted(lines: Any, state: Any) -> Any:
-        broken.append(lines)
-        return kept(lines, state)
+    def counted(self: Paragraph, width: Any) -> Any:
+        lines = original(self, width)
+        broken.append(len(lines.lines))
+        return lines
 
-    monkeypatch.setattr(linebreaks, "Kept", counted)
+    monkeypatch.setattr(cell, "cell_contents", counted)
     return broken
 
 
@@ -94,7 +99,8 @@ def test_the_next_passes_split_parts_take_up_the_lines_their_predecessors_kept(
     first, rest = p.split(200, height / 2)
     first.wrap(200, 1000)
     rest.wrap(200, 1000)
-    assert len(broken) == 3  # whole, and each part once
+    # The whole, the first part's last line (its others are the whole's), the rest.
+    assert len(broken) == 3 and broken[1] == 1
     drawn = [_words(first.blPara), _words(rest.blPara)]
     # The next pass: the whole again, split at the same place, its parts wrapped.
     p.wrap(200, 1000)
@@ -116,7 +122,7 @@ def test_a_split_elsewhere_breaks_its_parts_anew(monkeypatch: pytest.MonkeyPatch
     parts = p.split(200, height / 3)
     for part in parts:
         part.wrap(200, 1000)
-    assert len(broken) == 5
+    assert len(broken) == 5  # the first part's last line and the rest, for each split
     fresh = paragraph()
     fresh.wrap(200, 1000)
     expected = fresh.split(200, height / 3)
@@ -184,3 +190,25 @@ def test_a_space_is_measured_once_per_font_and_size_and_anew_for_a_new_font(
     monkeypatch.setitem(pdfmetrics._fonts, "Helvetica", counted())
     assert width(" ", "Helvetica", 10) == space
     assert measured[3:] == [(" ", 10)]
+
+
+def _lines(lines: Any) -> list[tuple[Any, ...]]:
+    return [(round(line.extraSpace, 6), line.wordCount, line.sFW,
+             [(type(w).__name__, w.text) for w in line.words]) for line in lines.lines]
+
+
+@pytest.mark.parametrize("share", [2, 3, 5])
+def test_the_first_part_takes_the_whole_s_lines_and_breaks_only_its_last(
+        monkeypatch: pytest.MonkeyPatch, share: int) -> None:
+    linebreaks.install()
+    p = Paragraph(HYPHENATED, STYLE)
+    height = p.wrap(200, 1000)[1]
+    first, _ = p.split(200, height / share)
+    # What reportlab gives the first part when it breaks it afresh, at the same width.
+    fresh = Paragraph(None, STYLE, frags=list(first.frags))  # type: ignore[arg-type]
+    fresh.__dict__["_dokureport_unkept"] = True
+    fresh.wrap(200, 1000)
+    broken = _counting_breaks(monkeypatch)
+    first.wrap(200, 1000)
+    assert broken == []  # no break: the whole's lines and the last line's, kept
+    assert _lines(first.blPara) == _lines(fresh.blPara)

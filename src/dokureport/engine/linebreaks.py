@@ -106,6 +106,31 @@ def _adopt(part: Paragraph, before: tuple[dict[Any, Kept], int]) -> dict[Any, Ke
     return mine
 
 
+def _seed_first(first: Paragraph, avail_width: float, lines: list[Any]) -> None:
+    """The first part of a split keeps the whole's lines it was cut from, for the width it
+    was cut at, but its last line: that one is broken anew (a paragraph's last line ends
+    otherwise than a line the paragraph goes on after). Its wrap there would break all
+    of them anew, for the same lines."""
+    from reportlab.platypus.paragraph import ParaLines
+
+    last = lines[-1]
+    if len(lines) < 2 or getattr(last, "sFW", None) is None or not hasattr(last, "maxWidth"):
+        return  # lines of one font (kind 0), or of fragments not broken into words
+    style = first.style
+    widths = [avail_width - (style.leftIndent + style.firstLineIndent) - style.rightIndent,
+              avail_width - style.leftIndent - style.rightIndent]
+    tail = first.__class__(None, style, frags=first.frags[last.sFW:])
+    broken = tail.breakLines([last.maxWidth])
+    if broken.kind != 1 or len(broken.lines) != 1:
+        return
+    (line,) = broken.lines
+    line.sFW += last.sFW
+    state = {"frags": first.frags, "_width_max": max(widths), "height": first.height,
+             "_splitLongWordCount": 0, "_hyphenations": 0}
+    first.__dict__.setdefault(_KEPT, {})[_key(first, widths)] = Kept(
+        ParaLines(kind=1, lines=[*lines[:-1], line]), tuple(state[name] for name in STATE))
+
+
 def _keeping_split(original: Any) -> Any:
     def split(self: Paragraph, avail_width: float, avail_height: float) -> Any:
         attributes = vars(self)
@@ -130,6 +155,8 @@ def _keeping_split(original: Any) -> Any:
             parts = original(self, avail_width, avail_height)
             if len(parts) == 2:
                 lines = len(parts[0].blPara.lines)
+                if not kept.parts.get(lines):
+                    _seed_first(parts[0], avail_width, kept.lines.lines[:lines])
                 before = kept.parts.get(lines)
                 kept.parts[lines] = tuple(
                     (_adopt(part, old) if before else part.__dict__.setdefault(_KEPT, {}),
