@@ -7,10 +7,11 @@ a brochure of about 160 talks; later paragraphs break their lines anew in the ne
 and let go of them once placed (`placed`).
 
 A paragraph split over pages keeps its lines too, and so do its parts: the next pass
-splits it the same way and its parts take up the breaks their predecessors kept. So a
-paragraph is broken once whole and each part once, however many passes; it was broken
-anew in every pass, and each part once more after each split (issue 24: a paragraph
-over three pages was broken about seven times its length, tests/test_linear_text.py).
+splits it the same way and its parts take up the breaks their predecessors kept; the
+first part takes the whole's lines but its last. So a paragraph is broken once whole
+and the rest of each split once, however many passes; it was broken anew in every
+pass, and each part once more after each split (issue 24: a paragraph over three pages
+was broken about seven times its length, tests/test_linear_text.py).
 """
 
 from __future__ import annotations
