@@ -120,7 +120,9 @@ def _seed_first(first: Paragraph, avail_width: float, lines: list[Any]) -> None:
     style = first.style
     widths = [avail_width - (style.leftIndent + style.firstLineIndent) - style.rightIndent,
               avail_width - style.leftIndent - style.rightIndent]
-    tail = first.__class__(None, style, frags=first.frags[last.sFW:])
+    # reportlab's own breaking (subclasses change what they draw, not how lines break).
+    tail = Paragraph(None, style, frags=first.frags[last.sFW:])  # type: ignore[arg-type]
+    tail.__dict__[_UNKEPT] = True
     broken = tail.breakLines([last.maxWidth])
     if broken.kind != 1 or len(broken.lines) != 1:
         return
