@@ -41,7 +41,9 @@ def _invalid(data: Any, tmp_path: Path) -> InputError:
 @pytest.mark.parametrize(("option", "value", "excerpt"), [
     ("paper", "a3", "'a3'"),
     ("target", "pdf", "'pdf'"),
-    ("target", "all", "'all'"),
+    ("target", "All", "'All'"),
+    ("target", ["screen", "pdf"], "a list"),
+    ("target", [], "a list"),
     ("bleed_mm", math.inf, "inf"),
     ("bleed_mm", -3, "-3"),
     ("bleed_mm", 20.5, "20.5"),
@@ -99,11 +101,68 @@ def test_the_command_line_reads_the_same_rules() -> None:
     paper, target = _param("paper").type, _param("targets").type
     assert isinstance(paper, click.Choice) and isinstance(target, click.Choice)
     assert tuple(paper.choices) == options.PAPERS == ("a4", "a5", "letter")
-    assert tuple(target.choices) == (*options.TARGETS, "all") == ("screen", "print", "all")
+    assert tuple(target.choices) == options.TARGET_CHOICES == ("screen", "print", "all")
     bleed, jobs = _param("bleed_mm").type, _param("jobs").type
     assert isinstance(bleed, click.FloatRange) and isinstance(jobs, click.IntRange)
     assert (bleed.min, bleed.max) == options.BLEED_MM == (0, 20)
     assert (jobs.min, jobs.max) == (options.MIN_JOBS, None) == (1, None)
+
+
+@pytest.mark.parametrize("value", ["screen", "print", "all", "pdf", "SCREEN", "", "all "])
+def test_the_api_takes_the_targets_the_command_line_takes(value: str) -> None:
+    target = _param("targets").type
+    assert isinstance(target, click.Choice)
+    try:
+        target.convert(value, None, None)
+        cli_takes = True
+    except click.BadParameter:
+        cli_takes = False
+    assert (options.option_problems(target=value) == []) is cli_takes
+    assert (options.option_problems(target=[value, "screen"]) == []) is cli_takes
+
+
+@pytest.mark.parametrize(("given", "chosen"), [
+    ("all", ["screen", "print"]), (("print", "all"), ["screen", "print"]),
+    (["print", "screen", "print"], ["print", "screen"]), ("print", ["print"])])
+def test_the_targets_chosen_are_the_command_line_s(runner: Any, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   given: Any, chosen: list[str]) -> None:
+    import dokureport.api as api
+    import dokureport.pipeline as pipeline
+
+    asked: list[list[str]] = []
+
+    def recorded(event: Any, output: Path, opts: Any, targets: Any, *args: Any,
+                 **kwargs: Any) -> Any:
+        asked.append(list(targets))
+        raise InputError([Problem("stop here", code="invalid-option")])
+
+    monkeypatch.setattr(api, "build_brochures", recorded)
+    monkeypatch.setattr(pipeline, "build_brochures", recorded)
+    with pytest.raises(InputError):
+        dokureport.build(minimal_event(), tmp_path / "a.pdf", folder=tmp_path, target=given)
+    flags = [f"--target={t}" for t in ([given] if isinstance(given, str) else given)]
+    event = tmp_path / "event"
+    event.mkdir()
+    (event / "event.yaml").write_text("title: Fachtag\nevent:\n  start: 2024-03-05\n")
+    runner.invoke(cli, ["build", str(event), "-o", str(tmp_path / "b.pdf"), *flags])
+    assert asked == [chosen, chosen]
+
+
+def test_target_all_through_the_api_writes_both_pdfs_as_the_command_does(
+        tmp_path: Path) -> None:
+    import pikepdf
+
+    out = tmp_path / "out.pdf"
+    result = dokureport.build(minimal_event(), out, folder=tmp_path, target="all")
+    assert result.target == "screen" and result.output == out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out-print.pdf", "out.pdf"]
+    with pikepdf.open(out) as screen, pikepdf.open(tmp_path / "out-print.pdf") as printed:
+        assert "/TrimBox" not in screen.pages[0].obj or (
+            screen.pages[0].obj.TrimBox == screen.pages[0].obj.MediaBox)
+        assert printed.pages[0].obj.TrimBox != printed.pages[0].obj.MediaBox  # bleed
+    with pytest.raises(InputError, match="2 targets write one PDF each"):
+        dokureport.build(minimal_event(), io.BytesIO(), folder=tmp_path, target="all")
 
 
 @pytest.mark.parametrize("bleed", ["nan", "inf", "-3", "21"])

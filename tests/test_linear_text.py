@@ -247,3 +247,117 @@ def test_the_limits_are_documented() -> None:
     for limit in (MAX_WORD, MAX_PARAGRAPH, MAX_PARAGRAPH_TYPED, MAX_TITLE, MAX_LABEL):
         assert f"| {limit:,} |" in docs, limit
     assert "`too-long`" in docs
+
+
+# --- line breaking: a long paragraph split over pages is broken a bounded number of times ---
+
+def _characters(paragraph: Any) -> int:
+    """The characters of a paragraph's fragments: raw (`text`), or words of broken lines
+    (a part of a split: words of one font, or fragments each of one word)."""
+    def size(frag: Any) -> int:
+        if isinstance(frag, list):
+            return sum(len(text) for _, text in frag[1:])
+        if hasattr(frag, "words"):
+            return sum(len(word) + 1 for word in frag.words)
+        return len(getattr(frag, "text", "") or "")
+
+    return sum(size(frag) for frag in paragraph.frags)
+
+
+@pytest.mark.parametrize("paper", ["a4", "a5"])
+@pytest.mark.parametrize("unit", ["a*b ", "Wort "])
+def test_a_paragraph_over_pages_is_broken_once_whole_and_once_per_part(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unit: str, paper: str) -> None:
+    import io
+
+    from reportlab.platypus import Paragraph
+
+    import dokureport
+    from dokureport import engine
+
+    engine.install()
+    kept = vars(Paragraph)["breakLines"]
+    (cell,) = [c for c in kept.__closure__ if callable(c.cell_contents)]
+    original = cell.cell_contents
+    broken: list[int] = []
+
+    def counted(self: Any, width: Any) -> Any:
+        broken.append(_characters(self))
+        return original(self, width)
+
+    # reportlab's own breakLines, under the kept one: each call is a break done.
+    monkeypatch.setattr(cell, "cell_contents", counted)
+    text = (unit * MAX_PARAGRAPH)[:MAX_PARAGRAPH]
+    result = dokureport.build(_event(intro=text), io.BytesIO(), folder=tmp_path, paper=paper)
+    assert result.pages >= 3  # the paragraph runs over two or more pages
+    long = sum(n for n in broken if n > 200)
+    # Once whole, then each part it is split into once but the first, whose lines are the
+    # whole's but its last, whatever the number of layout passes (1.2 to 3 times its
+    # length): a split paragraph was broken anew in every pass, and its parts again after
+    # each split (3.5 to 6.8 times its length).
+    assert long <= 3.2 * len(text.replace("*", "")), (broken, len(text))
+
+
+# --- random Markdown: emphasis, brackets, links and tables, end to end ----------------------
+
+_TABLE_PIECES = st.sampled_from(["|", " | ", "|---", "|:-:", "---|", "\n| a | b |\n|---|---|\n",
+                                 "| c | *d* |\n", "\n\n", "\n", "[x](https://e.org/|)",
+                                 "`|`", "\\|"])
+markdown_with_tables = st.lists(_PIECES | _TABLE_PIECES, max_size=80).map("".join)
+
+
+@settings(max_examples=40, deadline=None)
+@given(markdown_with_tables)
+def test_random_markdown_builds_or_is_an_input_problem(text: str) -> None:
+    import io
+
+    import dokureport
+
+    data = _event(intro=text, chapters=[{"title": "Kapitel", "text": text}])
+    try:
+        result = dokureport.build(data, io.BytesIO(), folder=Path("."))
+    except DokureportError as exc:
+        # Only a problem with the input, at its key: never a crash of ours or reportlab's.
+        assert exc.exit_code == 2 and exc.problems, exc
+        assert all(p.key_path.startswith(("intro", "chapters[0]")) for p in exc.problems), (
+            [str(p) for p in exc.problems])
+    else:
+        assert result.pages >= 1
+
+
+def _counted_rules(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Calls of markdown-it's block, inline and post-inline rules, counted in calls[0]."""
+    from dokureport.event.markdown import parser
+
+    calls = [0]
+    md = parser()
+    for ruler in (md.block.ruler, md.inline.ruler, md.inline.ruler2, md.core.ruler):
+        for rule in ruler.__rules__:
+            def counted(*args: Any, _fn: Any = rule.fn, **kwargs: Any) -> Any:
+                calls[0] += 1
+                return _fn(*args, **kwargs)
+
+            monkeypatch.setattr(rule, "fn", counted)
+        monkeypatch.setattr(ruler, "__cache__", None)
+    return calls
+
+
+@settings(max_examples=60, deadline=None)
+@given(markdown_with_tables.filter(lambda t: t.strip()))
+def test_markdown_is_parsed_and_measured_in_linear_operations(text: str) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        calls = _counted_rules(monkeypatch)
+        counts = []
+        for times in (8, 16):
+            calls[0] = 0
+            long = text * times
+            printed_paragraphs(long)
+            list(typed_paragraphs(long))
+            counts.append(calls[0])
+        # The rules run a bounded number of times per character: doubling the text at
+        # most doubles them (plus what a structure cut at the seam adds).
+        assert counts[1] <= 2.2 * counts[0] + 40, (text, counts)
+    from dokureport.event.markdown import parser
+
+    rules = parser().inline.ruler.__rules__
+    assert not any(getattr(rule.fn, "__name__", "") == "counted" for rule in rules)

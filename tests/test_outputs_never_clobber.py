@@ -207,6 +207,63 @@ def test_a_read_only_report_folder_leaves_the_pdf_untouched(make_event, tmp_path
     assert _digests(folder) == before
 
 
+@pytest.mark.parametrize("hard_links", [True, False])
+def test_a_rename_that_fails_after_another_puts_the_replaced_file_back(
+        make_event, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hard_links: bool) -> None:
+    if not hard_links:  # a file system without them (FAT): the old file is moved aside
+        def no_link(*args: object, **kwargs: object) -> None:
+            raise PermissionError(1, "Operation not permitted")
+
+        monkeypatch.setattr(os, "link", no_link)
+    folder = _event(make_event)
+    out, report = tmp_path / "out.pdf", tmp_path / "r.json"
+    old_pdf = _old_pdf(out)
+    report.write_text('{"the": "previous report"}')
+    old_report = report.read_bytes()
+    placed: list[str] = []
+    real_replace = os.replace
+
+    def replace(source: object, target: object) -> None:
+        if Path(str(target)) in (out, report):
+            placed.append(Path(str(target)).name)
+        if Path(str(target)) == report and str(source).endswith(".part"):
+            # The PDF is in place; the report built with it cannot follow.
+            raise OSError(28, "No space left on device", str(target))
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    code, _, err = invoke("build", str(folder), "-o", str(out), "--report", str(report))
+    # The PDF, the report (failed), the old PDF put back (and the old report, where it
+    # was moved aside).
+    assert placed[:3] == ["out.pdf", "r.json", "out.pdf" if hard_links else "r.json"]
+    assert code == ExitCode.IO_ERROR == 74
+    assert err.startswith(f"error: {report}: No space left on device\n")
+    assert out.read_bytes() == old_pdf
+    assert report.read_bytes() == old_report
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["event", "out.pdf", "r.json"]
+
+
+def test_a_failed_rename_takes_back_a_new_file_too(
+        make_event, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _event(make_event)
+    out, report = tmp_path / "out.pdf", tmp_path / "r.json"
+    real_replace = os.replace
+    placed: list[Path] = []
+
+    def replace(source: object, target: object) -> None:
+        if Path(str(target)) in (out, report):
+            placed.append(Path(str(target)))
+        if Path(str(target)) == report:
+            raise OSError(28, "No space left on device", str(target))
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    code, _, _ = invoke("build", str(folder), "-o", str(out), "--report", str(report))
+    assert code == ExitCode.IO_ERROR
+    assert placed[:2] == [out, report]  # the new PDF was in place, then taken away
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["event"]
+
+
 def test_a_good_build_with_a_report_writes_both(make_event, tmp_path: Path) -> None:
     folder = _event(make_event)
     out = tmp_path / "out.pdf"

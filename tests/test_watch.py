@@ -294,3 +294,63 @@ def test_while_event_yaml_is_invalid_it_and_the_last_valid_files_stay_watched(
         watcher.stop.set()
         watcher.thread.join(timeout=10)
     assert not watcher.thread.is_alive()
+
+
+# --- Files the event names that are not there yet (issue 24) --------------------------------
+
+def test_a_missing_photo_in_missing_folders_is_noticed_as_each_appears(
+        make_event: Callable[..., Path]) -> None:
+    folder = make_event(minimal_event(photos={"items": [
+        {"file": "bilder/tag1/01.jpg", "caption": "Eins"}]}))
+    watcher = _Watcher(folder, folder / "brochure.pdf")
+    try:
+        failed = watcher.until(lambda line: line.startswith("Build failed"))
+        assert any("file not found" in line for line in failed)
+        watcher.until(lambda line: line.startswith("Watching"))
+        (folder / "bilder").mkdir()  # seen in the event folder: the next folder is watched
+        watcher.until(lambda line: line.startswith("Build failed"))
+        (folder / "bilder" / "tag1").mkdir()
+        watcher.until(lambda line: line.startswith("Build failed"))
+        shutil.copy(SAMPLE / "photos" / "01.jpg", folder / "bilder" / "tag1" / "01.jpg")
+        watcher.until(lambda line: line.startswith("Wrote"))
+    finally:
+        watcher.stop.set()
+        watcher.thread.join(timeout=10)
+    assert not watcher.thread.is_alive()
+
+
+def test_a_missing_chapter_file_is_noticed_when_it_is_written(
+        make_event: Callable[..., Path]) -> None:
+    folder = make_event(minimal_event(chapters=[{"title": "Grußwort",
+                                                 "file": "texte/gruss.md"}]))
+    (folder / "texte").mkdir()
+    watcher = _Watcher(folder, folder / "brochure.pdf")
+    try:
+        watcher.until(lambda line: line.startswith("Watching"))
+        (folder / "texte" / "gruss.md").write_text("Willkommen.\n", encoding="utf-8")
+        watcher.until(lambda line: line.startswith("Wrote"))
+    finally:
+        watcher.stop.set()
+        watcher.thread.join(timeout=10)
+    assert not watcher.thread.is_alive()
+
+
+@pytest.mark.parametrize("link_target", ["..", "/"])
+def test_a_missing_file_behind_a_link_out_of_the_folder_watches_nothing_outside(
+        make_event: Callable[..., Path], link_target: str) -> None:
+    from dokureport.validate import InvalidEvent, validate_event
+    from dokureport.watch import awaited
+
+    folder = _linked_event(make_event, link_target).resolve()
+    (folder / "texte").mkdir()
+    data = yaml.safe_load((folder / "event.yaml").read_text(encoding="utf-8"))
+    data["chapters"] = [{"title": "Eins", "file": "up/neu/eins.md"},
+                        {"title": "Zwei", "file": "texte/neu/zwei.md"},
+                        {"title": "Drei", "file": "texte/drei.md"}]
+    _write_event(folder, data)
+    with pytest.raises(InvalidEvent) as caught:
+        validate_event(folder, allow_outside=True, decode_images=False)
+    assert caught.value.missing == {folder / "up/neu/eins.md", folder / "texte/neu/zwei.md",
+                                    folder / "texte/drei.md"}
+    # `up` leads out: its file waits unwatched; the others wait in `texte`.
+    assert awaited(caught.value.missing, folder) == {folder / "texte"}

@@ -6,12 +6,18 @@ import dataclasses
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Literal
 
 from dokureport.core.errors import InputError, Problem
-from dokureport.core.options import BuildOptions, Paper, Target, option_problems
+from dokureport.core.options import (
+    BuildOptions,
+    Paper,
+    Target,
+    chosen_targets,
+    option_problems,
+)
 from dokureport.event.model import Event
 from dokureport.pipeline import BuildResult, BuildTrace, ProgressCallback, build_brochures
 from dokureport.validate import ValidatedEvent, validate_data, validate_event
@@ -23,7 +29,7 @@ def build(
     source: EventSource,
     output: str | os.PathLike[str] | BinaryIO,
     *,
-    target: Target = "screen",
+    target: Target | Literal["all"] | Sequence[str] = "screen",
     paper: Paper = "a4",
     bleed_mm: float = 3.0,
     booklet: bool = False,
@@ -45,7 +51,10 @@ def build(
     PDF is built in a temporary file and copied into it; `booklet` needs a path).
 
     Options are those of the command line, checked by its rules (a bad one raises
-    InputError naming it; `target` is one target per call). `theme`: a bundled theme's
+    InputError naming it). `target` takes what --target takes: "screen", "print", "all"
+    (both), or a list of them (--target repeated); with several, the print PDF gets
+    "-print" in its name, as the command's does, the output must be a path, and the
+    result is the first target's (the screen PDF's). `theme`: a bundled theme's
     name or a theme file, replacing the event's `theme:`. `cache_dir` caches prepared photos between
     builds (default: none). `progress` is called with a `Progress` at each stage and
     after each photo; photo calls come from a helper thread.
@@ -62,7 +71,8 @@ def build(
     if problems:
         raise InputError(problems)
     theme = os.fspath(theme) if theme is not None else None
-    options = BuildOptions(target=target, paper=paper, bleed_mm=float(bleed_mm),
+    targets = chosen_targets(target)
+    options = BuildOptions(target=targets[0], paper=paper, bleed_mm=float(bleed_mm),
                            booklet=booklet, strict=strict, allow_outside=allow_outside,
                            jobs=jobs, cache_dir=Path(cache_dir) if cache_dir is not None else None,
                            progress=False, theme=theme)
@@ -70,6 +80,10 @@ def build(
     if not to_path and not callable(getattr(output, "write", None)):
         raise InputError([Problem("the output: must be a path or a binary stream, not a "
                                   f"Python {type(output).__name__}", code="invalid-option")])
+    if len(targets) > 1 and not to_path:
+        raise InputError([Problem(f"the option target: {len(targets)} targets write one PDF "
+                                  "each: give the output as a path, not a stream",
+                                  code="invalid-option")])
     if booklet and not to_path:
         raise InputError([Problem("the option booklet: True writes a second file beside the "
                                   "output: give the output as a path, not a stream",
@@ -77,9 +91,9 @@ def build(
     event = _validated(source, folder, allow_outside, theme)
     trace = BuildTrace(progress=progress)
     if isinstance(output, str | os.PathLike):
-        return build_brochures(event, Path(output), options, (target,), trace)[0]
+        return build_brochures(event, Path(output), options, targets, trace)[0]
     with tempfile.TemporaryDirectory(prefix="dokureport-api-") as temp:
-        result = build_brochures(event, Path(temp) / "brochure.pdf", options, (target,),
+        result = build_brochures(event, Path(temp) / "brochure.pdf", options, targets,
                                  trace)[0]
         with result.output.open("rb") as built:
             shutil.copyfileobj(built, output)

@@ -18,8 +18,9 @@ from dokureport.core.options import (
     BLEED_MM,
     MIN_JOBS,
     PAPERS,
-    TARGETS,
+    TARGET_CHOICES,
     BuildOptions,
+    chosen_targets,
     option_problems,
 )
 from dokureport.core.resources import sample_event_dir
@@ -131,7 +132,7 @@ def _finite(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
               help="Write the machine-readable build report there (- for standard "
                    "output), for failed builds too. With --out-dir: the batch's report "
                    "(default: DIR/batch.report.json).")
-@click.option("--target", "targets", type=click.Choice([*TARGETS, "all"]),
+@click.option("--target", "targets", type=click.Choice(TARGET_CHOICES),
               multiple=True, default=["screen"], show_default=True,
               help="screen: small, linked PDF; print: bleed, crop marks, 300 dpi. Repeat it "
                    "(or say all) for both: the print PDF then gets -print in its name.")
@@ -172,7 +173,7 @@ def build(events: tuple[Path, ...], output: Path | None, out_dir: Path | None,
     from dokureport.pipeline import BuildTrace, build_brochures
     from dokureport.report import build_report, write_report
 
-    chosen = ["screen", "print"] if "all" in targets else list(dict.fromkeys(targets))
+    chosen = chosen_targets(targets)
     options = BuildOptions(
         target=chosen[0],  # type: ignore[arg-type]
         paper=paper,  # type: ignore[arg-type]

@@ -7,7 +7,8 @@ input writes, byte for byte: nothing kept changes the output.
 
 What is watched is what the event reads, never a tree (`watched_paths`): the event folder
 itself, not its subfolders (so a new or renamed file there is noticed), and each file the
-event names inside it, every path watched non-recursively: a link in the folder
+event names inside it, or, for a file it names that is not there yet, the nearest folder
+on its way that is (`awaited`), every path watched non-recursively: a link in the folder
 (`up -> ..`, or one to `/`) leads the watcher nowhere. The set is computed again after
 every build, as the event may name other files, and the watcher restarts on it; a change
 made while it restarts is not lost: how each watched path looked before the build read it
@@ -79,6 +80,26 @@ def _watchable(named: Iterable[Path], folder: Path, *, allow_outside: bool) -> s
     return kept
 
 
+def awaited(missing: Iterable[Path], folder: Path) -> set[Path]:
+    """Where files the event names but that are not there yet will appear: for each, the
+    nearest folder above it that exists, if that is the event folder or one inside it
+    (resolved: a link out of the folder leads nowhere). Watched non-recursively, it tells
+    when the file, or the next missing folder on its way, is created."""
+    found: set[Path] = set()
+    for path in missing:
+        nearest = path.parent
+        try:
+            while nearest != folder and nearest.is_relative_to(folder) and not (
+                    os.path.lexists(nearest)):
+                nearest = nearest.parent
+            resolved = nearest.resolve()
+            if resolved.is_relative_to(folder) and resolved.is_dir():
+                found.add(resolved)
+        except (OSError, RuntimeError, ValueError):
+            continue  # a link loop or an unreadable path: nothing to watch
+    return found
+
+
 class _Session:
     """One watched event: builds it, and knows after each build what to watch next."""
 
@@ -135,7 +156,8 @@ class _Session:
             results = build_brochures(validated, self.output, self.options, self.targets)
         except DokureportError as exc:
             if validated is None:
-                self.watching = self.valid | self._erring(exc.problems)
+                self.watching = (self.valid | self._erring(exc.problems)
+                                 | awaited(getattr(exc, "missing", ()), self.folder))
                 before |= self.stamps(self.watching - before.keys())
             for problem in exc.problems:
                 self.echo(f"error: {problem}", True)

@@ -1,15 +1,16 @@
 """The build settings a user chooses: target, paper, bleed, booklet, parallelism.
 
 The rules for them live here, once: the command line's click options (cli.py) and the
-Python API (api.py) both read PAPERS, TARGETS, BLEED_MM and MIN_JOBS, and the API checks
-what it is given with `option_problems`, so the two entrances cannot drift apart.
+Python API (api.py) both read PAPERS, TARGET_CHOICES, BLEED_MM and MIN_JOBS and choose the
+targets with `chosen_targets`, and the API checks what it is given with
+`option_problems`, so the two entrances cannot drift apart.
 """
 
 from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -19,7 +20,9 @@ from dokureport.core.errors import Problem, show
 Target = Literal["screen", "print"]
 Paper = Literal["a4", "a5", "letter"]
 
-TARGETS: tuple[str, ...] = get_args(Target)  # --target also takes `all`: both, one run
+TARGETS: tuple[str, ...] = get_args(Target)
+# What --target and the API's `target` take: a target, or `all` for every one (one run).
+TARGET_CHOICES: tuple[str, ...] = (*TARGETS, "all")
 PAPERS: tuple[str, ...] = get_args(Paper)
 BLEED_MM: tuple[float, float] = (0, 20)  # inclusive, finite
 MIN_JOBS = 1
@@ -34,6 +37,25 @@ def _one_of(choices: tuple[str, ...]) -> Callable[[Any], str | None]:
             return None
         return f"must be one of {', '.join(choices)}"
     return check
+
+
+def _targets(value: Any) -> str | None:
+    """A target or `all`, or (as --target repeated) a non-empty list or tuple of them."""
+    values = list(value) if isinstance(value, list | tuple) else [value]
+    if values and len(values) <= len(TARGET_CHOICES) * 4 and all(
+            isinstance(v, str) and v in TARGET_CHOICES for v in values):
+        return None
+    return (f"must be one of {', '.join(TARGET_CHOICES)} (or a list of them), "
+            "as --target takes")
+
+
+def chosen_targets(value: str | Sequence[str]) -> list[Target]:
+    """The targets to build for --target's values (or the API's `target`), in order, once
+    each: `all` is every target."""
+    values = [value] if isinstance(value, str) else list(value)
+    if "all" in values:
+        return list(TARGETS)  # type: ignore[arg-type]
+    return list(dict.fromkeys(values))  # type: ignore[arg-type]
 
 
 def _bleed(value: Any) -> str | None:
@@ -75,7 +97,7 @@ def _callable(value: Any) -> str | None:
 
 # Each option of the API (and of BuildOptions) with its rule: a message, or None if good.
 OPTION_RULES: dict[str, Callable[[Any], str | None]] = {
-    "target": _one_of(TARGETS),
+    "target": _targets,
     "paper": _one_of(PAPERS),
     "bleed_mm": _bleed,
     "booklet": _boolean,

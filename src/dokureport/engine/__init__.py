@@ -29,7 +29,8 @@ def check() -> None:
 
     reportlab_fixes.check()
     where = {"the engine's frames": (Frame, "_add"), "keeping": (flowables, "_listWrapOn"),
-             "linebreaks": (Paragraph, "breakLines"), "linebreaks' split": (Paragraph, "split")}
+             "linebreaks": (Paragraph, "breakLines"), "linebreaks' split": (Paragraph, "split"),
+             "linebreaks' space widths": (paragraph, "stringWidth")}
     for user, (owner, name) in where.items():
         if not callable(getattr(owner, name, None)):
             raise RuntimeError(f"reportlab changed: {owner.__name__}.{name} is gone ({user})")

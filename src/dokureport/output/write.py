@@ -3,7 +3,9 @@
 Every file of one build (the PDFs, the booklet, the build report) is written to a
 temporary file beside its place first; only when all are complete are they renamed
 into place, together (`staged_outputs`). A build that fails at any point, the last
-file included, leaves every existing file untouched.
+file included, leaves every existing file untouched: when a rename fails after others
+succeeded, the files they replaced are put back (each was kept aside under a second
+name, a hard link, until all were in place).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import secrets
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,19 +74,71 @@ class Staged:
                 raise SystemFailure.from_os_error(
                     OSError(errno.EISDIR, os.strerror(errno.EISDIR)), path)
         with interrupts.held():
-            while self._pending:
-                path, temp = next(iter(self._pending.items()))
-                try:
-                    os.replace(temp, path)
-                except OSError as exc:
-                    raise _failure(exc, temp, path) from None
-                del self._pending[path]
+            replaced: list[tuple[Path, Path | None]] = []  # placed, and what it replaced
+            try:
+                while self._pending:
+                    path, temp = next(iter(self._pending.items()))
+                    kept = _keep_aside(path)
+                    try:
+                        os.replace(temp, path)
+                    except OSError as exc:
+                        if kept is not None:
+                            with contextlib.suppress(OSError):
+                                _put_back(kept, path)
+                        raise _failure(exc, temp, path) from None
+                    replaced.append((path, kept))
+                    del self._pending[path]
+            except BaseException:
+                # A later file could not be placed: the ones placed already go back to
+                # what they were (or away, if they are new), so none of this build's is.
+                for path, kept in reversed(replaced):
+                    with contextlib.suppress(OSError):
+                        if kept is None:
+                            path.unlink()
+                        else:
+                            os.replace(kept, path)
+                raise
+            for _, kept in replaced:
+                if kept is not None:
+                    kept.unlink(missing_ok=True)
 
     def discard(self) -> None:
         """Remove every temporary file not renamed into place."""
         for temp in [*self._pending.values(), *self._open]:
             temp.unlink(missing_ok=True)
         self._pending.clear()
+
+
+def _keep_aside(path: Path) -> Path | None:
+    """A second name beside `path` for the file there now (None if there is none), so a
+    rename over it can be taken back: a hard link, which leaves `path` in place; where
+    the file system has none, the file itself moves aside till its successor comes."""
+    if not os.path.lexists(path):
+        return None
+    folder = path.parent if str(path.parent) else Path(".")
+    for _ in range(100):
+        aside = folder / f".{path.name}.{secrets.token_hex(4)}.old"
+        if os.path.lexists(aside):
+            continue
+        try:
+            os.link(path, aside, follow_symlinks=False)
+        except FileExistsError:
+            continue
+        except OSError:
+            try:
+                os.replace(path, aside)
+            except OSError as exc:
+                raise _failure(exc, aside, path) from None
+        return aside
+    raise SystemFailure.from_os_error(OSError(errno.EEXIST, os.strerror(errno.EEXIST)), path)
+
+
+def _put_back(aside: Path, path: Path) -> None:
+    """After a failed rename onto `path`: what was there is there again."""
+    if os.path.lexists(path):
+        aside.unlink()  # a hard link: the file never left
+    else:
+        os.replace(aside, path)
 
 
 def _failure(exc: OSError, temp: Path, path: Path) -> SystemFailure:

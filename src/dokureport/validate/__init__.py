@@ -37,12 +37,14 @@ __all__ = ["EVENT_FILE", "InvalidEvent", "ValidatedEvent", "format_path", "locat
 
 
 class InvalidEvent(InputError):
-    """An event that is not valid, and the files it named that were found: an output of
-    the failed build (its report) must not overwrite them either."""
+    """An event that is not valid, and the files it named that were found (an output of
+    the failed build, its report, must not overwrite them either) and not found."""
 
-    def __init__(self, problems: list[Problem], files: dict[Path, Problem]) -> None:
+    def __init__(self, problems: list[Problem], files: dict[Path, Problem],
+                 missing: frozenset[Path] = frozenset()) -> None:
         super().__init__(problems)
         self.files = files
+        self.missing = missing  # files it named that are not there (yet)
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,8 @@ def _validated(loaded: Loaded, source: Path, folder: Path, allow_outside: bool,
         except InputError as exc:
             theme_errors = exc.problems
     if state.errors or theme_errors or event is None:
-        raise InvalidEvent(_sorted(state.errors) + theme_errors, dict(state.file_locations))
+        raise InvalidEvent(_sorted(state.errors) + theme_errors, dict(state.file_locations),
+                           frozenset(state.missing))
     theme_warnings += _missing_labels(event, chosen, loaded.source)
     return ValidatedEvent(event, tuple(_sorted(state.warnings)) + tuple(theme_warnings),
                           source, state.file_locations, (),

@@ -8,7 +8,6 @@ from typing import Any
 
 from dokureport.core.errors import InputError, Problem
 from dokureport.design.model import SECTION_NAMES
-from dokureport.event.files import resolve_file
 from dokureport.event.load import KeyPath, format_path, line_col, read_text
 from dokureport.validate.state import BAD_CHAR, State, items, name
 
@@ -35,8 +34,7 @@ def check_chapters(state: State, data: dict[str, Any]) -> None:
         file = chapter.get("file")
         if not isinstance(file, str):
             continue
-        problem, resolved = resolve_file(state.folder, file, image=False,
-                                         allow_outside=state.allow_outside)
+        problem, resolved = state.resolve(file, image=False)
         if problem or resolved is None:
             state.error((*at, "file"), problem or "not found")
             continue

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from dokureport.core.errors import show
-from dokureport.event.files import SCHEME, resolve_file
+from dokureport.event.files import SCHEME
 from dokureport.event.load import KeyPath
 from dokureport.validate.state import State, items
 
@@ -36,9 +36,7 @@ def _check_file(state: State, owner: dict[str, Any], key: str, at: KeyPath, *, i
     path = (*at, key)
     if not isinstance(name, str):
         return  # missing or wrong type: the model reports it
-    problem, resolved = resolve_file(state.folder, name, image=image,
-                                     allow_outside=state.allow_outside,
-                                     decode_images=False)
+    problem, resolved = state.resolve(name, image=image, decode_images=False)
     if problem:
         state.error(path, problem, code=_file_code(problem))
     elif resolved is not None:

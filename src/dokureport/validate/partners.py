@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dokureport.core.errors import show
-from dokureport.event.files import image_problem, resolve_file
+from dokureport.event.files import image_problem
 from dokureport.event.load import KeyPath
 from dokureport.validate.files import file_report
 from dokureport.validate.state import State, items
@@ -24,8 +24,7 @@ def check_partners(state: State, data: dict[str, Any]) -> None:
             file = logo.get("file")
             if not isinstance(file, str):
                 continue
-            problem, resolved = resolve_file(state.folder, file, image=False,
-                                             allow_outside=state.allow_outside)
+            problem, resolved = state.resolve(file, image=False)
             if problem is None and resolved is not None:
                 if is_svg(resolved):
                     problem = svg_problem(resolved)

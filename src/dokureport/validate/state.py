@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from dokureport.core.errors import Problem, show
+from dokureport.event.files import resolve_file
 from dokureport.event.load import KeyPath, Loaded, SourceMap
 
 # The rules read the data with these, as the size rule does.
@@ -40,6 +41,9 @@ class State:
     undecoded: list[tuple[Path, Callable[[str], None]]] = field(default_factory=list)
     # Markdown texts refused as too long before they were parsed: no rule parses them.
     oversized: set[KeyPath] = field(default_factory=set)
+    # Files named that are not there (yet), as named, in the folder: watch mode waits
+    # for them.
+    missing: set[Path] = field(default_factory=set)
 
     @classmethod
     def of(cls, loaded: Loaded, folder: Path, allow_outside: bool, *,
@@ -54,6 +58,16 @@ class State:
 
     def warn(self, path: KeyPath, message: str, code: str) -> None:
         self.warnings.append(self.source.problem(path, message, code=code))
+
+    def resolve(self, name: str, *, image: bool, decode_images: bool = True
+                ) -> tuple[str | None, Path | None]:
+        """`resolve_file` in the event folder, noting a file that is not there (`missing`)."""
+        problem, resolved = resolve_file(self.folder, name, image=image,
+                                         allow_outside=self.allow_outside,
+                                         decode_images=decode_images)
+        if problem is not None and problem.startswith("file not found"):
+            self.missing.add(self.folder / name)
+        return problem, resolved
 
     def decode_later(self, image: Path, report: Callable[[str], None]) -> None:
         """Decode `image` with the others; `report(why)` says what is wrong if it fails."""

@@ -7,7 +7,6 @@ from typing import Any
 
 from dokureport.core.errors import Problem, show
 from dokureport.core.urls import is_safe_url
-from dokureport.event.files import resolve_file
 from dokureport.event.load import KeyPath, format_path
 from dokureport.event.markdown import MAX_TABLE_COLUMNS, is_local_image, references, tables
 from dokureport.event.sizes import rich_texts
@@ -50,9 +49,7 @@ def check_images_in_text(state: State, data: dict[str, Any]) -> None:
                     state, path, text, ref.line, f"the image {show(ref.target, 60)} is not a "
                     "file in the event folder: it is printed as a link, not shown"))
                 continue
-            problem, resolved = resolve_file(state.folder, ref.target, image=True,
-                                             allow_outside=state.allow_outside,
-                                             decode_images=False)
+            problem, resolved = state.resolve(ref.target, image=True, decode_images=False)
             if problem:
                 state.errors.append(text_problem(state, path, text, ref.line,
                                                  f"image {problem}"))
