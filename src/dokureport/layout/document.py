@@ -192,7 +192,7 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         else:
             # No photo: the title sits high, under the logo and a rule.
             top = bleed + g.page_height - g.margin_top - logo - g.body_leading * 4
-        return DraftFrame(self.leftMargin, bottom, g.frame_width, top - bottom,
+        return DraftFrame(self.leftMargin, bottom, g.cover_width, top - bottom,
                           leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
                           id="cover")
 

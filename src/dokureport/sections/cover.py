@@ -39,7 +39,7 @@ def _logo_request(ctx: LayoutContext) -> ImageRequest | None:
     source = ctx.event.resolve(organiser.logo)
     width_px, height_px = oriented_size(source)
     height = ctx.design.cover.logo.height * mm
-    width = min(height * width_px / height_px, ctx.geometry.frame_width / 3)
+    width = min(height * width_px / height_px, ctx.geometry.cover_width / 3)
     return ImageRequest(source=source, width_pt=width, height_pt=width * height_px / width_px)
 
 
@@ -48,7 +48,7 @@ def _logo_place(ctx: LayoutContext, logo: ImageRequest) -> tuple[float, float]:
     g, bleed = ctx.geometry, ctx.bleed
     position = ctx.design.cover.logo.position
     left = position.endswith("left")
-    x = bleed + (g.margin_inner if left else g.page_width - g.margin_outer - logo.width_pt)
+    x = bleed + (g.margin_inner if left else g.page_width - g.cover_margin_outer - logo.width_pt)
     if position.startswith("top"):
         y = bleed + g.page_height - g.margin_top - logo.height_pt
     else:
@@ -104,7 +104,7 @@ def page_drawer(ctx: LayoutContext) -> PageDrawer:
             canvas.setStrokeColor(primary)
             canvas.setLineWidth(1.5)
             x = bleed + g.margin_inner
-            canvas.line(x, rule_y, x + g.frame_width, rule_y)
+            canvas.line(x, rule_y, x + g.cover_width, rule_y)
             if design.band:
                 canvas.setFillColor(primary)
                 canvas.rect(0, 0, full_width, bleed + 4 * mm, stroke=0, fill=1)
@@ -122,7 +122,7 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
     parts: list[Flowable] = []
     if event.event.kind:
         parts.append(Paragraph(t.plain(event.event.kind, hyphenate=False), s.cover_kind))
-    title = Paragraph(t.heading(event.title, s.cover_title, ctx.geometry.frame_width),
+    title = Paragraph(t.heading(event.title, s.cover_title, ctx.geometry.cover_width),
                       s.cover_title)
     title.role = "H1"  # the document's title: the first heading a reader meets
     parts.append(title)
