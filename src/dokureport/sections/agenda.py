@@ -20,7 +20,7 @@ def _item(ctx: LayoutContext, item: AgendaItem) -> Paragraph:
         title = f'<a href="#{key}" color="{ctx.colour("primary")}">{title}</a>'
     details = [t.plain(x) for x in ((item.place,) if item.place else ())]
     if item.people:
-        details.append(t.plain(", ".join(item.people)))
+        details.append(t.plain(", ".join(item.people), hyphenate=False))
     lines = [title]
     if details:
         lines.append(f'<font color="{ctx.colour("muted")}">{" · ".join(details)}</font>')

@@ -127,7 +127,7 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
     title.role = "H1"  # the document's title: the first heading a reader meets
     parts.append(title)
     if event.subtitle:
-        parts.append(Paragraph(t.plain(event.subtitle), s.cover_subtitle))
+        parts.append(Paragraph(t.plain(event.subtitle, hyphenate=False), s.cover_subtitle))
     when = date_range(event.event.start, event.event.end, event.lang)
     parts.append(Paragraph(f"<b>{t.plain(when, hyphenate=False)}</b>", s.cover_meta))
     venue = event.event.venue

@@ -45,6 +45,20 @@ _RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 # The spaces before a dash: a no-break space there keeps the dash off a line's start
 # (reportlab breaks lines at whitespace but not at U+00A0).
 _SPACE_BEFORE_DASH = re.compile(r"(?<=\S)[ \t\n]+(?=[–—]|-[ \t\n])")
+# A short word and the space after it, before a word: an initial or a name particle
+# whose space becomes a no-break space ("Zoë Ó Súilleabháin" never breaks after "Ó").
+_SHORT_WORD_SPACE = re.compile(r"(?<![\w.’'-])(\w{1,5}\.?) (?=\w)")
+# Particles that are part of a family name. Capitalised ones are tied everywhere; the
+# lowercase ones only in fields that hold names (in German prose "von", "der" are words).
+_PARTICLES = frozenset({"Ó", "Ní", "Nic", "Mac", "Mc", "Di", "De", "Da", "Du", "Del", "Dos",
+                        "Das", "Van", "Von", "Ten", "Ter", "Le", "La", "Al", "El", "Ben", "Bin",
+                        "Abu", "St.", "Dr.", "Prof."})
+_LOWER_PARTICLES = frozenset({"von", "van", "der", "den", "de", "di", "da", "du", "del",
+                              "della", "dos", "das", "le", "la", "ten", "ter", "zu", "vom",
+                              "zum", "bin", "ibn", "al", "el", "y"})
+# Link text that is an address (a URL, a domain, an e-mail) is never hyphenated: a
+# hyphen would read as part of it.
+_ADDRESS = re.compile(r"://|@|^\s*www\.|/|\w\.[a-z]{2,}\b")
 
 
 @dataclass
@@ -69,7 +83,7 @@ class Typesetter:
         text = re.sub(r'(^|[\s(\[/–-])"', lambda m: m.group(1) + open_q, text)
         text = text.replace('"', close_q)
         text = re.sub(r"(?<=\w)'(?=\w)", "’", text)
-        return re.sub(r"(?<=[ \xa0])-(?= )", "–", bind_dashes(text))
+        return tie_names(re.sub(r"(?<=[ \xa0])-(?= )", "–", bind_dashes(text)))
 
     def _soft_hyphens(self, text: str, *, ends_paragraph: bool = True) -> str:
         if not self.hyphenate:
@@ -77,10 +91,13 @@ class Typesetter:
         dic = hyphenator(self.lang)
         # The paragraph's last word stays whole: a last line of "ten." looks broken.
         end = last_word_start(text) if ends_paragraph else len(text)
-        return _WORD.sub(
-            lambda m: dic.inserted(m.group(0), hyphen="\xad") if m.start() < end else m.group(0),
-            text,
-        )
+        def breaks(m: re.Match[str]) -> str:
+            # A name after a tied initial or particle ("Ó\xa0Súilleabháin") stays whole.
+            if m.start() >= end or (m.start() and text[m.start() - 1] == "\xa0"):
+                return m.group(0)
+            return dic.inserted(m.group(0), hyphen="\xad")
+
+        return _WORD.sub(breaks, text)
 
     def _fonted(self, text: str) -> str:
         """Escape text and wrap characters the family lacks in a fallback font."""
@@ -94,6 +111,8 @@ class Typesetter:
         text = self.typographic(visual_order(text))
         if hyphenate:
             text = self._soft_hyphens(text, ends_paragraph=ends_paragraph)
+        else:  # names, titles, labels: their lowercase particles are tied too
+            text = tie_names(text, lowercase=True)
         return self._fonted(text)
 
     def plain(self, text: str, *, hyphenate: bool = True) -> str:
@@ -121,11 +140,12 @@ class Typesetter:
         """Markup for each paragraph of a Markdown text (what its paragraphs print)."""
         return [self.inline(tokens) for tokens in paragraph_inlines(text)]
 
-    def inline(self, tokens: Sequence[Token]) -> str:
+    def inline(self, tokens: Sequence[Token], *, hyphenate: bool = True) -> str:
         """Markup for one paragraph's inline tokens (markdown-it): escaped, typographic.
 
         Text between markup keeps the typography of plain text; the paragraph's last
-        word is never hyphenated; a spaced dash is bound to what precedes it, across markup.
+        word is never hyphenated (no word is, without `hyphenate`: a heading); a spaced
+        dash is bound to what precedes it, across markup.
         """
         items: list[tuple[str, str]] = []  # ("text", plain) or ("markup", built here)
         links: list[tuple[bool, str]] = []  # the open links: linked, or printed as typed
@@ -159,9 +179,9 @@ class Typesetter:
                     items.append(("text", f"[{token.content}]({src})"))
             else:  # code spans and anything else: as typed
                 items.append(("text", f"{token.markup}{token.content}{token.markup}"))
-        return self._render(_merged(items))
+        return self._render(_merged(items), hyphenate=hyphenate)
 
-    def _render(self, items: list[tuple[str, str]]) -> str:
+    def _render(self, items: list[tuple[str, str]], *, hyphenate: bool = True) -> str:
         last_text = max((i for i, (k, v) in enumerate(items) if k == "text" and v.strip()),
                         default=-1)
         out: list[str] = []
@@ -176,22 +196,28 @@ class Typesetter:
                 value = _LEADING_DASH.sub("\xa0", value)  # `*x* – y`: the dash stays on x's line
             value = bind_dashes(value)
             if in_link:
-                out.append(self._prepare(value, hyphenate=False))
+                # Linked words hyphenate like the rest: unbroken, they left loose lines.
+                out.append(self._prepare(value, ends_paragraph=i >= last_text,
+                                         hyphenate=hyphenate and not _ADDRESS.search(value)))
             else:
-                out.append(self._emphasis(value, ends_paragraph=i >= last_text))
+                out.append(self._emphasis(value, ends_paragraph=i >= last_text,
+                                          hyphenate=hyphenate))
         return "".join(out)
 
-    def _emphasis(self, text: str, *, ends_paragraph: bool) -> str:
+    def _emphasis(self, text: str, *, ends_paragraph: bool, hyphenate: bool = True) -> str:
         out: list[str] = []
         position = 0
         for match in _EMPHASIS.finditer(text):
-            out.append(self._prepare(text[position : match.start()], ends_paragraph=False))
+            out.append(self._prepare(text[position : match.start()], ends_paragraph=False,
+                                     hyphenate=hyphenate))
             last = ends_paragraph and not text[match.end() :].strip()
             tag = "b" if match.group("strong") is not None else "i"
             inner = match.group("strong") if tag == "b" else match.group("em")
-            out.append(f"<{tag}>{self._prepare(inner, ends_paragraph=last)}</{tag}>")
+            inner = self._prepare(inner, ends_paragraph=last, hyphenate=hyphenate)
+            out.append(f"<{tag}>{inner}</{tag}>")
             position = match.end()
-        out.append(self._prepare(text[position:], ends_paragraph=ends_paragraph))
+        out.append(self._prepare(text[position:], ends_paragraph=ends_paragraph,
+                                 hyphenate=hyphenate))
         return "".join(out)
 
     def _link_open(self, url: str) -> str:
@@ -201,7 +227,8 @@ class Typesetter:
         """A clickable link, or the literal source text when the URL is not http(s)/mailto."""
         if not is_safe_url(url):
             return self._prepare(f"[{label}]({url})", hyphenate=False)
-        return f"{self._link_open(url)}{self._prepare(label, hyphenate=False)}</a>"
+        label = self._prepare(label, hyphenate=not _ADDRESS.search(label))
+        return f"{self._link_open(url)}{label}</a>"
 
 
 def outline_text(markup: str) -> str:
@@ -216,6 +243,22 @@ def last_word_start(text: str) -> int:
     in the length of the paragraph: 50 ms for sixty abstracts)."""
     found = _LAST_WORD_REVERSED.match(text[::-1])
     return len(text) - found.end(1) if found else len(text)
+
+
+def tie_names(text: str, *, lowercase: bool = False) -> str:
+    """A no-break space after each initial and name particle before a capitalised word
+    ("Zoë Ó\xa0Súilleabháin", "Bradley M.\xa0Kühn"); with `lowercase`, after "von",
+    "van der" and the like too."""
+    def tie(match: re.Match[str]) -> str:
+        word = match.group(1)
+        if lowercase and word in _LOWER_PARTICLES:
+            return word + "\xa0"  # "von der Leyen": the particles go with the name
+        if not text[match.end()].isupper():
+            return match.group(0)
+        initial = word[0].isupper() and (len(word) == 1 or word[1:] == ".")
+        return word + "\xa0" if initial or word in _PARTICLES else match.group(0)
+
+    return _SHORT_WORD_SPACE.sub(tie, text)
 
 
 def bind_dashes(text: str) -> str:
