@@ -3,9 +3,9 @@
 Importing dokureport changes no reportlab state. A build calls `install()` before it
 registers fonts or lays out a page: the repairs of reportlab_fixes (soft hyphens, the
 outline's count, line ends), the tagging hooks on every flowable's drawOn (tags), the
-kept line breaks (linebreaks), and reportlab's settings. Each part is idempotent;
-tests/test_reportlab_internals.py fails loudly when a reportlab upgrade moves what
-they rely on.
+kept line breaks (linebreaks), word spaces within bounds (spacing), and reportlab's
+settings. Each part is idempotent; tests/test_reportlab_internals.py fails loudly when
+a reportlab upgrade moves what they rely on.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ def check() -> None:
 
     reportlab_fixes.check()
     where = {"the engine's frames": (Frame, "_add"), "keeping": (flowables, "_listWrapOn"),
-             "linebreaks": (Paragraph, "breakLines"), "linebreaks' split": (Paragraph, "split")}
+             "linebreaks": (Paragraph, "breakLines"), "linebreaks' split": (Paragraph, "split"),
+             "spacing": (Paragraph, "drawPara")}
     for user, (owner, name) in where.items():
         if not callable(getattr(owner, name, None)):
             raise RuntimeError(f"reportlab changed: {owner.__name__}.{name} is gone ({user})")
@@ -45,6 +46,10 @@ def check() -> None:
         "linebreaks": (inspect.getsource(paragraph),
                        tuple(f"self.{n}" for n in linebreaks.STATE if n.startswith("_"))),
         "contents' cells": (inspect.getsource(Table), ("self._cellvalues",)),
+        # spacing draws a line flush left by giving it no extra width.
+        "spacing": (inspect.getsource(paragraph),
+                    ("lineBreak or (-1e-8<extraSpace<=1e-8)", "(-1e-8<extraspace<=1e-8)",
+                     "def _nbspCount(")),
     }
     for user, (text, needed) in sources.items():
         for name in needed:
@@ -59,7 +64,7 @@ def install() -> None:
         return
     from reportlab import rl_config
 
-    from dokureport.engine import linebreaks, reportlab_fixes, tags
+    from dokureport.engine import linebreaks, reportlab_fixes, spacing, tags
 
     # Photos are embedded as JPEG files: ASCII85 would add a quarter to their size.
     rl_config.useA85 = 0
@@ -67,4 +72,5 @@ def install() -> None:
     reportlab_fixes.apply()
     tags.install()
     linebreaks.install()
+    spacing.install()
     _installed = True
