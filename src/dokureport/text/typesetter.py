@@ -9,6 +9,7 @@ characters the main family lacks.
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -40,6 +41,9 @@ _LEADING_DASH = re.compile(r"^[ \t\n]+(?=[–—]|-[ \t\n])")
 # Words worth hyphenating. Longer "words" (codes, hashes, keyboard mashing) are cut by
 # reportlab's splitLongWords instead: its soft-hyphen search is quadratic in their length.
 _WORD = re.compile(r"\b\w{7,64}\b")
+# A heading shrinks to fit its widest word down to this share of its size, before that
+# word is hyphenated.
+HEADING_LEAST_SCALE = 0.6
 # Hebrew, Arabic and their presentation forms: reportlab sets text left to right only.
 _RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 # The spaces before a dash: a no-break space there keeps the dash off a line's start
@@ -120,7 +124,17 @@ class Typesetter:
         return self._prepare(_collapse(text), hyphenate=hyphenate)
 
     def heading(self, text: str, style: Any, width: float) -> str:
-        """Markup for a heading: hyphenated only where a word is wider than the line."""
+        """Markup for a heading: never hyphenated. A word wider than the line makes the
+        heading smaller until it fits (down to HEADING_LEAST_SCALE of its size); only a
+        word too wide even then is hyphenated."""
+        text = self.typographic(visual_order(_collapse(text)))
+        widest = max((stringWidth(w, style.fontName, style.fontSize) for w in text.split()),
+                     default=0.0)
+        if widest <= width:
+            return self._fonted(text)
+        size = math.floor(style.fontSize * width / widest * 10) / 10
+        if size >= style.fontSize * HEADING_LEAST_SCALE:
+            return f'<font size="{size}">{self._fonted(text)}</font>'
         dic = hyphenator(self.lang) if self.hyphenate else None
 
         def fit(match: re.Match[str]) -> str:
@@ -129,7 +143,7 @@ class Typesetter:
                 return dic.inserted(word, hyphen="\xad")
             return word
 
-        return self._fonted(_WORD.sub(fit, self.typographic(visual_order(_collapse(text)))))
+        return self._fonted(_WORD.sub(fit, text))
 
     def literal(self, text: str) -> str:
         """Markup for text that must print exactly as given (phones, URLs, codes)."""
