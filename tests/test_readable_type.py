@@ -149,6 +149,15 @@ def test_headings_and_the_cover_are_never_hyphenated(brochure, theme: str, paper
     assert len(cover) >= 4 and len(headings) >= 8
     assert not [line for line in cover + headings if BREAK in line]
     assert body_breaks >= 5  # the body is hyphenated: the rule is not "never hyphenate"
+    # Nor is a section's title cut without a hyphen ("ANSPRECHPERSON / EN"): each of its
+    # words stands whole on a heading line.
+    printed = {word.casefold() for line in headings for word in line.split()}
+    with pikepdf.open(brochure(theme, paper)) as pdf, pdf.open_outline() as outline:
+        titles = [item.title for item in outline.root]
+    assert len(titles) >= 6
+    cut = [word for title in titles for word in title.split()
+           if word.casefold() not in printed]
+    assert not cut, cut
 
 
 @pytest.mark.slow
