@@ -263,3 +263,15 @@ def test_a_large_programme_s_contents_keeps_7_pt(fosdem) -> None:
     out, contents = fosdem
     smallest, _ = _sizes_and_long_lines(out, list(contents)[:6])
     assert smallest >= MIN_SIZE - 0.01
+
+
+def test_a_theme_s_small_base_size_stays_at_7_pt_on_a5() -> None:
+    from dokureport.design.geometry import geometry_for
+    from dokureport.design.model import Theme
+    from dokureport.design.theme import default_theme
+
+    data = default_theme().model_dump()
+    data["type"] = data["type"] | {"base_size": 7.5, "scale": 1.5}
+    g = geometry_for("a5", Theme(**data))
+    assert g.body_size == MIN_SIZE  # 7.5 pt on A4 would be 6.4 pt on A5
+    assert min(g.size(step) for step in (-3, -2, -1, 0)) == MIN_SIZE

@@ -105,6 +105,7 @@ def geometry_for(paper: str, theme: Any, font: str | None = None) -> Geometry:
     changes: dict[str, Any] = {"scale": theme.type.scale}
     if theme.type.base_size is not None:
         size = round(theme.type.base_size * (1.0 if factor == 1 else 9 / 10.5), 2)
+        size = max(size, theme.type.min_size)  # a small base on A5 stays readable too
         changes["body_size"] = size
         changes["body_leading"] = round(size * (theme.type.leading or 15.5 / 10.5), 2)
     elif theme.type.leading is not None:
