@@ -14,9 +14,11 @@ from dokureport.text.patterns import pyphen_for
 # Fewer letters than this never stand alone before or after a break.
 MIN_LEFT = 3
 MIN_RIGHT = 3
-# In a compound, a syllable break keeps this many letters of its part on either side:
-# the joints ("Landes-jugend-amt") come before short syllables ("Lan-des-ju-gend").
+# In a compound, a syllable break keeps this many letters after the word's start, and
+# after a joint: the joints ("Landes-jugend", "ressort-über") come before short
+# syllables ("Lan-des-ju-gend", "res-sort").
 MIN_IN_PART = 4
+MIN_AFTER_JOINT = 3
 # Words whose breaks a process keeps: a brochure, or a watch session, repeats its words.
 _WORDS_KEPT = 1 << 16
 
@@ -64,11 +66,13 @@ class TwoLevelHyphenator:
                 p = start + q
                 if p not in whole or not MIN_LEFT <= p <= n - MIN_RIGHT:
                     continue
-                # In a compound the joints come first: a syllable break keeps MIN_IN_PART
-                # letters of its part ("ressort-über", "Landes-jugend"; not "res-sort").
+                # In a compound the joints come first: a syllable break keeps three letters
+                # after a joint ("Landes-jugend", not "Landesju-gend") and four at the
+                # start of the word ("ressort-über", not "res-sort").
                 part_start = max(b for b in spans if b < p)
                 part_end = min(b for b in spans if b > p)
-                if joints and (p - part_start < MIN_IN_PART or part_end - p < MIN_IN_PART):
+                least = (MIN_IN_PART if part_start == 0 else MIN_AFTER_JOINT) if joints else 2
+                if p - part_start < least or part_end - p < 2:
                     continue
                 breaks.add(p)
         cuts = [0]
