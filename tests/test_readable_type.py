@@ -161,6 +161,21 @@ def test_headings_and_the_cover_are_never_hyphenated(brochure, theme: str, paper
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("paper", PAPERS)
+@pytest.mark.parametrize("theme", THEMES)
+def test_no_page_ends_in_a_hyphenated_word(brochure, theme: str, paper: str) -> None:
+    with pdfplumber.open(brochure(theme, paper)) as pdf:
+        size, _ = _body(pdf)
+        last_lines = []
+        for number, page in enumerate(pdf.pages[1:], 2):
+            body = [line for line in _lines(page) if round(line["chars"][0]["size"], 1) == size]
+            if body:
+                last_lines.append((number, max(body, key=lambda line: line["top"])["text"]))
+    assert len(last_lines) >= 8
+    assert not [(n, text) for n, text in last_lines if text.endswith(BREAK)]
+
+
+@pytest.mark.slow
 def test_a_linked_word_is_hyphenated_where_the_line_needs_it(make_event, build) -> None:
     words = ["Sitzungsdokumentation", "Landesjugendamtsbericht", "Beteiligungsverfahren",
              "Bildungsberichterstattung", "Präventionsnetzwerke", "Verwirklichungschancen"]

@@ -3,9 +3,10 @@
 Importing dokureport changes no reportlab state. A build calls `install()` before it
 registers fonts or lays out a page: the repairs of reportlab_fixes (soft hyphens, the
 outline's count, line ends), the tagging hooks on every flowable's drawOn (tags), the
-kept line breaks (linebreaks), word spaces within bounds (spacing), and reportlab's
-settings. Each part is idempotent; tests/test_reportlab_internals.py fails loudly when
-a reportlab upgrade moves what they rely on.
+kept line breaks (linebreaks), word spaces within bounds (spacing), no hyphen at a
+page's end (pageends), and reportlab's settings. Each part is idempotent;
+tests/test_reportlab_internals.py fails loudly when a reportlab upgrade moves what
+they rely on.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def install() -> None:
         return
     from reportlab import rl_config
 
-    from dokureport.engine import linebreaks, reportlab_fixes, spacing, tags
+    from dokureport.engine import linebreaks, pageends, reportlab_fixes, spacing, tags
 
     # Photos are embedded as JPEG files: ASCII85 would add a quarter to their size.
     rl_config.useA85 = 0
@@ -73,4 +74,5 @@ def install() -> None:
     tags.install()
     linebreaks.install()
     spacing.install()
+    pageends.install()  # after linebreaks: it wraps linebreaks' split
     _installed = True
