@@ -8,6 +8,7 @@ import itertools
 import statistics
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pdfplumber
 import pikepdf
@@ -16,6 +17,9 @@ import pytest
 from dokureport.core.options import BuildOptions
 from dokureport.text.typesetter import Typesetter
 from tests.conftest import SAMPLE, minimal_event
+
+if TYPE_CHECKING:
+    from reportlab.platypus import Paragraph
 
 THEMES = ("default", "classic", "bold")
 PAPERS = ("a4", "a5")
@@ -290,3 +294,45 @@ def test_a_theme_s_small_base_size_stays_at_7_pt_on_a5() -> None:
     g = geometry_for("a5", Theme(**data))
     assert g.body_size == MIN_SIZE  # 7.5 pt on A4 would be 6.4 pt on A5
     assert min(g.size(step) for step in (-3, -2, -1, 0)) == MIN_SIZE
+
+
+def _paragraph(text: str) -> Paragraph:
+    from reportlab.platypus import Paragraph
+
+    from dokureport import engine
+    from dokureport.design.geometry import GEOMETRIES
+    from dokureport.layout.styles import make_styles
+
+    engine.install()
+    style = make_styles(GEOMETRIES["a5"]).body
+    paragraph = Paragraph(Typesetter().plain(text), style)
+    paragraph.wrap(150, 10_000)
+    return paragraph
+
+
+def _ends_with_break(part: Any) -> bool:
+    from dokureport.engine.pageends import _ends_hyphenated
+
+    return _ends_hyphenated(part.blPara.lines[-1], part.blPara.kind)
+
+
+def test_a_paragraph_split_at_a_page_end_keeps_its_hyphenated_line_for_the_next_page() -> None:
+    text = ("Die Teilhabechancen von Kindern hängen von Bildungslandschaften, "
+            "Präventionsketten und Verwirklichungschancen ab. ") * 6
+    probe = _paragraph(text)
+    lines = probe.blPara.lines
+    leading = probe.style.leading
+    from dokureport.engine.pageends import _ends_hyphenated
+
+    hyphenated = [i for i, line in enumerate(lines)
+                  if _ends_hyphenated(line, probe.blPara.kind)]
+    at = next(i for i in hyphenated if 3 <= i < len(lines) - 3)
+    first, _ = _paragraph(text).split(150, (at + 1) * leading + 0.5)
+    assert len(first.blPara.lines) <= at
+    assert not _ends_with_break(first)
+
+
+def test_a_paragraph_hyphenated_on_every_line_still_splits() -> None:
+    paragraph = _paragraph(" ".join(["Teilhabe"] * 400))
+    parts = paragraph.split(150, 20 * paragraph.style.leading + 0.5)
+    assert len(parts) == 2 and len(parts[0].blPara.lines) == 20

@@ -12,10 +12,12 @@ from typing import Any
 from reportlab.platypus import Paragraph
 
 _HYPHENS = ("-", "\u2010", "\xad")
+MOST_LINES_BACK = 2
 
 
 def _ends_hyphenated(line: Any, kind: int) -> bool:
-    if kind == 0:
+    # A split's first part says kind 1 over the lines of kind 0 (tuples): trust the line.
+    if kind == 0 or isinstance(line, tuple):
         words = line[1]
         return bool(words) and (getattr(words[-1], "_break_hyphen", False)
                                 or str(words[-1]).rstrip().endswith(_HYPHENS))
@@ -45,10 +47,13 @@ def _split_before_a_hyphen(original: Any) -> Any:
         if fit is not None and fit >= 2:
             lines, kind = self.blPara.lines, getattr(self.blPara, "kind", 0)
             keep = fit
-            # The line before may end hyphenated too: go back to one that does not (at
-            # one line left, reportlab's orphan rule moves the whole paragraph on).
+            # The line before may end hyphenated too: go back to one that does not, by
+            # MOST_LINES_BACK at most (a page would lose more than it gains), and never to
+            # no line at all (a paragraph whose every line is hyphenated must split).
             while keep >= 2 and _ends_hyphenated(lines[keep - 1], kind):
                 keep -= 1
+            if keep < fit - MOST_LINES_BACK or keep < 2:
+                keep = fit
             if keep < fit:
                 avail_height = keep * self.style.leading + 1e-6
         return original(self, avail_width, avail_height)
