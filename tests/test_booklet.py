@@ -94,9 +94,11 @@ def test_booklet_pages_padded_before_the_imprint(a4_booklet: tuple[Path, Path, i
     with pdfplumber.open(out) as pdf:
         texts = [(page.extract_text() or "").strip() for page in pdf.pages]
     assert len(texts) == pages
-    # The sample on A4 has 11 pages: one blank page, then the imprint on the back cover.
+    # The blank pages that pad it (fewer than four) stand together just before the
+    # imprint on the back cover.
     blank = [i for i, text in enumerate(texts) if not text]
-    assert blank == [pages - 2]
+    assert 1 <= len(blank) < 4
+    assert blank == list(range(pages - 1 - len(blank), pages - 1))
     assert texts[-1].startswith("Impressum")
     # The TOC points at the imprint's new page.
     assert f"Impressum {pages}" in texts[1]
@@ -158,9 +160,12 @@ def test_cli_booklet_and_all_targets(tmp_path: Path, runner) -> None:
 def test_booklet_pages_mirror_inner_and_outer_margins(tmp_path: Path) -> None:
     from reportlab.lib.units import mm
 
-    from dokureport.design.geometry import GEOMETRIES
+    from dokureport.design.geometry import GEOMETRIES, geometry_for
+    from dokureport.design.theme import default_theme
+    from dokureport.text.fonts import default_fonts
 
-    a5 = GEOMETRIES["a5"]
+    # The margins the build uses: the measure widens the outer one.
+    a5 = geometry_for("a5", default_theme(), default_fonts().regular)
     assert a5.margin_inner != a5.margin_outer
     out = tmp_path / "a5.pdf"
     build_brochure(sample_event_dir(), out, BuildOptions(paper="a5", booklet=True, jobs=2))
@@ -173,7 +178,8 @@ def test_booklet_pages_mirror_inner_and_outer_margins(tmp_path: Path) -> None:
     even = {round(x, 1) for n, x in lefts.items() if n % 2 == 0}
     assert odd == {round(a5.margin_inner, 1)}
     assert even == {round(a5.margin_outer, 1)}
-    assert abs(a5.margin_inner - a5.margin_outer - 2 * mm) < 0.01
+    paper = GEOMETRIES["a5"]
+    assert abs(paper.margin_inner - paper.margin_outer - 2 * mm) < 0.01
 
 
 def test_no_stream_of_the_sheets_ends_in_cr_before_endstream(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import pytest
 from dokureport.core.options import BuildOptions
 from dokureport.i18n.names import index_name, sort_key
 from dokureport.pipeline import build_brochure
+from tests.conftest import squash
 from tests.test_hostile_input import run_cli
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "werkstatt-2024"
@@ -60,7 +61,7 @@ def test_block_quote_is_a_pull_quote_in_italics_with_its_attribution(example_pdf
         text = page.extract_text()
         quote_fonts = {c["fontname"] for c in page.chars if c["text"] == "G"
                        and c["size"] > 11}
-    assert "Gute Übergänge entstehen dort, wo Menschen einander kennen" in text
+    assert squash("Gute Übergänge entstehen dort, wo Menschen einander kennen") in squash(text)
     assert "— Dr. Jana Öztürk, Stadt Musterstadt" in text
     assert any("Italic" in f for f in quote_fonts), quote_fonts
 
@@ -131,7 +132,7 @@ def test_logos_of_a_group_share_an_optical_height() -> None:
 
 def test_speaker_index_sorts_by_family_name_as_german_does(example_pdf: Path) -> None:
     with pdfplumber.open(example_pdf) as pdf:
-        page = _page_with(pdf, "Referentinnen und Referenten\n")
+        page = _page_with(pdf, "Ährenfeld, Anna")  # the heading may take two lines
         text = page.extract_text()
         links = [a for a in page.annots if a.get("data", {}).get("Dest") or a.get("dest")]
     names = ["Ağaoğlu, Ömer Prof. Dr.", "Ährenfeld, Anna", "Goethe, Johann Wolfgang von",

@@ -38,6 +38,11 @@ MORE = ("Arbeitsmarkt- und Sozialpolitik – ein weites Feld – gehören zusamm
         "und Sozialberatung – gemeinsam mit Landes- und Bundesmitteln – in der ganzen Stadt.")
 
 
+# The A5 column these texts were written for (about 70 characters): the default measure
+# would break them elsewhere.
+WIDE_COLUMN = {"type": {"measure": 75}}
+
+
 def mupdf(pdf: Path) -> str:
     with pymupdf.open(pdf) as document:
         return "\n".join(page.get_text() for page in document)
@@ -90,7 +95,8 @@ def hyphenated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     folder = tmp_path_factory.mktemp("hyphenated")
     (folder / "photos").mkdir()
-    event = {"title": "Fachtag", "event": {"start": "2024-03-05"}, "intro": f"{INTRO} {MORE}"}
+    event = {"title": "Fachtag", "event": {"start": "2024-03-05"}, "intro": f"{INTRO} {MORE}",
+             "theme": WIDE_COLUMN}
     (folder / "event.yaml").write_text(yaml.safe_dump(event, allow_unicode=True),
                                        encoding="utf-8")
     out = folder / "a5.pdf"
@@ -156,7 +162,8 @@ def test_structure_text_keeps_words_apart_across_line_ends(make_event, tmp_path:
     from dokureport.pipeline import build_brochure
 
     out = tmp_path / "a5.pdf"
-    event = make_event({"title": "Fachtag", "event": {"start": "2024-03-05"}, "intro": INTRO})
+    event = make_event({"title": "Fachtag", "event": {"start": "2024-03-05"}, "intro": INTRO,
+                        "theme": WIDE_COLUMN})
     build_brochure(event, out, BuildOptions(paper="a5"))
     text = pdftotext(out)
     # The narrow column breaks two words at their soft hyphens: printed with a hyphen,

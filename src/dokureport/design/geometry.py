@@ -8,6 +8,16 @@ from typing import Any
 
 from reportlab.lib.pagesizes import A4, A5, LETTER
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+# Running text whose average character width (spaces included) stands for a body line's:
+# German and English prose, as the brochures print.
+_MEASURE_SAMPLE = (
+    "Die Fachtagung brachte Jugendämter, freie Träger und Schulen zusammen, um über "
+    "Beteiligung, Kinderschutz und neue Wege der Zusammenarbeit zu sprechen. "
+    "The workshop looked at how young people take part in the decisions that shape their "
+    "neighbourhood, and what the city can learn from them."
+)
 
 
 @dataclass(frozen=True)
@@ -28,10 +38,24 @@ class Geometry:
     gallery_gutter: float
     safe_margin: float = 5 * mm  # nothing important closer than this to the trim
     scale: float = 1.25  # the type scale's step
+    min_size: float = 7.0  # no type is smaller, whatever the scale says
+    char_width: float = 0.0  # a body character's average width (0: not measured)
+    ragged_below: float = 0.0  # columns narrower than this are set ragged-right
+    word_space_max: float = 0.0  # the widest justified word space, in em (0: no bound)
+    spare_outer: float = 0.0  # what the measure added to the outer margin (not the cover's)
 
     @property
     def frame_width(self) -> float:
         return self.page_width - self.margin_inner - self.margin_outer
+
+    @property
+    def cover_width(self) -> float:
+        """The cover's text width: the cover has no body lines, so no measure narrows it."""
+        return self.frame_width + self.spare_outer
+
+    @property
+    def cover_margin_outer(self) -> float:
+        return self.margin_outer - self.spare_outer
 
     @property
     def frame_height(self) -> float:
@@ -39,7 +63,7 @@ class Geometry:
 
     def size(self, step: int) -> float:
         """The type scale: step 0 is body text, each step up multiplies by `scale`."""
-        return round(self.body_size * self.scale**step, 1)
+        return max(self.min_size, round(self.body_size * self.scale**step, 1))
 
 
 GEOMETRIES: dict[str, Geometry] = {
@@ -64,16 +88,24 @@ GEOMETRIES: dict[str, Geometry] = {
 }
 
 
-def geometry_for(paper: str, theme: Any) -> Geometry:
-    """The paper's geometry with what the theme changes: type, margins, gallery columns.
+def average_char_width(font: str, size: float) -> float:
+    """The average width of a character of running text (spaces included) in `font`."""
+    return stringWidth(_MEASURE_SAMPLE, font, size) / len(_MEASURE_SAMPLE)
 
-    Theme sizes are for A4 and Letter; on A5 they shrink with the page width.
+
+def geometry_for(paper: str, theme: Any, font: str | None = None) -> Geometry:
+    """The paper's geometry with what the theme changes: type, margins, measure, gallery
+    columns.
+
+    Theme sizes are for A4 and Letter; on A5 they shrink with the page width. With the
+    body `font` (a registered name) the text column narrows to the theme's measure.
     """
     g = GEOMETRIES[paper]
     factor = 1.0 if paper != "a5" else A5[0] / A4[0]
     changes: dict[str, Any] = {"scale": theme.type.scale}
     if theme.type.base_size is not None:
         size = round(theme.type.base_size * (1.0 if factor == 1 else 9 / 10.5), 2)
+        size = max(size, theme.type.min_size)  # a small base on A5 stays readable too
         changes["body_size"] = size
         changes["body_leading"] = round(size * (theme.type.leading or 15.5 / 10.5), 2)
     elif theme.type.leading is not None:
@@ -85,6 +117,19 @@ def geometry_for(paper: str, theme: Any) -> Geometry:
             changes[field] = value * mm * factor
     if theme.gallery.columns is not None:
         changes["gallery_columns"] = theme.gallery.columns
+    changes["min_size"] = theme.type.min_size
+    changes["word_space_max"] = theme.type.word_space_max
+    g = dataclasses.replace(g, **changes)
+    if font is None:
+        return g
+    char = average_char_width(font, g.body_size)
+    spare = g.frame_width - theme.type.measure * char
+    changes = {"char_width": char, "ragged_below": theme.type.ragged_below * char}
+    if spare > 0:
+        outer = spare if m.spare == "outer" else spare / 2
+        changes["margin_inner"] = g.margin_inner + spare - outer
+        changes["margin_outer"] = g.margin_outer + outer
+        changes["spare_outer"] = outer
     return dataclasses.replace(g, **changes)
 
 QR_SIZE_MM = 26

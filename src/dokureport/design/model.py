@@ -62,6 +62,22 @@ class TypeScale(_Part):
                                   description="Line height as a multiple of base_size")
     scale: float = Field(ge=1.05, le=1.6, description="Each heading step multiplies by this")
     headings: Literal["normal", "uppercase"] = "normal"
+    min_size: float = Field(default=7, ge=7, le=12,
+                            description="The smallest type anywhere (footers, credits, captions) "
+                                        "in pt, on every paper: steps of the scale below it "
+                                        "are set at it")
+    measure: int = Field(default=63, ge=40, le=75,
+                         description="Body text characters per line on average: the text "
+                                     "column narrows to it and the margins take the rest "
+                                     "(see margins.spare)")
+    word_space_max: float = Field(default=0.6, ge=0.3, le=1.5,
+                                  description="The widest word space of a justified line, in "
+                                              "em: a line that would be looser is set "
+                                              "ragged-right")
+    ragged_below: int = Field(default=40, ge=0, le=75,
+                              description="Columns narrower than this many characters (cards, "
+                                          "cells, captions) are set ragged-right, never "
+                                          "justified")
 
 
 class Margins(_Part):
@@ -71,6 +87,10 @@ class Margins(_Part):
     outer: float | None = Field(default=None, ge=5, le=60)
     top: float | None = Field(default=None, ge=5, le=60)
     bottom: float | None = Field(default=None, ge=10, le=60)
+    spare: Literal["outer", "both"] = Field(
+        default="outer",
+        description="Where the width the measure leaves goes: the outer margin (a margin "
+                    "column) or both margins alike (a centred column)")
 
 
 class Logo(_Part):

@@ -3,7 +3,8 @@
 Importing dokureport changes no reportlab state. A build calls `install()` before it
 registers fonts or lays out a page: the repairs of reportlab_fixes (soft hyphens, the
 outline's count, line ends), the tagging hooks on every flowable's drawOn (tags), the
-kept line breaks (linebreaks), and reportlab's settings. Each part is idempotent;
+kept line breaks (linebreaks), word spaces within bounds (spacing), no hyphen at a
+page's end (pageends), and reportlab's settings. Each part is idempotent;
 tests/test_reportlab_internals.py fails loudly when a reportlab upgrade moves what
 they rely on.
 """
@@ -30,7 +31,8 @@ def check() -> None:
     reportlab_fixes.check()
     where = {"the engine's frames": (Frame, "_add"), "keeping": (flowables, "_listWrapOn"),
              "linebreaks": (Paragraph, "breakLines"), "linebreaks' split": (Paragraph, "split"),
-             "linebreaks' space widths": (paragraph, "stringWidth")}
+             "linebreaks' space widths": (paragraph, "stringWidth"),
+             "spacing": (Paragraph, "drawPara")}
     for user, (owner, name) in where.items():
         if not callable(getattr(owner, name, None)):
             raise RuntimeError(f"reportlab changed: {owner.__name__}.{name} is gone ({user})")
@@ -46,6 +48,10 @@ def check() -> None:
         "linebreaks": (inspect.getsource(paragraph),
                        tuple(f"self.{n}" for n in linebreaks.STATE if n.startswith("_"))),
         "contents' cells": (inspect.getsource(Table), ("self._cellvalues",)),
+        # spacing draws a line flush left by giving it no extra width.
+        "spacing": (inspect.getsource(paragraph),
+                    ("lineBreak or (-1e-8<extraSpace<=1e-8)", "(-1e-8<extraspace<=1e-8)",
+                     "def _nbspCount(")),
     }
     for user, (text, needed) in sources.items():
         for name in needed:
@@ -60,7 +66,14 @@ def install() -> None:
         return
     from reportlab import rl_config
 
-    from dokureport.engine import linebreaks, no_break_spaces, reportlab_fixes, tags
+    from dokureport.engine import (
+        linebreaks,
+        no_break_spaces,
+        pageends,
+        reportlab_fixes,
+        spacing,
+        tags,
+    )
 
     # Photos are embedded as JPEG files: ASCII85 would add a quarter to their size.
     rl_config.useA85 = 0
@@ -69,4 +82,6 @@ def install() -> None:
     no_break_spaces.apply()  # French spaces before : ; ! ? and inside « » never break
     tags.install()
     linebreaks.install()
+    spacing.install()
+    pageends.install()  # after linebreaks: it wraps linebreaks' split
     _installed = True

@@ -100,7 +100,7 @@ class LayoutContext:
             self.theme = default_theme()
         if self.fonts is None:
             self.fonts = default_fonts()
-        self.geometry = geometry_for(self.options.paper, self.theme)
+        self.geometry = geometry_for(self.options.paper, self.theme, self.fonts.regular)
         self.styles = make_styles(self.geometry, self.theme, self.fonts)
         self.labels, _ = labels_for(self.event.lang, self.theme.labels, self.event.labels)
         # On paper a link cannot be clicked: print names its address after it.

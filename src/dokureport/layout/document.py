@@ -224,7 +224,7 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         if panel is not None:
             # A typographic cover: from the panel's inner top down (see sections.cover).
             top = panel[1] - cover_panel_padding(self.ctx, panel)
-        return DraftFrame(self.leftMargin, bottom, g.frame_width, top - bottom,
+        return DraftFrame(self.leftMargin, bottom, g.cover_width, top - bottom,
                           leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
                           id="cover")
 

@@ -144,7 +144,7 @@ class _Blocks:
         self.headings += 1
         s = self.ctx.styles
         style = s.h2 if level <= self.setting.level else s.h3
-        markup = self.ctx.text.inline(self._inline(node))
+        markup = self.ctx.text.inline(self._inline(node), hyphenate=False)
         entry = OutlineEntry(title=outline_text(markup),
                              key=f"{self.setting.anchor}-h{self.headings}", level=level,
                              in_toc=self.setting.in_toc and level <= 1)

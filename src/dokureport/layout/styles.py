@@ -10,6 +10,7 @@ from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 
 from dokureport.design.geometry import Geometry
+from dokureport.engine.spacing import RAGGED_BELOW, WORD_SPACE_MAX
 from dokureport.text.fonts import FontSet, default_fonts
 
 if TYPE_CHECKING:
@@ -56,6 +57,8 @@ def make_styles(g: Geometry, theme: Theme | None = None, fonts: FontSet | None =
         "body", fontName=fonts.regular, fontSize=g.body_size, leading=g.body_leading,
         textColor=INK, alignment=TA_JUSTIFY, spaceAfter=g.body_leading * 0.5,
         allowWidows=0, allowOrphans=0, splitLongWords=1, uriWasteReduce=0.3,
+        # Justified lines stay within the theme's word space; narrow columns are ragged.
+        **{WORD_SPACE_MAX: g.word_space_max, RAGGED_BELOW: g.ragged_below},
     )
 
     def derive(name: str, **kw: object) -> ParagraphStyle:

@@ -197,7 +197,8 @@ class _Agenda:
         return title
 
     def people(self, item: AgendaItem) -> str:
-        return self.ctx.text.plain(", ".join(item.people)) if item.people else ""
+        return (self.ctx.text.plain(", ".join(item.people), hyphenate=False)
+                if item.people else "")
 
     def page_cell(self, item: AgendaItem, *, dense: bool = False) -> Flowable | str:
         key = self.key(item)

@@ -26,8 +26,9 @@ def section_heading(ctx: LayoutContext, title: str, key: str, *, section: str | 
         # Start on this page only if a good part of it is still free.
         start.append(CondPageBreak(ctx.geometry.frame_height * 0.4))
     shown = title.upper() if ctx.design.type.headings == "uppercase" else title
-    heading = Heading(ctx.text.plain(shown, hyphenate=False), ctx.styles.h1,
-                      OutlineEntry(title=title, key=key, level=0))
+    # A word wider than the measure ("ANSPRECHPERSONEN") makes the heading smaller.
+    heading = Heading(ctx.text.heading(shown, ctx.styles.h1, ctx.geometry.frame_width),
+                      ctx.styles.h1, OutlineEntry(title=title, key=key, level=0))
     return [*start, heading]
 
 

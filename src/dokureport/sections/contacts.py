@@ -110,12 +110,18 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
     g = ctx.geometry
     out = section_heading(ctx, ctx.labels.contacts, "contacts", section="contacts")
     column = (g.frame_width - COLUMN_GAP) / 2
+    if column - 2 * CARD_PADDING - PORTRAIT_WIDTH - PORTRAIT_GAP < MIN_TEXT_BESIDE:
+        # A narrow measure: one card a row, its portrait beside the text, not above it.
+        column = g.frame_width
+    per_row = 1 if column == g.frame_width else 2
     cards = [_card(ctx, c, column - 2 * CARD_PADDING) for c in contacts]
-    rows = [cards[i : i + 2] + [""] * (2 - len(cards[i : i + 2])) for i in range(0, len(cards), 2)]
+    rows = [cards[i : i + per_row] + [""] * (2 - len(cards[i : i + per_row]))
+            for i in range(0, len(cards), per_row)]
     grid: list[list[object]] = []
     for row in rows:
-        grid.append([row[0], "", row[1]])
-    table = Table(grid, colWidths=(column, COLUMN_GAP, column), hAlign="LEFT", splitInRow=1)
+        grid.append([row[0], "", row[1]] if per_row == 2 else [row[0]])
+    widths = (column, COLUMN_GAP, column) if per_row == 2 else (column,)
+    table = Table(grid, colWidths=widths, hAlign="LEFT", splitInRow=1)
     style = [
         ("FONTNAME", (0, 0), (-1, -1), ctx.styles.agenda_item.fontName),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -125,7 +131,7 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
         ("BOTTOMPADDING", (0, 0), (-1, -1), CARD_PADDING),
     ]
     for r, row in enumerate(rows):
-        for c, cell in ((0, row[0]), (2, row[1])):
+        for c, cell in ((0, row[0]), (2, row[1]))[:per_row]:
             if cell != "":
                 style.append(("BACKGROUND", (c, r), (c, r), ctx.colour("tint")))
     table.setStyle(TableStyle([*style, ("LINEBELOW", (0, 0), (-1, -1), COLUMN_GAP / 2,

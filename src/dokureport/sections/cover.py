@@ -42,7 +42,7 @@ def _logo_request(ctx: LayoutContext) -> ImageRequest | None:
     source = ctx.event.resolve(organiser.logo)
     width_px, height_px = oriented_size(source)
     height = ctx.design.cover.logo.height * mm
-    width = min(height * width_px / height_px, ctx.geometry.frame_width / 3)
+    width = min(height * width_px / height_px, ctx.geometry.cover_width / 3)
     return ImageRequest(source=source, width_pt=width, height_pt=width * height_px / width_px)
 
 
@@ -51,7 +51,7 @@ def _logo_place(ctx: LayoutContext, logo: ImageRequest) -> tuple[float, float]:
     g, bleed = ctx.geometry, ctx.bleed
     position = ctx.design.cover.logo.position
     left = position.endswith("left")
-    x = bleed + (g.margin_inner if left else g.page_width - g.margin_outer - logo.width_pt)
+    x = bleed + (g.margin_inner if left else g.page_width - g.cover_margin_outer - logo.width_pt)
     if position.startswith("top"):
         y = bleed + g.page_height - g.margin_top - logo.height_pt
     else:
@@ -139,7 +139,7 @@ def _title_style(ctx: LayoutContext, style: ParagraphStyle, title: str) -> Parag
     """The title's style, set smaller where its longest word would not fit the line."""
     words = title.split() or [title]
     widest = max(stringWidth(w, style.fontName, style.fontSize) for w in words)
-    width = ctx.geometry.frame_width
+    width = ctx.geometry.cover_width
     if widest <= width:
         return style
     size = style.fontSize * width / widest

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache, lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Protocol
 
@@ -13,6 +14,11 @@ from dokureport.text.patterns import pyphen_for
 # Fewer letters than this never stand alone before or after a break.
 MIN_LEFT = 3
 MIN_RIGHT = 3
+# In a compound, a syllable break keeps this many letters after the word's start, and
+# after a joint: the joints ("Landes-jugend", "ressort-über") come before short
+# syllables ("Lan-des-ju-gend", "res-sort").
+MIN_IN_PART = 4
+MIN_AFTER_JOINT = 3
 # Words whose breaks a process keeps: a brochure, or a watch session, repeats its words.
 _WORDS_KEPT = 1 << 16
 
@@ -44,19 +50,39 @@ class TwoLevelHyphenator:
         return hyphen.join(self._words(word))
 
     def _breaks(self, word: str) -> tuple[str, ...]:
-        parts = self._compounds.inserted(word, hyphen="\0").split("\0")
-        pieces = "\0".join(self._syllables.inserted(p, hyphen="\0") for p in parts).split("\0")
-        # Merge pieces so that no break leaves fewer than MIN_LEFT/MIN_RIGHT letters.
-        merged: list[str] = []
-        for piece in pieces:
-            if merged and (len("".join(merged)) < MIN_LEFT or len(piece) < 2):
-                merged[-1] += piece
-            else:
-                merged.append(piece)
-        while len(merged) > 1 and len(merged[-1]) < MIN_RIGHT:
-            last = merged.pop()
-            merged[-1] += last
-        return tuple(merged)
+        n = len(word)
+        every_joint = self._compounds.positions(word)
+        # A joint that leaves a sliver at the word's end ("Stolperstei-ne") is no break.
+        joints = [p for p in every_joint if MIN_LEFT <= p <= n - MIN_RIGHT]
+        # Syllables are read part by part, as libhyphen does, and kept only where the
+        # whole word's reading agrees: a part read alone misreads its end ("Stolperstei"
+        # → "Stol-pers-tei"), the whole word alone misreads compounds ("Zusam-me-na-rbeit").
+        whole = set(self._syllables.positions(word))
+        bounds = [0, *every_joint, n]
+        spans = [0, *joints, n]
+        breaks = set(joints)
+        for start, end in pairwise(bounds):
+            for q in self._syllables.positions(word[start:end]):
+                p = start + q
+                if p not in whole or not MIN_LEFT <= p <= n - MIN_RIGHT:
+                    continue
+                # In a compound the joints come first: a syllable break keeps three letters
+                # after a joint ("Landes-jugend", not "Landesju-gend") and four at the
+                # start of the word ("ressort-über", not "res-sort").
+                part_start = max(b for b in spans if b < p)
+                part_end = min(b for b in spans if b > p)
+                least = (MIN_IN_PART if part_start == 0 else MIN_AFTER_JOINT) if joints else 2
+                if p - part_start < least or part_end - p < 2:
+                    continue
+                breaks.add(p)
+        cuts = [0]
+        for p in sorted(breaks):
+            if p - cuts[-1] < 2 and cuts[-1] and cuts[-1] not in joints:
+                cuts.pop()  # a one-letter syllable joins the one before it ("tio-nen")
+            if p - cuts[-1] >= 2:
+                cuts.append(p)
+        cuts.append(n)
+        return tuple(word[a:b] for a, b in pairwise(cuts))
 
 
 def _level(data: bytes, level: int) -> bytes:

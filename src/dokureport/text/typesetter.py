@@ -9,6 +9,7 @@ characters the main family lacks.
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -43,11 +44,28 @@ _LEADING_DASH = re.compile(r"^[ \t\n]+(?=[–—]|-[ \t\n])")
 # Words worth hyphenating. Longer "words" (codes, hashes, keyboard mashing) are cut by
 # reportlab's splitLongWords instead: its soft-hyphen search is quadratic in their length.
 _WORD = re.compile(r"\b\w{7,64}\b")
+# A heading shrinks to fit its widest word down to this share of its size, before that
+# word is hyphenated.
+HEADING_LEAST_SCALE = 0.6
 # Hebrew, Arabic and their presentation forms: reportlab sets text left to right only.
 _RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 # The spaces before a dash: a no-break space there keeps the dash off a line's start
 # (reportlab breaks lines at whitespace but not at U+00A0).
 _SPACE_BEFORE_DASH = re.compile(r"(?<=\S)[ \t\n]+(?=[–—]|-[ \t\n])")
+# A short word and the space after it, before a word: an initial or a name particle
+# whose space becomes a no-break space ("Zoë Ó Súilleabháin" never breaks after "Ó").
+_SHORT_WORD_SPACE = re.compile(r"(?<![\w.’'-])(\w{1,5}\.?) (?=\w)")
+# Particles that are part of a family name. Capitalised ones are tied everywhere; the
+# lowercase ones only in fields that hold names (in German prose "von", "der" are words).
+_PARTICLES = frozenset({"Ó", "Ní", "Nic", "Mac", "Mc", "Di", "De", "Da", "Du", "Del", "Dos",
+                        "Das", "Van", "Von", "Ten", "Ter", "Le", "La", "Al", "El", "Ben", "Bin",
+                        "Abu", "St.", "Dr.", "Prof."})
+_LOWER_PARTICLES = frozenset({"von", "van", "der", "den", "de", "di", "da", "du", "del",
+                              "della", "dos", "das", "le", "la", "ten", "ter", "zu", "vom",
+                              "zum", "bin", "ibn", "al", "el", "y"})
+# Link text that is an address (a URL, a domain, an e-mail) is never hyphenated: a
+# hyphen would read as part of it.
+_ADDRESS = re.compile(r"://|@|^\s*www\.|/|\w\.[a-z]{2,}\b")
 
 
 @dataclass
@@ -74,7 +92,7 @@ class Typesetter:
         if '"' in text or "'" in text:
             text = curled([(text, True)], self.lang)[0]
         text = spaced_punctuation(text, self.lang)
-        return re.sub(r"(?<=[ \xa0])-(?= )", "–", bind_dashes(text))
+        return tie_names(re.sub(r"(?<=[ \xa0])-(?= )", "–", bind_dashes(text)))
 
     def _soft_hyphens(self, text: str, *, ends_paragraph: bool = True) -> str:
         if not self.hyphenate:
@@ -82,10 +100,13 @@ class Typesetter:
         dic = hyphenator(self.lang)
         # The paragraph's last word stays whole: a last line of "ten." looks broken.
         end = last_word_start(text) if ends_paragraph else len(text)
-        return _WORD.sub(
-            lambda m: dic.inserted(m.group(0), hyphen="\xad") if m.start() < end else m.group(0),
-            text,
-        )
+        def breaks(m: re.Match[str]) -> str:
+            # A name after a tied initial or particle ("Ó\xa0Súilleabháin") stays whole.
+            if m.start() >= end or (m.start() and text[m.start() - 1] == "\xa0"):
+                return m.group(0)
+            return dic.inserted(m.group(0), hyphen="\xad")
+
+        return _WORD.sub(breaks, text)
 
     def _fonted(self, text: str) -> str:
         """Escape text and wrap characters the family lacks in a fallback font."""
@@ -99,6 +120,8 @@ class Typesetter:
         text = self.typographic(visual_order(text))
         if hyphenate:
             text = self._soft_hyphens(text, ends_paragraph=ends_paragraph)
+        else:  # names, titles, labels: their lowercase particles are tied too
+            text = tie_names(text, lowercase=True)
         return self._fonted(text)
 
     def plain(self, text: str, *, hyphenate: bool = True) -> str:
@@ -106,7 +129,17 @@ class Typesetter:
         return self._prepare(_collapse(text), hyphenate=hyphenate)
 
     def heading(self, text: str, style: Any, width: float) -> str:
-        """Markup for a heading: hyphenated only where a word is wider than the line."""
+        """Markup for a heading: never hyphenated. A word wider than the line makes the
+        heading smaller until it fits (down to HEADING_LEAST_SCALE of its size); only a
+        word too wide even then is hyphenated."""
+        text = self.typographic(visual_order(_collapse(text)))
+        widest = max((stringWidth(w, style.fontName, style.fontSize) for w in text.split()),
+                     default=0.0)
+        if widest <= width:
+            return self._fonted(text)
+        size = math.floor(style.fontSize * width / widest * 10) / 10
+        if size >= style.fontSize * HEADING_LEAST_SCALE:
+            return f'<font size="{size}">{self._fonted(text)}</font>'
         dic = hyphenator(self.lang) if self.hyphenate else None
 
         def fit(match: re.Match[str]) -> str:
@@ -115,7 +148,7 @@ class Typesetter:
                 return dic.inserted(word, hyphen="\xad")
             return word
 
-        return self._fonted(_WORD.sub(fit, self.typographic(visual_order(_collapse(text)))))
+        return self._fonted(_WORD.sub(fit, text))
 
     def literal(self, text: str) -> str:
         """Markup for text that must print exactly as given (phones, URLs, codes)."""
@@ -126,11 +159,12 @@ class Typesetter:
         """Markup for each paragraph of a Markdown text (what its paragraphs print)."""
         return [self.inline(tokens) for tokens in paragraph_inlines(text)]
 
-    def inline(self, tokens: Sequence[Token]) -> str:
+    def inline(self, tokens: Sequence[Token], *, hyphenate: bool = True) -> str:
         """Markup for one paragraph's inline tokens (markdown-it): escaped, typographic.
 
         Text between markup keeps the typography of plain text; the paragraph's last
-        word is never hyphenated; a spaced dash is bound to what precedes it, across markup.
+        word is never hyphenated (no word is, without `hyphenate`: a heading); a spaced
+        dash is bound to what precedes it, across markup.
         """
         items: list[tuple[str, str]] = []  # ("text", plain) or ("markup", built here)
         links: list[tuple[bool, str, int]] = []  # open links: linked or as typed, url, start
@@ -169,9 +203,9 @@ class Typesetter:
                 items.append(("code", f"{token.markup}{token.content}{token.markup}"))
             else:  # anything else: as typed
                 items.append(("text", f"{token.markup}{token.content}{token.markup}"))
-        return self._render(_merged(_curled(items, self.lang)))
+        return self._render(_merged(_curled(items, self.lang)), hyphenate=hyphenate)
 
-    def _render(self, items: list[tuple[str, str]]) -> str:
+    def _render(self, items: list[tuple[str, str]], *, hyphenate: bool = True) -> str:
         last_text = max((i for i, (k, v) in enumerate(items) if k == "text" and v.strip()),
                         default=-1)
         out: list[str] = []
@@ -189,22 +223,28 @@ class Typesetter:
                 value = _LEADING_DASH.sub("\xa0", value)  # `*x* – y`: the dash stays on x's line
             value = bind_dashes(value)
             if in_link:
-                out.append(self._prepare(value, hyphenate=False))
+                # Linked words hyphenate like the rest: unbroken, they left loose lines.
+                out.append(self._prepare(value, ends_paragraph=i >= last_text,
+                                         hyphenate=hyphenate and not _ADDRESS.search(value)))
             else:
-                out.append(self._emphasis(value, ends_paragraph=i >= last_text))
+                out.append(self._emphasis(value, ends_paragraph=i >= last_text,
+                                          hyphenate=hyphenate))
         return "".join(out)
 
-    def _emphasis(self, text: str, *, ends_paragraph: bool) -> str:
+    def _emphasis(self, text: str, *, ends_paragraph: bool, hyphenate: bool = True) -> str:
         out: list[str] = []
         position = 0
         for match in _EMPHASIS.finditer(text):
-            out.append(self._prepare(text[position : match.start()], ends_paragraph=False))
+            out.append(self._prepare(text[position : match.start()], ends_paragraph=False,
+                                     hyphenate=hyphenate))
             last = ends_paragraph and not text[match.end() :].strip()
             tag = "b" if match.group("strong") is not None else "i"
             inner = match.group("strong") if tag == "b" else match.group("em")
-            out.append(f"<{tag}>{self._prepare(inner, ends_paragraph=last)}</{tag}>")
+            inner = self._prepare(inner, ends_paragraph=last, hyphenate=hyphenate)
+            out.append(f"<{tag}>{inner}</{tag}>")
             position = match.end()
-        out.append(self._prepare(text[position:], ends_paragraph=ends_paragraph))
+        out.append(self._prepare(text[position:], ends_paragraph=ends_paragraph,
+                                 hyphenate=hyphenate))
         return "".join(out)
 
     def _link_open(self, url: str) -> str:
@@ -221,8 +261,8 @@ class Typesetter:
         """A clickable link, or the literal source text when the URL is not http(s)/mailto."""
         if not is_safe_url(url):
             return self._prepare(f"[{label}]({url})", hyphenate=False)
-        return (f"{self._link_open(url)}{self._prepare(label, hyphenate=False)}</a>"
-                + self._address(label, url))
+        shown = self._prepare(label, hyphenate=not _ADDRESS.search(label))
+        return f"{self._link_open(url)}{shown}</a>" + self._address(label, url)
 
 
 def outline_text(markup: str) -> str:
@@ -237,6 +277,22 @@ def last_word_start(text: str) -> int:
     in the length of the paragraph: 50 ms for sixty abstracts)."""
     found = _LAST_WORD_REVERSED.match(text[::-1])
     return len(text) - found.end(1) if found else len(text)
+
+
+def tie_names(text: str, *, lowercase: bool = False) -> str:
+    """A no-break space after each initial and name particle before a capitalised word
+    ("Zoë Ó\xa0Súilleabháin", "Bradley M.\xa0Kühn"); with `lowercase`, after "von",
+    "van der" and the like too."""
+    def tie(match: re.Match[str]) -> str:
+        word = match.group(1)
+        if lowercase and word in _LOWER_PARTICLES:
+            return word + "\xa0"  # "von der Leyen": the particles go with the name
+        if not text[match.end()].isupper():
+            return match.group(0)
+        initial = word[0].isupper() and (len(word) == 1 or word[1:] == ".")
+        return word + "\xa0" if initial or word in _PARTICLES else match.group(0)
+
+    return _SHORT_WORD_SPACE.sub(tie, text)
 
 
 def bind_dashes(text: str) -> str:
