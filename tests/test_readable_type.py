@@ -276,8 +276,6 @@ def test_a_large_imported_programme_keeps_7_pt_and_the_measure(fosdem) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="contents page numbers shrink until they fit (to 1 pt): "
-                                       "the contents' own fix in issue 20")
 def test_a_large_programme_s_contents_keeps_7_pt(fosdem) -> None:
     out, contents = fosdem
     smallest, _ = _sizes_and_long_lines(out, list(contents)[:6])
