@@ -13,6 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dokureport.assets import ImagePreparer
+from dokureport.assets.cmyk import (
+    NotAPrintProfile,
+    PrintProfile,
+    bundled_profile,
+    load_profile,
+)
 from dokureport.compose import lay_out
 from dokureport.core import interrupts
 from dokureport.core.collector import long_lived_frozen
@@ -295,6 +301,22 @@ def _theme_problem(validated: ValidatedEvent, key: str, message: str) -> Problem
     return Problem(message, file=theme.source if theme else None, key_path=key)
 
 
+def print_profile(validated: ValidatedEvent) -> PrintProfile:
+    """The print target's output intent: the event's `print`, else the theme's, else the
+    bundled FOGRA39 (the files were checked by validation)."""
+    printing, theme = validated.event.print, validated.theme
+    icc = printing.icc if printing and printing.icc else (theme.print_icc if theme else None)
+    condition = (printing.condition if printing and printing.condition else
+                 theme.print_condition if theme else None)
+    if icc is None:
+        bundled = bundled_profile()
+        return dataclasses.replace(bundled, condition=condition) if condition else bundled
+    try:
+        return load_profile(validated.event.resolve(icc), condition)
+    except (OSError, NotAPrintProfile) as exc:  # changed since validation
+        raise InputError([validated.locate_key(("print", "icc"), str(exc))]) from None
+
+
 def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions,
                   date: dt.date, trace: BuildTrace, staged: Staged,
                   fonts: tuple[FontSet | None, list[Problem]] = (None, [])) -> BuildResult:
@@ -309,13 +331,15 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
         def on_photo(done: int, total: int) -> None:
             report(Progress("photos", target, done, total))
 
+    profile = print_profile(validated) if target == "print" else None
     with ImagePreparer(dpi=options.dpi, cache_dir=options.cache_dir, jobs=options.jobs,
                        progress=options.progress, pool=trace.pool,
-                       on_photo=on_photo) as preparer:
+                       on_photo=on_photo, profile=profile) as preparer:
 
         def context() -> LayoutContext:
             return LayoutContext(event=validated.event, options=options, images=preparer,
-                                 build_date=date, theme=validated.theme, fonts=fonts[0])
+                                 build_date=date, theme=validated.theme, fonts=fonts[0],
+                                 profile=profile)
 
         with staged.output(output) as temp:
             with trace.stage("layout", target):
@@ -346,7 +370,7 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
                 # The file's dates are the build date, never the clock time: reproducible.
                 set_dates(temp, ctx.build_date)
                 finish(temp, ctx.tags, archival=target == "screen",
-                       linearize=target == "screen")
+                       linearize=target == "screen", print_profile=profile)
                 set_content_id(temp)
                 if options.booklet:
                     booklet = booklet_path(output)
