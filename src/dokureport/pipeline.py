@@ -150,7 +150,8 @@ def planned_outputs(output: Path, targets: Sequence[Target], booklet: bool,
 def files_read(source: Path | None, named: dict[Path, Problem], theme: Theme | None = None,
                event: str | None = None) -> dict[Path, str]:
     """The files an event reads, each with what it is: its event file, the files its keys
-    name (`named`: where each was named), its theme file and the theme's fonts."""
+    name (`named`: where each was named), its theme file and the theme's fonts and print
+    profile."""
     reads = f"a file the event {event} reads" if event is not None else "a file the event reads"
     inputs: dict[Path, str] = {}
     if source is not None:
@@ -162,6 +163,8 @@ def files_read(source: Path | None, named: dict[Path, Problem], theme: Theme | N
             inputs.setdefault(theme.source, "the theme file")
         for style, path in theme.font_files.items():
             inputs.setdefault(path, f"a font file the theme reads ({style})")
+        if theme.print_icc is not None:
+            inputs.setdefault(theme.print_icc, "the print profile the theme reads (print.icc)")
     return inputs
 
 
