@@ -61,6 +61,20 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
+# Press profiles are 0.2–5 MB; a larger file is not read into memory to find out.
+MAX_PROFILE_BYTES = 32 * 1024**2
+
+
+def read_profile(path: Path) -> bytes:
+    """The bytes of a profile file (OSError; NotAPrintProfile when far too large)."""
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_PROFILE_BYTES + 1)
+    if len(data) > MAX_PROFILE_BYTES:
+        raise NotAPrintProfile(f"is larger than {MAX_PROFILE_BYTES // 1024**2} MB: not an "
+                               "ICC profile")
+    return data
+
+
 def check_profile(data: bytes) -> str:
     """The profile's description if `data` is a CMYK output (printer) ICC profile; else
     NotAPrintProfile saying what it is instead."""
@@ -98,7 +112,7 @@ def _bundled() -> PrintProfile:
 
 def load_profile(path: Path, condition: str | None) -> PrintProfile:
     """The profile in the file at `path` (OSError, NotAPrintProfile)."""
-    data = path.read_bytes()
+    data = read_profile(path)
     description = check_profile(data)
     return PrintProfile(data=data, condition=condition or description or path.stem,
                         description=description, source=str(path))

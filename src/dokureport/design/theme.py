@@ -124,7 +124,7 @@ def _print_profile(model: ThemeFile, user: Any, base: Path | None, check: ThemeC
     named_here = isinstance(user, dict) and isinstance(user.get("print"), dict)
     if not named_here or base is None:
         return None  # a bundled theme names none
-    from dokureport.assets.cmyk import NotAPrintProfile, check_profile
+    from dokureport.assets.cmyk import NotAPrintProfile, check_profile, read_profile
     from dokureport.event.files import resolve_file
 
     problem, resolved = resolve_file(base, icc, image=False, allow_outside=False)
@@ -132,7 +132,7 @@ def _print_profile(model: ThemeFile, user: Any, base: Path | None, check: ThemeC
         check.error(("print", "icc"), problem or f"not found: {icc}")
         return None
     try:
-        check_profile(resolved.read_bytes())
+        check_profile(read_profile(resolved))
     except (OSError, NotAPrintProfile) as exc:
         check.error(("print", "icc"), f"{icc} {exc}")
         return None

@@ -20,9 +20,7 @@ _XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
   xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
   xmlns:xmp="http://ns.adobe.com/xap/1.0/"
   xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"
-  xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"
-  xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/"
-  xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"
+  xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"{pdfx_ns}
   xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
   xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
   xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
@@ -48,7 +46,7 @@ _XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <pdfaProperty:category>internal</pdfaProperty:category>
 <pdfaProperty:description>Part of ISO 14289 followed</pdfaProperty:description>
 </rdf:li></rdf:Seq></pdfaSchema:property>
-</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:li>{pdfx_schema}</rdf:Bag></pdfaExtension:schemas>
 </rdf:Description>
 </rdf:RDF>
 </x:xmpmeta>
@@ -84,6 +82,24 @@ _PDFAID = "<pdfaid:part>2</pdfaid:part>\n<pdfaid:conformance>U</pdfaid:conforman
 _PDFUAID = "<pdfuaid:part>1</pdfuaid:part>\n"
 
 
+_PDFX_NS = ('\n  xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/"'
+            '\n  xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"')
+
+
+# pdfxid is no schema PDF/A knows: described, as the PDF/UA one is, for PDF/A readers.
+_PDFX_SCHEMA = """<rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/X ID Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.npes.org/pdfx/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfxid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>GTS_PDFXVersion</pdfaProperty:name>
+<pdfaProperty:valueType>Text</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>ID of PDF/X standard</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li>"""
+
+
 # PDF/X-4 (ISO 15930-7) asks for its version, the document's identity and rendition in
 # the XMP, and /Trapped as in /Info (output/pdfx.py writes that side).
 _PDFXID = """<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>
@@ -106,8 +122,10 @@ def declare_pdfa_ua(pdf: pikepdf.Pdf, *, pdfa: bool = True, ua: bool = True,
     lang = str(pdf.Root.get("/Lang", "")) or "x-default"
     # The same brochure, title and date: the same identity (builds are reproducible).
     uuid = uuid5(NAMESPACE_URL, f"dokureport:{field('Title')}:{info.get('/CreationDate')}")
-    xmp = _XMP.format(pdfaid=_PDFAID if pdfa else "", pdfuaid=_PDFUAID if ua else "",
+    xmp = _XMP.format(pdfx_ns=_PDFX_NS if pdfx else "",
+                      pdfaid=_PDFAID if pdfa else "", pdfuaid=_PDFUAID if ua else "",
                       pdfxid=_PDFXID.format(uuid=uuid) if pdfx else "",
+                      pdfx_schema=_PDFX_SCHEMA if pdfx else "",
                       title=field("Title"), author=field("Author"), subject=field("Subject"),
                       keywords=field("Keywords"), producer=field("Producer"),
                       creator=field("Creator"), lang=escape(lang),

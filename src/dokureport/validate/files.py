@@ -37,13 +37,13 @@ def _check_print_profile(state: State, printing: dict[str, Any]) -> None:
     """print.icc, once found, must be a CMYK output profile: the press's inks."""
     from pathlib import Path
 
-    from dokureport.assets.cmyk import NotAPrintProfile, check_profile
+    from dokureport.assets.cmyk import NotAPrintProfile, check_profile, read_profile
 
     icc = printing.get("icc")
     if not isinstance(icc, Path):
         return  # not found, or not a string: reported already
     try:
-        check_profile(icc.read_bytes())
+        check_profile(read_profile(icc))
     except OSError as exc:
         state.error(("print", "icc"), f"cannot read it: {exc.strerror or exc}",
                     code="bad-file")
