@@ -116,6 +116,7 @@ def test_every_page_has_trim_inside_bleed_inside_media(built, name) -> None:
             assert media[1] <= bleed[1] < trim[1] and trim[3] < bleed[3] <= media[3]
 
 
+@pytest.mark.slow
 def test_the_screen_pdf_stays_pdf_a_in_srgb(built) -> None:
     with pikepdf.open(built["sample-screen"]) as pdf:
         (intent,) = pdf.Root.OutputIntents
@@ -207,6 +208,7 @@ def test_no_device_rgb_is_left_anywhere(built, name) -> None:
         assert _device_rgb(pdf) == []
 
 
+@pytest.mark.slow
 def test_the_rgb_walk_finds_what_the_screen_pdf_has(built) -> None:
     # The walk is not blind: the screen PDF's photos, text colours and groups are RGB.
     with pikepdf.open(built["photos-screen"]) as pdf:
@@ -376,7 +378,7 @@ def test_the_events_own_profile_and_condition_become_the_output_intent(tmp_path)
 @pytest.mark.parametrize(("content", "why"), [
     (lambda: ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes(), "not CMYK"),
     (lambda: b"just some text, no ICC header at all\n" * 10, "is not an ICC profile"),
-])
+], ids=["an RGB profile", "a text file"])
 def test_a_file_that_is_not_a_cmyk_output_profile_exits_2_at_its_key(tmp_path, content,
                                                                       why) -> None:
     folder = _write_event(tmp_path / "bad", minimal_event(print={"icc": "shop.icc"}))
