@@ -188,6 +188,8 @@ ROWS: tuple[Row, ...] = (
     Row("labels", {"imprint": "Colophon of the possum"}, shows("Colophon of the possum")),
     Row("contacts[].publish", True, None),
     Row("privacy.print_speaker_emails", False, None),
+    Row("print.icc", "druckerei.icc", None),
+    Row("print.condition", "FOGRA51", None),
 )
 
 
@@ -284,6 +286,9 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> Printed:
     Image.new("RGB", (1200, 800), (120, 150, 90)).save(folder / "mehr" / "c.jpg", exif=exif)
     Image.new("RGB", (300, 100), (0, 80, 120)).save(folder / "logo.png")
     Image.new("RGB", (400, 500), (200, 170, 150)).save(folder / "portrait.jpg")
+    from dokureport.assets.cmyk import bundled_profile
+
+    (folder / "druckerei.icc").write_bytes(bundled_profile().data)
     import yaml
 
     (folder / "event.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),

@@ -1,7 +1,7 @@
-"""The print PDF is PDF/UA-1 but not PDF/A (its black is DeviceCMYK ink, and no CMYK output
-profile can ship with dokureport); what print shops need stays valid under PDF/A-2:
-nested page boxes, crop marks as Artifacts. The PDF/A checks find nothing else than the
-colour and the identification it does not declare."""
+"""The print PDF is PDF/UA-1 and PDF/X-4 but not PDF/A (its intent is the press's CMYK, not
+sRGB); what print shops need stays valid under PDF/A-2: nested page boxes, crop marks as
+Artifacts. The PDF/A checks find nothing else than the colour, the identification it does
+not declare, and the PDF/X-4 XMP's `pdf:Trapped`."""
 
 from __future__ import annotations
 
@@ -17,14 +17,20 @@ from dokureport.core.resources import sample_event_dir
 from tests.helpers import box
 from tests.test_accessibility import tagging_problems
 
-# What a file that does not declare PDF/A, and prints DeviceCMYK black with no output
-# intent, fails by design; any other rule failing is a defect of the print target.
+# What a file that does not declare PDF/A, and prints DeviceCMYK under a PDF/X (not a
+# PDF/A) output intent, fails by design; any other rule failing is a defect of the print
+# target.
+UNDECLARED_COLOUR = {"PDFA2U-DEVICE-CMYK-001", "PDFA2U-DEVICE-RGB-001", "PDFA2U-ID-SCHEMA-001"}
 UNDECLARED = {
     "ua1": set(),  # the print PDF is PDF/UA-1: nothing may fail
-    "2u": {"PDFA2U-DEVICE-CMYK-001", "PDFA2U-DEVICE-RGB-001", "PDFA2U-ID-SCHEMA-001"},
+    # PDF/X-4 mirrors /Info's /Trapped in the XMP as pdf:Trapped, a property PDF/A-2's
+    # older Adobe PDF schema does not have (and a predefined schema cannot be extended).
+    "2u": UNDECLARED_COLOUR | {"PDFA2U-XMP-PREDEFINED-PROPERTY-001",
+                               "PDFA2U-XMP-PREDEFINED-VALUE-TYPE-001",
+                               "PDFA2U-XMP-PROPERTY-DEFINITION-001"},
 }
 # The imposed booklet sheets declare nothing at all (PDF/UA does not apply to them).
-UNDECLARED_SHEETS = UNDECLARED["2u"] | {"PDFA2U-METADATA-STRUCTURE-001"}
+UNDECLARED_SHEETS = UNDECLARED_COLOUR | {"PDFA2U-METADATA-STRUCTURE-001"}
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +110,7 @@ def test_the_print_pdf_declares_pdf_ua_1_and_not_pdf_a(print_pdf: Path) -> None:
     with pikepdf.open(print_pdf) as pdf:
         xmp = pdf.Root.Metadata.read_bytes().decode("utf-8")
         assert "<pdfuaid:part>1</pdfuaid:part>" in xmp and "pdfaid:part>" not in xmp
-        assert "/OutputIntents" not in pdf.Root
+        assert [str(i.S) for i in pdf.Root.OutputIntents] == ["/GTS_PDFX"]
         assert "<dc:title>" in xmp
 
 

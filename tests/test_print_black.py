@@ -1,4 +1,5 @@
-"""Print target: text, rules and QR codes in black ink only (DeviceCMYK K); screen stays RGB."""
+"""Print target: text, rules and QR codes in black ink only (DeviceCMYK K), other colours
+in CMYK; screen stays RGB."""
 
 from __future__ import annotations
 
@@ -63,9 +64,12 @@ def test_print_text_is_black_ink_only(builds) -> None:
     assert ("k", (0.0, 0.0, 0.0, 1.0), False) in ops
 
 
-def test_print_keeps_other_colours(builds) -> None:
+def test_print_sets_other_colours_in_cmyk_and_none_in_rgb(builds) -> None:
     ops = _colour_ops(builds["print"])
-    assert ("rg", (0.0, 0.341, 0.42), True) in ops  # the accent colour stays as designed
+    assert not [o for o in ops if o[0] in ("rg", "RG")]
+    # The primary colour #00576b, through the print profile: cyan and black ink.
+    assert any(op == "k" and args[0] > 0.5 and args[3] > 0.3 and in_text
+               for op, args, in_text in ops)
 
 
 def test_screen_stays_rgb(builds) -> None:

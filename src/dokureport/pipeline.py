@@ -13,6 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dokureport.assets import ImagePreparer
+from dokureport.assets.cmyk import (
+    NotAPrintProfile,
+    PrintProfile,
+    bundled_profile,
+    load_profile,
+)
 from dokureport.compose import lay_out
 from dokureport.core import interrupts
 from dokureport.core.collector import long_lived_frozen
@@ -151,7 +157,8 @@ def planned_outputs(output: Path, targets: Sequence[Target], booklet: bool,
 def files_read(source: Path | None, named: dict[Path, Problem], theme: Theme | None = None,
                event: str | None = None) -> dict[Path, str]:
     """The files an event reads, each with what it is: its event file, the files its keys
-    name (`named`: where each was named), its theme file and the theme's fonts."""
+    name (`named`: where each was named), its theme file and the theme's fonts and print
+    profile."""
     reads = f"a file the event {event} reads" if event is not None else "a file the event reads"
     inputs: dict[Path, str] = {}
     if source is not None:
@@ -163,6 +170,8 @@ def files_read(source: Path | None, named: dict[Path, Problem], theme: Theme | N
             inputs.setdefault(theme.source, "the theme file")
         for style, path in theme.font_files.items():
             inputs.setdefault(path, f"a font file the theme reads ({style})")
+        if theme.print_icc is not None:
+            inputs.setdefault(theme.print_icc, "the print profile the theme reads (print.icc)")
     return inputs
 
 
@@ -304,6 +313,22 @@ def _theme_problem(validated: ValidatedEvent, key: str, message: str) -> Problem
     return Problem(message, file=theme.source if theme else None, key_path=key)
 
 
+def print_profile(validated: ValidatedEvent) -> PrintProfile:
+    """The print target's output intent: the event's `print`, else the theme's, else the
+    bundled FOGRA39 (the files were checked by validation)."""
+    printing, theme = validated.event.print, validated.theme
+    icc = printing.icc if printing and printing.icc else (theme.print_icc if theme else None)
+    condition = (printing.condition if printing and printing.condition else
+                 theme.print_condition if theme else None)
+    if icc is None:
+        bundled = bundled_profile()
+        return dataclasses.replace(bundled, condition=condition) if condition else bundled
+    try:
+        return load_profile(validated.event.resolve(icc), condition)
+    except (OSError, NotAPrintProfile) as exc:  # changed since validation
+        raise InputError([validated.locate_key(("print", "icc"), str(exc))]) from None
+
+
 def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions,
                   date: dt.date, trace: BuildTrace, staged: Staged,
                   fonts: tuple[FontSet | None, list[Problem]] = (None, [])) -> BuildResult:
@@ -318,13 +343,15 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
         def on_photo(done: int, total: int) -> None:
             report(Progress("photos", target, done, total))
 
+    profile = print_profile(validated) if target == "print" else None
     with ImagePreparer(dpi=options.dpi, cache_dir=options.cache_dir, jobs=options.jobs,
                        progress=options.progress, pool=trace.pool,
-                       on_photo=on_photo) as preparer:
+                       on_photo=on_photo, profile=profile) as preparer:
 
         def context() -> LayoutContext:
             return LayoutContext(event=validated.event, options=options, images=preparer,
-                                 build_date=date, theme=validated.theme, fonts=fonts[0])
+                                 build_date=date, theme=validated.theme, fonts=fonts[0],
+                                 profile=profile)
 
         with staged.output(output) as temp:
             with trace.stage("layout", target):
@@ -360,7 +387,7 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
                 # The file's dates are the build date, never the clock time: reproducible.
                 set_dates(temp, ctx.build_date)
                 finish(temp, ctx.tags, archival=target == "screen",
-                       linearize=target == "screen")
+                       linearize=target == "screen", print_profile=profile)
                 set_content_id(temp)
                 if options.booklet:
                     booklet = booklet_path(output)

@@ -18,6 +18,7 @@ from typing import Any
 import xxhash
 from PIL import Image, ImageCms, ImageFile
 
+from dokureport.assets.cmyk import image_to_cmyk, profile_in_worker
 from dokureport.assets.plan import PASS_THROUGH_SLACK, Settings, make_plan
 from dokureport.core.errors import InputError, Problem
 from dokureport.event import image_headers
@@ -328,7 +329,8 @@ def _prepare(source: str | io.BytesIO, settings: Settings, out_base: str) -> dic
         icc = im.info.get("icc_profile")
 
         if (
-            source_format == "JPEG"  # not MPO: its extra frames would be embedded too
+            settings.ink is None  # print: every photo is converted to the press's CMYK
+            and source_format == "JPEG"  # not MPO: its extra frames would be embedded too
             and source_mode in ("RGB", "L")
             and orientation == 1
             and _is_srgb(icc)
@@ -366,6 +368,8 @@ def _prepare(source: str | io.BytesIO, settings: Settings, out_base: str) -> dic
         if work.size != plan.out_size or box != (0, 0, work.size[0], work.size[1]):
             work = work.resize(plan.out_size, Image.Resampling.LANCZOS, box=box)
 
+        if settings.ink is not None:
+            return _save_for_print(work, graphic, settings, out_base)
         if graphic:
             path = f"{out_base}.png"
             _write(path, lambda p: work.save(p, "PNG", compress_level=6))
@@ -384,6 +388,29 @@ def _prepare(source: str | io.BytesIO, settings: Settings, out_base: str) -> dic
             "width": work.size[0],
             "height": work.size[1],
         }
+
+
+def _save_for_print(work: Image.Image, graphic: bool, settings: Settings, out_base: str
+                    ) -> dict[str, Any]:
+    """The image for the print target: on white (no soft mask), colour in the press's
+    CMYK (grey stays grey: black ink only); a photo as JPEG, a graphic as lossless TIFF."""
+    assert settings.ink is not None
+    work = _flatten(work)
+    if work.mode == "RGB":
+        work = image_to_cmyk(work, profile_in_worker(*settings.ink))
+    if graphic:
+        # PNG has no CMYK; reportlab embeds a TIFF's pixels as they are (Flate).
+        path = f"{out_base}.tif"
+        _write(path, lambda p: work.save(p, "TIFF", compression="tiff_adobe_deflate"))
+    else:
+        path = f"{out_base}.jpg"
+        # Pillow writes CMYK JPEGs the Adobe way (inverted), which reportlab's Decode
+        # array for a four-channel JPEG expects.
+        _write(path, lambda p: work.save(p, "JPEG", quality=settings.quality,
+                                         optimize=True, progressive=False,
+                                         subsampling="4:4:4"))
+    return {"kind": "tiff" if graphic else "jpeg", "dir": os.path.dirname(path),
+            "file": os.path.basename(path), "width": work.size[0], "height": work.size[1]}
 
 
 def worker_init() -> None:

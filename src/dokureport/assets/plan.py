@@ -30,7 +30,7 @@ class ImageRequest:
 class PreparedImage:
     """The file to embed for a request, and what it amounts to at the placed size."""
 
-    path: Path  # JPEG for photos, PNG for graphics, or the source itself when passed through
+    path: Path  # JPEG for photos, PNG (TIFF in CMYK) for graphics, or the source itself
     width_px: int
     height_px: int
     effective_dpi: float  # min over both axes of pixels / (placed inches)
@@ -50,16 +50,22 @@ class Settings:
     aspect: float  # width_pt / height_pt, exact (box_px is rounded)
     dpi: int
     quality: int
+    # The print target's inks: (the CMYK profile's file, its content digest); None keeps
+    # sRGB. Only the digest is in the key: the same profile from another path is the same.
+    ink: tuple[str, str] | None = None
 
     def token(self) -> str:
         fx, fy = self.focus
+        ink = f"|cmyk={self.ink[1]}" if self.ink else ""
         return (
             f"v{PREPARE_VERSION}|{self.box_px[0]}x{self.box_px[1]}|crop={int(self.crop)}"
             f"|focus={fx:.4f},{fy:.4f}|aspect={self.aspect:.6f}|dpi={self.dpi}|q={self.quality}"
+            f"{ink}"
         )
 
 
-def make_settings(request: ImageRequest, dpi: int, quality: int) -> Settings:
+def make_settings(request: ImageRequest, dpi: int, quality: int,
+                  ink: tuple[str, str] | None = None) -> Settings:
     if not (request.width_pt > 0 and request.height_pt > 0):
         raise ValueError(f"image box must be positive, got {request.width_pt}×{request.height_pt}")
     # A tiny tolerance keeps 1240.0000001 from becoming 1241 pixels.
@@ -74,6 +80,7 @@ def make_settings(request: ImageRequest, dpi: int, quality: int) -> Settings:
         aspect=request.width_pt / request.height_pt,
         dpi=dpi,
         quality=quality,
+        ink=ink,
     )
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dokureport.assets.cmyk import PrintProfile
 from dokureport.assets.pixels import (
     Task,
     atomic_write,
@@ -165,8 +166,11 @@ class ImagePreparer:
         quality: int = JPEG_QUALITY,
         pool: ProcessPoolExecutor | None = None,
         on_photo: Callable[[int, int], None] | None = None,
+        profile: PrintProfile | None = None,
     ) -> None:
         self.dpi = dpi
+        # With a print profile every image is made CMYK for it (the print target).
+        self._ink = (profile.source, profile.digest) if profile is not None else None
         self.quality = quality
         self.jobs = jobs if jobs and jobs > 0 else _default_jobs()
         self.stats = PreparerStats()
@@ -212,7 +216,7 @@ class ImagePreparer:
         """Start preparing `request` (non-blocking); a duplicate is prepared once."""
         if self._closed:
             raise RuntimeError("ImagePreparer is closed")
-        settings = make_settings(request, self.dpi, self.quality)
+        settings = make_settings(request, self.dpi, self.quality, self._ink)
         task_key = (str(request.source), settings)
         if task_key in self._futures or task_key in self._done:
             return
@@ -259,7 +263,7 @@ class ImagePreparer:
         """Whether `result` would return (or raise) at once, without waiting for a worker."""
         if request in self._results:
             return True
-        task_key = (str(request.source), make_settings(request, self.dpi, self.quality))
+        task_key = (str(request.source), make_settings(request, self.dpi, self.quality, self._ink))
         future = self._futures.get(task_key)
         return task_key in self._done or (future is not None and future.done())
 
@@ -268,7 +272,7 @@ class ImagePreparer:
         cached = self._results.get(request)
         if cached is not None:
             return cached
-        settings = make_settings(request, self.dpi, self.quality)
+        settings = make_settings(request, self.dpi, self.quality, self._ink)
         task_key = (str(request.source), settings)
         meta = self._done.get(task_key)
         if meta is None:

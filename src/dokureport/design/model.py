@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -44,6 +44,21 @@ class Colours(_Part):
                                          "photo, and on a cover without a photo (the title's)")
 
     _check = field_validator("*", mode="before")(_colour)
+
+
+ColourRole = Literal["primary", "accent", "text", "muted", "rule", "tint", "background",
+                     "cover_text", "cover_panel"]
+PrintInks = tuple[Annotated[float, Field(ge=0, le=100)], Annotated[float, Field(ge=0, le=100)],
+                  Annotated[float, Field(ge=0, le=100)], Annotated[float, Field(ge=0, le=100)]]
+
+
+class PrintTarget(_Part):
+    """The print shop's printing condition: its CMYK profile and the condition's name."""
+
+    icc: str | None = Field(default=None, description="A CMYK output ICC profile (.icc) "
+                            "beside the theme file; unset: the bundled FOGRA39 profile")
+    condition: str | None = Field(default=None, description="The condition's registered "
+                                  "name, e.g. FOGRA51; unset: the profile's description")
 
 
 class Fonts(_Part):
@@ -175,6 +190,13 @@ class ThemeFile(_Part):
     footer: Footer
     labels: dict[str, str] = Field(default_factory=dict,
                                    description="Printed labels to replace, e.g. agenda: Ablauf")
+    print: PrintTarget | None = Field(default=None, description="The print target's "
+                                      "output intent (PDF/X-4)")
+    print_colours: dict[ColourRole, PrintInks] = Field(
+        default_factory=dict,
+        description="Exact inks for the print target, e.g. primary: [100, 0, 30, 40] "
+                    "(cyan, magenta, yellow, black in %); a colour not named here is "
+                    "converted through the print profile")
 
     @field_validator("sections")
     @classmethod
@@ -205,6 +227,9 @@ class Theme(BaseModel):
     labels: dict[str, str]
     contents: ContentsDesign = ContentsDesign()
     agenda: Agenda = Agenda()
+    print_colours: dict[str, tuple[float, float, float, float]] = {}  # role → CMYK in %
+    print_icc: Path | None = None  # the theme's own print profile (checked), if it names one
+    print_condition: str | None = None
     source: Path | None = None  # the file it came from (messages)
 
     def starts_page(self, section: str) -> bool:

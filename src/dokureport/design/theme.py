@@ -119,6 +119,30 @@ def _theme_path(spec: str, folder: Path, source: SourceMap | None) -> Path:
     return resolved
 
 
+def _print_profile(model: ThemeFile, user: Any, base: Path | None, check: ThemeCheck
+                   ) -> Path | None:
+    """The theme's own print profile, beside the theme file and a CMYK output profile."""
+    icc = model.print.icc if model.print else None
+    if icc is None:
+        return None
+    named_here = isinstance(user, dict) and isinstance(user.get("print"), dict)
+    if not named_here or base is None:
+        return None  # a bundled theme names none
+    from dokureport.assets.cmyk import NotAPrintProfile, check_profile, read_profile
+    from dokureport.event.files import resolve_file
+
+    problem, resolved = resolve_file(base, icc, image=False, allow_outside=False)
+    if problem or resolved is None:
+        check.error(("print", "icc"), problem or f"not found: {icc}")
+        return None
+    try:
+        check_profile(read_profile(resolved))
+    except (OSError, NotAPrintProfile) as exc:
+        check.error(("print", "icc"), f"{icc} {exc}")
+        return None
+    return resolved
+
+
 def _finish(data: dict[str, Any], where: Any, origin: Path | None, name: str,
             warnings: list[Problem], *, fonts_base: Path | None, user: Any = None,
             check: ThemeCheck | None = None) -> tuple[Theme, list[Problem]]:
@@ -164,6 +188,7 @@ def _finish(data: dict[str, Any], where: Any, origin: Path | None, name: str,
             font_files[style] = resolved
         else:
             font_files[style] = fonts_dir() / value
+    print_icc = _print_profile(model, user, fonts_base, check)
     if check.errors:
         raise InputError(ordered(check.errors))
     theme = Theme(
@@ -171,6 +196,8 @@ def _finish(data: dict[str, Any], where: Any, origin: Path | None, name: str,
         sections=model.sections, new_page=frozenset(model.new_page), type=model.type,
         margins=model.margins, cover=model.cover, gallery=model.gallery, footer=model.footer,
         agenda=model.agenda, labels=dict(model.labels), source=origin, contents=model.contents,
+        print_colours={role: tuple(inks) for role, inks in model.print_colours.items()},
+        print_icc=print_icc, print_condition=model.print.condition if model.print else None,
     )
     from dokureport.design.contrast import contrast_warnings
 

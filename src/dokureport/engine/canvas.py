@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+from collections.abc import Callable
 from typing import Any
 
 from PIL import Image
@@ -92,14 +93,19 @@ class BrochureCanvas(Canvas):
     some RIPs) reject or flatten badly. The brochure places such images (logos) on
     white paper, so the result looks the same.
 
-    With `k_black` (the print target) text and vector black is black ink only (see
-    k_only_black); reportlab applies it to every colour set on the canvas and its text
-    objects. Images are left as they are.
+    With `k_black` text and vector black is black ink only (see k_only_black);
+    reportlab applies it to every colour set on the canvas and its text objects. With
+    `ink` (the print target), that function converts every colour instead.
     """
 
     def __init__(self, *args: Any, flatten_alpha: bool = False, k_black: bool = False,
-                 tagged: bool = True, **kwargs: Any) -> None:
-        if k_black:
+                 tagged: bool = True, ink: Callable[[Any], Any] | None = None,
+                 **kwargs: Any) -> None:
+        # `ink` (the print target's colour conversion) sees every colour set on the
+        # canvas, its text objects and the drawings rendered onto it (logos, QR codes).
+        if ink is not None:
+            kwargs["enforceColorSpace"] = ink
+        elif k_black:
             kwargs["enforceColorSpace"] = k_only_black
         super().__init__(*args, **kwargs)
         self.flatten_alpha = flatten_alpha

@@ -292,6 +292,16 @@ class PartnerGroup(Model):
     logos: tuple[PartnerLogo, ...] = ()
 
 
+class PrintCondition(Model):
+    """The print shop's printing condition, for the print target's output intent."""
+
+    icc: Path | None = Field(default=None, description="The shop's CMYK output ICC profile "
+                             "(.icc) in the event folder; unset: the theme's, else the "
+                             "bundled FOGRA39")
+    condition: str | None = Field(default=None, description="The condition's registered "
+                                  "name, e.g. FOGRA51 (the output intent's identifier)")
+
+
 class Event(Model):
     """One event, as described by an event.yaml. Paths are resolved against `folder`."""
 
@@ -315,6 +325,8 @@ class Event(Model):
                                   "the theme's keys themselves")
     labels: dict[str, str] = Field(
         default_factory=dict, description="Printed labels to replace, e.g. agenda: Ablauf")
+    print: PrintCondition | None = Field(
+        default=None, description="The print target's CMYK profile and printing condition")
 
     _known_lang = field_validator("lang")(known_locale)
     privacy: Privacy = Privacy()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from dokureport.assets import ImageRequest, PreparedImage
+from dokureport.assets.cmyk import PrintProfile
 from dokureport.core.errors import Problem
 from dokureport.core.options import BuildOptions
 from dokureport.design.geometry import Geometry, geometry_for
@@ -83,6 +84,7 @@ class LayoutContext:
     build_date: dt.date
     theme: Theme | None = None  # None: the default theme
     fonts: FontSet | None = None  # the theme's registered family; None: the default's
+    profile: PrintProfile | None = None  # the print target's CMYK output intent
     geometry: Geometry = field(init=False)
     styles: Styles = field(init=False)
     labels: Labels = field(init=False)

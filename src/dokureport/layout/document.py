@@ -25,6 +25,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from dokureport import engine
 from dokureport.core.version import __version__
+from dokureport.design.print_ink import print_ink
 from dokureport.engine import linebreaks, reportlab_fixes, settled, tags
 from dokureport.engine.canvas import BrochureCanvas
 from dokureport.engine.contents import kept_content, reserve_entries
@@ -232,9 +233,12 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
               ) -> None:
         # Images named by content (reproducible); no transparency and black ink only
         # for black on print pages.
-        maker = canvasmaker or functools.partial(BrochureCanvas, flatten_alpha=self.for_print,
-                                                 k_black=self.for_print,
-                                                 tagged=self.ctx.options.tagged)
+        # With a print profile, every colour becomes the press's CMYK (PDF/X-4).
+        profile = self.ctx.profile if self.for_print else None
+        maker = canvasmaker or functools.partial(
+            BrochureCanvas, flatten_alpha=self.for_print, k_black=self.for_print,
+            tagged=self.ctx.options.tagged,
+            ink=print_ink(self.ctx.design, profile) if profile is not None else None)
         self._passes += 1
         engine.install()
         # Only the first pass may leave out photos that are not prepared yet.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+from uuid import NAMESPACE_URL, uuid5
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
@@ -19,11 +20,11 @@ _XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
   xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
   xmlns:xmp="http://ns.adobe.com/xap/1.0/"
   xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"
-  xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"
+  xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"{pdfx_ns}
   xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
   xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
   xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
-{pdfaid}{pdfuaid}
+{pdfaid}{pdfuaid}{pdfxid}
 <dc:format>application/pdf</dc:format>
 <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
 <dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>
@@ -45,7 +46,7 @@ _XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <pdfaProperty:category>internal</pdfaProperty:category>
 <pdfaProperty:description>Part of ISO 14289 followed</pdfaProperty:description>
 </rdf:li></rdf:Seq></pdfaSchema:property>
-</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:li>{pdfx_schema}</rdf:Bag></pdfaExtension:schemas>
 </rdf:Description>
 </rdf:RDF>
 </x:xmpmeta>
@@ -81,16 +82,50 @@ _PDFAID = "<pdfaid:part>2</pdfaid:part>\n<pdfaid:conformance>U</pdfaid:conforman
 _PDFUAID = "<pdfuaid:part>1</pdfuaid:part>\n"
 
 
-def declare_pdfa_ua(pdf: pikepdf.Pdf, *, pdfa: bool = True, ua: bool = True) -> None:
-    """XMP (Dublin Core from /Info; pdfaid 2U with `pdfa`, pdfuaid 1 with `ua`) and, with
-    `pdfa`, the sRGB OutputIntent."""
+_PDFX_NS = ('\n  xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/"'
+            '\n  xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"')
+
+
+# pdfxid is no schema PDF/A knows: described, as the PDF/UA one is, for PDF/A readers.
+_PDFX_SCHEMA = """<rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/X ID Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.npes.org/pdfx/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfxid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>GTS_PDFXVersion</pdfaProperty:name>
+<pdfaProperty:valueType>Text</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>ID of PDF/X standard</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li>"""
+
+
+# PDF/X-4 (ISO 15930-7) asks for its version, the document's identity and rendition in
+# the XMP, and /Trapped as in /Info (output/pdfx.py writes that side).
+_PDFXID = """<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>
+<pdf:Trapped>False</pdf:Trapped>
+<xmpMM:DocumentID>uuid:{uuid}</xmpMM:DocumentID>
+<xmpMM:VersionID>1</xmpMM:VersionID>
+<xmpMM:RenditionClass>default</xmpMM:RenditionClass>
+"""
+
+
+def declare_pdfa_ua(pdf: pikepdf.Pdf, *, pdfa: bool = True, ua: bool = True,
+                    pdfx: bool = False) -> None:
+    """XMP (Dublin Core from /Info; pdfaid 2U with `pdfa`, pdfuaid 1 with `ua`, PDF/X-4
+    with `pdfx`) and, with `pdfa`, the sRGB OutputIntent."""
     info = pdf.trailer.get("/Info", Dictionary())
 
     def field(key: str) -> str:
         return escape(str(info.get("/" + key, "")))
 
     lang = str(pdf.Root.get("/Lang", "")) or "x-default"
-    xmp = _XMP.format(pdfaid=_PDFAID if pdfa else "", pdfuaid=_PDFUAID if ua else "",
+    # The same brochure, title and date: the same identity (builds are reproducible).
+    uuid = uuid5(NAMESPACE_URL, f"dokureport:{field('Title')}:{info.get('/CreationDate')}")
+    xmp = _XMP.format(pdfx_ns=_PDFX_NS if pdfx else "",
+                      pdfaid=_PDFAID if pdfa else "", pdfuaid=_PDFUAID if ua else "",
+                      pdfxid=_PDFXID.format(uuid=uuid) if pdfx else "",
+                      pdfx_schema=_PDFX_SCHEMA if pdfx else "",
                       title=field("Title"), author=field("Author"), subject=field("Subject"),
                       keywords=field("Keywords"), producer=field("Producer"),
                       creator=field("Creator"), lang=escape(lang),

@@ -8,8 +8,10 @@ from typing import Any
 
 import pikepdf
 
+from dokureport.assets.cmyk import PrintProfile
 from dokureport.output.fixes import apply_fixes
 from dokureport.output.pdfa import declare_pdfa_ua
+from dokureport.output.pdfx import declare_pdfx
 from dokureport.output.stream_ends import (
     end_streams_unambiguously,
     written_unambiguously,
@@ -18,9 +20,11 @@ from dokureport.output.structure import write_structure
 from dokureport.output.subset_tags import name_subsets
 
 
-def finish(path: Path, tags: Any, *, archival: bool, linearize: bool) -> None:
+def finish(path: Path, tags: Any, *, archival: bool, linearize: bool,
+           print_profile: PrintProfile | None = None) -> None:
     """Tag the PDF at `path` from the recorded tree, repair it, declare PDF/UA-1 (and
-    PDF/A-2u if `archival`) and linearize it (`linearize`), in place and reproducibly."""
+    PDF/A-2u if `archival`, PDF/X-4 with `print_profile` as its output intent) and
+    linearize it (`linearize`), in place and reproducibly."""
     # qpdf reads the input as it writes: the result goes beside it, then takes its place.
     finished = path.with_name(path.name + ".finished")
     try:
@@ -30,8 +34,11 @@ def finish(path: Path, tags: Any, *, archival: bool, linearize: bool) -> None:
             apply_fixes(pdf)
             name_subsets(pdf)  # after the fixes: they rewrite the Unicode maps it renames in
             # Only a tagged file claims PDF/UA (untagged builds exist to measure tagging).
-            if archival or tags is not None:
-                declare_pdfa_ua(pdf, pdfa=archival, ua=tags is not None)
+            if archival or tags is not None or print_profile is not None:
+                declare_pdfa_ua(pdf, pdfa=archival, ua=tags is not None,
+                                pdfx=print_profile is not None)
+            if print_profile is not None:
+                declare_pdfx(pdf, print_profile)
             end_streams_unambiguously(pdf)
             # qpdf writes every stream with an EOL before `endstream` and exact lengths;
             # the /ID is static here and replaced by a content digest afterwards

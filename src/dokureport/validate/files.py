@@ -21,12 +21,34 @@ def check_files(state: State, data: dict[str, Any]) -> None:
         _check_file(state, photo, "file", ("photos", "items", i), image=True)
     for i, contact in items(data.get("contacts")):
         _check_file(state, contact, "photo", ("contacts", i), image=True)
+    printing = data.get("print")
+    if isinstance(printing, dict):
+        _check_file(state, printing, "icc", ("print",), image=False)
+        _check_print_profile(state, printing)
     for i, talk in items(data.get("talks")):
         slides = talk.get("slides")
         if isinstance(slides, str) and SCHEME.match(slides):
             state.check_url(("talks", i, "slides"), slides)
         else:
             _check_file(state, talk, "slides", ("talks", i), image=False, as_text=True)
+
+
+def _check_print_profile(state: State, printing: dict[str, Any]) -> None:
+    """print.icc, once found, must be a CMYK output profile: the press's inks."""
+    from pathlib import Path
+
+    from dokureport.assets.cmyk import NotAPrintProfile, check_profile, read_profile
+
+    icc = printing.get("icc")
+    if not isinstance(icc, Path):
+        return  # not found, or not a string: reported already
+    try:
+        check_profile(read_profile(icc))
+    except OSError as exc:
+        state.error(("print", "icc"), f"cannot read it: {exc.strerror or exc}",
+                    code="bad-file")
+    except NotAPrintProfile as exc:
+        state.error(("print", "icc"), f"{show(icc.name, 200)} {exc}", code="bad-file")
 
 
 def _check_file(state: State, owner: dict[str, Any], key: str, at: KeyPath, *, image: bool,
