@@ -90,6 +90,12 @@ class Gallery(_Part):
                                 description="Photos per row at most; unset: 3 (A5: 2)")
 
 
+class Index(_Part):
+    columns: int = Field(default=3, ge=1, le=4,
+                         description="Most columns of the speaker index; it takes fewer when "
+                                     "most of its entries would not fit on one line")
+
+
 class Footer(_Part):
     text: Literal["title", "organiser", "none"]
     page_number: bool
@@ -111,6 +117,7 @@ class ThemeFile(_Part):
     margins: Margins = Margins()
     cover: Cover
     gallery: Gallery = Gallery()
+    index: Index = Index()
     footer: Footer
     labels: dict[str, str] = Field(default_factory=dict,
                                    description="Printed labels to replace, e.g. agenda: Ablauf")
@@ -140,6 +147,7 @@ class Theme(BaseModel):
     margins: Margins
     cover: Cover
     gallery: Gallery
+    index: Index = Index()
     footer: Footer
     labels: dict[str, str]
     source: Path | None = None  # the file it came from (messages)
