@@ -17,7 +17,7 @@ _NUMBER = re.compile(r"^\d+,?$")
 class IndexEntry:
     name: str
     pages: list[int] = field(default_factory=list)
-    organisation: str = ""
+    organisation: str = ""  # its turnover lines in the muted colour
     page: int = 0  # the PDF page (1-based) it is printed on
     pages_lines: int = 0  # lines its page numbers take (1: none wrapped)
 
@@ -40,22 +40,34 @@ def read_index(pdf_path: Path, heading: str) -> ReadIndex:
     columns: list[int] = []
     with pdfplumber.open(pdf_path) as pdf:
         start = next(i for i, p in enumerate(pdf.pages)
-                     if (p.extract_text() or "").lstrip().startswith(heading + "\n"))
+                     if " ".join((p.extract_text() or "").split()).casefold().startswith(
+                         heading.casefold() + " "))
         heading_size = 0.0
+        bold_faces: set[str] = set()
+        last = False
         for number in range(start, len(pdf.pages)):
+            if last:
+                break
             page = pdf.pages[number]
             words = page.extract_words(extra_attrs=["size", "fontname", "non_stroking_color"])
             if number == start:
-                first = max(words, key=lambda w: w["size"])
-                heading_size = first["size"]
-                words = [w for w in words if w["top"] > first["bottom"] + 1]
-            elif any(w["size"] >= heading_size - 0.1 for w in words):
-                break  # the next section
-            body = Counter(round(w["size"], 1) for w in words).most_common(1)[0][0]
-            words = [w for w in words if w["size"] >= body - 0.1]  # not the footer
+                heading_size = max(w["size"] for w in words)
+                bottom = max(w["bottom"] for w in words if w["size"] == heading_size)
+                words = [w for w in words if w["top"] > bottom + 1]
+            else:  # up to the next section's heading
+                after = [w["top"] for w in words if w["size"] >= heading_size - 0.1]
+                if after:
+                    words = [w for w in words if w["bottom"] < min(after)]
+                    last = True
             if not words:
                 break
-            bold = [w for w in words if "Bold" in w["fontname"]]
+            body = Counter(round(w["size"], 1) for w in words).most_common(1)[0][0]
+            words = [w for w in words if w["size"] >= body - 0.1]  # not the footer
+            # The bold face: the group heads' (Noto's "Bold", Libertine's "OB").
+            bold_faces.update(w["fontname"] for w in words if w["size"] > body + 0.5)
+            for w in words:
+                w["bold"] = w["fontname"] in bold_faces or "Bold" in w["fontname"]
+            bold = [w for w in words if w["bold"]]
             # A column's edge: where bold words start with nothing just before them (the
             # second word of "De Meyer" has "De" before it).
             edges_seen = Counter(round(w["x0"]) for w in bold if not any(
@@ -76,20 +88,25 @@ def read_index(pdf_path: Path, heading: str) -> ReadIndex:
                 current: IndexEntry | None = None
                 name_colour: tuple[float, ...] = ()
                 for top in sorted(lines):
-                    line = lines[top]
+                    # Left to right: a fallback font's glyphs sit a little higher or lower.
+                    line = sorted(lines[top], key=lambda w: w["x0"])
                     lead = line[0]
                     if lead["size"] > body + 0.5:
                         heads.append(" ".join(w["text"] for w in line))
                         current = None
                         continue
                     numbers = [w for w in line if _NUMBER.match(w["text"])
-                               and "Bold" not in w["fontname"]
+                               and not w["bold"]
                                and w["x0"] > edge + (right[col] - edge) * 0.3]
                     if numbers:  # the commas between page numbers (not links) stand apart
                         line = [w for w in line if w["text"] != "," or w["x0"] < numbers[0]["x0"]]
                     text = " ".join(w["text"] for w in line if w not in numbers)
-                    text = text.replace(" ,", ",").rstrip(",")
-                    starts = "Bold" in lead["fontname"] and abs(lead["x0"] - edge) < 1.5
+                    # Words cut where the font changes (bold, a fallback font) joined again.
+                    text = text.replace(" ,", ",").replace("( ", "(").replace(" )", ")")
+                    if numbers:
+                        text = text.rstrip(",")
+                    # An entry starts at the column's edge; its turnover lines hang.
+                    starts = abs(lead["x0"] - edge) < 1.5
                     if starts or current is None:
                         current = IndexEntry(text, page=number + 1)
                         entries.append(current)
@@ -98,7 +115,7 @@ def read_index(pdf_path: Path, heading: str) -> ReadIndex:
                         current.organisation = " ".join(
                             x for x in (current.organisation, text) if x)
                     elif text:
-                        current.name += " " + text
+                        current.name = (current.name + " " + text).replace("( ", "(")
                     if numbers:
                         current.pages += [int(w["text"].rstrip(",")) for w in numbers]
                         current.pages_lines += 1

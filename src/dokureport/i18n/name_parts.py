@@ -12,7 +12,8 @@ The rules (docs/event-format.md, "Speaker names"):
   capitalised they belong to the family name ("Luca Di Maio" → "Di Maio, Luca", as in Italy,
   Belgium and Ireland); the Irish Ó, Ní, Mac … always belong to it;
 - academic titles in front (Prof., Dr.) and suffixes behind (Jr., III) are set apart;
-- Chinese, Japanese and Korean names are written family name first: they are kept as written.
+- Chinese, Japanese and Korean names are written family name first, and a name that ends in
+  a number ("Gast 3") has none: they are kept as written.
 """
 
 from __future__ import annotations
@@ -136,7 +137,8 @@ def parse(name: str) -> NameParts:
     while len(words) > 1 and _SUFFIX.match(words[-1]):
         suffixes.insert(0, words.pop())
     title, suffix = " ".join(titles), " ".join(suffixes)
-    if len(words) == 1 or _script_of(joined) == "CJK":
+    # A number at the end ("Gast 3", "Team 42") is no family name: as written.
+    if len(words) == 1 or _script_of(joined) == "CJK" or words[-1].isdigit():
         return NameParts(family=" ".join(words), titles=title, suffix=suffix, extras=extras_t,
                          as_written=True)
     given, particles, family = _split(words)

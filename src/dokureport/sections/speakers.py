@@ -33,22 +33,34 @@ class Entry:
 def entries(ctx: LayoutContext) -> list[Entry]:
     """Every speaker once, sorted: names that are the same person (i18n/name_parts.identity:
     case, spaces, pronouns, nicknames and titles aside) are one entry with all their talks."""
-    found: dict[str, tuple[IndexName, list[str | None], list[str], list[str]]] = {}
+    found: dict[str, tuple[list[IndexName], list[str | None], list[str], list[str]]] = {}
     for number, talk in enumerate(ctx.event.talks, start=1):
         for speaker in talk.speakers:
             same = identity(speaker.name)
             if not same:
                 continue
             name = index_name(speaker.name)
-            _, organisations, talks, extras = found.setdefault(same, (name, [], [], []))
+            names, organisations, talks, extras = found.setdefault(same, ([], [], [], []))
+            names.append(name)
             organisations.append(speaker.organisation)
             extras.extend(e for e in name.extras if e not in extras)
             if ctx.talk_anchor(number) not in talks:
                 talks.append(ctx.talk_anchor(number))
-    out = [Entry(IndexName(name.family, name.given, name.titles, name.suffix, tuple(extras)),
-                 next((o for o in orgs if o), None), tuple(talks))
-           for name, orgs, talks, extras in found.values()]
+    out = []
+    for names, orgs, talks, extras in found.values():
+        name = _spelling(names)
+        out.append(Entry(IndexName(name.family, name.given, name.titles, name.suffix,
+                                   tuple(extras)),
+                         next((o for o in orgs if o), None), tuple(talks)))
     return sorted(out, key=lambda e: sort_key(e.name))
+
+
+def _spelling(names: list[IndexName]) -> IndexName:
+    """The spelling an entry prints of the ways one person's name is written: a capitalised
+    one before one in lower case, then the most frequent, then the first."""
+    plain = [IndexName(n.family, n.given, n.titles, n.suffix) for n in names]
+    return max(plain, key=lambda n: (n.family[:1].isupper(), plain.count(n),
+                                     -plain.index(n)))
 
 
 def name_markup(ctx: LayoutContext, name: IndexName) -> str:
@@ -60,7 +72,10 @@ def name_markup(ctx: LayoutContext, name: IndexName) -> str:
     if name.suffix:
         out += ", " + t.plain(name.suffix, hyphenate=False)
     if name.extras:
-        out += " (" + t.plain(", ".join(name.extras), hyphenate=False) + ")"
+        # A short addition is one unit ("(Дмитрий Волков)"); a long one may break.
+        extras = ", ".join(name.extras)
+        glue = NBSP if len(extras) <= 24 else " "
+        out += " (" + glue.join(t.plain(w, hyphenate=False) for w in extras.split()) + ")"
     return out
 
 
@@ -241,12 +256,17 @@ class SpeakerIndex(IndexingFlowable):
     def _rows(self, width: float) -> Columns:
         ctx, t, s = self.ctx, self.ctx.text, self.ctx.styles
         right = ParagraphStyle("index_pages", parent=s.agenda_item, alignment=TA_RIGHT)
+        # Turnover lines (a long name, the organisation) hang under the first one.
+        hang = ctx.geometry.body_size
+        entry_style = ParagraphStyle("index_entry", parent=s.agenda_item, leftIndent=hang,
+                                     firstLineIndent=-hang)
         letter_style = ParagraphStyle("index_letter", parent=s.agenda_time,
                                       fontSize=s.h3.fontSize, leading=s.h3.leading)
         gap = ctx.geometry.body_size
         rows: list[Flowable] = []
         heads: list[int] = []
         natural: list[float] = []  # each entry's width on one line: name, gap, pages
+        widest = 0.0  # the widest word or page list: no column is narrower
         last = None
         for entry in self.index:
             letter = initial(entry.name)
@@ -265,12 +285,15 @@ class SpeakerIndex(IndexingFlowable):
             # Numbers tied with no-break spaces: the list moves as a whole, never wraps.
             links = f",{NBSP}".join(f'<a href="#{key}" color="{ctx.colour("primary")}">'
                                     f"{page}</a>" for page, key in numbers.items())
-            pages_width = stringWidth(f", {NBSP}".join(map(str, numbers)) or "0",
+            pages_width = stringWidth(f",{NBSP}".join(map(str, numbers)) or "0",
                                       right.fontName, right.fontSize)
             natural.append(self._one_line(name_text, width) + gap + pages_width)
-            rows.append(_Line(Paragraph(name, s.agenda_item), Paragraph(links, right),
+            widest = max(widest, pages_width, *(
+                stringWidth(word, s.agenda_item.fontName, s.agenda_item.fontSize) * 1.1
+                for word in name_text.getPlainText().split()))
+            rows.append(_Line(Paragraph(name, entry_style), Paragraph(links, right),
                               pages_width, gap))
-        count = self._columns(width, natural, len(rows))
+        count = self._columns(width, natural, len(rows), widest)
         return Columns(rows, frozenset(heads), count, gap * 1.5)
 
     @staticmethod
@@ -281,14 +304,14 @@ class SpeakerIndex(IndexingFlowable):
         style = paragraph.style
         return min(width, stringWidth(text, style.fontName, style.fontSize) * 1.04)
 
-    def _columns(self, width: float, natural: list[float], rows: int) -> int:
-        """As many columns as hold most entries on one line (nine in ten), up to the
-        theme's `index.columns`; one when they are long."""
+    def _columns(self, width: float, natural: list[float], rows: int, widest: float) -> int:
+        """As many columns as hold most entries on one line (nine in ten) and every word
+        and page list unbroken, up to the theme's `index.columns`; one when they are long."""
         most = self.ctx.design.index.columns
         if not natural or most <= 1:
             return 1
         ordered = sorted(natural)
-        typical = ordered[min(len(ordered) - 1, math.ceil(len(ordered) * 0.9) - 1)]
+        typical = max(widest, ordered[min(len(ordered) - 1, math.ceil(len(ordered) * 0.9) - 1)])
         gap = self.ctx.geometry.body_size * 1.5
         fits = int((width + gap) // (typical + gap))
         # A short index is not spread thin: a column holds at least six rows.
