@@ -39,9 +39,10 @@ def read_index(pdf_path: Path, heading: str) -> ReadIndex:
     entries: list[IndexEntry] = []
     columns: list[int] = []
     with pdfplumber.open(pdf_path) as pdf:
-        start = next(i for i, p in enumerate(pdf.pages)
-                     if " ".join((p.extract_text() or "").split()).casefold().startswith(
-                         heading.casefold() + " "))
+        # From the back: the index is near the end, and a large brochure has 300 pages.
+        start = next(i for i in reversed(range(len(pdf.pages)))
+                     if " ".join((pdf.pages[i].extract_text() or "").split()).casefold()
+                     .startswith(heading.casefold() + " "))
         heading_size = 0.0
         bold_faces: set[str] = set()
         last = False
