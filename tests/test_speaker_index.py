@@ -40,6 +40,8 @@ FIXTURES = ["frab_xml/fosdem-2024.xml.gz", "frab_json/camp2019.json",
     ("Bryan O'Donoghue", "O'Donoghue, Bryan", (), "O"),
     ("Tanguy ⧓ Herrmann", "Herrmann, Tanguy", (), "H"),
     ("Clément  OUDOT", "OUDOT, Clément", (), "O"),
+    ("LATHUILIERE Bruno", "LATHUILIERE, Bruno", (), "L"),  # French: family name in capitals
+    ("K.S. Bhaskar", "Bhaskar, K.S.", (), "B"),  # initials are no family name
     ("1peter10", "1peter10", (), DIGITS),
     ('Lukas "cube" Hannen', "Hannen, Lukas", ("cube",), "H"),
     ("Andreea Belu (EDRi)", "Belu, Andreea", ("EDRi",), "B"),
@@ -104,7 +106,7 @@ def test_suffix_and_particles_are_told_apart_from_the_family_name() -> None:
 
 @pytest.mark.parametrize("variant", [
     "Anna Müller", "anna  müller", "Müller, Anna", "Anna Müller (she/her)", "Dr. Anna Müller",
-    'Anna "Annie" Müller', "Ａｎｎａ Müller", "Anna Müller @annam",
+    'Anna "Annie" Müller', "Ａｎｎａ Müller", "Anna Müller @annam", "MÜLLER Anna",
 ])
 def test_spellings_of_one_name_are_one_person(variant: str) -> None:
     assert identity(variant) == identity("Anna Müller")

@@ -6,7 +6,8 @@ The rules (docs/event-format.md, "Speaker names"):
 - nicknames and other additions in brackets or quotes ("(The Yonk)", '"RichiH"', "`thezero`",
   "(Дмитрий Волков)"), a handle ("@name") and what follows " - ", " | " or " / " are kept
   apart as `extras`: printed after the name, never sorted on;
-- "Family, Given" (one comma) is taken as written; otherwise the last word is the family name;
+- "Family, Given" (one comma) is taken as written; a family name in capitals ("DUPONT Jean",
+  "Jean DUPONT") is one wherever it stands; otherwise the last word is the family name;
 - particles before it (von, van, de, di, Ó …): written in lower case they follow the given
   names ("Richard von Weizsäcker" → "Weizsäcker, Richard von", DIN 5007-1 and Duden);
   capitalised they belong to the family name ("Luca Di Maio" → "Di Maio, Luca", as in Italy,
@@ -141,9 +142,34 @@ def parse(name: str) -> NameParts:
     if len(words) == 1 or _script_of(joined) == "CJK" or words[-1].isdigit():
         return NameParts(family=" ".join(words), titles=title, suffix=suffix, extras=extras_t,
                          as_written=True)
+    capitals = _capitals(words)
+    if capitals:  # "LATHUILIERE Bruno", "Clément OUDOT": the family name in capitals
+        start, end = capitals
+        given = " ".join(words[:start] + words[end:])
+        return NameParts(given=given, family=" ".join(words[start:end]), suffix=suffix,
+                         titles=title, extras=extras_t)
     given, particles, family = _split(words)
     return NameParts(given=given, particles=particles, family=family, suffix=suffix,
                      titles=title, extras=extras_t)
+
+
+def _capitals(words: list[str]) -> tuple[int, int] | None:
+    """Where a name writes its family name in capitals, as French names often do: one run
+    of words in capitals, at the start or the end, among words that are not. Initials and
+    short acronyms ("K.S.", "JJ") are not a family name."""
+    long = [len([c for c in w if c.isalpha()]) > 2 and "." not in w and w.isupper()
+            for w in words]
+    upper = [x or (w.isupper() and w.casefold() in PARTICLES)
+             for x, w in zip(long, words, strict=True)]
+    if not any(long) or all(upper):
+        return None
+    start = upper.index(True)
+    end = start
+    while end < len(words) and upper[end]:
+        end += 1
+    if any(upper[end:]) or (start > 0 and end < len(words)):
+        return None
+    return start, end
 
 
 def _split(words: list[str]) -> tuple[str, str, str]:

@@ -105,14 +105,16 @@ class _Line(Flowable):
     a page list too long for that line goes whole onto a line of its own, never broken."""
 
     def __init__(self, name: Paragraph, pages: Paragraph, pages_width: float,
-                 gap: float) -> None:
+                 gap: float, longest_word: float) -> None:
         super().__init__()
         self.name, self.pages, self.pages_width, self.gap = name, pages, pages_width, gap
+        self.longest_word = longest_word
         self._below = False
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         room = avail_width - self.pages_width - self.gap
-        self._below = room < avail_width * 0.55
+        # Below the name when they would squeeze it: a word of it would not fit beside.
+        self._below = self.pages_width > avail_width * 0.45 or self.longest_word > room
         _, h = self.name.wrap(avail_width if self._below else room, avail_height)
         _, ph = self.pages.wrap(max(self.pages_width, 1) + 0.5, avail_height)
         self.width = avail_width
@@ -208,6 +210,8 @@ class Columns(Flowable):
         width = self._width
         for column, (start, end) in enumerate(self._cols):
             x, y = column * (width + self.gap), self.height
+            if start in self.heads:  # a head at a column's top: no space above it
+                y += getattr(self.rows[start], "space", 0.0)
             for at in range(start, end):
                 y -= self._heights[at]
                 self.rows[at].drawOn(self.canv, x, y)
@@ -263,6 +267,7 @@ class SpeakerIndex(IndexingFlowable):
         letter_style = ParagraphStyle("index_letter", parent=s.agenda_time,
                                       fontSize=s.h3.fontSize, leading=s.h3.leading)
         gap = ctx.geometry.body_size
+        bold = s.agenda_time.fontName
         rows: list[Flowable] = []
         heads: list[int] = []
         natural: list[float] = []  # each entry's width on one line: name, gap, pages
@@ -288,11 +293,12 @@ class SpeakerIndex(IndexingFlowable):
             pages_width = stringWidth(f",{NBSP}".join(map(str, numbers)) or "0",
                                       right.fontName, right.fontSize)
             natural.append(self._one_line(name_text, width) + gap + pages_width)
-            widest = max(widest, pages_width, *(
-                stringWidth(word, s.agenda_item.fontName, s.agenda_item.fontSize) * 1.1
-                for word in name_text.getPlainText().split()))
+            # Measured in the bold face, the widest: the family name is bold.
+            longest = max((stringWidth(word, bold, s.agenda_item.fontSize)
+                           for word in name_text.getPlainText().split()), default=0.0)
+            widest = max(widest, pages_width, longest)
             rows.append(_Line(Paragraph(name, entry_style), Paragraph(links, right),
-                              pages_width, gap))
+                              pages_width, gap, longest))
         count = self._columns(width, natural, len(rows), widest)
         return Columns(rows, frozenset(heads), count, gap * 1.5)
 
