@@ -211,6 +211,14 @@ def test_a_german_index_files_by_convention_and_names_each_person_once(
     assert all(n > 1 for n in index.columns), index.columns  # short entries: columns
 
 
+def test_the_theme_sets_the_most_columns(tmp_path: Path) -> None:
+    theme = tmp_path / "one-column.yaml"
+    theme.write_text("extends: default\nindex: {columns: 1}\n", encoding="utf-8")
+    out = _built(tmp_path, [[n] for n in SHORT], theme=str(theme))
+    columns = read_index(out, "Referentinnen und Referenten").columns
+    assert columns and set(columns) == {1}  # two pages, one column each
+
+
 def test_page_numbers_stay_on_one_line_and_move_whole(tmp_path: Path) -> None:
     # One speaker on 14 talks: the numbers go whole onto a line of their own.
     talks = [["Maximiliane Friederike von Hohenzollern-Sigmaringen", f"Gast {i}"]
