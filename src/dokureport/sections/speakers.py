@@ -14,7 +14,14 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
 from reportlab.platypus.tableofcontents import IndexingFlowable
 
-from dokureport.i18n.names import IndexName, identity, index_name, initial, sort_key
+from dokureport.i18n.names import (
+    PARTICLES,
+    IndexName,
+    identity,
+    index_name,
+    initial,
+    sort_key,
+)
 from dokureport.layout.context import LayoutContext
 from dokureport.sections.common import section_heading
 
@@ -66,9 +73,9 @@ def _spelling(names: list[IndexName]) -> IndexName:
 def name_markup(ctx: LayoutContext, name: IndexName) -> str:
     """ "<b>Family</b>, Given von Prof., Jr. (nickname)" as paragraph markup."""
     t = ctx.text
-    out = f"<b>{t.plain(name.family, hyphenate=False)}</b>"
+    out = f"<b>{_tied(t, name.family.split(), family=True)}</b>"
     if name.rest:
-        out += ", " + t.plain(name.rest, hyphenate=False)
+        out += ", " + _tied(t, name.rest.split())
     if name.suffix:
         out += ", " + t.plain(name.suffix, hyphenate=False)
     if name.extras:
@@ -76,6 +83,17 @@ def name_markup(ctx: LayoutContext, name: IndexName) -> str:
         extras = ", ".join(name.extras)
         glue = NBSP if len(extras) <= 24 else " "
         out += " (" + glue.join(t.plain(w, hyphenate=False) for w in extras.split()) + ")"
+    return out
+
+
+def _tied(t: Any, words: list[str], family: bool = False) -> str:
+    """Words as markup, a family name's words ("Di Maio", "Ó Súilleabháin") and a particle
+    with the word before it ("Richard von") tied by no-break spaces: never split."""
+    out = ""
+    for i, word in enumerate(words):
+        if i:
+            out += NBSP if family or word.casefold() in PARTICLES else " "
+        out += t.plain(word, hyphenate=False)
     return out
 
 
@@ -295,7 +313,7 @@ class SpeakerIndex(IndexingFlowable):
             natural.append(self._one_line(name_text, width) + gap + pages_width)
             # Measured in the bold face, the widest: the family name is bold.
             longest = max((stringWidth(word, bold, s.agenda_item.fontSize)
-                           for word in name_text.getPlainText().split()), default=0.0)
+                           for word in name_text.getPlainText().split(" ")), default=0.0)
             widest = max(widest, pages_width, longest)
             rows.append(_Line(Paragraph(name, entry_style), Paragraph(links, right),
                               pages_width, gap, longest))
