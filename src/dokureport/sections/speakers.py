@@ -219,10 +219,14 @@ class Columns(Flowable):
         taken = self._fill(avail_height)[-1][1]
         if taken == 0:
             return []
-        return [Columns(self.rows[:taken], self.heads, self.count, self.gap, balance=False),
-                Columns(self.rows[taken:], frozenset(h - taken for h in self.heads
-                                                     if h >= taken),
-                        self.count, self.gap, self.balance)]
+        first = Columns(self.rows[:taken], self.heads, self.count, self.gap, balance=False)
+        rest = Columns(self.rows[taken:], frozenset(h - taken for h in self.heads
+                                                    if h >= taken),
+                       self.count, self.gap, self.balance)
+        # The rows keep their heights at this width: the parts need not measure them again.
+        for part, heights in ((first, self._heights[:taken]), (rest, self._heights[taken:])):
+            part._heights, part._width = heights, self._width
+        return [first, rest]
 
     def draw(self) -> None:
         width = self._width
