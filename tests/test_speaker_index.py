@@ -269,3 +269,23 @@ def test_the_fosdem_index_files_every_speaker_once_under_a_letter_in_columns(
     assert "Zavras, Alexios (zvr)" in names and "Hartmann, Richard (RichiH)" in names
     assert all(n >= 2 for n in index.columns), index.columns
     assert len(index.columns) <= 12  # 23 pages before, in one column
+
+
+@pytest.mark.parametrize("unit", ["(", "„a ", "(a) ", "'a ", "she/", "a,", "von "])
+def test_a_hostile_name_is_taken_apart_in_linear_time(unit: str) -> None:
+    # A name may be 5,000 characters (core.limits.MAX_PARAGRAPH): four times the length
+    # takes about four times as long, not sixteen (nested brackets were read once a level).
+    import time
+
+    def best(repeat: int) -> float:
+        name = (unit * repeat + "Anna Müller" + ")" * repeat if unit == "("
+                else unit * repeat + "Anna Müller")
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            parse(name)
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    short, long = best(300), best(1200)
+    assert long < 8 * short + 0.002, (short, long)

@@ -42,11 +42,14 @@ _PRONOUNS = re.compile(
     rf"[(\[{{]\s*(?:pronouns?\s*:?\s*)?{_PRONOUN}(?:\s*/\s*{_PRONOUN})+\s*[)\]}}]"
     rf"|(?:pronouns?\s*:?\s*)?(?<![\w/]){_PRONOUN}(?:\s*/\s*{_PRONOUN})+(?![\w/])",
     re.IGNORECASE)
-_BRACKETED = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]|\{([^{}]*)\}")
-_QUOTED = re.compile(r"(?<!\w)(?:\"([^\"]+)\"|“([^”“]+)”|„([^“”]+)[“”]|«\s*([^»]+?)\s*»"
-                     r"|‘([^’‘]+)’|'([^']+)'(?!\w)|`([^`]+)`|´([^´]+)´)")
+_OPEN, _CLOSE = "([{", ")]}"
+# A nickname in quotes is short: bounded, so a name of many unclosed quotes is read in
+# linear time.
+_QUOTED = re.compile(r"(?<!\w)(?:\"([^\"]{1,80})\"|“([^”“]{1,80})”|„([^“”]{1,80})[“”]"
+                     r"|«\s*([^»]{1,80}?)\s*»|‘([^’‘]{1,80})’|'([^']{1,80})'(?!\w)"
+                     r"|`([^`]{1,80})`|´([^´]{1,80})´)")
 _HANDLE = re.compile(r"(?<![\w@])@[\w.-]*\w")
-_SEPARATOR = re.compile(r"\s+(?:[-–—|/·•]|::)\s+")
+_SEPARATOR = re.compile(r" (?:[-–—|/·•]|::) ")
 # What a name starts or ends with that is no part of it.
 _EDGE = " \t,;:-–—|/\\·•*#+=~_.!?()[]{}<>\"'`´“”„‘’«»"
 _CJK = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO", "YI ")
@@ -91,16 +94,43 @@ def _unquote(text: str) -> tuple[str, list[str]]:
         return " "
 
     text = _PRONOUNS.sub(" ", text)
-    while True:  # nested brackets: inner first
-        new = _BRACKETED.sub(keep, text)
-        if new == text:
-            break
-        text = new
+    text = _unbracket(text, extras)
     text = _QUOTED.sub(keep, text)
     for handle in _HANDLE.findall(text):
         extras.append(handle)
     text = _HANDLE.sub(" ", text)
     return text, extras
+
+
+def _unbracket(text: str, extras: list[str]) -> str:
+    """text without its bracketed parts, each outermost one's content (its own brackets
+    left out) added to extras; one pass, however deep they nest. An unclosed bracket is
+    left where it is (the word's edge is trimmed later)."""
+    out: list[str] = []
+    inner: list[str] = []
+    depth = 0
+    for char in text:
+        if char in _OPEN:
+            depth += 1
+            if depth == 1:
+                inner = []
+                continue
+        elif char in _CLOSE and depth:
+            depth -= 1
+            if depth == 0:
+                content = " ".join("".join(inner).split())
+                if content.strip(_EDGE):
+                    extras.append(content)
+                out.append(" ")
+                continue
+        if depth:
+            if char not in _OPEN and char not in _CLOSE:
+                inner.append(char)
+        else:
+            out.append(char)
+    if depth:  # never closed: kept as text
+        out.append(" " + "".join(inner))
+    return "".join(out)
 
 
 def _is_word(word: str) -> bool:
@@ -117,7 +147,8 @@ def parse(name: str) -> NameParts:
     """`name` taken apart by the module's rules."""
     text = " ".join(unicodedata.normalize("NFC", name).split())
     rest, extras = _unquote(text)
-    first, *more = _SEPARATOR.split(rest)
+    # Spaces collapsed first: a separator's pattern on a long run of them backtracks.
+    first, *more = _SEPARATOR.split(" ".join(rest.split()))
     extras += [m.strip(_EDGE) for m in more if m.strip(_EDGE)]
     if "," in first.strip(_EDGE) and _is_word(first):
         return _inverted(first, tuple(dict.fromkeys(e for e in extras if e)))
