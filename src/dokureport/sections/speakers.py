@@ -100,9 +100,17 @@ def _tied(t: Any, words: list[str], family: bool = False) -> str:
 class _Head(Flowable):
     """A group's letter over a hairline; kept with the entry under it."""
 
-    def __init__(self, paragraph: Paragraph, rule: str, space: float) -> None:
+    def __init__(self, paragraph: Paragraph, rule: str, space: float,
+                 repeated: bool = False) -> None:
         super().__init__()
         self.paragraph, self.rule, self.space = paragraph, rule, space
+        self.repeated = repeated
+
+    def again(self) -> _Head:
+        """The head repeated over a group that goes on on the next page: drawn as page
+        furniture (an artifact), so the letter is read once."""
+        return _Head(Paragraph(self.paragraph.text, self.paragraph.style), self.rule,
+                     self.space, repeated=True)
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         _, h = self.paragraph.wrap(avail_width, avail_height)
@@ -110,11 +118,28 @@ class _Head(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        self.paragraph.drawOn(self.canv, 0, 3)
+        if self.repeated:
+            self._draw_letters()
+        else:
+            self.paragraph.drawOn(self.canv, 0, 3)
         self.canv.saveState()
         self.canv.setStrokeColor(self.rule)
         self.canv.setLineWidth(0.5)
         self.canv.line(0, 1, self.width, 1)
+        self.canv.restoreState()
+
+    def _draw_letters(self) -> None:
+        # Where the paragraph would set them: its first baseline, each piece in its font.
+        para = self.paragraph
+        baseline = 3 + para.height - getattr(para.blPara, "ascent", para.style.fontSize)
+        x = 0.0
+        self.canv.saveState()
+        for frag in para.frags:
+            text = getattr(frag, "text", "")
+            self.canv.setFont(frag.fontName, frag.fontSize)
+            self.canv.setFillColor(frag.textColor)
+            self.canv.drawString(x, baseline, text)
+            x += stringWidth(text, frag.fontName, frag.fontSize)
         self.canv.restoreState()
 
 
@@ -220,12 +245,21 @@ class Columns(Flowable):
         if taken == 0:
             return []
         first = Columns(self.rows[:taken], self.heads, self.count, self.gap, balance=False)
-        rest = Columns(self.rows[taken:], frozenset(h - taken for h in self.heads
-                                                    if h >= taken),
-                       self.count, self.gap, self.balance)
+        rows, heights = self.rows[taken:], self._heights[taken:]
+        heads = frozenset(h - taken for h in self.heads if h >= taken)
+        group = max((h for h in self.heads if h < taken), default=None)
+        if taken not in self.heads and group is not None:
+            # The group goes on over the page: its letter again at the top.
+            head = self.rows[group]
+            assert isinstance(head, _Head)
+            again = head.again()
+            rows = [again, *rows]
+            heights = [again.wrap(self._width, 1e6)[1], *heights]
+            heads = frozenset({0, *(h + 1 for h in heads)})
+        rest = Columns(rows, heads, self.count, self.gap, self.balance)
         # The rows keep their heights at this width: the parts need not measure them again.
-        for part, heights in ((first, self._heights[:taken]), (rest, self._heights[taken:])):
-            part._heights, part._width = heights, self._width
+        for part, kept in ((first, self._heights[:taken]), (rest, heights)):
+            part._heights, part._width = kept, self._width
         return [first, rest]
 
     def draw(self) -> None:
