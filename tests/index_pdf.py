@@ -46,6 +46,7 @@ def read_index(pdf_path: Path, heading: str) -> ReadIndex:
         heading_size = 0.0
         bold_faces: set[str] = set()
         last = False
+        name_colour: tuple[float, ...] = ()
         for number in range(start, len(pdf.pages)):
             if last:
                 break
@@ -76,7 +77,7 @@ def read_index(pdf_path: Path, heading: str) -> ReadIndex:
                 for o in words if o is not w))
             edges: list[float] = []
             for x, count in sorted(edges_seen.items()):
-                if count >= 3 and not any(abs(x - e) < 5 for e in edges):
+                if count >= 2 and not any(abs(x - e) < 5 for e in edges):
                     edges.append(x)
             columns.append(len(edges))
             right = [*edges[1:], page.width]
@@ -87,7 +88,6 @@ def read_index(pdf_path: Path, heading: str) -> ReadIndex:
                     key = next((k for k in lines if abs(k - w["top"]) < 2), round(w["top"]))
                     lines.setdefault(key, []).append(w)
                 current: IndexEntry | None = None
-                name_colour: tuple[float, ...] = ()
                 for top in sorted(lines):
                     # Left to right: a fallback font's glyphs sit a little higher or lower.
                     line = sorted(lines[top], key=lambda w: w["x0"])
@@ -108,14 +108,19 @@ def read_index(pdf_path: Path, heading: str) -> ReadIndex:
                         text = text.rstrip(",")
                     # An entry starts at the column's edge; its turnover lines hang.
                     starts = abs(lead["x0"] - edge) < 1.5
+                    if current is None and not starts and entries:
+                        current = entries[-1]  # goes on from the column or page before
                     if starts or current is None:
                         current = IndexEntry(text, page=number + 1)
                         entries.append(current)
                         name_colour = _colour(lead)
-                    elif text and _colour(lead) != name_colour:  # muted: the organisation
+                        text = ""
+                    if not text:
+                        pass
+                    elif _colour(lead) != name_colour:  # muted: the organisation
                         current.organisation = " ".join(
                             x for x in (current.organisation, text) if x)
-                    elif text:
+                    else:
                         current.name = (current.name + " " + text).replace("( ", "(")
                     if numbers:
                         current.pages += [int(w["text"].rstrip(",")) for w in numbers]

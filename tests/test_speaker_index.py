@@ -289,3 +289,24 @@ def test_a_hostile_name_is_taken_apart_in_linear_time(unit: str) -> None:
 
     short, long = best(400), best(1600)
     assert long < 8 * short + 0.005, (short, long)
+
+
+def test_an_entry_taller_than_a_page_is_split_over_pages(tmp_path: Path) -> None:
+    # A 4,700-character organisation and a 3,600-character name: the entries go on over
+    # the pages (they hung the build before), every other entry is still there.
+    org = "Verein für " + "sehr lange Namen und Organisationen " * 130
+    folder = tmp_path / "event"
+    folder.mkdir()
+    (folder / "event.yaml").write_text("\n".join([
+        "format: 1", "lang: de", "title: Lang", "event:", "  start: 2024-10-29 09:00",
+        "talks:", "  - id: t1", "    title: Eins", "    speakers:",
+        "      - name: Ben Beck", f"        organisation: {org}",
+        "      - name: Anna " + "Maria " * 600 + "Müller",
+        "  - id: t2", "    title: Zwei", "    speakers:", "      - name: Cora Claus"]) + "\n",
+        encoding="utf-8")
+    out = tmp_path / "brochure.pdf"
+    build_brochure(folder, out, BuildOptions(jobs=1))
+    index = read_index(out, "Referentinnen und Referenten")
+    names = [e.name.split(" Maria")[0] for e in index.entries]
+    assert names[:3] == ["Beck, Ben", "Claus, Cora", "Müller, Anna"], names
+    assert all(e.pages for e in index.entries[:3])

@@ -165,6 +165,19 @@ class _Line(Flowable):
         self.height += 4  # the space between entries
         return self.width, self.height
 
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        """An entry taller than a page (a hostile organisation's name): its name split over
+        pages, the page numbers with the first part."""
+        self.wrap(avail_width, avail_height)
+        room = avail_width if self._below else avail_width - self.pages_width - self.gap
+        below = self.pages.height if self._below else 0.0
+        parts = self.name.splitOn(self.canv, room, avail_height - 4 - below)
+        if len(parts) < 2:
+            return []
+        empty = Paragraph("", self.pages.style)
+        return [_Line(parts[0], self.pages, self.pages_width, self.gap, self.longest_word),
+                *(_Line(p, empty, 0.0, self.gap, self.longest_word) for p in parts[1:])]
+
     def draw(self) -> None:
         top = self.height - 2
         self.name.drawOn(self.canv, 0, top - self.name.height)
@@ -237,11 +250,32 @@ class Columns(Flowable):
         self.width, self.height = avail_width, self._column_height(cols)
         return self.width, self.height
 
+    def _cut_tall_rows(self, width: float, avail_height: float) -> None:
+        """Rows taller than the column (only a hostile entry is) split into parts that fit;
+        the next page splits what is still too tall."""
+        at = 0
+        while at < len(self.rows):
+            if self._heights[at] > avail_height and at not in self.heads:
+                parts = self.rows[at].splitOn(self.canv, width, avail_height)
+                if len(parts) > 1:
+                    self.rows[at:at + 1] = parts
+                    self._heights[at:at + 1] = [p.wrap(width, 1e6)[1] for p in parts]
+                    self.heads = frozenset(h + len(parts) - 1 if h > at else h
+                                           for h in self.heads)
+            at += 1
+
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
-        self._measure(avail_width)
+        width = self._measure(avail_width)
         if self._balanced(avail_height) is not None:
             return [self]
+        # Room for an entry under its group's head.
+        room = avail_height - max((self._heights[h] for h in self.heads), default=0.0)
+        if max(self._heights, default=0.0) > room > 0:
+            self.rows, self._heights = list(self.rows), list(self._heights)
+            self._cut_tall_rows(width, room)
         taken = self._fill(avail_height)[-1][1]
+        while taken and (taken - 1) in self.heads:  # a head is never a page's last row
+            taken -= 1
         if taken == 0:
             return []
         first = Columns(self.rows[:taken], self.heads, self.count, self.gap, balance=False)
@@ -270,6 +304,8 @@ class Columns(Flowable):
                 y += getattr(self.rows[start], "space", 0.0)
             for at in range(start, end):
                 y -= self._heights[at]
+                # Wrapped again: a split tried on another page may have taken its lines.
+                self.rows[at].wrapOn(self.canv, width, self._heights[at] + 1e6)
                 self.rows[at].drawOn(self.canv, x, y)
 
 
