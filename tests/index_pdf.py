@@ -99,6 +99,10 @@ def read_index(pdf_path: Path, heading: str) -> ReadIndex:
                     numbers = [w for w in line if _NUMBER.match(w["text"])
                                and not w["bold"]
                                and w["x0"] > edge + (right[col] - edge) * 0.3]
+                    only_numbers = all(_NUMBER.match(w["text"]) or w["text"] == ","
+                                       for w in line)
+                    if only_numbers:  # a line of a page list (broken only when very long)
+                        numbers = [w for w in line if w["text"] != ","]
                     if numbers:  # the commas between page numbers (not links) stand apart
                         line = [w for w in line if w["text"] != "," or w["x0"] < numbers[0]["x0"]]
                     text = " ".join(w["text"] for w in line if w not in numbers)
@@ -107,7 +111,7 @@ def read_index(pdf_path: Path, heading: str) -> ReadIndex:
                     if numbers:
                         text = text.rstrip(",")
                     # An entry starts at the column's edge; its turnover lines hang.
-                    starts = abs(lead["x0"] - edge) < 1.5
+                    starts = abs(lead["x0"] - edge) < 1.5 and not only_numbers
                     if current is None and not starts and entries:
                         current = entries[-1]  # goes on from the column or page before
                     if starts or current is None:

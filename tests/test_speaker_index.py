@@ -7,6 +7,7 @@ import json
 import unicodedata
 from pathlib import Path
 
+import pdfplumber
 import pytest
 
 from dokureport.core.options import BuildOptions
@@ -310,3 +311,20 @@ def test_an_entry_taller_than_a_page_is_split_over_pages(tmp_path: Path) -> None
     names = [e.name.split(" Maria")[0] for e in index.entries]
     assert names[:3] == ["Beck, Ben", "Claus, Cora", "Müller, Anna"], names
     assert all(e.pages for e in index.entries[:3])
+
+
+def test_a_page_list_wider_than_the_page_breaks_at_commas_within_it(tmp_path: Path) -> None:
+    # A host on every one of 90 talks: the one list that cannot stay on a line.
+    out = _built(tmp_path, [["Hanna Host", f"Gast {i}"] for i in range(90)], paper="a5")
+    index = read_index(out, "Referentinnen und Referenten")
+    host = next(e for e in index.entries if e.name == "Host, Hanna")
+    # On every talk, and the talks fill pages one after another: every number whole.
+    assert len(host.pages) > 20
+    assert host.pages == list(range(host.pages[0], host.pages[-1] + 1))
+    assert host.pages_lines > 1
+    with pdfplumber.open(out) as pdf:
+        page = pdf.pages[host.page - 1]
+        words = page.extract_words()
+    # Within the column: not left of the name, not beyond the page.
+    left = next(w["x0"] for w in words if w["text"] == "Host,")
+    assert all(w["x0"] >= left - 1 and w["x1"] <= page.width for w in words)

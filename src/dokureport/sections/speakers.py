@@ -379,11 +379,14 @@ class SpeakerIndex(IndexingFlowable):
                          f"{t.plain(entry.organisation)}</font>")
             found = sorted({(self._pages[k], k) for k in entry.talks if k in self._pages})
             numbers = dict((p, k) for p, k in found)
-            # Numbers tied with no-break spaces: the list moves as a whole, never wraps.
-            links = f",{NBSP}".join(f'<a href="#{key}" color="{ctx.colour("primary")}">'
-                                    f"{page}</a>" for page, key in numbers.items())
+            # Numbers tied with no-break spaces: the list moves as a whole, never wraps;
+            # only one wider than the page (someone on dozens of talks) breaks, at commas.
             pages_width = stringWidth(f",{NBSP}".join(map(str, numbers)) or "0",
                                       right.fontName, right.fontSize)
+            tie = NBSP if pages_width <= width else " "
+            links = f",{tie}".join(f'<a href="#{key}" color="{ctx.colour("primary")}">'
+                                   f"{page}</a>" for page, key in numbers.items())
+            pages_width = min(pages_width, width)
             natural.append(self._one_line(name_text, width) + gap + pages_width)
             # Measured in the bold face, the widest: the family name is bold.
             longest = max((stringWidth(word, bold, s.agenda_item.fontSize)
