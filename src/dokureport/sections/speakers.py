@@ -195,15 +195,15 @@ class Columns(Flowable):
         super().__init__()
         self.rows, self.heads, self.count, self.gap = rows, heads, count, gap
         self.balance = balance
-        self._heights: list[float] = []
-        self._width = -1.0
+        self.row_heights: list[float] = []
+        self.column_width = -1.0
         self._cols: list[tuple[int, int]] = []
 
     def _measure(self, avail_width: float) -> float:
         width = (avail_width - self.gap * (self.count - 1)) / self.count
-        if width != self._width:
-            self._heights = [row.wrap(width, 1e6)[1] for row in self.rows]
-            self._width = width
+        if width != self.column_width:
+            self.row_heights = [row.wrap(width, 1e6)[1] for row in self.rows]
+            self.column_width = width
         return width
 
     def _fill(self, height: float) -> list[tuple[int, int]]:
@@ -211,8 +211,8 @@ class Columns(Flowable):
         cols, at, n = [], 0, len(self.rows)
         for _ in range(self.count):
             start, used = at, 0.0
-            while at < n and used + self._heights[at] <= height + 0.01:
-                used += self._heights[at]
+            while at < n and used + self.row_heights[at] <= height + 0.01:
+                used += self.row_heights[at]
                 at += 1
             # A head (or a run of heads) at the foot of a column goes to the next one.
             while at > start + 1 and at < n and (at - 1) in self.heads:
@@ -228,8 +228,8 @@ class Columns(Flowable):
             return None
         if not self.balance:
             return self._fill(height)
-        low, high = max(self._heights), height
-        low = max(low, sum(self._heights) / self.count)
+        low, high = max(self.row_heights), height
+        low = max(low, sum(self.row_heights) / self.count)
         for _ in range(18):
             middle = (low + high) / 2
             if self._fill(middle)[-1][1] >= len(self.rows):
@@ -239,13 +239,13 @@ class Columns(Flowable):
         return self._fill(high)
 
     def _column_height(self, cols: list[tuple[int, int]]) -> float:
-        return max((sum(self._heights[a:b]) for a, b in cols), default=0.0)
+        return max((sum(self.row_heights[a:b]) for a, b in cols), default=0.0)
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self._measure(avail_width)
         cols = self._balanced(avail_height)
         if cols is None:  # more than fits: the page takes what split gives it
-            cols = self._balanced(sum(self._heights)) or []
+            cols = self._balanced(sum(self.row_heights)) or []
         self._cols = cols
         self.width, self.height = avail_width, self._column_height(cols)
         return self.width, self.height
@@ -255,11 +255,11 @@ class Columns(Flowable):
         the next page splits what is still too tall."""
         at = 0
         while at < len(self.rows):
-            if self._heights[at] > avail_height and at not in self.heads:
+            if self.row_heights[at] > avail_height and at not in self.heads:
                 parts = self.rows[at].splitOn(self.canv, width, avail_height)
                 if len(parts) > 1:
                     self.rows[at:at + 1] = parts
-                    self._heights[at:at + 1] = [p.wrap(width, 1e6)[1] for p in parts]
+                    self.row_heights[at:at + 1] = [p.wrap(width, 1e6)[1] for p in parts]
                     self.heads = frozenset(h + len(parts) - 1 if h > at else h
                                            for h in self.heads)
             at += 1
@@ -269,9 +269,9 @@ class Columns(Flowable):
         if self._balanced(avail_height) is not None:
             return [self]
         # Room for an entry under its group's head.
-        room = avail_height - max((self._heights[h] for h in self.heads), default=0.0)
-        if max(self._heights, default=0.0) > room > 0:
-            self.rows, self._heights = list(self.rows), list(self._heights)
+        room = avail_height - max((self.row_heights[h] for h in self.heads), default=0.0)
+        if max(self.row_heights, default=0.0) > room > 0:
+            self.rows, self.row_heights = list(self.rows), list(self.row_heights)
             self._cut_tall_rows(width, room)
         taken = self._fill(avail_height)[-1][1]
         while taken and (taken - 1) in self.heads:  # a head is never a page's last row
@@ -279,7 +279,7 @@ class Columns(Flowable):
         if taken == 0:
             return []
         first = Columns(self.rows[:taken], self.heads, self.count, self.gap, balance=False)
-        rows, heights = self.rows[taken:], self._heights[taken:]
+        rows, heights = self.rows[taken:], self.row_heights[taken:]
         heads = frozenset(h - taken for h in self.heads if h >= taken)
         group = max((h for h in self.heads if h < taken), default=None)
         if taken not in self.heads and group is not None:
@@ -288,24 +288,24 @@ class Columns(Flowable):
             assert isinstance(head, _Head)
             again = head.again()
             rows = [again, *rows]
-            heights = [again.wrap(self._width, 1e6)[1], *heights]
+            heights = [again.wrap(self.column_width, 1e6)[1], *heights]
             heads = frozenset({0, *(h + 1 for h in heads)})
         rest = Columns(rows, heads, self.count, self.gap, self.balance)
         # The rows keep their heights at this width: the parts need not measure them again.
-        for part, kept in ((first, self._heights[:taken]), (rest, heights)):
-            part._heights, part._width = kept, self._width
+        for part, kept in ((first, self.row_heights[:taken]), (rest, heights)):
+            part.row_heights, part.column_width = kept, self.column_width
         return [first, rest]
 
     def draw(self) -> None:
-        width = self._width
+        width = self.column_width
         for column, (start, end) in enumerate(self._cols):
             x, y = column * (width + self.gap), self.height
             if start in self.heads:  # a head at a column's top: no space above it
                 y += getattr(self.rows[start], "space", 0.0)
             for at in range(start, end):
-                y -= self._heights[at]
+                y -= self.row_heights[at]
                 # Wrapped again: a split tried on another page may have taken its lines.
-                self.rows[at].wrapOn(self.canv, width, self._heights[at] + 1e6)
+                self.rows[at].wrapOn(self.canv, width, self.row_heights[at] + 1e6)
                 self.rows[at].drawOn(self.canv, x, y)
 
 
