@@ -164,6 +164,14 @@ class Agenda(_Part):
                     "as a step of the type scale (0: body text)")
 
 
+class Index(_Part):
+    """The speaker index (see docs/themes.md)."""
+
+    columns: int = Field(default=3, ge=1, le=4,
+                         description="Most columns of the speaker index; it takes fewer when "
+                                     "most of its entries would not fit on one line")
+
+
 class Footer(_Part):
     text: Literal["title", "organiser", "none"]
     page_number: bool
@@ -187,6 +195,7 @@ class ThemeFile(_Part):
     gallery: Gallery = Gallery()
     contents: ContentsDesign = ContentsDesign()
     agenda: Agenda = Agenda()
+    index: Index = Index()
     footer: Footer
     labels: dict[str, str] = Field(default_factory=dict,
                                    description="Printed labels to replace, e.g. agenda: Ablauf")
@@ -223,6 +232,7 @@ class Theme(BaseModel):
     margins: Margins
     cover: Cover
     gallery: Gallery
+    index: Index = Index()
     footer: Footer
     labels: dict[str, str]
     contents: ContentsDesign = ContentsDesign()

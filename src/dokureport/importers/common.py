@@ -14,6 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from dokureport.core.errors import Problem
+from dokureport.i18n.name_parts import identity
 
 DEFAULT_DAY_CHANGE = dt.time(4, 0)
 
@@ -22,6 +23,19 @@ DEFAULT_DAY_CHANGE = dt.time(4, 0)
 class Person:
     name: str
     organisation: str | None = None
+
+
+def one_each(people: Iterable[Person]) -> tuple[Person, ...]:
+    """A talk's speakers, each person once: a source that lists someone twice (two person
+    records, "Anna Müller" and "anna  müller (she/her)") gives the first spelling, with the
+    first organisation any of them names (see i18n/name_parts.identity)."""
+    found: dict[str, Person] = {}
+    for person in people:
+        same = identity(person.name) or person.name
+        kept = found.setdefault(same, person)
+        if kept.organisation is None and person.organisation:
+            found[same] = Person(kept.name, person.organisation)
+    return tuple(found.values())
 
 
 @dataclass(frozen=True)

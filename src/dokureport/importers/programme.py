@@ -15,6 +15,7 @@ from dokureport.importers.common import (
     Person,
     Schedule,
     local,
+    one_each,
     place_text,
     problem_at,
     programme_day,
@@ -102,11 +103,11 @@ def arrange(schedule: Schedule, *, day_change: dt.time = DEFAULT_DAY_CHANGE,
             time=begin.time().replace(second=0, microsecond=0),
             end=end.replace(second=0, microsecond=0) if end else None,
             title=entry.title, place=entry.place,
-            people=tuple(p.name for p in entry.speakers), talk=talk_id, note=note))
+            people=tuple(p.name for p in one_each(entry.speakers)), talk=talk_id, note=note))
     event_lang = lang or _language(entries)
     talks = tuple(Talk(id=ids[id(e)], title=e.title, format=readable_kind(e.format, event_lang),
                        topic=e.topic,
-                       speakers=e.speakers, abstract=e.abstract, slides=e.slides,
+                       speakers=one_each(e.speakers), abstract=e.abstract, slides=e.slides,
                        record=e.record, key=e.key,
                        lang=_own_language(e, event_lang, schedule, problems))
                   for e in talks_in_order)
