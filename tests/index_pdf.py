@@ -54,7 +54,8 @@ def read_index(pdf_path: Path, heading: str) -> ReadIndex:
             words = page.extract_words(extra_attrs=["size", "fontname", "non_stroking_color"])
             if number == start:
                 heading_size = max(w["size"] for w in words)
-                bottom = max(w["bottom"] for w in words if w["size"] == heading_size)
+                # A heading of two lines: the same size, to the rounding of each line's matrix.
+                bottom = max(w["bottom"] for w in words if w["size"] > heading_size - 0.05)
                 words = [w for w in words if w["top"] > bottom + 1]
             else:  # up to the next section's heading
                 after = [w["top"] for w in words if w["size"] >= heading_size - 0.1]

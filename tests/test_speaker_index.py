@@ -203,7 +203,8 @@ def test_a_german_index_files_by_convention_and_names_each_person_once(
     # Latin first, the group heads in alphabetical order, Cyrillic after them.
     latin = [h for h in index.heads if h.isascii()]
     assert latin == sorted(latin) and index.heads[-1] == "И"
-    assert [h for h in index.heads if h in "DOW"] == ["D", "O", "W"]
+    # A group continued on the next page repeats its letter there: one group, twice shown.
+    assert list(dict.fromkeys(h for h in index.heads if h in "DOW")) == ["D", "O", "W"]
     order = [e.name for e in index.entries]
     assert order.index("Di Maio, Luca") < order.index("Dorn, Ole")
     assert order.index("Ó Súilleabháin, Zoë") < order.index("Ott, Rita") < order.index(
