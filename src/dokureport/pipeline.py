@@ -21,7 +21,8 @@ from dokureport.core.options import BuildOptions, Target
 from dokureport.event.publish import Withheld, published
 from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.document import ContentTooLarge
-from dokureport.output.booklet import impose, padding
+from dokureport.layout.plan import next_booklet_plan
+from dokureport.output.booklet import impose
 from dokureport.output.guard import Planned, refuse_clashes
 from dokureport.output.postprocess import finish
 from dokureport.output.reproducible import set_content_id, set_dates
@@ -321,16 +322,15 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
             with trace.stage("layout", target):
                 ctx = context()
                 pages = lay_out(ctx, temp)
-                blank = 0
-                # A booklet needs a multiple of four pages: lay out again with blank
-                # pages before the imprint (they only move the imprint, so once is
-                # enough; the loop is a guard).
-                for _ in range(3):
-                    if not (options.booklet and padding(pages)):
-                        break
-                    blank += padding(pages)
+                # A booklet needs a multiple of four pages: the page planner proposes
+                # section starts, a notes page, one blank page, and lays out again.
+                tried = {ctx.plan}
+                while options.booklet and (plan := next_booklet_plan(
+                        ctx.plan, pages, ctx.starts, tried)) is not None:
+                    tried.add(plan)
                     ctx = context()
-                    pages = lay_out(ctx, temp, blank_pages=blank)
+                    ctx.plan = plan
+                    pages = lay_out(ctx, temp)
             preparer.stop_workers()  # every placed photo is in the PDF by now
             warnings += preparer.warnings
             warnings += ctx.warnings

@@ -90,6 +90,20 @@ class Gallery(_Part):
                                 description="Photos per row at most; unset: 3 (A5: 2)")
 
 
+class Pages(_Part):
+    """Page planning: when a section that starts a page runs on instead, and how far a
+    figure may shrink to stay with its text."""
+
+    run_on_below: float = Field(
+        default=0.5, ge=0, le=1,
+        description="A section listed in new_page runs on (after space) when the page "
+                    "before it is filled less than this share; 0: every one starts a page")
+    figure_shrink: float = Field(
+        default=0.8, gt=0, le=1,
+        description="The smallest share of its size a photo row may shrink to, to stay "
+                    "on the page with its text instead of moving on")
+
+
 class Footer(_Part):
     text: Literal["title", "organiser", "none"]
     page_number: bool
@@ -112,6 +126,7 @@ class ThemeFile(_Part):
     cover: Cover
     gallery: Gallery = Gallery()
     footer: Footer
+    pages: Pages = Pages()
     labels: dict[str, str] = Field(default_factory=dict,
                                    description="Printed labels to replace, e.g. agenda: Ablauf")
 
@@ -141,6 +156,7 @@ class Theme(BaseModel):
     cover: Cover
     gallery: Gallery
     footer: Footer
+    pages: Pages = Pages()
     labels: dict[str, str]
     source: Path | None = None  # the file it came from (messages)
 

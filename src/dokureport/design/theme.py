@@ -166,7 +166,7 @@ def _finish(data: dict[str, Any], where: Any, origin: Path | None, name: str,
         name=model.name or name, colours=model.colours, font_files=font_files,
         sections=model.sections, new_page=frozenset(model.new_page), type=model.type,
         margins=model.margins, cover=model.cover, gallery=model.gallery, footer=model.footer,
-        labels=dict(model.labels), source=origin,
+        pages=model.pages, labels=dict(model.labels), source=origin,
     )
     from dokureport.design.contrast import contrast_warnings
 

@@ -52,3 +52,48 @@ class _Spaces:
 
     _spaceBefore: float = 0.0
     _spaceAfter: float = 0.0
+
+
+class KeepWithLastLines(KeepTogether):
+    """What follows a text (a talk's slides line and QR code) kept with the text's last
+    lines: when it does not fit below the text, the text is split so that at least its
+    last two lines move on with it, instead of the links standing alone on the next page.
+
+    `content` is the text's last block, then what keeps with it; a last block that is no
+    paragraph keeps whole with what follows (reportlab's KeepTogether).
+    """
+
+    def split(self, aW: float, aH: float) -> list[Any]:
+        text, *after = self._content
+        if not isinstance(text, Paragraph) or not after:
+            return super().split(aW, aH)
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        if aH >= self._H:
+            return list(self._content)  # it all fits: nothing to decide
+        text.canv = self.canv
+        try:
+            _, text_height = text.wrap(aW, aH)
+            # At least the last line goes with what follows (the styles' widow control
+            # then takes a second one along); at most what fits here stays.
+            room = min(aH, text_height - 1.0) - _FUZZ
+            pieces = text.split(aW, room) if room > 0 else []
+        finally:
+            del text.canv
+        if len(pieces) < 2:
+            return super().split(aW, aH)  # no two lines fit here: all of it moves on
+        first, *rest = pieces
+        return [first, KeepTogether([*rest, *after])]
+
+
+def keep_with_last_lines(text: list[Any], after: list[Any]) -> list[Any]:
+    """`text` then `after`, `after` kept with the last lines of `text`'s last block.
+
+    Zero-size marks at the end of `text` (a language's end) stay in order, inside.
+    """
+    if not text or not after:
+        return [*text, *after]
+    last = len(text) - 1
+    while last > 0 and getattr(text[last], "_ZEROSIZE", False):
+        last -= 1
+    return [*text[:last], KeepWithLastLines([*text[last:], *after])]

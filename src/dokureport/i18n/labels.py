@@ -32,6 +32,7 @@ class Labels:
     event_kind: str
     event: str
     speaker_sep: str
+    notes: str  # a booklet's notes page
 
 
 LABELS: dict[str, Labels] = {
@@ -47,6 +48,7 @@ LABELS: dict[str, Labels] = {
         built_on="Stand: {date}", phone="Telefon", email="E-Mail", event_kind="Art",
         event="Veranstaltung",
         speaker_sep=", ",
+        notes="Notizen",
     ),
     "en": Labels(
         contents="Contents", introduction="Introduction", agenda="Agenda", talks="Talks",
@@ -60,6 +62,7 @@ LABELS: dict[str, Labels] = {
         built_on="As of {date}", phone="Phone", email="Email", event_kind="Kind",
         event="Event",
         speaker_sep=", ",
+        notes="Notes",
     ),
 }
 LABELS["fr"] = Labels(
@@ -74,6 +77,7 @@ LABELS["fr"] = Labels(
     built_on="État : {date}", phone="Téléphone", email="E-mail", event_kind="Type",
     event="Événement",
     speaker_sep=", ",
+    notes="Notes",
 )
 LABEL_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Labels))
 

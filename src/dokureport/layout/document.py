@@ -30,11 +30,13 @@ from dokureport.engine.canvas import BrochureCanvas
 from dokureport.engine.contents import kept_content, reserve_entries
 from dokureport.engine.frames import DraftFrame
 from dokureport.engine.keeping import KeepWithFirstLines
+from dokureport.engine.starts import SectionStart
 from dokureport.i18n.language import pdf_language
 from dokureport.layout import source
 from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.flowables import Heading, LanguageMark
 from dokureport.layout.marks import MARKS_AREA, crop_mark_lines, draw_marks
+from dokureport.layout.plan import SectionStartRecord
 
 COVER = "cover"
 CONTENT = "content"
@@ -43,6 +45,19 @@ BLANK = "blank"  # a booklet's padding page: nothing on it, not even the page nu
 PageDrawer = Callable[[Canvas, BaseDocTemplate], None]
 
 TOC_ENTRY_CHARACTERS = 200  # about three lines of a contents entry on A5
+# A section that does not start a page starts one when less than this share is free.
+MIN_FREE_TO_START = 0.4
+
+
+def section_start(ctx: LayoutContext, key: str, new_page: bool) -> SectionStart:
+    """Where the section `key` starts: on a new page if the theme says so (`new_page`),
+    unless the page before is less full than the theme's `pages.run_on_below`, or the
+    page planner decided otherwise; then it runs on after a line's space."""
+    g = ctx.geometry
+    return SectionStart(key, new_page=new_page, run_on_below=ctx.design.pages.run_on_below,
+                        min_free=MIN_FREE_TO_START, frame_height=g.frame_height,
+                        gap=g.body_leading, forced=ctx.plan.forced(key),
+                        always_on=(COVER, BLANK))
 
 
 def shortened(text: str, limit: int) -> str:
@@ -218,6 +233,7 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
             # even if the contents were satisfied, so a draft is never the output.
             self.ctx.images.skipped = True
         self.ctx.sections.clear()  # each pass records them afresh; the last one counts
+        self.ctx.starts.clear()
         self._progress = None
         if self.ctx.options.progress:
             from tqdm import tqdm
@@ -388,6 +404,10 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
 
     def afterFlowable(self, flowable: Any) -> None:
         self._record_section(flowable)
+        if isinstance(flowable, SectionStart):
+            # What the page planner reads of this pass (a break moves the heading on).
+            self.ctx.starts.append(SectionStartRecord(flowable.key, self.page + flowable.broke,
+                                                      flowable.used, flowable.broke))
         if _listed(flowable):
             level, text, key = _contents_entry(flowable, self.ctx)
             self.notify("TOCEntry", (level, text, self.page, key))
