@@ -1,16 +1,23 @@
 """Page planning, read back from the PDF: no page but the cover and the back is nearly
 empty, a talk's slides and QR code stay with the talk, a booklet reaches a multiple of
-four pages without a run of blank pages (issue 20)."""
+four pages without a run of blank pages, a photo row shrinks a little to stay (issue 20)."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pdfplumber
 import pytest
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
 
+from dokureport.assets import ImageRequest
 from dokureport.core.options import BuildOptions
 from dokureport.core.resources import sample_event_dir
+from dokureport.layout.flowables import PhotoCell
+from dokureport.layout.photos import FittingPhotoRow
 from dokureport.layout.plan import PagePlan, SectionStartRecord, next_booklet_plan
 from dokureport.pipeline import build_brochure
 from tests.helpers import near_empty_pages, page_fill
@@ -136,3 +143,29 @@ def test_three_pages_short_a_booklet_runs_a_section_on_rather_than_pad() -> None
 def test_when_planning_runs_out_the_booklet_is_padded() -> None:
     tried = {PagePlan(blank=n) for n in range(6)}
     assert next_booklet_plan(PagePlan(), 13, [], tried) == PagePlan(blank=3)
+
+
+def _row(min_scale: float) -> FittingPhotoRow:
+    photo = sample_event_dir() / "photos" / "01.jpg"
+    cells = [PhotoCell(ImageRequest(source=photo, width_pt=w, height_pt=100.0), w, 100.0,
+                       Paragraph("Caption of the photo", getSampleStyleSheet()["Normal"]), None)
+             for w in (150.0, 120.0)]
+    row = FittingPhotoRow(cells, 10.0, None, caption_gap=4.0, max_height=600.0,
+                          min_scale=min_scale)
+    row.canv = Canvas(io.BytesIO())  # what a frame gives a flowable before its wrap
+    return row
+
+
+def test_a_photo_row_shrinks_to_stay_on_the_page_within_its_limit() -> None:
+    row = _row(0.8)
+    width, height = row.wrap(400, 500)
+    assert (width, row.scale) == (280.0, 1.0)  # room enough: its own size
+    # A little short of room: smaller, aspect kept, within the row's limit.
+    w, h = row.wrap(400, height * 0.9)
+    assert h <= height * 0.9 and 0.8 <= row.scale < 1
+    assert [c.width / c.height for c in row.cells] == pytest.approx([1.5, 1.2])
+    assert w == pytest.approx(row.cells[0].width + row.cells[1].width + 10.0)
+    # Far short: its full size, for the next page.
+    assert row.wrap(400, height * 0.5) == (width, height) and row.scale == 1.0
+    # A theme that does not shrink figures (figure_shrink: 1).
+    assert _row(1.0).wrap(400, height * 0.9) == (width, height)
