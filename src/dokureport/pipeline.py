@@ -20,8 +20,8 @@ from dokureport.core.errors import DokureportError, ExitCode, InputError, Proble
 from dokureport.core.options import BuildOptions, Target
 from dokureport.event.publish import Withheld, published
 from dokureport.layout.context import LayoutContext, SectionPages
-from dokureport.layout.document import ContentTooLarge
-from dokureport.layout.plan import next_booklet_plan
+from dokureport.layout.document import ContentTooLarge, laid_out
+from dokureport.layout.plan import next_plan
 from dokureport.output.booklet import impose
 from dokureport.output.guard import Planned, refuse_clashes
 from dokureport.output.postprocess import finish
@@ -322,11 +322,11 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
             with trace.stage("layout", target):
                 ctx = context()
                 pages = lay_out(ctx, temp)
-                # A booklet needs a multiple of four pages: the page planner proposes
-                # section starts, a notes page, one blank page, and lays out again.
+                # The page planner reads the pages and lays out again where one is
+                # nearly empty, or a booklet is no multiple of four pages.
                 tried = {ctx.plan}
-                while options.booklet and (plan := next_booklet_plan(
-                        ctx.plan, pages, ctx.starts, tried)) is not None:
+                while (plan := next_plan(ctx.plan, laid_out(ctx, pages), tried,
+                                         booklet=options.booklet)) is not None:
                     tried.add(plan)
                     ctx = context()
                     ctx.plan = plan

@@ -5,16 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportlab.platypus import KeepTogether, Paragraph
+from reportlab.platypus import KeepTogether, Paragraph, Table
 from reportlab.platypus.flowables import _listWrapOn
 
 _FUZZ = 1.0  # points kept in hand: the frame's own arithmetic must agree with ours
 
 
+# A table's first rows that may stand at a page's foot under what keeps with it.
+_MIN_ROWS = 2
+
+
 class KeepWithFirstLines(KeepTogether):
-    """reportlab's keepWithNext group, except when its last member is a paragraph that
-    does not fit below the rest: then the paragraph is split there, if two of its lines
-    fit, instead of the whole group moving on and leaving the page's foot empty."""
+    """reportlab's keepWithNext group, except when its last member is a paragraph or a
+    table that does not fit below the rest: then it is split there, if two of its lines
+    (or rows) fit, instead of the whole group moving on and leaving the page's foot
+    empty (an agenda day's heading with its first rows, a heading with its first lines)."""
 
     def split(self, aW: float, aH: float) -> list[Any]:
         parts = self._after_first_lines(aW, aH)
@@ -22,7 +27,7 @@ class KeepWithFirstLines(KeepTogether):
 
     def _after_first_lines(self, width: float, height: float) -> list[Any] | None:
         *heads, last = self._content
-        if not heads or not isinstance(last, Paragraph):
+        if not heads or not isinstance(last, Paragraph | Table):
             return None
         if getattr(self, "_wrapInfo", None) != (width, height):
             self.wrap(width, height)
@@ -44,6 +49,8 @@ class KeepWithFirstLines(KeepTogether):
             # The styles forbid a lone first line (allowOrphans=0): no split means not
             # even two lines fit, and the group moves on together.
             return None
+        if isinstance(last, Table) and len(pieces[0]._cellvalues) < _MIN_ROWS:
+            return None  # a lone first row under a heading: the group moves on
         return [*heads, *pieces]
 
 

@@ -3,6 +3,8 @@ on after some space when the page before would be left nearly empty."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from reportlab.platypus.doctemplate import FrameBreak
 from reportlab.platypus.flowables import CondPageBreak
 
@@ -69,3 +71,8 @@ class SectionStart(CondPageBreak):
             return 0, 0
         # Running on: air between the sections, on top of the heading's own space.
         return availWidth, min(self.gap, availHeight)
+
+
+def frame_used(frame: Any) -> float:
+    """How much of `frame`'s height the flowables placed so far take, in points."""
+    return float(frame._y2 - frame._topPadding - frame._y)

@@ -96,6 +96,7 @@ class LayoutContext:
     # The page planner's decisions for this layout, and where each section started.
     plan: PagePlan = field(default_factory=PagePlan)
     starts: list[SectionStartRecord] = field(default_factory=list)
+    pages_used: list[float | None] = field(default_factory=list)  # points, by page
 
     def __post_init__(self) -> None:
         if not isinstance(self.images, PassImages):

@@ -30,13 +30,13 @@ from dokureport.engine.canvas import BrochureCanvas
 from dokureport.engine.contents import kept_content, reserve_entries
 from dokureport.engine.frames import DraftFrame
 from dokureport.engine.keeping import KeepWithFirstLines
-from dokureport.engine.starts import SectionStart
+from dokureport.engine.starts import SectionStart, frame_used
 from dokureport.i18n.language import pdf_language
 from dokureport.layout import source
 from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.flowables import Heading, LanguageMark
 from dokureport.layout.marks import MARKS_AREA, crop_mark_lines, draw_marks
-from dokureport.layout.plan import SectionStartRecord
+from dokureport.layout.plan import Laid, SectionStartRecord
 
 COVER = "cover"
 CONTENT = "content"
@@ -234,6 +234,7 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
             self.ctx.images.skipped = True
         self.ctx.sections.clear()  # each pass records them afresh; the last one counts
         self.ctx.starts.clear()
+        self.ctx.pages_used.clear()
         self._progress = None
         if self.ctx.options.progress:
             from tqdm import tqdm
@@ -313,6 +314,12 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
             raise ContentTooLarge(getattr(self, "_current_source", ()), self.page,
                                   str(exc).splitlines()[0]) from None
 
+    def handle_pageEnd(self) -> None:
+        # What the page planner reads: how much of the page's frame its content used.
+        kind = getattr(self.pageTemplate, "id", None)
+        self.ctx.pages_used.append(None if kind in (COVER, BLANK) else frame_used(self.frame))
+        super().handle_pageEnd()
+
     def afterPage(self) -> None:
         if self._progress is not None:
             self._progress.update(1)
@@ -325,8 +332,14 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         return bleed + g.margin_inner
 
     def handle_pageBegin(self) -> None:
-        # The frame is reset for the page about to begin: place it for that page's side.
-        self._content_frame.x1 = self.content_left(self.page + 1)
+        # The frame is reset for the page about to begin: place it for that page's side,
+        # and end it early where the page planner gives lines to the next page.
+        frame, g = self._content_frame, self.ctx.geometry
+        frame.x1 = self.content_left(self.page + 1)
+        early = self.ctx.plan.shortened(self.page + 1)
+        if frame.height != g.frame_height - early:
+            frame.y1 = self.bottomMargin + early
+            frame.height = g.frame_height - early
         if self.marks_area and not self.drafting:
             g, bleed = self.ctx.geometry, self.ctx.bleed
             self.canv.translate(self.marks_area, self.marks_area)
@@ -411,6 +424,13 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         if _listed(flowable):
             level, text, key = _contents_entry(flowable, self.ctx)
             self.notify("TOCEntry", (level, text, self.page, key))
+
+
+def laid_out(ctx: LayoutContext, pages: int) -> Laid:
+    """What the page planner reads of the layout `ctx` was last used for."""
+    g = ctx.geometry
+    return Laid(pages=pages, starts=tuple(ctx.starts), used=tuple(ctx.pages_used),
+                line=g.body_leading, frame_height=g.frame_height)
 
 
 def _listed(flowable: Any) -> bool:

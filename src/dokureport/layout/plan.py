@@ -1,6 +1,6 @@
-"""Page planning: the decisions one layout pass takes on top of the theme's (which sections
-start a page, a notes page, blank pages), and how a booklet's plan is found from the
-pages of the pass before."""
+"""Page planning: the decisions a layout takes on top of the theme's (which sections
+start a page, which pages end short, a notes page, blank pages), and how they are found
+from the pages of the layout before: no nearly empty page, a booklet's four pages."""
 
 from __future__ import annotations
 
@@ -15,6 +15,10 @@ MAX_RUN_ON_FULL = 0.8
 # Layouts a booklet's plan may take before its padding is blank pages: each is a full
 # layout of the brochure.
 MAX_TRIES = 6
+# A page but the first and the last carries at least this many lines (issue 20) ...
+MIN_LINES = 6
+# ... and a page is ended at most this share of its frame early to give them to the next.
+MAX_SHORTEN = 0.35
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,12 @@ class PagePlan:
     run_ons: frozenset[str] = frozenset()  # section keys that run on
     notes: bool = False  # a notes page before the imprint
     blank: int = 0  # blank pages before the imprint
+    # (page, points): pages whose text ends this much early, to give the next page lines
+    shorten: tuple[tuple[int, float], ...] = ()
+
+    def shortened(self, page: int) -> float:
+        """How many points early the text of `page` (1-based) ends."""
+        return dict(self.shorten).get(page, 0.0)
 
     def forced(self, key: str) -> bool | None:
         """Whether the section `key` is made to start a page (True), to run on (False),
@@ -34,6 +44,18 @@ class PagePlan:
         if key in self.run_ons:
             return False
         return None
+
+
+@dataclass(frozen=True)
+class Laid:
+    """What the planner reads of a layout: its pages, where sections started, and how
+    much of each page's frame its content used (points; None: the cover, a blank page)."""
+
+    pages: int
+    starts: tuple[SectionStartRecord, ...]
+    used: tuple[float | None, ...]
+    line: float  # the body text's leading
+    frame_height: float
 
 
 @dataclass(frozen=True)
@@ -60,6 +82,43 @@ def _removing(plan: PagePlan, starts: list[SectionStartRecord]) -> list[str]:
     return [s.key for s in sorted(candidates, key=lambda s: s.used)]
 
 
+def shorter_pages(plan: PagePlan, laid: Laid) -> PagePlan:
+    """`plan`, with the page before each nearly empty page ended early enough that the
+    nearly empty one gets its lines (a section's last lines, a day's last rows).
+
+    Nearly empty: less than MIN_LINES lines' height used, neither the first nor the last
+    page. The page before gives only what it can spare (MAX_SHORTEN of its frame), and
+    only when it is at least half full itself.
+    """
+    if len(laid.used) != laid.pages:
+        return plan  # not a layout this document recorded (nothing to read)
+    shorten = dict(plan.shorten)
+    want = MIN_LINES * laid.line
+    for page in range(3, laid.pages):  # 1-based; the page before is a content page
+        used, before = laid.used[page - 1], laid.used[page - 2]
+        if used is None or before is None or used >= want - 0.5 * laid.line:
+            continue
+        if before < 0.5 * laid.frame_height:
+            continue
+        # A line more than the least: the page before breaks at a line's boundary.
+        more = shorten.get(page - 1, 0.0) + want + laid.line - used
+        if more <= MAX_SHORTEN * laid.frame_height:
+            shorten[page - 1] = round(more, 1)
+    return dataclasses.replace(plan, shorten=tuple(sorted(shorten.items())))
+
+
+def next_plan(plan: PagePlan, laid: Laid, tried: set[PagePlan], *, booklet: bool = False
+              ) -> PagePlan | None:
+    """The plan to lay out with next after `plan` gave `laid`; None when it is good:
+    first no nearly empty page, then (a booklet) a multiple of four pages."""
+    shorter = shorter_pages(plan, laid)
+    if shorter != plan and shorter not in tried and len(tried) < MAX_TRIES:
+        return shorter
+    if booklet:
+        return next_booklet_plan(plan, laid.pages, list(laid.starts), tried)
+    return None
+
+
 def next_booklet_plan(plan: PagePlan, pages: int, starts: list[SectionStartRecord],
                       tried: set[PagePlan], notes_allowed: bool = True) -> PagePlan | None:
     """The next plan to lay a booklet out with, after `plan` gave `pages` pages and
@@ -76,12 +135,14 @@ def next_booklet_plan(plan: PagePlan, pages: int, starts: list[SectionStartRecor
     if len(tried) >= MAX_TRIES:
         return padded
     options: list[PagePlan] = []
+    # Another section start moves the pages after it: their shortening is planned afresh.
+    moved = dataclasses.replace(plan, shorten=())
     adding = _adding(plan, starts)
     for count in range(min(short, len(adding)), 0, -1):
-        options.append(dataclasses.replace(plan, starts=plan.starts | set(adding[:count])))
+        options.append(dataclasses.replace(moved, starts=plan.starts | set(adding[:count])))
     removing = _removing(plan, starts)
     if short == 3 and removing:
-        options.append(dataclasses.replace(plan, run_ons=plan.run_ons | {removing[0]}))
+        options.append(dataclasses.replace(moved, run_ons=plan.run_ons | {removing[0]}))
     if notes_allowed and not plan.notes:
         options.append(dataclasses.replace(plan, notes=True))
     if plan.blank == 0:
