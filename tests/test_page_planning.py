@@ -18,9 +18,15 @@ from dokureport.core.options import BuildOptions
 from dokureport.core.resources import sample_event_dir
 from dokureport.layout.flowables import PhotoCell
 from dokureport.layout.photos import FittingPhotoRow
-from dokureport.layout.plan import PagePlan, SectionStartRecord, next_booklet_plan
+from dokureport.layout.plan import (
+    Laid,
+    PagePlan,
+    SectionStartRecord,
+    next_booklet_plan,
+    next_plan,
+)
 from dokureport.pipeline import build_brochure
-from tests.helpers import near_empty_pages, page_fill
+from tests.helpers import invoke, near_empty_pages, page_fill
 
 THEMES = ("default", "classic", "bold")
 PAPERS = ("a4", "a5")
@@ -169,3 +175,34 @@ def test_a_photo_row_shrinks_to_stay_on_the_page_within_its_limit() -> None:
     assert row.wrap(400, height * 0.5) == (width, height) and row.scale == 1.0
     # A theme that does not shrink figures (figure_shrink: 1).
     assert _row(1.0).wrap(400, height * 0.9) == (width, height)
+
+
+def _laid(used: list[float | None]) -> Laid:
+    return Laid(pages=len(used), starts=(), used=tuple(used), line=15.0, frame_height=600.0)
+
+
+def test_the_page_before_a_nearly_empty_page_ends_early_to_give_it_lines() -> None:
+    # Page 4 holds two lines (30 pt) between full pages: page 3 gives it five lines more.
+    laid = _laid([None, 500.0, 590.0, 30.0, 580.0, 40.0])
+    plan = next_plan(PagePlan(), laid, {PagePlan()})
+    assert plan == PagePlan(shorten=((3, 6 * 15.0 + 15.0 - 30.0),))
+    assert plan.shortened(3) == 75.0 and plan.shortened(4) == 0.0
+    # The last page (the back) may be short; a page after a half-empty one is left alone.
+    assert next_plan(PagePlan(), _laid([None, 200.0, 30.0, 590.0, 40.0]), {PagePlan()}) is None
+    # Still short after that: the page before gives more, up to a third of its frame.
+    again = next_plan(plan, _laid([None, 500.0, 520.0, 60.0, 580.0, 40.0]), {PagePlan(), plan})
+    assert again == PagePlan(shorten=((3, 75.0 + 105.0 - 60.0),))
+    too_much = _laid([None, 500.0, 520.0, 5.0, 580.0, 40.0])
+    assert next_plan(PagePlan(shorten=((3, 150.0),)), too_much, set()) is None
+
+
+@pytest.mark.slow  # an imported programme of 37 talks, laid out more than once
+def test_an_imported_programme_has_no_nearly_empty_page(tmp_path: Path) -> None:
+    # On A5 in the classic theme it had a contents page, an agenda page and a talk's page
+    # with two or three lines each.
+    source = Path(__file__).parent / "imports" / "indico" / "xdc2021-event.json"
+    code, _, err = invoke("import", str(source), str(tmp_path / "xdc"))
+    assert code == 0, err
+    out = tmp_path / "xdc.pdf"
+    build_brochure(tmp_path / "xdc", out, BuildOptions(theme="classic", paper="a5", jobs=2))
+    assert near_empty_pages(out) == []
