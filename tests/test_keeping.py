@@ -85,3 +85,22 @@ def test_an_agenda_day_starts_at_a_pages_foot_with_its_first_rows(
     # ... and its other rows follow on the next pages.
     assert "Zweiter Punkt 29" not in pages[ends]
     assert any("Zweiter Punkt 29" in t for t in pages[ends + 1:])
+
+
+def test_a_talks_slides_keep_with_its_last_lines_and_its_heading_with_its_first(
+        make_event: Callable[..., Path], build: Callable[..., tuple[Path, object]]) -> None:
+    # Talks of every length, each with slides (a line and a QR code), so that their ends
+    # fall at every height of a page; some abstracts are one short paragraph.
+    talks = [{"id": f"t{i}", "title": f"Vortrag Nummer {i}",
+              "abstract": f"Beginn{i} " + words(5 + 41 * i % 260, i) + f". Ende{i}.",
+              "slides": f"https://example.org/folien-{i}.pdf"} for i in range(24)]
+    event = make_event({"title": "Fachtag", "event": {"start": "2024-03-05"},
+                        "talks": talks})
+    pdf, _ = build(event, paper="a5")
+    pages = page_texts(pdf)
+    for i in range(24):
+        link = next(n for n, t in enumerate(pages) if f"folien-{i}.pdf" in t)
+        assert f"Ende{i}." in pages[link], f"slides of talk {i} apart from its last lines"
+        heading = [n for n, t in enumerate(pages) if f"Vortrag Nummer {i}\n" in t
+                   and "Inhalt" not in t][-1]
+        assert f"Beginn{i}" in pages[heading], f"heading of talk {i} alone at a page foot"

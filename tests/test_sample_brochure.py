@@ -164,11 +164,14 @@ def test_agenda_items_link_to_their_talks_pages(sample_pdf: Path) -> None:
     reader = PdfReader(sample_pdf)
     sections = {i.title: reader.get_destination_page_number(i)
                 for i in reader.outline if not isinstance(i, list)}
-    talk_pages = {i.title: reader.get_destination_page_number(i)
-                  for group in reader.outline if isinstance(group, list) for i in group
-                  if reader.get_destination_page_number(i) >= sections["Vorträge"]}
+    # The talks are the entries under "Vorträge" (the list after it in the outline).
+    outline = list(reader.outline)
+    talks = outline[next(n for n, i in enumerate(outline)
+                         if not isinstance(i, list) and i.title == "Vorträge") + 1]
+    talk_pages = {i.title: reader.get_destination_page_number(i) for i in talks}
     assert len(talk_pages) == 3
-    agenda = range(sections["Programm"], sections["Vorträge"])
+    # The agenda's last page may be where the talks begin (they run on).
+    agenda = range(sections["Programm"], sections["Vorträge"] + 1)
     targets = set()
     for number, annot in _links(sample_pdf):
         dest = annot.get("/Dest")

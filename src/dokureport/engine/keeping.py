@@ -1,5 +1,6 @@
 """Layout: what keeps with the next flowable (a heading, a talk's speakers) keeps with the
-first lines of a long paragraph, not with the whole of it."""
+first lines of a long paragraph or the first rows of a table, not with the whole of it;
+what keeps with a text's end (a talk's slides and photos) keeps with its last lines."""
 
 from __future__ import annotations
 
@@ -22,8 +23,37 @@ class KeepWithFirstLines(KeepTogether):
     empty (an agenda day's heading with its first rows, a heading with its first lines)."""
 
     def split(self, aW: float, aH: float) -> list[Any]:
-        parts = self._after_first_lines(aW, aH)
+        ends = [i for i, f in enumerate(self._content) if getattr(f, "keeps_last_lines", False)]
+        parts = (self._with_last_lines(ends[-1], aW, aH) if ends
+                 else self._after_first_lines(aW, aH))
         return parts if parts is not None else super().split(aW, aH)
+
+    def _with_last_lines(self, at: int, width: float, height: float) -> list[Any] | None:
+        """The group's member `at` is a text that what follows it keeps with: when they do
+        not all fit, the text is split so that at least its last two lines go on with
+        what follows (the styles' widow control), and what is before it stays."""
+        heads, text, tails = self._content[:at], self._content[at], self._content[at + 1:]
+        if not isinstance(text, Paragraph) or not tails:
+            return None
+        if getattr(self, "_wrapInfo", None) != (width, height):
+            self.wrap(width, height)
+        if height >= self._H:
+            return None  # it all fits: nothing to decide
+        obj = _Spaces()
+        heads_height = _listWrapOn(heads, width, self.canv, obj=obj)[1] if heads else 0.0
+        gap = max(obj._spaceAfter, text.getSpaceBefore()) if heads else 0.0
+        text.canv = self.canv
+        try:
+            text_height = text.wrap(width, height)[1]
+            # At most what fits here stays, and at least the last line goes on.
+            room = min(height - heads_height - gap, text_height - 1.0) - _FUZZ
+            pieces = text.split(width, room) if room > 0 else []
+        finally:
+            del text.canv
+        if len(pieces) < 2:
+            return None  # not two lines fit here (allowOrphans=0): the group moves on
+        first, *rest = pieces
+        return [*heads, first, KeepTogether([*rest, *tails])]
 
     def _after_first_lines(self, width: float, height: float) -> list[Any] | None:
         *heads, last = self._content
@@ -61,46 +91,19 @@ class _Spaces:
     _spaceAfter: float = 0.0
 
 
-class KeepWithLastLines(KeepTogether):
-    """What follows a text (a talk's slides line and QR code) kept with the text's last
-    lines: when it does not fit below the text, the text is split so that at least its
-    last two lines move on with it, instead of the links standing alone on the next page.
-
-    `content` is the text's last block, then what keeps with it; a last block that is no
-    paragraph keeps whole with what follows (reportlab's KeepTogether).
-    """
-
-    def split(self, aW: float, aH: float) -> list[Any]:
-        text, *after = self._content
-        if not isinstance(text, Paragraph) or not after:
-            return super().split(aW, aH)
-        if getattr(self, "_wrapInfo", None) != (aW, aH):
-            self.wrap(aW, aH)
-        if aH >= self._H:
-            return list(self._content)  # it all fits: nothing to decide
-        text.canv = self.canv
-        try:
-            _, text_height = text.wrap(aW, aH)
-            # At least the last line goes with what follows (the styles' widow control
-            # then takes a second one along); at most what fits here stays.
-            room = min(aH, text_height - 1.0) - _FUZZ
-            pieces = text.split(aW, room) if room > 0 else []
-        finally:
-            del text.canv
-        if len(pieces) < 2:
-            return super().split(aW, aH)  # no two lines fit here: all of it moves on
-        first, *rest = pieces
-        return [first, KeepTogether([*rest, *after])]
-
-
 def keep_with_last_lines(text: list[Any], after: list[Any]) -> list[Any]:
     """`text` then `after`, `after` kept with the last lines of `text`'s last block.
 
-    Zero-size marks at the end of `text` (a language's end) stay in order, inside.
+    Flags, not a container: what keeps with the text's first lines (a heading) still
+    finds it (reportlab's keepWithNext groups take no KeepTogether), and the document's
+    keepWithNext group (KeepWithFirstLines) then splits the text, not the group.
     """
     if not text or not after:
         return [*text, *after]
     last = len(text) - 1
     while last > 0 and getattr(text[last], "_ZEROSIZE", False):
-        last -= 1
-    return [*text[:last], KeepWithLastLines([*text[last:], *after])]
+        last -= 1  # a language's end mark stays after the text, and keeps too
+    text[last].keeps_last_lines = True
+    for flowable in [*text[last:], *after[:-1]]:
+        flowable.keepWithNext = 1
+    return [*text, *after]

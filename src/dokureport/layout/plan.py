@@ -93,15 +93,16 @@ def shorter_pages(plan: PagePlan, laid: Laid) -> PagePlan:
     if len(laid.used) != laid.pages:
         return plan  # not a layout this document recorded (nothing to read)
     shorten = dict(plan.shorten)
-    want = MIN_LINES * laid.line
+    least = (MIN_LINES + 0.5) * laid.line
     for page in range(3, laid.pages):  # 1-based; the page before is a content page
         used, before = laid.used[page - 1], laid.used[page - 2]
-        if used is None or before is None or used >= want - 0.5 * laid.line:
+        if used is None or before is None or used >= least:
             continue
         if before < 0.5 * laid.frame_height:
             continue
-        # A line more than the least: the page before breaks at a line's boundary.
-        more = shorten.get(page - 1, 0.0) + want + laid.line - used
+        # Two lines more than the least: the page before breaks at a line's (or a row's)
+        # boundary, and space between paragraphs is no line.
+        more = shorten.get(page - 1, 0.0) + (MIN_LINES + 2) * laid.line - used
         if more <= MAX_SHORTEN * laid.frame_height:
             shorten[page - 1] = round(more, 1)
     return dataclasses.replace(plan, shorten=tuple(sorted(shorten.items())))

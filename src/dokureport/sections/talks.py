@@ -88,8 +88,8 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
         abstract = in_language(from_key(paragraphs(own, talk.abstract, level=2,
                                                    anchor=f"talk-{number}"),
                                         (*at, "abstract")), lang)
-        # The slides' link and QR code stay with the talk's last lines.
-        out.extend(keep_with_last_lines(abstract, from_key(_slides(ctx, talk),
-                                                           (*at, "slides"))))
-        out.extend(_photos(ctx, talk))
+        # The slides' link and QR code, and the talk's photos, stay with its last lines.
+        out.extend(keep_with_last_lines(abstract, [*from_key(_slides(ctx, talk),
+                                                             (*at, "slides")),
+                                                   *_photos(ctx, talk)]))
     return out
