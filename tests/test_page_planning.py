@@ -215,3 +215,32 @@ def test_an_imported_programme_has_no_nearly_empty_page(tmp_path: Path) -> None:
     out = tmp_path / "xdc.pdf"
     build_brochure(tmp_path / "xdc", out, BuildOptions(theme="classic", paper="a5", jobs=2))
     assert near_empty_pages(out) == []
+
+
+def test_a_planned_notes_page_is_ruled_and_stands_before_the_imprint(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from dokureport.assets import ImagePreparer
+    from dokureport.compose import lay_out
+    from dokureport.layout.context import LayoutContext
+    from dokureport.validate import validate_event
+
+    event = validate_event(sample_event_dir()).event
+    pages = {}
+    for notes in (False, True):
+        out = tmp_path / f"notes-{notes}.pdf"
+        with ImagePreparer(dpi=72) as preparer:
+            ctx = LayoutContext(event=event, options=BuildOptions(paper="a5"), images=preparer,
+                                build_date=dt.date(2026, 12, 7))
+            ctx.plan = PagePlan(notes=True, blank=1) if notes else PagePlan()
+            pages[notes] = lay_out(ctx, out)
+    # The notes page and one blank page (and the imprint then a page of its own).
+    assert pages[True] >= pages[False] + 2
+    with pdfplumber.open(out) as pdf:
+        texts = [(page.extract_text() or "").splitlines() for page in pdf.pages]
+        notes_page = pdf.pages[-3]
+        ruled = [line for line in notes_page.lines if line["width"] > notes_page.width / 2]
+    assert texts[-3][0] == "Notizen" and len(ruled) >= 20  # lines to write on
+    assert texts[-2] == []  # blank: no page number either
+    assert "Impressum" in texts[-1]  # the imprint stays on the back
+    assert not any("Notizen" in line for line in texts[1])  # not in the contents
