@@ -286,7 +286,10 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         # The same brochure built before (in this process, or with this cache folder): its
         # settled pages are the first pass's guess, which may well be right (and then the
         # last pass).
-        self._settle_key = (tuple(self.pagesize), self.ctx.options.target, tuple(expected))
+        # The page plan is part of it: a booklet's or a short page's plan lays the same
+        # story out to other pages.
+        self._settle_key = (tuple(self.pagesize), self.ctx.options.target, tuple(expected),
+                            self.ctx.plan.key())
         languages = _contents_languages(story)
         for flowable in story:
             if isinstance(flowable, TableOfContents):

@@ -32,6 +32,11 @@ class PagePlan:
     # (page, points): pages whose text ends this much early, to give the next page lines
     shorten: tuple[tuple[int, float], ...] = ()
 
+    def key(self) -> tuple[object, ...]:
+        """The plan in plain, ordered values (a cache key the same in every process)."""
+        return (tuple(sorted(self.starts)), tuple(sorted(self.run_ons)), self.notes,
+                self.blank, self.shorten)
+
     def shortened(self, page: int) -> float:
         """How many points early the text of `page` (1-based) ends."""
         return dict(self.shorten).get(page, 0.0)
