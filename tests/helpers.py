@@ -4,7 +4,9 @@ reads it, a page's boxes. Fixtures are in conftest.py (`runner` makes the CliRun
 from __future__ import annotations
 
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 from click.testing import CliRunner
@@ -33,3 +35,56 @@ def box(page: pikepdf.Page | pikepdf.Dictionary, name: str) -> tuple[float, ...]
     """A page's box (`/MediaBox`, `/TrimBox` …) as numbers, or None if the page has none."""
     value = (page.obj if isinstance(page, pikepdf.Page) else page).get(name)
     return None if value is None else tuple(float(v) for v in value)
+
+
+@dataclass(frozen=True)
+class PageFill:
+    """How full one page is, as a reader sees it: its body's text lines (page furniture,
+    the footer and running heads tagged as artifacts, left out), its images, and the
+    share of the page's height its body content spans."""
+
+    number: int  # 1-based
+    lines: int
+    images: int
+    share: float  # of the page's height, from the topmost to the lowest body content
+
+    @property
+    def blank(self) -> bool:
+        return self.lines == 0 and self.images == 0
+
+
+def _body_lines(chars: list[dict[str, Any]]) -> list[float]:
+    """The baselines of a page's body text: characters on one baseline (within a point and
+    a half) are one line, however many columns share it."""
+    baselines = sorted({round(c["bottom"], 1) for c in chars if c["text"].strip()})
+    lines: list[float] = []
+    for y in baselines:
+        if not lines or y - lines[-1] > 1.5:
+            lines.append(y)
+    return lines
+
+
+def page_fill(path: Path) -> list[PageFill]:
+    """Every page's fill, read back from the PDF (pdfplumber). Text in /Artifact marked
+    content (footer, running head, crop marks' labels) is furniture, not a line; in an
+    untagged PDF every text counts."""
+    import pdfplumber
+
+    out: list[PageFill] = []
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            chars = [c for c in page.chars if c.get("tag") != "Artifact"]
+            lines = _body_lines(chars)
+            images = [i for i in page.images if i["width"] > 20 and i["height"] > 20]
+            tops = [c["top"] for c in chars] + [i["top"] for i in images]
+            bottoms = [c["bottom"] for c in chars] + [i["bottom"] for i in images]
+            share = (max(bottoms) - min(tops)) / float(page.height) if tops else 0.0
+            out.append(PageFill(number, len(lines), len(images), share))
+    return out
+
+
+def near_empty_pages(path: Path, min_lines: int = 6) -> list[PageFill]:
+    """The pages but the first and the last with fewer than `min_lines` text lines and no
+    image: what a designer would not sign off (issue 20)."""
+    fills = page_fill(path)
+    return [f for f in fills[1:-1] if f.lines < min_lines and not f.images]

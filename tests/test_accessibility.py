@@ -293,7 +293,7 @@ def test_contents_entries_read_title_then_page_as_one_link(sample_pdf: Path) -> 
     texts = [" ".join(line.strip('"').strip() for line in lines if line.startswith('"'))
              for lines in struct_text_of(sample_pdf, "TOCI")]
     assert len(texts) == 11  # none empty
-    assert texts[:3] == ["Einführung 3", "Programm 5", "Vorträge 7"]
+    assert [t.rsplit(" ", 1)[0] for t in texts[:3]] == ["Einführung", "Programm", "Vorträge"]
     pages = []
     for text in texts:
         title, page_number = text.rsplit(" ", 1)

@@ -76,10 +76,11 @@ def links_agenda_to_talk(printed: Printed, value: Any) -> None:
 
 
 def follows(printed: Printed, *markers: str) -> None:
-    """The markers start pages in this order (after the contents page)."""
-    first = [next(i for i, t in enumerate(printed.page_texts) if i > 1 and t.startswith(squash(m)))
-             for m in markers]
-    assert first == sorted(first), (markers, first)
+    """The markers are printed in this order (after the contents page); a section may
+    start a page or run on."""
+    text = "\n".join(printed.page_texts[2:])
+    first = [text.find(squash(m)) for m in markers]
+    assert -1 not in first and first == sorted(first), (markers, first)
 
 
 def image_on_page_with(marker: str, *, min_count: int = 1) -> Check:

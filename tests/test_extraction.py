@@ -143,6 +143,10 @@ def test_the_sample_reads_without_hyphenation_fragments(sample_pdf: Path, reader
     event = (sample_event_dir() / "event.yaml").read_text("utf-8")
     source = set(re.findall(r"\w+", event))
     text = READERS[reader](sample_pdf)
+    # A word broken across pages ("Kin- / dern") has the footer between its parts in
+    # PDFium's reading order: the footer (the title, an artifact) is left out.
+    title = yaml.safe_load(event)["title"]
+    text = re.sub(rf"{re.escape(title)}[ \t]*\d*[ \t]*(\r?\n)?", "", text)
     found = words(text)
     # A talk's heading breaks "Kinder- / und Jugendarmut" after the hyphen: no reader glues
     # a compound's parts ("Kinderund").

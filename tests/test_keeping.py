@@ -61,3 +61,46 @@ def test_a_heading_never_ends_a_page_alone(make_event: Callable[..., Path],
                  and "Inhalt" not in t]
         assert where, f"talk {i} not found"
         assert f"Beginn{i}" in pages[where[-1]], f"heading of talk {i} alone at a page foot"
+
+
+def test_an_agenda_day_starts_at_a_pages_foot_with_its_first_rows(
+        make_event: Callable[..., Path], build: Callable[..., tuple[Path, object]]) -> None:
+    # Day one ends in the upper half of its page; day two is longer than the rest of it.
+    # Its heading used to take the whole day's table to the next page.
+    def day(date: str, count: int, mark: str) -> dict:
+        return {"date": date, "items": [
+            {"time": f"{8 + n // 4:02d}:{n % 4 * 15:02d}", "title": f"{mark} Punkt {n}",
+             "place": "Saal"} for n in range(count)]}
+
+    event = make_event({"title": "Fachtag", "event": {"start": "2024-03-05",
+                                                      "end": "2024-03-06"},
+                        "agenda": [day("2024-03-05", 5, "Erster"),
+                                   day("2024-03-06", 30, "Zweiter")]})
+    pdf, _ = build(event, paper="a4")
+    pages = page_texts(pdf)
+    ends = next(i for i, t in enumerate(pages) if "Erster Punkt 4\n" in t)
+    # The second day begins on the page where the first ends, with rows under its heading ...
+    assert "Mittwoch, 6. März 2024" in pages[ends]
+    assert "Zweiter Punkt 0" in pages[ends] and "Zweiter Punkt 1" in pages[ends]
+    # ... and its other rows follow on the next pages.
+    assert "Zweiter Punkt 29" not in pages[ends]
+    assert any("Zweiter Punkt 29" in t for t in pages[ends + 1:])
+
+
+def test_a_talks_slides_keep_with_its_last_lines_and_its_heading_with_its_first(
+        make_event: Callable[..., Path], build: Callable[..., tuple[Path, object]]) -> None:
+    # Talks of every length, each with slides (a line and a QR code), so that their ends
+    # fall at every height of a page; some abstracts are one short paragraph.
+    talks = [{"id": f"t{i}", "title": f"Vortrag Nummer {i}",
+              "abstract": f"Beginn{i} " + words(5 + 41 * i % 260, i) + f". Ende{i}.",
+              "slides": f"https://example.org/folien-{i}.pdf"} for i in range(24)]
+    event = make_event({"title": "Fachtag", "event": {"start": "2024-03-05"},
+                        "talks": talks})
+    pdf, _ = build(event, paper="a5")
+    pages = page_texts(pdf)
+    for i in range(24):
+        link = next(n for n, t in enumerate(pages) if f"folien-{i}.pdf" in t)
+        assert f"Ende{i}." in pages[link], f"slides of talk {i} apart from its last lines"
+        heading = [n for n, t in enumerate(pages) if f"Vortrag Nummer {i}\n" in t
+                   and "Inhalt" not in t][-1]
+        assert f"Beginn{i}" in pages[heading], f"heading of talk {i} alone at a page foot"

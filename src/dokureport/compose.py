@@ -12,6 +12,7 @@ from dokureport.core.errors import Problem
 from dokureport.layout import source
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.document import BLANK, CONTENT, BrochureDocument
+from dokureport.layout.notes import notes_page
 from dokureport.sections import (
     agenda,
     chapter,
@@ -50,23 +51,31 @@ CHAPTERS_BEFORE = ("gallery", "videos", "contacts", "speakers", "imprint", "part
 def story(ctx: LayoutContext, blank_pages: int = 0) -> list[Flowable]:
     """Every flowable of the brochure, in the theme's order.
 
-    `blank_pages` (a booklet's padding) go before the imprint (or at the end without
-    one): the imprint then stays on the back cover, and no section is split by a blank page.
+    `blank_pages` and the page plan's notes page and blank pages (a booklet's padding) go
+    before the imprint (or at the end without one): the imprint then stays on the back
+    cover, and no section is split by a blank page.
     """
     flowables: list[Flowable] = []
     order = chapter_order(ctx)
+    padding = _padding(ctx, blank_pages + ctx.plan.blank)
     for name in order:
         if isinstance(name, int):
             flowables += chapter.chapter_flowables(ctx, name)
             continue
         if name == "imprint":
-            flowables += _blank(blank_pages)
-            if blank_pages and not ctx.design.starts_page("imprint"):
+            flowables += padding
+            if padding:
                 flowables += [PageBreak()]  # the imprint never shares a padding page
         flowables += source.from_key(SECTIONS[name].flowables(ctx), SECTION_KEYS[name])
     if "imprint" not in order:
-        flowables += _blank(blank_pages)
+        flowables += padding
     return flowables
+
+
+def _padding(ctx: LayoutContext, blank: int) -> list[Flowable]:
+    """The planned notes page, then `blank` blank pages."""
+    notes = [NextPageTemplate(CONTENT), *notes_page(ctx)] if ctx.plan.notes else []
+    return notes + _blank(blank)
 
 
 def chapter_order(ctx: LayoutContext) -> list[str | int]:

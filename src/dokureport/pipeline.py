@@ -26,8 +26,9 @@ from dokureport.core.errors import DokureportError, ExitCode, InputError, Proble
 from dokureport.core.options import BuildOptions, Target
 from dokureport.event.publish import Withheld, published
 from dokureport.layout.context import LayoutContext, SectionPages
-from dokureport.layout.document import ContentTooLarge
-from dokureport.output.booklet import impose, padding
+from dokureport.layout.document import ContentTooLarge, laid_out
+from dokureport.layout.plan import next_plan
+from dokureport.output.booklet import impose
 from dokureport.output.guard import Planned, refuse_clashes
 from dokureport.output.layout_check import LayoutCheck, check_layout
 from dokureport.output.postprocess import finish
@@ -357,16 +358,15 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
             with trace.stage("layout", target):
                 ctx = context()
                 pages = lay_out(ctx, temp)
-                blank = 0
-                # A booklet needs a multiple of four pages: lay out again with blank
-                # pages before the imprint (they only move the imprint, so once is
-                # enough; the loop is a guard).
-                for _ in range(3):
-                    if not (options.booklet and padding(pages)):
-                        break
-                    blank += padding(pages)
+                # The page planner reads the pages and lays out again where one is
+                # nearly empty, or a booklet is no multiple of four pages.
+                tried = {ctx.plan}
+                while (plan := next_plan(ctx.plan, laid_out(ctx, pages), tried,
+                                         booklet=options.booklet)) is not None:
+                    tried.add(plan)
                     ctx = context()
-                    pages = lay_out(ctx, temp, blank_pages=blank)
+                    ctx.plan = plan
+                    pages = lay_out(ctx, temp)
             preparer.stop_workers()  # every placed photo is in the PDF by now
             warnings += preparer.warnings
             warnings += ctx.warnings

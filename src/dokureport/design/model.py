@@ -172,6 +172,20 @@ class Index(_Part):
                                      "most of its entries would not fit on one line")
 
 
+class Pages(_Part):
+    """Page planning: when a section that starts a page runs on instead, and how far a
+    figure may shrink to stay with its text."""
+
+    run_on_below: float = Field(
+        default=0.5, ge=0, le=1,
+        description="A section listed in new_page runs on (after space) when the page "
+                    "before it is filled less than this share; 0: every one starts a page")
+    figure_shrink: float = Field(
+        default=0.8, gt=0, le=1,
+        description="The smallest share of its size a photo row may shrink to, to stay "
+                    "on the page with its text instead of moving on")
+
+
 class Footer(_Part):
     text: Literal["title", "organiser", "none"]
     page_number: bool
@@ -197,6 +211,7 @@ class ThemeFile(_Part):
     agenda: Agenda = Agenda()
     index: Index = Index()
     footer: Footer
+    pages: Pages = Pages()
     labels: dict[str, str] = Field(default_factory=dict,
                                    description="Printed labels to replace, e.g. agenda: Ablauf")
     print: PrintTarget | None = Field(default=None, description="The print target's "
@@ -234,6 +249,7 @@ class Theme(BaseModel):
     gallery: Gallery
     index: Index = Index()
     footer: Footer
+    pages: Pages = Pages()
     labels: dict[str, str]
     contents: ContentsDesign = ContentsDesign()
     agenda: Agenda = Agenda()

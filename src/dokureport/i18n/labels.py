@@ -35,6 +35,7 @@ class Labels:
     speaker_sep: str
     # On paper, where a linked agenda item's talk stands: "→ S. {page}".
     page_reference: str = "→ p. {page}"
+    notes: str  # a booklet's notes page
 
 
 LABELS: dict[str, Labels] = {
@@ -50,6 +51,7 @@ LABELS: dict[str, Labels] = {
         built_on="Stand: {date}", phone="Telefon", email="E-Mail", event_kind="Veranstaltungsart",
         event="Veranstaltung",
         speaker_sep=", ", page_reference="→ S. {page}",
+        notes="Notizen",
     ),
     "en": Labels(
         contents="Contents", introduction="Introduction", agenda="Agenda", talks="Talks",
@@ -63,6 +65,7 @@ LABELS: dict[str, Labels] = {
         built_on="As of {date}", phone="Phone", email="Email", event_kind="Type of event",
         event="Event",
         speaker_sep=", ", page_reference="→ p. {page}",
+        notes="Notes",
     ),
 }
 LABELS["fr"] = Labels(
@@ -77,6 +80,7 @@ LABELS["fr"] = Labels(
     built_on="État\u202f: {date}", phone="Téléphone", email="E-mail", event_kind="Type d’événement",
     event="Événement",
     speaker_sep=", ", page_reference="→ p. {page}",
+    notes="Notes",
 )
 LABEL_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Labels))
 # The labels that are templates, and the one field each fills in.

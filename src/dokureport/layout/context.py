@@ -16,6 +16,7 @@ from dokureport.design.model import Theme
 from dokureport.design.theme import default_theme
 from dokureport.event.model import Event
 from dokureport.i18n.labels import Labels, labels_for
+from dokureport.layout.plan import PagePlan, SectionStartRecord
 from dokureport.layout.styles import Styles, make_styles
 from dokureport.text.fonts import FontSet, default_fonts
 from dokureport.text.typesetter import Typesetter
@@ -94,6 +95,10 @@ class LayoutContext:
     sections: list[SectionPages] = field(default_factory=list)
     # The structure tree the last layout pass recorded (an engine.tags.TagRecorder).
     tags: Any = None
+    # The page planner's decisions for this layout, and where each section started.
+    plan: PagePlan = field(default_factory=PagePlan)
+    starts: list[SectionStartRecord] = field(default_factory=list)
+    pages_used: list[float | None] = field(default_factory=list)  # points, by page
 
     def __post_init__(self) -> None:
         if not isinstance(self.images, PassImages):

@@ -31,11 +31,13 @@ from dokureport.engine.canvas import BrochureCanvas
 from dokureport.engine.contents import kept_content, reserve_entries
 from dokureport.engine.frames import DraftFrame
 from dokureport.engine.keeping import KeepWithFirstLines
+from dokureport.engine.starts import SectionStart, frame_used
 from dokureport.i18n.language import pdf_language
 from dokureport.layout import source
 from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.flowables import Heading, LanguageMark
 from dokureport.layout.marks import MARKS_AREA, crop_mark_lines, draw_marks
+from dokureport.layout.plan import Laid, SectionStartRecord
 from dokureport.layout.running_heads import RunningHeads
 from dokureport.layout.running_heads import draw as draw_running_head
 
@@ -46,6 +48,19 @@ BLANK = "blank"  # a booklet's padding page: nothing on it, not even the page nu
 PageDrawer = Callable[[Canvas, BaseDocTemplate], None]
 
 TOC_ENTRY_CHARACTERS = 200  # about three lines of a contents entry on A5
+# A section that does not start a page starts one when less than this share is free.
+MIN_FREE_TO_START = 0.4
+
+
+def section_start(ctx: LayoutContext, key: str, new_page: bool) -> SectionStart:
+    """Where the section `key` starts: on a new page if the theme says so (`new_page`),
+    unless the page before is less full than the theme's `pages.run_on_below`, or the
+    page planner decided otherwise; then it runs on after a line's space."""
+    g = ctx.geometry
+    return SectionStart(key, new_page=new_page, run_on_below=ctx.design.pages.run_on_below,
+                        min_free=MIN_FREE_TO_START, frame_height=g.frame_height,
+                        gap=g.body_leading, forced=ctx.plan.forced(key),
+                        always_on=(COVER, BLANK))
 
 
 def shortened(text: str, limit: int) -> str:
@@ -255,6 +270,8 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
             self.ctx.images.skipped = True
         self.ctx.sections.clear()  # each pass records them afresh; the last one counts
         self.running_heads = RunningHeads()
+        self.ctx.starts.clear()
+        self.ctx.pages_used.clear()
         self._progress = None
         if self.ctx.options.progress:
             from tqdm import tqdm
@@ -306,7 +323,10 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         # The same brochure built before (in this process, or with this cache folder): its
         # settled pages are the first pass's guess, which may well be right (and then the
         # last pass).
-        self._settle_key = (tuple(self.pagesize), self.ctx.options.target, tuple(expected))
+        # The page plan is part of it: a booklet's or a short page's plan lays the same
+        # story out to other pages.
+        self._settle_key = (tuple(self.pagesize), self.ctx.options.target, tuple(expected),
+                            self.ctx.plan.key())
         languages = _contents_languages(story)
         for flowable in story:
             if isinstance(flowable, TableOfContents):
@@ -334,6 +354,12 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
             raise ContentTooLarge(getattr(self, "_current_source", ()), self.page,
                                   str(exc).splitlines()[0]) from None
 
+    def handle_pageEnd(self) -> None:
+        # What the page planner reads: how much of the page's frame its content used.
+        kind = getattr(self.pageTemplate, "id", None)
+        self.ctx.pages_used.append(None if kind in (COVER, BLANK) else frame_used(self.frame))
+        super().handle_pageEnd()
+
     def afterPage(self) -> None:
         if self._progress is not None:
             self._progress.update(1)
@@ -346,8 +372,14 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         return bleed + g.margin_inner
 
     def handle_pageBegin(self) -> None:
-        # The frame is reset for the page about to begin: place it for that page's side.
-        self._content_frame.x1 = self.content_left(self.page + 1)
+        # The frame is reset for the page about to begin: place it for that page's side,
+        # and end it early where the page planner gives lines to the next page.
+        frame, g = self._content_frame, self.ctx.geometry
+        frame.x1 = self.content_left(self.page + 1)
+        early = self.ctx.plan.shortened(self.page + 1)
+        if frame.height != g.frame_height - early:
+            frame.y1 = self.bottomMargin + early
+            frame.height = g.frame_height - early
         if self.marks_area and not self.drafting:
             g, bleed = self.ctx.geometry, self.ctx.bleed
             self.canv.translate(self.marks_area, self.marks_area)
@@ -442,9 +474,20 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         if isinstance(flowable, Heading) and flowable.outline:
             # Every heading's page, listed in the contents or not (agenda page references).
             self.notify("HeadingPage", (flowable.outline.key, self.page))
+        if isinstance(flowable, SectionStart):
+            # What the page planner reads of this pass (a break moves the heading on).
+            self.ctx.starts.append(SectionStartRecord(flowable.key, self.page + flowable.broke,
+                                                      flowable.used, flowable.broke))
         if _listed(flowable):
             level, text, key = _contents_entry(flowable, self.ctx)
             self.notify("TOCEntry", (level, text, self.page, key))
+
+
+def laid_out(ctx: LayoutContext, pages: int) -> Laid:
+    """What the page planner reads of the layout `ctx` was last used for."""
+    g = ctx.geometry
+    return Laid(pages=pages, starts=tuple(ctx.starts), used=tuple(ctx.pages_used),
+                line=g.body_leading, frame_height=g.frame_height)
 
 
 def _listed(flowable: Any) -> bool:

@@ -5,8 +5,10 @@ The gallery's rows and a talk's own photos are set the same way.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.platypus import Flowable, Paragraph
 
@@ -118,10 +120,55 @@ def photo_rows(ctx: LayoutContext, numbered: list[tuple[int, Photo]], width: flo
             caption, credit = _texts(ctx, number, photo)
             cells.append(PhotoCell(request, slot.width, slot.height, caption, credit,
                                    alt=_alt(ctx, number, photo)))
-        out.append(PhotoRow(cells, g.gallery_gutter, ctx.images, caption_gap=g.body_size * 0.4,
-                            max_height=g.frame_height))
+        out.append(FittingPhotoRow(cells, g.gallery_gutter, ctx.images,
+                                   caption_gap=g.body_size * 0.4, max_height=g.frame_height,
+                                   min_scale=ctx.design.pages.figure_shrink))
         out.append(_RowGap(g.body_leading))
     return out[:-1]
+
+
+class FittingPhotoRow(PhotoRow):
+    """A photo row that shrinks, down to `min_scale` of its size, to stay on the page
+    with the text before it rather than move on and leave the page's foot empty.
+
+    Its photos keep their aspect and their prepared pixels: a smaller print has a higher
+    effective resolution, so shrinking never goes below the resolution the photo was
+    checked for. At a page's top (nothing to stay with) it keeps its full size.
+    """
+
+    def __init__(self, cells: list[PhotoCell], gutter: float, images: Any,
+                 caption_gap: float, max_height: float, min_scale: float) -> None:
+        super().__init__(cells, gutter, images, caption_gap, max_height)
+        self.full_cells = list(cells)
+        self.min_scale = min_scale
+        self.scale = 1.0
+
+    def _at(self, scale: float, avail_width: float, avail_height: float
+            ) -> tuple[float, float]:
+        self.scale = scale
+        self.cells = [dataclasses.replace(c, width=c.width * scale, height=c.height * scale)
+                      for c in self.full_cells]
+        return super().wrap(avail_width, avail_height)
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        width, height = self._at(1.0, avail_width, avail_height)
+        if height <= avail_height or avail_height >= self.max_height - 1 or self.min_scale >= 1:
+            return width, height
+        # Captions get taller as their photos narrow: aim at the photos' share, then
+        # check the whole row again.
+        scale = 1.0
+        for _ in range(3):
+            text = height - self.photo_height - self.caption_gap
+            room = avail_height - self.caption_gap - text
+            photos = self.photo_height / scale
+            scale = min(scale, room / photos) if photos > 0 else 0.0
+            if scale < self.min_scale:
+                return self._at(1.0, avail_width, avail_height)
+            width, height = self._at(scale, avail_width, avail_height)
+            if height <= avail_height:
+                return width, height
+            scale *= 0.98
+        return self._at(1.0, avail_width, avail_height)
 
 
 class _RowGap(Flowable):

@@ -9,7 +9,8 @@ One stream in about 256 needs it.
 
 qpdf writes one stream itself, after all this: a linearized file's hint stream, binary
 tables of where each page's objects and the bookmarks lie, ending in one of their lengths.
-When it ends in CR (again one file in 256), the first page's content gets a line feed
+When it ends in CR, or in LF (qpdf then writes no line feed of its own before
+`endstream`; again one file in 256 each), the first page's content gets a line feed
 more and a bookmark its default flags (`/F 0`), which changes those lengths, and the file
 is written again (`written_unambiguously`).
 """
@@ -17,6 +18,8 @@ is written again (`written_unambiguously`).
 from __future__ import annotations
 
 import base64
+import mmap
+import re
 import zlib
 from pathlib import Path
 from typing import Any
@@ -68,7 +71,7 @@ def written_unambiguously(pdf: pikepdf.Pdf, destination: Path, **save: Any) -> N
     """
     pdf.save(destination, **save)
     for _ in range(_ATTEMPTS):
-        if not _has_cr_before_endstream(destination):
+        if not (_has_cr_before_endstream(destination) or _hint_stream_ends_in_eol(destination)):
             break
         # Each try starts from the file just written: qpdf, asked to write one Pdf twice
         # with linearization, dropped the catalog's /Metadata the second time.
@@ -85,6 +88,23 @@ def _has_cr_before_endstream(path: Path) -> bool:
     with open(path, "rb") as fh:
         return any(_CR_END in block
                    for _, block in overlapping_blocks(fh, len(_CR_END) - 1))
+
+
+# A linearized file's primary hint stream: its dictionary has /S (and maybe /O, /E …) and
+# a direct /Length, as qpdf writes it.
+_HINT_STREAM = re.compile(rb"<< /S \d+(?: /[A-Z] \d+)* /Length (\d+) >>\r?\nstream\r?\n")
+
+
+def _hint_stream_ends_in_eol(path: Path) -> bool:
+    """Whether the hint stream's data ends in LF or CR: qpdf then writes no end-of-line
+    marker of its own before `endstream`, and a reader takes the data's last byte for it
+    (one byte less than /Length)."""
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        found = _HINT_STREAM.search(data)
+        if found is None:
+            return False
+        end = found.end() + int(found.group(1))
+        return data[end - 1:end] in (b"\n", b"\r")
 
 
 def _lengthen(pdf: pikepdf.Pdf) -> None:

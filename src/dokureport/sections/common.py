@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import CondPageBreak, Flowable, PageBreak
+from reportlab.platypus import Flowable
 from reportlab.platypus.doctemplate import NextPageTemplate
 
 from dokureport.layout import markdown
 from dokureport.layout.context import LayoutContext
-from dokureport.layout.document import CONTENT
+from dokureport.layout.document import CONTENT, section_start
 from dokureport.layout.flowables import Heading, OutlineEntry
 
 
 def section_heading(ctx: LayoutContext, title: str, key: str, *, section: str | None = None,
                     new_page: bool | None = None) -> list[Flowable]:
-    """A section's first flowables: a page break (or a conditional one) and its heading.
+    """A section's first flowables: where it starts (see layout.document.section_start)
+    and its heading.
 
     Whether the section starts a new page is the theme's `new_page:` unless said here.
     """
     if new_page is None:
         new_page = ctx.design.starts_page(section or key)
-    start: list[Flowable] = [NextPageTemplate(CONTENT)]
-    if new_page:
-        start.append(PageBreak())
-    else:
-        # Start on this page only if a good part of it is still free.
-        start.append(CondPageBreak(ctx.geometry.frame_height * 0.4))
+    start: list[Flowable] = [NextPageTemplate(CONTENT), section_start(ctx, key, new_page)]
     shown = title.upper() if ctx.design.type.headings == "uppercase" else title
     # A word wider than the measure ("ANSPRECHPERSONEN") makes the heading smaller.
     heading = Heading(ctx.text.heading(shown, ctx.styles.h1, ctx.geometry.frame_width),

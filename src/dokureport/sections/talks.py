@@ -8,6 +8,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from dokureport.design.geometry import QR_SIZE_MM
+from dokureport.engine.keeping import keep_with_last_lines
 from dokureport.event.model import AgendaItem, Speaker, Talk, fits_qr_code
 from dokureport.i18n.dates import long_date, time_span
 from dokureport.i18n.labels import with_colon
@@ -101,9 +102,11 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
         out.extend(_when_where(ctx, slots.get(talk.id) if talk.id else None))
         out.extend(from_key([Paragraph(_speaker(ctx, sp), s.meta) for sp in talk.speakers],
                             (*at, "speakers")))
-        out.extend(in_language(from_key(paragraphs(own, talk.abstract, level=2,
+        abstract = in_language(from_key(paragraphs(own, talk.abstract, level=2,
                                                    anchor=f"talk-{number}"),
-                                        (*at, "abstract")), lang))
-        out.extend(from_key(_slides(ctx, talk), (*at, "slides")))
-        out.extend(_photos(ctx, talk))
+                                        (*at, "abstract")), lang)
+        # The slides' link and QR code, and the talk's photos, stay with its last lines.
+        out.extend(keep_with_last_lines(abstract, [*from_key(_slides(ctx, talk),
+                                                             (*at, "slides")),
+                                                   *_photos(ctx, talk)]))
     return out
