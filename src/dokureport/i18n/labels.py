@@ -33,9 +33,9 @@ class Labels:
     event_kind: str  # "Veranstaltungsart: Großstadtnetzwerk" in the imprint
     event: str
     speaker_sep: str
+    notes: str  # a booklet's notes page
     # On paper, where a linked agenda item's talk stands: "→ S. {page}".
     page_reference: str = "→ p. {page}"
-    notes: str  # a booklet's notes page
 
 
 LABELS: dict[str, Labels] = {
