@@ -151,7 +151,7 @@ class Agenda(_Part):
                     "grid, if its columns are wide enough; more rooms: a listing per room. "
                     "0: never a grid")
     grid_column: float = Field(
-        default=11, ge=5, le=40,
+        default=8, ge=5, le=40,
         description="The narrowest room column of a grid, in ems of the body size")
     dense_from: int = Field(
         default=60, ge=0, le=100_000,
