@@ -59,7 +59,7 @@ def install() -> None:
         return
     from reportlab import rl_config
 
-    from dokureport.engine import linebreaks, no_break_spaces, reportlab_fixes, tags
+    from dokureport.engine import linebreaks, no_break_spaces, reportlab_fixes, shaping, tags
 
     # Photos are embedded as JPEG files: ASCII85 would add a quarter to their size.
     rl_config.useA85 = 0
@@ -67,5 +67,8 @@ def install() -> None:
     reportlab_fixes.apply()
     no_break_spaces.apply()  # French spaces before : ; ! ? and inside « » never break
     tags.install()
+    # Before linebreaks: its kept lines are per style, and shaping lends a paragraph a
+    # shaping copy of its style only while its lines break.
+    shaping.install()
     linebreaks.install()
     _installed = True

@@ -21,6 +21,7 @@ from dokureport.core.xmltext import escape, quoteattr, unescape
 from dokureport.event.markdown import paragraph_inlines
 from dokureport.i18n.labels import spaced_punctuation
 from dokureport.i18n.quotes import curled
+from dokureport.text.bidi import visual_order
 from dokureport.text.fonts import FontSet, split_runs
 from dokureport.text.hyphenation import hyphenator
 
@@ -43,8 +44,6 @@ _LEADING_DASH = re.compile(r"^[ \t\n]+(?=[–—]|-[ \t\n])")
 # Words worth hyphenating. Longer "words" (codes, hashes, keyboard mashing) are cut by
 # reportlab's splitLongWords instead: its soft-hyphen search is quadratic in their length.
 _WORD = re.compile(r"\b\w{7,64}\b")
-# Hebrew, Arabic and their presentation forms: reportlab sets text left to right only.
-_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 # The spaces before a dash: a no-break space there keeps the dash off a line's start
 # (reportlab breaks lines at whitespace but not at U+00A0).
 _SPACE_BEFORE_DASH = re.compile(r"(?<=\S)[ \t\n]+(?=[–—]|-[ \t\n])")
@@ -242,22 +241,6 @@ def last_word_start(text: str) -> int:
 def bind_dashes(text: str) -> str:
     """A no-break space before each spaced dash, so that no line begins with one."""
     return _SPACE_BEFORE_DASH.sub("\xa0", text)
-
-
-def visual_order(text: str) -> str:
-    """Right-to-left runs (a Hebrew or Arabic name) in the order reportlab must draw them.
-
-    Arabic letters are joined into their contextual forms first; the line stays
-    left-to-right. A right-to-left run that wraps over lines keeps its words' order
-    per line only: good for names and titles, not for Arabic or Hebrew prose.
-    """
-    if not _RIGHT_TO_LEFT.search(text):
-        return text
-    # Imported here: most brochures have no right-to-left text, and these cost 20 ms.
-    import arabic_reshaper
-    from bidi import get_display
-
-    return get_display(arabic_reshaper.reshape(text), base_dir="L")
 
 
 def _curled(items: list[tuple[str, str]], lang: str) -> list[tuple[str, str]]:
