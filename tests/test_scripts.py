@@ -14,6 +14,7 @@ from dokureport import engine
 from dokureport.text.fonts import default_fonts, split_runs
 from dokureport.text.typesetter import Typesetter
 from tests.conftest import minimal_event
+from tests.test_accessibility import assert_accessible_and_archival
 
 # Well-known public sentences and real names, one per script.
 HINDI = "सम्मेलन में आपका स्वागत है"  # "Welcome to the conference"
@@ -128,3 +129,5 @@ def test_a_brochure_with_every_script_names_its_fonts_and_reads_back(make_event,
     text = " ".join(_pdftotext(out))
     for typed in (ARABIC_NAME, "שרה כהן", HINDI, TAMIL):
         assert typed in text
+    # The shaped runs' Spans nest in the tagged content: PDF/UA-1 and PDF/A-2u still pass.
+    assert_accessible_and_archival(out)

@@ -68,8 +68,11 @@ def shape(text: str, font_name: str, font_size: float, *, right_to_left: bool = 
         owners = face.glyphToChar.get(gid)
         # A glyph no character maps to (a conjunct, a joined form) gets a private-use code
         # in this font, as reportlab's own shaping does; its text comes from /ActualText.
-        code = owners[0] if owners else font.hbAddPrivate(hb_font.glyph_to_string(gid), gid,
-                                                          pos.x_advance)
+        # Its width is the glyph's own advance (what the embedded font says), not HarfBuzz's
+        # positioned one: PDF/UA checks the two agree, and the TJ adjustment adds the rest.
+        code = owners[0] if owners else font.hbAddPrivate(
+            hb_font.glyph_to_string(gid), gid,
+            font.pdfScale(hb_font.get_glyph_h_advance(gid)))
         advance = font.pdfScale(pos.x_advance)
         glyph = _Glyph(info.cluster, advance, font.pdfScale(pos.y_advance),
                        font.pdfScale(pos.x_offset), font.pdfScale(pos.y_offset),
