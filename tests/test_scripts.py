@@ -3,6 +3,7 @@ where its script needs it, and read back (pdftotext, PDFium) as typed, in logica
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -34,7 +35,8 @@ def _render(tmp_path: Path, texts: list[str], width: float = 300) -> Path:
     typesetter = Typesetter(lang="de", hyphenate=False)
     style = ParagraphStyle("body", fontName=default_fonts().regular, fontSize=12, leading=16)
     out = tmp_path / "scripts.pdf"
-    SimpleDocTemplate(str(out), pagesize=(width + 72, 800)).build(
+    # reportlab's default margins are an inch: the text column is `width` wide, from 72 pt.
+    SimpleDocTemplate(str(out), pagesize=(width + 144, 800)).build(
         [Paragraph(typesetter.plain(text), style) for text in texts])
     assert not typesetter.missing_glyphs
     return out
@@ -44,7 +46,7 @@ def _pdftotext(pdf: Path) -> list[str]:
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
     # poppler marks a right-to-left run with embedding controls: not part of the text.
-    return [" ".join(line.translate({0x202B: None, 0x202C: None}).split())
+    return [" ".join(line.translate({0x202A: None, 0x202B: None, 0x202C: None}).split())
             for line in text.splitlines() if line.strip()]
 
 
@@ -131,3 +133,55 @@ def test_a_brochure_with_every_script_names_its_fonts_and_reads_back(make_event,
         assert typed in text
     # The shaped runs' Spans nest in the tagged content: PDF/UA-1 and PDF/A-2u still pass.
     assert_accessible_and_archival(out)
+
+
+# A well-known Arabic proverb ("learning when young is engraving in stone, learning when
+# old is engraving on water"), with a year in Arabic-Indic digits in brackets.
+PROVERB = ("يقول المثل العربي: العلم في الصغر كالنقش على الحجر، والعلم في الكبر كالنقش "
+           "على الماء (٢٠٢٤).")
+
+
+def _lines(pdf: Path) -> list[list[dict]]:
+    """The page's characters, line by line from the top."""
+    with pdfplumber.open(pdf) as document:
+        chars = document.pages[0].chars
+    rows: dict[int, list[dict]] = {}
+    for char in chars:
+        rows.setdefault(round(char["matrix"][5]), []).append(char)  # by baseline
+    return [sorted(rows[y], key=lambda c: c["x0"]) for y in sorted(rows, reverse=True)]
+
+
+def test_an_arabic_paragraph_breaks_its_lines_before_it_is_reordered(tmp_path: Path) -> None:
+    pdf = _render(tmp_path, [PROVERB], width=220)
+    lines = _pdftotext(pdf)
+    assert len(lines) >= 3
+    # Logical order over the lines: the first words on the first line, the words read back
+    # as typed. (pdftotext moves a colon or comma in a right-to-left line beside its space.)
+    assert re.findall(r"\w+", " ".join(lines)) == re.findall(r"\w+", PROVERB)
+    assert lines[0].startswith("يقول المثل")
+
+
+def test_a_right_to_left_paragraph_starts_at_the_right_and_ends_at_the_left(
+        tmp_path: Path) -> None:
+    pdf = _render(tmp_path, [PROVERB], width=220)
+    rows = _lines(pdf)
+    right_edges = [max(c["x1"] for c in row if c["text"] != " ") for row in rows]
+    # Every line ends flush at the column's right edge: the margin, 220 pt, less the
+    # frame's padding of 6 pt.
+    assert all(abs(edge - (72 + 220 - 6)) < 0.5 for edge in right_edges)
+    # The full stop ends the sentence: on the last line's left end, beside the bracket.
+    assert [c["text"] for c in rows[-1] if c["text"] != " "][:2] == [".", "("]
+
+
+def test_latin_words_and_numbers_keep_their_order_inside_hebrew(tmp_path: Path) -> None:
+    sentence = "הכנס נפתח ב־2024 בתל אביב, עם 300 משתתפים."
+    pdf = _render(tmp_path, [sentence], width=400)
+    [line] = _pdftotext(pdf)
+    # (pdftotext sets a number in a right-to-left line off with its space on the wrong
+    # side: "2024בתל"; the words are compared.)
+    assert re.findall(r"[^\W\d]+", line) == re.findall(r"[^\W\d]+", sentence)
+    [row] = _lines(pdf)
+    drawn = "".join(c["text"] for c in row).strip()
+    # Numbers read left to right inside the right-to-left line; the full stop is leftmost.
+    assert "2024" in drawn and "300" in drawn
+    assert drawn.startswith(".")

@@ -28,8 +28,16 @@ def check() -> None:
     from dokureport.engine import linebreaks, reportlab_fixes
 
     reportlab_fixes.check()
+    from reportlab.pdfbase import ttfonts
+    from reportlab.pdfgen.textobject import PDFTextObject
+
     where = {"the engine's frames": (Frame, "_add"), "keeping": (flowables, "_listWrapOn"),
-             "linebreaks": (Paragraph, "breakLines"), "linebreaks' split": (Paragraph, "split")}
+             "linebreaks": (Paragraph, "breakLines"), "linebreaks' split": (Paragraph, "split"),
+             "shaping": (paragraph, "shapeFragWord"), "shaping's words": (ttfonts,
+                                                                         "makeShapedFragWord"),
+             "shaping's spans": (PDFTextObject, "_formatText"),
+             "bidi_lines": (paragraph, "_putFragLine"),
+             "bidi_lines' direction": (Paragraph, "drawPara")}
     for user, (owner, name) in where.items():
         if not callable(getattr(owner, name, None)):
             raise RuntimeError(f"reportlab changed: {owner.__name__}.{name} is gone ({user})")
@@ -59,7 +67,14 @@ def install() -> None:
         return
     from reportlab import rl_config
 
-    from dokureport.engine import linebreaks, no_break_spaces, reportlab_fixes, shaping, tags
+    from dokureport.engine import (
+        bidi_lines,
+        linebreaks,
+        no_break_spaces,
+        reportlab_fixes,
+        shaping,
+        tags,
+    )
 
     # Photos are embedded as JPEG files: ASCII85 would add a quarter to their size.
     rl_config.useA85 = 0
@@ -70,5 +85,6 @@ def install() -> None:
     # Before linebreaks: its kept lines are per style, and shaping lends a paragraph a
     # shaping copy of its style only while its lines break.
     shaping.install()
+    bidi_lines.install()  # after reportlab_fixes, whose line drawing it wraps
     linebreaks.install()
     _installed = True

@@ -13,6 +13,7 @@ its text in logical order, which PDF/UA asks for and text extraction reads.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
@@ -26,6 +27,7 @@ from reportlab.platypus import paragraph as _paragraph
 _SHAPED: set[str] = set()
 _RIGHT_TO_LEFT: set[str] = set()
 _FEATURES = {"kern": True, "liga": True}
+_DIGITS = re.compile(r"\d+(?:[.,٫٬]\d+)*")
 
 
 class _Glyph(_ShapeData):
@@ -40,6 +42,11 @@ def shaped_font(name: str, *, right_to_left: bool = False) -> None:
     _SHAPED.add(name)
     if right_to_left:
         _RIGHT_TO_LEFT.add(name)
+
+
+def right_to_left_fonts() -> frozenset[str]:
+    """The registered fonts whose shaped runs are set right to left."""
+    return frozenset(_RIGHT_TO_LEFT)
 
 
 def shape(text: str, font_name: str, font_size: float, *, right_to_left: bool = False,
@@ -98,12 +105,15 @@ def _shape_frag_word(word: Any, features: Any = None, force: bool = False) -> An
                       pdfmetrics.stringWidth(text, frag.fontName, frag.fontSize))
             continue
         rtl = frag.fontName in _RIGHT_TO_LEFT
-        # Right-to-left text reaches reportlab in visual order (text/bidi): HarfBuzz wants it
-        # logical, and gives its glyphs back in visual order. Its /ActualText stays visual:
-        # pdftotext and PDFium read a page's characters left to right and reverse each
-        # right-to-left run themselves, substituted text included.
-        glyphs, advance = shape(text[::-1] if rtl else text, frag.fontName, frag.fontSize,
-                                right_to_left=rtl, actual=text)
+        # HarfBuzz gives a right-to-left word's glyphs in visual order (engine/bidi_lines
+        # orders the words). Its /ActualText is visual too: pdftotext and PDFium read a
+        # page's characters left to right and reverse each right-to-left run themselves,
+        # substituted text included.
+        # Digits read left to right amid right-to-left letters: reversed here, HarfBuzz's
+        # right-to-left order puts them back.
+        typed = _DIGITS.sub(lambda m: m.group(0)[::-1], text) if rtl else text
+        glyphs, advance = shape(typed, frag.fontName, frag.fontSize, right_to_left=rtl,
+                                actual=typed[::-1] if rtl else text)
         pieces.append((frag, glyphs))
         width += advance
     return makeShapedFragWord(word)([width, *pieces])
@@ -144,6 +154,18 @@ def _with_actual_text(original: Any) -> Any:
     return _formatText
 
 
+def _rise_at_start(original: Any) -> Any:
+    def setRise(self: PDFTextObject, rise: float) -> Any:
+        # reportlab's shaped drawing raises a glyph (an Arabic vowel mark drawn first)
+        # before it has written anything, and setRise reads the last code written.
+        if not self._code:
+            self._code.append("")
+        return original(self, rise)
+
+    setRise.__dokureport_shaping__ = True  # type: ignore[attr-defined]
+    return setRise
+
+
 def install() -> None:
     """Shape runs in shaped fonts and give them /ActualText (idempotent; needs uharfbuzz)."""
     _paragraph.shapeFragWord = _shape_frag_word
@@ -151,3 +173,5 @@ def install() -> None:
         Paragraph.breakLines = _shaping_break_lines(vars(Paragraph)["breakLines"])
     if not getattr(vars(PDFTextObject)["_formatText"], "__dokureport_shaping__", False):
         PDFTextObject._formatText = _with_actual_text(vars(PDFTextObject)["_formatText"])
+    if not getattr(vars(PDFTextObject)["setRise"], "__dokureport_shaping__", False):
+        PDFTextObject.setRise = _rise_at_start(vars(PDFTextObject)["setRise"])

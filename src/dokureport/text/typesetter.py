@@ -21,7 +21,6 @@ from dokureport.core.xmltext import escape, quoteattr, unescape
 from dokureport.event.markdown import paragraph_inlines
 from dokureport.i18n.labels import spaced_punctuation
 from dokureport.i18n.quotes import curled
-from dokureport.text.bidi import visual_order
 from dokureport.text.fonts import FontSet, split_runs
 from dokureport.text.hyphenation import hyphenator
 
@@ -95,7 +94,7 @@ class Typesetter:
         return "".join(out)
 
     def _prepare(self, text: str, *, hyphenate: bool = True, ends_paragraph: bool = True) -> str:
-        text = self.typographic(visual_order(text))
+        text = self.typographic(text)
         if hyphenate:
             text = self._soft_hyphens(text, ends_paragraph=ends_paragraph)
         return self._fonted(text)
@@ -114,11 +113,11 @@ class Typesetter:
                 return dic.inserted(word, hyphen="\xad")
             return word
 
-        return self._fonted(_WORD.sub(fit, self.typographic(visual_order(_collapse(text)))))
+        return self._fonted(_WORD.sub(fit, self.typographic(_collapse(text))))
 
     def literal(self, text: str) -> str:
         """Markup for text that must print exactly as given (phones, URLs, codes)."""
-        return self._fonted(visual_order(_collapse(text)))
+        return self._fonted(_collapse(text))
 
     # -- rich text ----------------------------------------------------------
     def rich(self, text: str) -> list[str]:
@@ -177,7 +176,7 @@ class Typesetter:
         in_link = 0
         for i, (kind, value) in enumerate(items):
             if kind == "code":
-                out.append(self._fonted(visual_order(_SPACES.sub(" ", value))))
+                out.append(self._fonted(_SPACES.sub(" ", value)))
                 continue
             if kind == "markup":
                 in_link += value.startswith("<a ") - (value == "</a>")
