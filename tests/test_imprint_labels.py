@@ -22,6 +22,9 @@ KIND_LINES = {
     "de": "Veranstaltungsart: Netzwerktreffen",
     "en": "Type of event: Netzwerktreffen",
     "fr": f"Type d’événement{NNBSP}: Netzwerktreffen",
+    "ja": "イベントの種類: Netzwerktreffen",
+    "ko": "행사 유형: Netzwerktreffen",
+    "zh": "活动类型: Netzwerktreffen",
 }
 
 

@@ -185,3 +185,76 @@ def test_latin_words_and_numbers_keep_their_order_inside_hebrew(tmp_path: Path) 
     # Numbers read left to right inside the right-to-left line; the full stop is leftmost.
     assert "2024" in drawn and "300" in drawn
     assert drawn.startswith(".")
+
+
+JAPANESE = ("東京で開かれる会議に、世界中から多くの開発者が集まります。「オープンソースの未来」"
+            "について話し合いました。")
+CHINESE = "我们欢迎所有参加者来到本次会议。会议将讨论「开源软件的未来」，并介绍最新的研究成果。"
+KOREAN = "한국어 문장은 띄어쓰기를 사용합니다. 회의에 오신 것을 환영합니다."
+CLOSING = set("、。，．」』）！？")
+
+
+@pytest.mark.parametrize("text", [JAPANESE, CHINESE], ids=["ja", "zh"])
+def test_chinese_and_japanese_break_between_characters_with_kinsoku(
+        tmp_path: Path, text: str) -> None:
+    # 10 characters a line (12 pt each, 120 pt): without kinsoku "、" would start line 2.
+    pdf = _render(tmp_path, [text], width=120 + 12)
+    lines = _pdftotext(pdf)
+    assert len(lines) >= 4
+    assert "".join(lines) == text  # read back whole, no hyphen, no space added
+    for line in lines:
+        assert line[0] not in CLOSING, lines
+        assert line[-1] not in "「『（", lines
+        assert len(line) <= 10
+
+
+def test_kinsoku_moves_a_character_down_with_the_stop_it_may_not_leave(tmp_path: Path) -> None:
+    from dokureport.engine.cjk_lines import CANNOT_END, CANNOT_START
+
+    assert {"。", "、", "」", "ー", "っ"} <= CANNOT_START
+    assert "「" in CANNOT_END
+    # A line that would end just before "、" gives its last character to the next line.
+    text = "東京で開かれる会議に、"
+    lines = ["".join(c["text"] for c in row).strip()
+             for row in _lines(_render(tmp_path, [text * 3], width=120 + 12))]
+    assert lines[0] == "東京で開かれる会議"
+    assert lines[1].startswith("に、")
+
+
+def test_korean_breaks_between_words(tmp_path: Path) -> None:
+    pdf = _render(tmp_path, [KOREAN], width=120 + 12)
+    lines = _pdftotext(pdf)
+    assert len(lines) >= 3
+    assert " ".join(lines) == KOREAN  # every break at a space: no word is cut
+
+
+@pytest.mark.parametrize(("lang", "agenda", "date"), [
+    ("ja", "プログラム", "2024年3月5日火曜日"),
+    ("zh", "日程", "2024年3月5日星期二"),
+    ("ko", "프로그램", "2024년 3월 5일 화요일"),
+])
+def test_chinese_japanese_and_korean_have_their_labels_and_dates(
+        lang: str, agenda: str, date: str) -> None:
+    import datetime as dt
+
+    from dokureport.i18n.dates import long_date
+    from dokureport.i18n.labels import labels_for
+
+    labels, missing = labels_for(lang)
+    assert missing == ()
+    assert labels.agenda == agenda
+    assert long_date(dt.date(2024, 3, 5), lang) == date
+
+
+@pytest.mark.slow
+def test_a_japanese_brochure_reads_in_japanese(make_event, build) -> None:
+    event = minimal_event(
+        lang="ja", title="オープンソース会議", intro=JAPANESE,
+        agenda=[{"date": "2024-03-05", "items": [
+            {"time": "09:00", "title": "開会の挨拶", "people": ["山田太郎"]}]}])
+    out, result = build(make_event(event))
+    assert not result.warnings
+    text = "".join(_pdftotext(out))
+    for printed in ("プログラム", "2024年3月5日火曜日", "開会の挨拶", "山田太郎", JAPANESE):
+        assert printed in text
+    assert_accessible_and_archival(out)

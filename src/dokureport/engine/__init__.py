@@ -37,7 +37,10 @@ def check() -> None:
                                                                          "makeShapedFragWord"),
              "shaping's spans": (PDFTextObject, "_formatText"),
              "bidi_lines": (paragraph, "_putFragLine"),
-             "bidi_lines' direction": (Paragraph, "drawPara")}
+             "bidi_lines' direction": (Paragraph, "drawPara"),
+             "cjk_lines": (paragraph, "cjkFragSplit"), "cjk_lines' lines": (paragraph,
+                                                                           "makeCJKParaLine"),
+             "cjk_lines' characters": (paragraph, "cjkU")}
     for user, (owner, name) in where.items():
         if not callable(getattr(owner, name, None)):
             raise RuntimeError(f"reportlab changed: {owner.__name__}.{name} is gone ({user})")
@@ -69,6 +72,7 @@ def install() -> None:
 
     from dokureport.engine import (
         bidi_lines,
+        cjk_lines,
         linebreaks,
         no_break_spaces,
         reportlab_fixes,
@@ -86,5 +90,6 @@ def install() -> None:
     # shaping copy of its style only while its lines break.
     shaping.install()
     bidi_lines.install()  # after reportlab_fixes, whose line drawing it wraps
+    cjk_lines.install()
     linebreaks.install()
     _installed = True

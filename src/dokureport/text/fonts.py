@@ -18,7 +18,7 @@ from dokureport.core import plain_cache
 from dokureport.core.cache_dir import default_cache_dir
 from dokureport.core.errors import Problem
 from dokureport.core.resources import fonts_dir
-from dokureport.engine import reportlab_fixes, shaping
+from dokureport.engine import cjk_lines, reportlab_fixes, shaping
 from dokureport.text.font_files import FontFileError, damaged_message, embeddable
 
 # Bumped when what a cached character set holds, or how it is read, changes.
@@ -44,6 +44,8 @@ _FALLBACK_FILES = {
     "NotoSansTamil": "NotoSansTamil-Regular.ttf",
     "DejaVuSans": "DejaVuSans.ttf",
     "DroidSansFallback": "DroidSansFallbackFull.ttf",
+    # Hangul: Droid Sans Fallback has Chinese and Japanese but three Korean syllables.
+    "NanumGothic": "NanumGothic.ttf",
 }
 # The fallback fonts whose runs HarfBuzz must shape (joining, conjuncts, vowel signs).
 COMPLEX_FONTS = frozenset({"NotoSansArabic", "NotoSansHebrew", "NotoSansDevanagari",
@@ -139,6 +141,8 @@ def _register_fallback(name: str) -> str:
     pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
     if name in COMPLEX_FONTS:
         shaping.shaped_font(name, right_to_left=name in _RIGHT_TO_LEFT_FONTS)
+    if name in ("DroidSansFallback", "NanumGothic"):
+        cjk_lines.cjk_font(name)
     return name
 
 
