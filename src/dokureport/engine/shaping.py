@@ -26,6 +26,7 @@ from reportlab.platypus import paragraph as _paragraph
 # Registered font names whose runs are shaped, and those among them set right to left.
 _SHAPED: set[str] = set()
 _RIGHT_TO_LEFT: set[str] = set()
+_RIGHT_TO_LEFT_NOW: frozenset[str] = frozenset()
 _FEATURES = {"kern": True, "liga": True}
 _DIGITS = re.compile(r"\d+(?:[.,٫٬]\d+)*")
 
@@ -39,14 +40,16 @@ class _Glyph(_ShapeData):
 
 def shaped_font(name: str, *, right_to_left: bool = False) -> None:
     """Shape every run set in the registered font `name` (its script needs it)."""
+    global _RIGHT_TO_LEFT_NOW
     _SHAPED.add(name)
     if right_to_left:
         _RIGHT_TO_LEFT.add(name)
+        _RIGHT_TO_LEFT_NOW = frozenset(_RIGHT_TO_LEFT)
 
 
 def right_to_left_fonts() -> frozenset[str]:
-    """The registered fonts whose shaped runs are set right to left."""
-    return frozenset(_RIGHT_TO_LEFT)
+    """The registered fonts whose shaped runs are set right to left (asked per line drawn)."""
+    return _RIGHT_TO_LEFT_NOW
 
 
 def shape(text: str, font_name: str, font_size: float, *, right_to_left: bool = False,
@@ -122,8 +125,9 @@ def _shape_frag_word(word: Any, features: Any = None, force: bool = False) -> An
 def _shaping_break_lines(original: Any) -> Any:
     def breakLines(self: Paragraph, width: Any) -> Any:
         style = self.style
-        if style.shaping or not any(getattr(f, "fontName", None) in _SHAPED
-                                    for f in self.frags):
+        # A brochure without a shaped font registered pays one set test per paragraph.
+        if not _SHAPED or style.shaping or not any(getattr(f, "fontName", None) in _SHAPED
+                                                   for f in self.frags):
             return original(self, width)
         shaped = style.clone(f"{style.name}+shaped", shaping=1)
         self.style = shaped
@@ -143,6 +147,8 @@ def _pdf_text_string(text: str) -> str:
 def _with_actual_text(original: Any) -> Any:
     def _formatText(self: PDFTextObject, text: Any) -> Any:
         code = original(self, text)
+        if type(text) is str:  # almost all text: never shaped
+            return code
         glyphs = getattr(text, "__shapeData__", None)
         if not glyphs or not any(isinstance(g, _Glyph) for g in glyphs):
             return code
