@@ -258,3 +258,11 @@ def test_a_japanese_brochure_reads_in_japanese(make_event, build) -> None:
     for printed in ("プログラム", "2024年3月5日火曜日", "開会の挨拶", "山田太郎", JAPANESE):
         assert printed in text
     assert_accessible_and_archival(out)
+
+
+def test_a_one_line_right_to_left_title_keeps_the_columns_alignment(tmp_path: Path) -> None:
+    # A title or a name in a left-aligned column (contents, index, agenda) stays at the
+    # column's left edge; only a paragraph of several lines starts at the right.
+    pdf = _render(tmp_path, ["שיחה על קוד פתוח"], width=300)
+    [row] = _lines(pdf)
+    assert abs(min(c["x0"] for c in row) - (72 + 6)) < 0.5

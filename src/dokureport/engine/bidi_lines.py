@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.platypus import Paragraph
 from reportlab.platypus import paragraph as _rl
 
@@ -172,8 +172,12 @@ def _in_its_direction(original: Callable[..., Any]) -> Callable[..., Any]:
         fonts = shaping.right_to_left_fonts()
         level = base_level(self.frags, fonts) if fonts else 0
         style = self.style
-        if level and style.alignment == TA_LEFT:
-            # A right-to-left paragraph starts at the right.
+        if (level and style.alignment in (TA_LEFT, TA_JUSTIFY)
+                and len(self.blPara.lines) > 1):
+            # A right-to-left paragraph of several lines starts each at the right, ragged
+            # at the left: reportlab's word spacing (Tw) cannot stretch shaped runs, whose
+            # spaces are not the byte 32. (One line, a title or a name, keeps the page's
+            # alignment: columns stay columns.)
             self.style = style.clone(f"{style.name}+rtl", alignment=TA_RIGHT)
         _drawing.append(level)
         try:
