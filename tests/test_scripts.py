@@ -266,3 +266,38 @@ def test_a_one_line_right_to_left_title_keeps_the_columns_alignment(tmp_path: Pa
     pdf = _render(tmp_path, ["שיחה על קוד פתוח"], width=300)
     [row] = _lines(pdf)
     assert abs(min(c["x0"] for c in row) - (72 + 6)) < 0.5
+
+
+ARABIC_EVENT = {
+    "lang": "ar", "title": "مؤتمر البرمجيات الحرة",
+    "intro": ("نرحب بكم في مؤتمرنا السنوي الذي يجمع مطوري البرمجيات الحرة من كل أنحاء العالم. "
+              f"{PROVERB}\n\nPython 3.12 هي أحدث إصدار من لغة بايثون."),
+}
+
+
+@pytest.mark.slow
+def test_a_brochure_in_arabic_is_set_right_to_left(make_event, build) -> None:
+    out, result = build(make_event(minimal_event(**ARABIC_EVENT)))
+    assert not [w for w in result.warnings if "label" in w.message]
+    with pdfplumber.open(out) as document:
+        page = next(p for p in document.pages  # the introduction's
+                    if "Python" in "".join(c["text"] for c in p.chars))
+        chars = [c for c in page.chars if c["text"].strip()]
+        width = page.width
+    rows: dict[int, list[dict]] = {}
+    for char in chars:
+        rows.setdefault(round(char["matrix"][5]), []).append(char)
+    lines = [rows[y] for y in sorted(rows, reverse=True)][:-1]  # the footer left out
+    rights = [max(c["x1"] for c in line) for line in lines]
+    lefts = [min(c["x0"] for c in line) for line in lines]
+    # Heading and every line of the introduction end at one right edge, in the page's
+    # right half; their left ends are ragged.
+    assert max(rights) - min(rights) < 1
+    assert min(rights) > width / 2
+    assert max(lefts) - min(lefts) > 20
+    # The Latin sentence is right to left too: "Python 3.12" stands at its left end.
+    last = sorted(lines[-1], key=lambda c: c["x0"])
+    assert "".join(c["text"] for c in last).find(".") < "".join(
+        c["text"] for c in last).find("Python")
+    text = "\n".join(_pdftotext(out))
+    assert "المحتويات" in text and "مقدمة" in text  # the built-in labels

@@ -93,3 +93,10 @@ def install() -> None:
     cjk_lines.install()
     linebreaks.install()
     _installed = True
+
+
+def brochure_direction(right_to_left: bool) -> None:
+    """Lay out the next brochure right to left throughout (Arabic, Hebrew) or not."""
+    from dokureport.engine import bidi_lines
+
+    bidi_lines.brochure_direction(right_to_left)

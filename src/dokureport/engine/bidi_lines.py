@@ -69,12 +69,12 @@ def visual_words(words: list[Any], base_level: int = 0) -> list[Any]:
         size = len(text) if isinstance(text, str) else 1
         levels.append(min(char_levels[at:at + size], default=base_level))
         at += size
-    # L1: spaces at the line's end take the paragraph's level.
-    for i in range(len(tokens) - 1, -1, -1):
-        if isinstance(tokens[i][1], str) and not tokens[i][1].strip():
-            levels[i] = base_level
-        else:
-            break
+    # L1: spaces at the line's end take the paragraph's level. reportlab did not count
+    # them in the line's width: drawn at a right-to-left line's left end, they would push
+    # it a space past the right margin, so they are left out.
+    while tokens and isinstance(tokens[-1][1], str) and not tokens[-1][1].strip():
+        tokens.pop()
+        levels.pop()
     order = list(range(len(tokens)))
     top = max(levels, default=0)
     lowest_odd = min((lv for lv in levels if lv % 2), default=top + 1)
@@ -153,12 +153,23 @@ def base_level(frags: list[Any], fonts: frozenset[str]) -> int:
 
 # The direction of the paragraph being drawn (drawing is one paragraph at a time).
 _drawing: list[int] = [0]
+# 1 while a brochure in a right-to-left language (lang: ar, he) is laid out.
+_brochure: list[int] = [0]
+# Where each alignment goes in a right-to-left brochure: mirrored; justified text is set
+# flush right (reportlab's Tw does not stretch shaped runs).
+_MIRRORED = {TA_LEFT: TA_RIGHT, TA_RIGHT: TA_LEFT, TA_JUSTIFY: TA_RIGHT}
+
+
+def brochure_direction(right_to_left: bool) -> None:
+    """Set every paragraph right to left, its alignment mirrored (a brochure in Arabic or
+    Hebrew), or each by its own first letter (any other)."""
+    _brochure[0] = int(right_to_left)
 
 
 def _drawing_in_visual_order(draw: Callable[..., Any]) -> Callable[..., Any]:
     def _putFragLine(cur_x: Any, tx: Any, line: Any, last: Any, pKind: Any) -> Any:
         fonts = shaping.right_to_left_fonts()
-        if fonts and (_drawing[-1] or _needs_order(line, fonts)):
+        if _drawing[-1] or (fonts and _needs_order(line, fonts)):
             line = copy.copy(line)
             line.words = visual_words(line.words, _drawing[-1])
         return draw(cur_x, tx, line, last, pKind)
@@ -167,24 +178,35 @@ def _drawing_in_visual_order(draw: Callable[..., Any]) -> Callable[..., Any]:
     return _putFragLine
 
 
+def _drawn(paragraph: Paragraph, draw: Callable[..., Any], level: int, style: Any,
+           *args: Any, **kwargs: Any) -> Any:
+    kept = paragraph.style
+    paragraph.style = style
+    _drawing.append(level)
+    try:
+        return draw(paragraph, *args, **kwargs)
+    finally:
+        _drawing.pop()
+        paragraph.style = kept
+
+
 def _in_its_direction(original: Callable[..., Any]) -> Callable[..., Any]:
     def drawPara(self: Paragraph, *args: Any, **kwargs: Any) -> Any:
         fonts = shaping.right_to_left_fonts()
-        level = base_level(self.frags, fonts) if fonts else 0
         style = self.style
+        if _brochure[0]:
+            return _drawn(self, original, 1, style.clone(
+                f"{style.name}+rtl", alignment=_MIRRORED.get(style.alignment, style.alignment)),
+                *args, **kwargs)
+        level = base_level(self.frags, fonts) if fonts else 0
         if (level and style.alignment in (TA_LEFT, TA_JUSTIFY)
                 and len(self.blPara.lines) > 1):
             # A right-to-left paragraph of several lines starts each at the right, ragged
             # at the left: reportlab's word spacing (Tw) cannot stretch shaped runs, whose
             # spaces are not the byte 32. (One line, a title or a name, keeps the page's
             # alignment: columns stay columns.)
-            self.style = style.clone(f"{style.name}+rtl", alignment=TA_RIGHT)
-        _drawing.append(level)
-        try:
-            return original(self, *args, **kwargs)
-        finally:
-            _drawing.pop()
-            self.style = style
+            style = style.clone(f"{style.name}+rtl", alignment=TA_RIGHT)
+        return _drawn(self, original, level, style, *args, **kwargs)
 
     drawPara.__dokureport_bidi__ = True  # type: ignore[attr-defined]
     return drawPara

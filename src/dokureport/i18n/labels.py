@@ -1,4 +1,4 @@
-"""The brochure's own words: built in for de, en, fr, ja, zh and ko, and any given in `labels:`."""
+"""The brochure's own words: built in for de, en, fr, ja, zh, ko, ar, he; any given in `labels:`."""
 
 from __future__ import annotations
 
@@ -114,6 +114,32 @@ LABELS["ko"] = Labels(
     built_on="{date} 기준", phone="전화", email="이메일", event_kind="행사 유형",
     event="행사",
     speaker_sep=", ", page_reference="→ {page}쪽",
+)
+# Arabic and Hebrew (issue 22): a brochure in either is set right to left; its page
+# reference points left, the way it reads.
+LABELS["ar"] = Labels(
+    contents="المحتويات", introduction="مقدمة", agenda="البرنامج", talks="المحاضرات",
+    gallery="معرض الصور", videos="مقاطع الفيديو", contacts="جهات الاتصال",
+    imprint="بيانات النشر", page="صفحة",
+    speakers="المتحدثون", slides="الشرائح", watch="شاهد الفيديو",
+    publisher="الناشر", photo_credits="مصادر الصور",
+    photo_numbered="صورة {numbers}", photos_numbered="الصور {numbers}",
+    cover_and_photo="الغلاف والصورة {numbers}", cover_and_photos="الغلاف والصور {numbers}",
+    built_on="بتاريخ {date}", phone="الهاتف", email="البريد الإلكتروني",
+    event_kind="نوع الفعالية", event="الفعالية",
+    speaker_sep="، ", page_reference="← ص. {page}",
+)
+LABELS["he"] = Labels(
+    contents="תוכן העניינים", introduction="מבוא", agenda="תוכנית", talks="הרצאות",
+    gallery="גלריית תמונות", videos="סרטונים", contacts="אנשי קשר",
+    imprint="פרטי הוצאה לאור", page="עמוד",
+    speakers="מרצים", slides="מצגת", watch="צפייה בסרטון",
+    publisher="מוציא לאור", photo_credits="קרדיט לתמונות",
+    photo_numbered="תמונה {numbers}", photos_numbered="תמונות {numbers}",
+    cover_and_photo="עטיפה ותמונה {numbers}", cover_and_photos="עטיפה ותמונות {numbers}",
+    built_on="נכון ל־{date}", phone="טלפון", email="דוא״ל", event_kind="סוג האירוע",
+    event="אירוע",
+    speaker_sep=", ", page_reference="← עמ׳ {page}",
 )
 LABEL_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Labels))
 # The labels that are templates, and the one field each fills in.
