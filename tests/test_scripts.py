@@ -301,3 +301,13 @@ def test_a_brochure_in_arabic_is_set_right_to_left(make_event, build) -> None:
         c["text"] for c in last).find("Python")
     text = "\n".join(_pdftotext(out))
     assert "المحتويات" in text and "مقدمة" in text  # the built-in labels
+
+
+def test_german_words_keep_their_order_at_the_end_of_a_right_to_left_paragraph(
+        tmp_path: Path) -> None:
+    # Starts in Hebrew, so the paragraph is right to left: its German tail is drawn at
+    # the line's left end in German order, the full stop (right to left) left of it.
+    pdf = _render(tmp_path, [f"{HEBREW} — gemischt mit Deutsch."], width=450)
+    [row] = _lines(pdf)
+    drawn = "".join(c["text"] for c in row).strip()
+    assert drawn.startswith(".gemischt mit Deutsch —")

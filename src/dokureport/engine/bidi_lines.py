@@ -64,11 +64,25 @@ def visual_words(words: list[Any], base_level: int = 0) -> list[Any]:
          t if not rtl or t.startswith(" ") else _stand_in(t)) for _, t, rtl in tokens)
     char_levels = _levels(stand_in, base_level)
     levels: list[int] = []
+    pieces: list[tuple[Any, Any, bool]] = []
     at = 0
-    for _, text, _ in tokens:
+    for frag, text, rtl in tokens:
         size = len(text) if isinstance(text, str) else 1
-        levels.append(min(char_levels[at:at + size], default=base_level))
+        own = char_levels[at:at + size]
         at += size
+        if rtl or not isinstance(text, str) or len(set(own)) <= 1:
+            pieces.append((frag, text, rtl))
+            levels.append(min(own, default=base_level))
+            continue
+        # A word whose characters have several levels ("Deutsch." at the end of a
+        # right-to-left paragraph: its full stop is right to left) is cut where they change.
+        start = 0
+        for k in range(1, size + 1):
+            if k == size or own[k] != own[start]:
+                pieces.append((frag, text[start:k], rtl))
+                levels.append(own[start])
+                start = k
+    tokens = pieces
     # L1: spaces at the line's end take the paragraph's level. reportlab did not count
     # them in the line's width: drawn at a right-to-left line's left end, they would push
     # it a space past the right margin, so they are left out.
