@@ -118,7 +118,6 @@ def test_a_hebrew_phrase_inside_a_german_sentence(tmp_path: Path) -> None:
         assert line.endswith("zu allen Gästen.")
 
 
-@pytest.mark.slow
 def test_a_brochure_with_every_script_names_its_fonts_and_reads_back(make_event, build) -> None:
     event = minimal_event(contacts=[{"name": "שרה כהן"}, {"name": ARABIC_NAME}],
                           intro=f"{HINDI}. {TAMIL}.")
@@ -246,7 +245,6 @@ def test_chinese_japanese_and_korean_have_their_labels_and_dates(
     assert long_date(dt.date(2024, 3, 5), lang) == date
 
 
-@pytest.mark.slow
 def test_a_japanese_brochure_reads_in_japanese(make_event, build) -> None:
     event = minimal_event(
         lang="ja", title="オープンソース会議", intro=JAPANESE,
@@ -275,7 +273,6 @@ ARABIC_EVENT = {
 }
 
 
-@pytest.mark.slow
 def test_a_brochure_in_arabic_is_set_right_to_left(make_event, build) -> None:
     out, result = build(make_event(minimal_event(**ARABIC_EVENT)))
     assert not [w for w in result.warnings if "label" in w.message]
