@@ -4,6 +4,7 @@ sets a narrow no-break space before its colons (read back from the PDF)."""
 from __future__ import annotations
 
 import re
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pdfplumber
 import pytest
 
 from dokureport.i18n.labels import LABELS, space_before_punctuation, with_colon
+from dokureport.i18n.language import right_to_left
 from dokureport.pipeline import BuildResult
 from tests.conftest import minimal_event
 
@@ -22,6 +24,11 @@ KIND_LINES = {
     "de": "Veranstaltungsart: Netzwerktreffen",
     "en": "Type of event: Netzwerktreffen",
     "fr": f"Type d’événement{NNBSP}: Netzwerktreffen",
+    "ja": "イベントの種類: Netzwerktreffen",
+    "ko": "행사 유형: Netzwerktreffen",
+    "zh": "活动类型: Netzwerktreffen",
+    "ar": "نوع الفعالية: Netzwerktreffen",
+    "he": "סוג האירוע: Netzwerktreffen",
 }
 
 
@@ -36,7 +43,7 @@ def test_a_label_takes_its_colon_as_the_language_writes_it(lang: str) -> None:
     assert with_colon("Téléphone", lang) == ("Téléphone\u202f:" if french else "Téléphone:")
 
 
-@pytest.mark.parametrize("lang", sorted(KIND_LINES))
+@pytest.mark.parametrize("lang", sorted(k for k in KIND_LINES if not right_to_left(k)))
 def test_the_imprint_names_the_kind_of_event_and_colons_follow_the_language(
         make_event: Callable[..., Path], build: Build, lang: str) -> None:
     event = minimal_event(
@@ -57,6 +64,20 @@ def test_the_imprint_names_the_kind_of_event_and_colons_follow_the_language(
         colons = re.findall(r"(.):", text)
         assert colons and set(colons) == {NNBSP}, \
             "every French colon has its narrow no-break space, never a plain one"
+
+
+@pytest.mark.parametrize("lang", sorted(k for k in KIND_LINES if right_to_left(k)))
+def test_a_right_to_left_imprint_reads_in_its_language(
+        make_event: Callable[..., Path], build: Build, lang: str) -> None:
+    # Drawn right to left, so read back by pdftotext, which puts it in logical order.
+    event = minimal_event(lang=lang, event={"start": "2024-03-05", "kind": "Netzwerktreffen"},
+                          contacts=[{"name": "Ada Muster", "phone": "+49 30 123456"}])
+    out = build(make_event(event))[0]
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
+                          check=True).stdout.translate({0x202A: None, 0x202B: None, 0x202C: None})
+    label, value = KIND_LINES[lang].split(": ")
+    assert label in text and value in text
+    assert LABELS[lang].imprint in text and LABELS[lang].contents in text
 
 
 def _drawn_text(pdf_path: Path) -> str:

@@ -29,10 +29,21 @@ def check() -> None:
     from dokureport.engine import linebreaks, reportlab_fixes
 
     reportlab_fixes.check()
+    from reportlab.pdfbase import ttfonts
+    from reportlab.pdfgen.textobject import PDFTextObject
+
     where = {"the engine's frames": (Frame, "_add"), "keeping": (flowables, "_listWrapOn"),
              "linebreaks": (Paragraph, "breakLines"), "linebreaks' split": (Paragraph, "split"),
              "linebreaks' space widths": (paragraph, "stringWidth"),
-             "spacing": (Paragraph, "drawPara")}
+             "spacing": (Paragraph, "drawPara"),
+             "shaping": (paragraph, "shapeFragWord"), "shaping's words": (ttfonts,
+                                                                         "makeShapedFragWord"),
+             "shaping's spans": (PDFTextObject, "_formatText"),
+             "bidi_lines": (paragraph, "_putFragLine"),
+             "bidi_lines' direction": (Paragraph, "drawPara"),
+             "cjk_lines": (paragraph, "cjkFragSplit"), "cjk_lines' lines": (paragraph,
+                                                                           "makeCJKParaLine"),
+             "cjk_lines' characters": (paragraph, "cjkU")}
     for user, (owner, name) in where.items():
         if not callable(getattr(owner, name, None)):
             raise RuntimeError(f"reportlab changed: {owner.__name__}.{name} is gone ({user})")
@@ -67,10 +78,13 @@ def install() -> None:
     from reportlab import rl_config
 
     from dokureport.engine import (
+        bidi_lines,
+        cjk_lines,
         linebreaks,
         no_break_spaces,
         pageends,
         reportlab_fixes,
+        shaping,
         spacing,
         tags,
     )
@@ -81,7 +95,19 @@ def install() -> None:
     reportlab_fixes.apply()
     no_break_spaces.apply()  # French spaces before : ; ! ? and inside « » never break
     tags.install()
+    # Before linebreaks: its kept lines are per style, and shaping lends a paragraph a
+    # shaping copy of its style only while its lines break.
+    shaping.install()
+    bidi_lines.install()  # after reportlab_fixes, whose line drawing it wraps
+    cjk_lines.install()
     linebreaks.install()
     spacing.install()
     pageends.install()  # after linebreaks: it wraps linebreaks' split
     _installed = True
+
+
+def brochure_direction(right_to_left: bool) -> None:
+    """Lay out the next brochure right to left throughout (Arabic, Hebrew) or not."""
+    from dokureport.engine import bidi_lines
+
+    bidi_lines.brochure_direction(right_to_left)

@@ -1,4 +1,4 @@
-"""The brochure's own words: built in for de, en and fr, and any label given in `labels:`."""
+"""The brochure's own words: built in for de, en, fr, ja, zh, ko, ar, he; any given in `labels:`."""
 
 from __future__ import annotations
 
@@ -81,6 +81,69 @@ LABELS["fr"] = Labels(
     event="Événement",
     speaker_sep=", ", page_reference="→ p. {page}",
     notes="Notes",
+)
+# Chinese, Japanese and Korean (issue 22): the words their conference programmes use.
+LABELS["ja"] = Labels(
+    contents="目次", introduction="はじめに", agenda="プログラム", talks="講演",
+    gallery="フォトギャラリー", videos="動画", contacts="お問い合わせ",
+    imprint="奥付", page="ページ",
+    speakers="講演者", slides="スライド", watch="動画を見る",
+    publisher="発行", photo_credits="写真クレジット",
+    photo_numbered="写真 {numbers}", photos_numbered="写真 {numbers}",
+    cover_and_photo="表紙と写真 {numbers}", cover_and_photos="表紙と写真 {numbers}",
+    built_on="{date}現在", phone="電話", email="メール", event_kind="イベントの種類",
+    event="イベント",
+    speaker_sep="、", page_reference="→ {page}ページ",
+)
+LABELS["zh"] = Labels(
+    contents="目录", introduction="简介", agenda="日程", talks="报告",
+    gallery="图片集", videos="视频", contacts="联系人",
+    imprint="版权信息", page="页",
+    speakers="报告人", slides="演示文稿", watch="观看视频",
+    publisher="出版者", photo_credits="图片来源",
+    photo_numbered="图 {numbers}", photos_numbered="图 {numbers}",
+    cover_and_photo="封面和图 {numbers}", cover_and_photos="封面和图 {numbers}",
+    built_on="截至{date}", phone="电话", email="电子邮件", event_kind="活动类型",
+    event="活动",
+    speaker_sep="、", page_reference="→ 第{page}页",
+)
+LABELS["ko"] = Labels(
+    contents="목차", introduction="소개", agenda="프로그램", talks="발표",
+    gallery="사진 갤러리", videos="동영상", contacts="연락처",
+    imprint="발행 정보", page="쪽",
+    speakers="발표자", slides="발표 자료", watch="동영상 보기",
+    publisher="발행처", photo_credits="사진 출처",
+    photo_numbered="사진 {numbers}", photos_numbered="사진 {numbers}",
+    cover_and_photo="표지 및 사진 {numbers}", cover_and_photos="표지 및 사진 {numbers}",
+    built_on="{date} 기준", phone="전화", email="이메일", event_kind="행사 유형",
+    event="행사",
+    speaker_sep=", ", page_reference="→ {page}쪽",
+)
+# Arabic and Hebrew (issue 22): a brochure in either is set right to left; its page
+# reference points left, the way it reads.
+LABELS["ar"] = Labels(
+    contents="المحتويات", introduction="مقدمة", agenda="البرنامج", talks="المحاضرات",
+    gallery="معرض الصور", videos="مقاطع الفيديو", contacts="جهات الاتصال",
+    imprint="بيانات النشر", page="صفحة",
+    speakers="المتحدثون", slides="الشرائح", watch="شاهد الفيديو",
+    publisher="الناشر", photo_credits="مصادر الصور",
+    photo_numbered="صورة {numbers}", photos_numbered="الصور {numbers}",
+    cover_and_photo="الغلاف والصورة {numbers}", cover_and_photos="الغلاف والصور {numbers}",
+    built_on="بتاريخ {date}", phone="الهاتف", email="البريد الإلكتروني",
+    event_kind="نوع الفعالية", event="الفعالية",
+    speaker_sep="، ", page_reference="← ص. {page}",
+)
+LABELS["he"] = Labels(
+    contents="תוכן העניינים", introduction="מבוא", agenda="תוכנית", talks="הרצאות",
+    gallery="גלריית תמונות", videos="סרטונים", contacts="אנשי קשר",
+    imprint="פרטי הוצאה לאור", page="עמוד",
+    speakers="מרצים", slides="מצגת", watch="צפייה בסרטון",
+    publisher="מוציא לאור", photo_credits="קרדיט לתמונות",
+    photo_numbered="תמונה {numbers}", photos_numbered="תמונות {numbers}",
+    cover_and_photo="עטיפה ותמונה {numbers}", cover_and_photos="עטיפה ותמונות {numbers}",
+    built_on="נכון ל־{date}", phone="טלפון", email="דוא״ל", event_kind="סוג האירוע",
+    event="אירוע",
+    speaker_sep=", ", page_reference="← עמ׳ {page}",
 )
 LABEL_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Labels))
 # The labels that are templates, and the one field each fills in.

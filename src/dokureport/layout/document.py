@@ -32,7 +32,7 @@ from dokureport.engine.contents import kept_content, reserve_entries
 from dokureport.engine.frames import DraftFrame
 from dokureport.engine.keeping import KeepWithFirstLines
 from dokureport.engine.starts import SectionStart, frame_used
-from dokureport.i18n.language import pdf_language
+from dokureport.i18n.language import pdf_language, right_to_left
 from dokureport.layout import source
 from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.flowables import Heading, LanguageMark
@@ -279,9 +279,11 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
             # multiBuild lays out the whole brochure until the TOC's page numbers settle.
             self._progress = tqdm(desc=f"Pages (pass {self._passes})", unit="page",
                                   file=sys.stderr, leave=False)
+        engine.brochure_direction(right_to_left(self.ctx.event.lang))
         try:
             super().build(flowables, filename, maker)
         finally:
+            engine.brochure_direction(False)
             if self._progress is not None:
                 self._progress.close()
             recorder = tags.recorder(self.canv)

@@ -18,7 +18,7 @@ from dokureport.core import plain_cache
 from dokureport.core.cache_dir import default_cache_dir
 from dokureport.core.errors import Problem
 from dokureport.core.resources import fonts_dir
-from dokureport.engine import reportlab_fixes
+from dokureport.engine import cjk_lines, reportlab_fixes, shaping
 from dokureport.text.font_files import FontFileError, damaged_message, embeddable
 
 # Bumped when what a cached character set holds, or how it is read, changes.
@@ -32,11 +32,25 @@ DEFAULT_FAMILY = {"regular": "NotoSans-Regular.ttf", "bold": "NotoSans-Bold.ttf"
 # A style a theme leaves out borrows from these, in order.
 _STAND_INS = {"bold": ("regular",), "italic": ("regular",),
               "bold_italic": ("bold", "italic", "regular")}
-# Tried in order for characters the family lacks.
+# Tried in order for characters the family lacks: a script's own Noto font before DejaVu
+# Sans, whose Arabic and Hebrew have no shaping tables worth the name, and the CJK font last
+# (16 MB of Noto Sans CJK per weight is a CFF collection reportlab cannot embed; Droid Sans
+# Fallback is TrueType, 4 MB, and subset into the PDF like every font).
 _FALLBACK_FILES = {
+    "NotoSansArabic": "NotoSansArabic-Regular.ttf",
+    "NotoSansHebrew": "NotoSansHebrew-Regular.ttf",
+    "NotoSansDevanagari": "NotoSansDevanagari-Regular.ttf",
+    "NotoSansBengali": "NotoSansBengali-Regular.ttf",
+    "NotoSansTamil": "NotoSansTamil-Regular.ttf",
     "DejaVuSans": "DejaVuSans.ttf",
     "DroidSansFallback": "DroidSansFallbackFull.ttf",
+    # Hangul: Droid Sans Fallback has Chinese and Japanese but three Korean syllables.
+    "NanumGothic": "NanumGothic.ttf",
 }
+# The fallback fonts whose runs HarfBuzz must shape (joining, conjuncts, vowel signs).
+COMPLEX_FONTS = frozenset({"NotoSansArabic", "NotoSansHebrew", "NotoSansDevanagari",
+                           "NotoSansBengali", "NotoSansTamil"})
+_RIGHT_TO_LEFT_FONTS = frozenset({"NotoSansArabic", "NotoSansHebrew"})
 
 
 @cache
@@ -125,6 +139,10 @@ def _register_fallback(name: str) -> str:
     """Register one fallback font, on the first text that needs it: the CJK one is 16 MB."""
     pdfmetrics.registerFont(_font(name, fonts_dir() / _FALLBACK_FILES[name]))
     pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
+    if name in COMPLEX_FONTS:
+        shaping.shaped_font(name, right_to_left=name in _RIGHT_TO_LEFT_FONTS)
+    if name in ("DroidSansFallback", "NanumGothic"):
+        cjk_lines.cjk_font(name)
     return name
 
 
@@ -208,6 +226,15 @@ def _fallback_codepoints() -> Iterator[tuple[str, frozenset[int]]]:
         yield name, _codepoints(folder / file)
 
 
+def _font_codepoints(name: str) -> frozenset[int]:
+    return _codepoints(fonts_dir() / _FALLBACK_FILES[name])
+
+
+def _clings(char: str) -> bool:
+    """A character that belongs to the cluster before it (a mark or a zero-width joiner)."""
+    return char in "\u200c\u200d" or unicodedata.category(char) in ("Mn", "Mc", "Me")
+
+
 # Characters that need no glyph of ours (see _is_invisible) or that every font sets alike.
 _PASSING = frozenset(map(ord, "\n\t \xad\u200b\u200c\u200d\u2060\ufeff"))
 
@@ -235,6 +262,11 @@ def split_runs(text: str, missing: set[str] | None = None,
     for char in text:
         code = ord(char)
         font: str | None
+        if pieces and pieces[-1][0] and _clings(char) and code in _font_codepoints(pieces[-1][0]):
+            # A vowel sign, virama or joiner stays with its letter's font: a run cut there
+            # could not be shaped into one cluster.
+            pieces[-1][1].append(char)
+            continue
         if code in codepoints or char in "\n\t " or _is_invisible(char):
             font = None
         else:
@@ -249,4 +281,19 @@ def split_runs(text: str, missing: set[str] | None = None,
             pieces[-1][1].append(char)
         else:
             pieces.append((font, [char]))
-    return [Run("".join(chars), font) for font, chars in pieces]
+    return [Run("".join(chars), font) for font, chars in _spaces_kept_inside(pieces)]
+
+
+def _spaces_kept_inside(pieces: list[tuple[str | None, list[str]]]
+                        ) -> list[tuple[str | None, list[str]]]:
+    """A space between two runs of one fallback font joins them: a phrase in one script is
+    one run, which readers' text extraction takes for one piece of right-to-left text."""
+    out: list[tuple[str | None, list[str]]] = []
+    for piece in pieces:
+        if (len(out) >= 2 and piece[0] and out[-2][0] == piece[0] and out[-1][0] is None
+                and "".join(out[-1][1]) == " " and 0x20 in _font_codepoints(piece[0])):
+            out.pop()
+            out[-1][1].extend([" ", *piece[1]])
+        else:
+            out.append(piece)
+    return out

@@ -47,8 +47,6 @@ _WORD = re.compile(r"\b\w{7,64}\b")
 # A heading shrinks to fit its widest word down to this share of its size, before that
 # word is hyphenated.
 HEADING_LEAST_SCALE = 0.6
-# Hebrew, Arabic and their presentation forms: reportlab sets text left to right only.
-_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 # The spaces before a dash: a no-break space there keeps the dash off a line's start
 # (reportlab breaks lines at whitespace but not at U+00A0).
 _SPACE_BEFORE_DASH = re.compile(r"(?<=\S)[ \t\n]+(?=[–—]|-[ \t\n])")
@@ -117,7 +115,7 @@ class Typesetter:
         return "".join(out)
 
     def _prepare(self, text: str, *, hyphenate: bool = True, ends_paragraph: bool = True) -> str:
-        text = self.typographic(visual_order(text))
+        text = self.typographic(text)
         if hyphenate:
             text = self._soft_hyphens(text, ends_paragraph=ends_paragraph)
         else:  # names, titles, labels: their lowercase particles are tied too
@@ -132,7 +130,7 @@ class Typesetter:
         """Markup for a heading: never hyphenated. A word wider than the line makes the
         heading smaller until it fits (down to HEADING_LEAST_SCALE of its size); only a
         word too wide even then is hyphenated."""
-        text = self.typographic(visual_order(_collapse(text)))
+        text = self.typographic(_collapse(text))
         widest = max((stringWidth(w, style.fontName, style.fontSize) for w in text.split()),
                      default=0.0)
         if widest <= width:
@@ -152,7 +150,7 @@ class Typesetter:
 
     def literal(self, text: str) -> str:
         """Markup for text that must print exactly as given (phones, URLs, codes)."""
-        return self._fonted(visual_order(_collapse(text)))
+        return self._fonted(_collapse(text))
 
     # -- rich text ----------------------------------------------------------
     def rich(self, text: str) -> list[str]:
@@ -212,7 +210,7 @@ class Typesetter:
         in_link = 0
         for i, (kind, value) in enumerate(items):
             if kind == "code":
-                out.append(self._fonted(visual_order(_SPACES.sub(" ", value))))
+                out.append(self._fonted(_SPACES.sub(" ", value)))
                 continue
             if kind == "markup":
                 in_link += value.startswith("<a ") - (value == "</a>")
@@ -298,22 +296,6 @@ def tie_names(text: str, *, lowercase: bool = False) -> str:
 def bind_dashes(text: str) -> str:
     """A no-break space before each spaced dash, so that no line begins with one."""
     return _SPACE_BEFORE_DASH.sub("\xa0", text)
-
-
-def visual_order(text: str) -> str:
-    """Right-to-left runs (a Hebrew or Arabic name) in the order reportlab must draw them.
-
-    Arabic letters are joined into their contextual forms first; the line stays
-    left-to-right. A right-to-left run that wraps over lines keeps its words' order
-    per line only: good for names and titles, not for Arabic or Hebrew prose.
-    """
-    if not _RIGHT_TO_LEFT.search(text):
-        return text
-    # Imported here: most brochures have no right-to-left text, and these cost 20 ms.
-    import arabic_reshaper
-    from bidi import get_display
-
-    return get_display(arabic_reshaper.reshape(text), base_dir="L")
 
 
 def _curled(items: list[tuple[str, str]], lang: str) -> list[tuple[str, str]]:

@@ -1,0 +1,234 @@
+"""Engine: a paragraph's lines put in visual order as they are drawn, after they broke.
+
+The text reaches reportlab in logical order; lines break on it, and only the drawing of
+each line reorders its words by the Unicode Bidirectional Algorithm (rules L1 and L2 at
+the level of words): an Arabic phrase that wraps keeps its first words on the first line.
+A shaped right-to-left word already holds its glyphs in visual order (engine/shaping);
+any other word set at a right-to-left level (a bracket, a number) is reordered and
+mirrored by python-bidi. reportlab's own bidi needs `rlbidi`, which is not on PyPI.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.platypus import Paragraph
+from reportlab.platypus import paragraph as _rl
+
+from dokureport.engine import shaping
+
+_SPACES = re.compile(r" +|[^ ]+")
+# A strong right-to-left letter, standing in for a shaped word whose text is glyph codes.
+_R = "\u05d0"
+
+
+def _levels(text: str, base_level: int) -> list[int]:
+    """The embedding level of each character (rules up to I2, python-bidi's reference code)."""
+    from bidi import algorithm as uba
+
+    storage = uba.get_empty_storage()
+    storage["base_level"] = base_level
+    storage["base_dir"] = ("L", "R")[base_level]
+    uba.get_embedding_levels(text, storage)
+    uba.explicit_embed_and_overrides(storage)
+    uba.resolve_weak_types(storage)
+    uba.resolve_neutral_types(storage, False)
+    uba.resolve_implicit_levels(storage, False)
+    return [char["level"] for char in storage["chars"]]
+
+
+def _stand_in(glyphs: str) -> str:
+    # A shaped word's text is glyph codes: it counts as right-to-left letters, but a number
+    # set in the Arabic font (its digits keep their codes) keeps its own class.
+    return "".join(c if c.isdigit() else _R for c in glyphs)
+
+
+def visual_words(words: list[Any], base_level: int = 0) -> list[Any]:
+    """A line's fragments (logical order) cut into words and spaces, in visual order."""
+    tokens: list[tuple[Any, Any, bool]] = []  # (fragment, text, set right to left)
+    for frag in words:
+        text = getattr(frag, "text", None)
+        if hasattr(frag, "cbDefn") or not isinstance(text, str) or not text:
+            tokens.append((frag, text, False))
+            continue
+        rtl = getattr(frag, "fontName", None) in shaping.right_to_left_fonts()
+        for match in _SPACES.finditer(text):
+            tokens.append((frag, text[match.start():match.end()], rtl))
+    stand_in = "".join(
+        ("\ufffc" if not isinstance(t, str) else
+         t if not rtl or t.startswith(" ") else _stand_in(t)) for _, t, rtl in tokens)
+    char_levels = _levels(stand_in, base_level)
+    levels: list[int] = []
+    pieces: list[tuple[Any, Any, bool]] = []
+    at = 0
+    for frag, text, rtl in tokens:
+        size = len(text) if isinstance(text, str) else 1
+        own = char_levels[at:at + size]
+        at += size
+        if rtl or not isinstance(text, str) or len(set(own)) <= 1:
+            pieces.append((frag, text, rtl))
+            levels.append(min(own, default=base_level))
+            continue
+        # A word whose characters have several levels ("Deutsch." at the end of a
+        # right-to-left paragraph: its full stop is right to left) is cut where they change.
+        start = 0
+        for k in range(1, size + 1):
+            if k == size or own[k] != own[start]:
+                pieces.append((frag, text[start:k], rtl))
+                levels.append(own[start])
+                start = k
+    tokens = pieces
+    # L1: spaces at the line's end take the paragraph's level. reportlab did not count
+    # them in the line's width: drawn at a right-to-left line's left end, they would push
+    # it a space past the right margin, so they are left out.
+    while tokens and isinstance(tokens[-1][1], str) and not tokens[-1][1].strip():
+        tokens.pop()
+        levels.pop()
+    order = list(range(len(tokens)))
+    top = max(levels, default=0)
+    lowest_odd = min((lv for lv in levels if lv % 2), default=top + 1)
+    for level in range(top, lowest_odd - 1, -1):  # L2, word by word
+        i = 0
+        while i < len(order):
+            if levels[order[i]] >= level:
+                j = i
+                while j < len(order) and levels[order[j]] >= level:
+                    j += 1
+                order[i:j] = order[i:j][::-1]
+                i = j
+            else:
+                i += 1
+    out: list[Any] = []
+    previous: tuple[Any, Any] | None = None  # the last token's fragment and text, if merged
+    for index in order:
+        frag, text, rtl = tokens[index]
+        if not isinstance(text, str):
+            out.append(frag)
+            previous = None
+            continue
+        if rtl and previous is not None and previous[0] is frag:
+            # A right-to-left phrase stays one piece of text (one /ActualText span), which
+            # readers reverse as a whole: word by word, they reversed its words' order.
+            merged = previous[1] + text
+            out[-1] = frag.clone(text=merged)
+            previous = (frag, merged)
+            continue
+        previous = (frag, text) if rtl else None
+        if levels[index] % 2 and not rtl and text.strip():
+            # A bracket or a number amid right-to-left words: the reference implementation,
+            # which mirrors brackets (python-bidi's fast one leaves them).
+            from bidi.algorithm import get_display
+
+            text = get_display(text, base_dir="R")
+        out.append(frag.clone(text=text))
+    return out
+
+
+def _needs_order(line: Any, fonts: frozenset[str]) -> bool:
+    return any(getattr(f, "fontName", None) in fonts for f in getattr(line, "words", ()))
+
+
+def _pieces(frags: list[Any]) -> Any:
+    """(fragment, text) of a paragraph's fragments, or of its words once its lines broke
+    (reportlab then keeps frag words: [width, (fragment, text), ...])."""
+    for frag in frags:
+        if isinstance(frag, list):
+            yield from (piece for piece in frag[1:] if isinstance(piece, tuple))
+        else:
+            yield frag, getattr(frag, "text", None)
+
+
+def base_level(frags: list[Any], fonts: frozenset[str]) -> int:
+    """The paragraph's direction (rules P2, P3): 1 when its first strong letter is
+    right to left, else 0 (also when it has no right-to-left font at all)."""
+    for frag, text in _pieces(frags):
+        if not isinstance(text, str) or hasattr(frag, "cbDefn"):
+            continue
+        if getattr(frag, "fontName", None) in fonts:
+            # Its text may be shaped already (glyph codes): any letter in it is one of the
+            # font's right-to-left letters.
+            if any(not (c.isspace() or c.isdigit() or unicodedata.category(c)[0] in "PZ")
+                   for c in text):
+                return 1
+            continue
+        for char in text:
+            kind = unicodedata.bidirectional(char)
+            if kind == "L":
+                return 0
+            if kind in ("R", "AL"):
+                return 1
+    return 0
+
+
+# The direction of the paragraph being drawn (drawing is one paragraph at a time).
+_drawing: list[int] = [0]
+# 1 while a brochure in a right-to-left language (lang: ar, he) is laid out.
+_brochure: list[int] = [0]
+# Where each alignment goes in a right-to-left brochure: mirrored; justified text is set
+# flush right (reportlab's Tw does not stretch shaped runs).
+_MIRRORED = {TA_LEFT: TA_RIGHT, TA_RIGHT: TA_LEFT, TA_JUSTIFY: TA_RIGHT}
+
+
+def brochure_direction(right_to_left: bool) -> None:
+    """Set every paragraph right to left, its alignment mirrored (a brochure in Arabic or
+    Hebrew), or each by its own first letter (any other)."""
+    _brochure[0] = int(right_to_left)
+
+
+def _drawing_in_visual_order(draw: Callable[..., Any]) -> Callable[..., Any]:
+    def _putFragLine(cur_x: Any, tx: Any, line: Any, last: Any, pKind: Any) -> Any:
+        fonts = shaping.right_to_left_fonts()
+        if _drawing[-1] or (fonts and _needs_order(line, fonts)):
+            line = copy.copy(line)
+            line.words = visual_words(line.words, _drawing[-1])
+        return draw(cur_x, tx, line, last, pKind)
+
+    _putFragLine.__dokureport_bidi__ = True  # type: ignore[attr-defined]
+    return _putFragLine
+
+
+def _drawn(paragraph: Paragraph, draw: Callable[..., Any], level: int, style: Any,
+           *args: Any, **kwargs: Any) -> Any:
+    kept = paragraph.style
+    paragraph.style = style
+    _drawing.append(level)
+    try:
+        return draw(paragraph, *args, **kwargs)
+    finally:
+        _drawing.pop()
+        paragraph.style = kept
+
+
+def _in_its_direction(original: Callable[..., Any]) -> Callable[..., Any]:
+    def drawPara(self: Paragraph, *args: Any, **kwargs: Any) -> Any:
+        fonts = shaping.right_to_left_fonts()
+        style = self.style
+        if _brochure[0]:
+            return _drawn(self, original, 1, style.clone(
+                f"{style.name}+rtl", alignment=_MIRRORED.get(style.alignment, style.alignment)),
+                *args, **kwargs)
+        level = base_level(self.frags, fonts) if fonts else 0
+        if (level and style.alignment in (TA_LEFT, TA_JUSTIFY)
+                and len(self.blPara.lines) > 1):
+            # A right-to-left paragraph of several lines starts each at the right, ragged
+            # at the left: reportlab's word spacing (Tw) cannot stretch shaped runs, whose
+            # spaces are not the byte 32. (One line, a title or a name, keeps the page's
+            # alignment: columns stay columns.)
+            style = style.clone(f"{style.name}+rtl", alignment=TA_RIGHT)
+        return _drawn(self, original, level, style, *args, **kwargs)
+
+    drawPara.__dokureport_bidi__ = True  # type: ignore[attr-defined]
+    return drawPara
+
+
+def install() -> None:
+    """Draw each line with right-to-left text in visual order (after reportlab_fixes)."""
+    if not getattr(_rl._putFragLine, "__dokureport_bidi__", False):
+        _rl._putFragLine = _drawing_in_visual_order(_rl._putFragLine)
+    if not getattr(vars(Paragraph)["drawPara"], "__dokureport_bidi__", False):
+        Paragraph.drawPara = _in_its_direction(vars(Paragraph)["drawPara"])
