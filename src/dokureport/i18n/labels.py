@@ -94,6 +94,7 @@ LABELS["ja"] = Labels(
     built_on="{date}現在", phone="電話", email="メール", event_kind="イベントの種類",
     event="イベント",
     speaker_sep="、", page_reference="→ {page}ページ",
+    notes="メモ",
 )
 LABELS["zh"] = Labels(
     contents="目录", introduction="简介", agenda="日程", talks="报告",
@@ -106,6 +107,7 @@ LABELS["zh"] = Labels(
     built_on="截至{date}", phone="电话", email="电子邮件", event_kind="活动类型",
     event="活动",
     speaker_sep="、", page_reference="→ 第{page}页",
+    notes="笔记",
 )
 LABELS["ko"] = Labels(
     contents="목차", introduction="소개", agenda="프로그램", talks="발표",
@@ -118,6 +120,7 @@ LABELS["ko"] = Labels(
     built_on="{date} 기준", phone="전화", email="이메일", event_kind="행사 유형",
     event="행사",
     speaker_sep=", ", page_reference="→ {page}쪽",
+    notes="메모",
 )
 # Arabic and Hebrew (issue 22): a brochure in either is set right to left; its page
 # reference points left, the way it reads.
@@ -132,6 +135,7 @@ LABELS["ar"] = Labels(
     built_on="بتاريخ {date}", phone="الهاتف", email="البريد الإلكتروني",
     event_kind="نوع الفعالية", event="الفعالية",
     speaker_sep="، ", page_reference="← ص. {page}",
+    notes="ملاحظات",
 )
 LABELS["he"] = Labels(
     contents="תוכן העניינים", introduction="מבוא", agenda="תוכנית", talks="הרצאות",
@@ -144,6 +148,7 @@ LABELS["he"] = Labels(
     built_on="נכון ל־{date}", phone="טלפון", email="דוא״ל", event_kind="סוג האירוע",
     event="אירוע",
     speaker_sep=", ", page_reference="← עמ׳ {page}",
+    notes="הערות",
 )
 LABEL_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Labels))
 # The labels that are templates, and the one field each fills in.
