@@ -98,10 +98,12 @@ def install() -> None:
     # Before linebreaks: its kept lines are per style, and shaping lends a paragraph a
     # shaping copy of its style only while its lines break.
     shaping.install()
+    # Before bidi_lines, so that it draws inside it: a right-to-left paragraph is set flush
+    # right by bidi_lines, and spacing's ragged lines (no extra space) must not move it.
+    spacing.install()
     bidi_lines.install()  # after reportlab_fixes, whose line drawing it wraps
     cjk_lines.install()
     linebreaks.install()
-    spacing.install()
     pageends.install()  # after linebreaks: it wraps linebreaks' split
     _installed = True
 
