@@ -1,0 +1,291 @@
+"""`dokureport worker` and `enqueue`: builds as jobs on a real Redis, run by real workers.
+
+Each test starts its own workers (subprocesses, each in its own process group so it can
+be killed whole, as a machine dies) on a Redis server started for this module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pikepdf
+import pytest
+import redis
+
+import dokureport
+from dokureport.cli import cli
+from tests.conftest import minimal_event
+
+pytestmark = pytest.mark.slow  # real servers and processes: seconds each
+
+BUILDING = re.compile(r"dokureport: building (\S+) → (\S+) \(job (\w+), attempt (\d+), "
+                      r"process (\d+)\)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Redis server of its own on a free port of 127.0.0.1; its URL."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.fail("redis-server is missing: apt-get install redis-server "
+                    "(python3 scripts/dev.py test installs it)")
+    folder = tmp_path_factory.mktemp("redis")
+    port = _free_port()
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(folder)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail(f"redis-server did not start on port {port}")
+            time.sleep(0.05)
+    yield url
+    process.terminate()
+    process.wait(10)
+
+
+@pytest.fixture
+def broker(redis_server: str) -> str:
+    """The Redis server, emptied: no job or report of another test."""
+    redis.Redis.from_url(redis_server).flushall()
+    return redis_server
+
+
+class Worker:
+    """A `dokureport worker` process and what it wrote to its log."""
+
+    def __init__(self, process: subprocess.Popen, log: Path) -> None:
+        self.process = process
+        self.log = log
+
+    def text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def builds(self) -> list[re.Match]:
+        return list(BUILDING.finditer(self.text()))
+
+    def wait_for(self, what: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while what not in self.text():
+            if self.process.poll() is not None:
+                pytest.fail(f"the worker exited ({self.process.returncode}):\n{self.text()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"no {what!r} from the worker in {timeout} s:\n{self.text()}")
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        """SIGKILL to the worker and its build processes at once: a machine lost."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(10)
+
+
+@pytest.fixture
+def start_worker(broker: str, tmp_path: Path) -> Iterator[Callable[..., Worker]]:
+    """Start a worker on the test's Redis (with this checkout's dokureport): ready when
+    it returns."""
+    started: list[Worker] = []
+    env = dict(os.environ, PYTHONPATH=str(Path(dokureport.__file__).parents[1]))
+
+    def start(*options: str) -> Worker:
+        log = tmp_path / f"worker-{len(started) + 1}.log"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "dokureport", "worker", "--broker", broker, "--no-cache",
+             *options],
+            stdout=log.open("w"), stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        worker = Worker(process, log)
+        started.append(worker)
+        worker.wait_for("ready on 'dokureport'")
+        return worker
+
+    yield start
+    for worker in started:
+        if worker.process.poll() is None:
+            os.killpg(worker.process.pid, signal.SIGTERM)
+            try:
+                worker.process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.process.pid, signal.SIGKILL)
+                worker.process.wait()
+
+
+def _programme(talks: int) -> dict:
+    """An event with `talks` talks: a build of some seconds (over 100 pages at 300)."""
+    return minimal_event(
+        title="Großes Programm",
+        agenda=[{"date": "2024-03-05", "items": [
+            {"time": f"{9 + i // 60:02d}:{i % 60:02d}", "title": f"Vortrag {i}", "talk": f"t{i}"}
+            for i in range(talks)]}],
+        talks=[{"id": f"t{i}", "title": f"Vortrag Nummer {i} über die Dinge",
+                "abstract": "Ein Absatz über das Thema, lang genug für einige Zeilen. " * 6,
+                "speakers": [{"name": f"Person {i}"}]} for i in range(talks)])
+
+
+def _pdf_pages(path: Path) -> int:
+    with pikepdf.open(path) as pdf:
+        return len(pdf.pages)
+
+
+def test_ten_events_two_broken_on_two_workers(make_event, tmp_path: Path, broker: str,
+                                              start_worker, runner) -> None:
+    workers = [start_worker("--max-jobs-per-child", "3"), start_worker()]
+    folders = []
+    for n in range(10):
+        data = minimal_event(title=f"Veranstaltung {n}")
+        if n == 3:
+            data["agenda"] = [{"date": "2024-03-05", "items": [
+                {"time": "9:00", "title": "Los", "talk": "gibt-es-nicht"}]}]
+        if n == 7:
+            data["event"] = {"start": "2024-03-05", "end": "2024-03-01"}
+        folders.append(make_event(data, name=f"event-{n}"))
+    out = tmp_path / "out"
+    out.mkdir()
+
+    result = runner.invoke(cli, ["enqueue", *map(str, folders), "--broker", broker,
+                                 "--out-dir", str(out), "--wait"])
+
+    assert result.exit_code == 2, result.output
+    rows = {line.split()[0]: line for line in result.stdout.splitlines()
+            if line.startswith(str(tmp_path))}
+    assert len(rows) == 10
+    failed = sorted(source for source, line in rows.items() if " FAILED " in line)
+    assert failed == [str(folders[3]), str(folders[7])]
+    assert "agenda[0].items[0].talk: no talk has the id `gibt-es-nicht`" in rows[str(folders[3])]
+    assert "event.end:" in rows[str(folders[7])]
+    assert result.stderr.strip().endswith(
+        f"error: 2 events failed: {folders[3]}, {folders[7]}")
+    assert sorted(p.name for p in out.glob("*.pdf")) == [
+        f"event-{n}.pdf" for n in range(10) if n not in (3, 7)]
+    for n in range(10):
+        report = json.loads((out / f"event-{n}.report.json").read_text())
+        if n in (3, 7):
+            assert report["status"] == "failed" and report["exit_code"] == 2
+            assert [p["code"] for p in report["problems"] if p["severity"] == "error"] == [
+                "unknown-talk" if n == 3 else "end-before-start"]
+        else:
+            assert report["status"] == "ok"
+            assert report["outputs"][0]["pages"] == _pdf_pages(out / f"event-{n}.pdf")
+    batch = json.loads((out / "batch.report.json").read_text())
+    assert [e["status"] for e in batch["events"]].count("failed") == 2
+    # Both workers built; each event once, and none twice.
+    built = [m.group(1) for w in workers for m in w.builds()]
+    assert sorted(built) == sorted(map(str, folders))
+    assert all(w.builds() for w in workers)
+
+
+def test_an_unchanged_event_is_built_once(make_event, tmp_path: Path, broker: str,
+                                          start_worker, runner) -> None:
+    worker = start_worker()
+    folder = make_event(minimal_event(title="Einmal"), name="einmal")
+    out = tmp_path / "out"
+    out.mkdir()
+    args = ["enqueue", str(folder), "--broker", broker, "--out-dir", str(out)]
+
+    first = runner.invoke(cli, args)  # queued, not awaited
+    second = runner.invoke(cli, [*args, "--wait"])  # the same job: waits for it
+    assert first.exit_code == 0 and "queued" in first.stdout
+    assert second.exit_code == 0, second.output
+    assert "unchanged, not built again" in second.stderr
+    pdf = out / "einmal.pdf"
+    written = pdf.stat().st_mtime_ns
+    third = runner.invoke(cli, [*args, "--wait"])
+    assert third.exit_code == 0 and "unchanged, not built again" in third.stderr
+    assert " ok " in third.stdout
+    assert pdf.stat().st_mtime_ns == written
+    assert len(worker.builds()) == 1
+
+    # A changed byte in the event folder is a new job.
+    (folder / "event.yaml").write_text(
+        (folder / "event.yaml").read_text(encoding="utf-8").replace("Einmal", "Zweimal"),
+        encoding="utf-8")
+    fourth = runner.invoke(cli, [*args, "--wait"])
+    assert fourth.exit_code == 0 and "queued" in fourth.stderr
+    assert len(worker.builds()) == 2
+
+
+def test_a_worker_killed_mid_build_leaves_its_job_to_another(
+        make_event, tmp_path: Path, broker: str, start_worker) -> None:
+    # Lost jobs come back after 25 s: longer than the time limit and its grace (18.75 s).
+    options = ("--time-limit", "15", "--lost-after", "25")
+    workers = [start_worker(*options), start_worker(*options)]
+    folder = make_event(_programme(300), name="gross")
+    out = tmp_path / "out"
+    out.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(Path(dokureport.__file__).parents[1]))
+    waiting = subprocess.Popen(
+        [sys.executable, "-m", "dokureport", "enqueue", str(folder), "--broker", broker,
+         "--out-dir", str(out), "--wait"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, env=env)
+    deadline = time.monotonic() + 60
+    while not any(w.builds() for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    first, second = workers if workers[0].builds() else workers[::-1]
+    time.sleep(0.5)  # well inside the build (some seconds even on an idle machine)
+    first.kill()
+    assert not (out / "gross.pdf").exists()
+    assert list(out.glob(".gross.pdf.*.part"))  # the dead build's, half written
+
+    stdout, stderr = waiting.communicate(timeout=120)
+
+    assert waiting.returncode == 0, stderr
+    assert " ok " in stdout
+    [build] = second.builds()
+    assert build.group(4) == "1"  # a redelivery, not a retry of a failed attempt
+    # The whole file its report describes, and nothing else: no partial file.
+    [written] = json.loads((out / "gross.report.json").read_text())["outputs"]
+    pdf = (out / "gross.pdf").read_bytes()
+    assert hashlib.sha256(pdf).hexdigest() == written["sha256"]
+    assert _pdf_pages(out / "gross.pdf") == written["pages"] > 50
+    assert not list(out.glob(".*.part"))  # the second worker removed the dead one's
+
+
+def test_a_build_over_the_time_limit_fails_and_the_worker_goes_on(
+        make_event, tmp_path: Path, broker: str, start_worker, runner) -> None:
+    worker = start_worker("--time-limit", "3", "--max-jobs-per-child", "1")
+    slow = make_event(_programme(400), name="langsam")
+    quick = make_event(minimal_event(title="Schnell"), name="schnell")
+    out = tmp_path / "out"
+    out.mkdir()
+
+    result = runner.invoke(cli, ["enqueue", str(slow), "--broker", broker,
+                                 "--out-dir", str(out), "--wait"])
+
+    assert result.exit_code == 2, result.output
+    assert "the build took longer than the worker's time limit (3 s)" in result.stdout
+    report = json.loads((out / "langsam.report.json").read_text())
+    assert report["status"] == "failed" and report["exit_code"] == 2
+    assert [p["code"] for p in report["problems"]] == ["time-limit"]
+    assert not (out / "langsam.pdf").exists()
+    assert not list(out.glob(".*.part"))
+
+    after = runner.invoke(cli, ["enqueue", str(quick), "--broker", broker,
+                                "--out-dir", str(out), "--wait"])
+    assert after.exit_code == 0, after.output
+    assert _pdf_pages(out / "schnell.pdf") >= 1
+    assert worker.process.poll() is None
+    # Each build had a fresh process (--max-jobs-per-child 1).
+    assert len({m.group(5) for m in worker.builds()}) == 2
