@@ -155,13 +155,15 @@ def test_ten_events_two_broken_on_two_workers(make_event, tmp_path: Path, broker
     workers = [start_worker("--max-jobs-per-child", "3"), start_worker()]
     folders = []
     for n in range(10):
-        data = minimal_event(title=f"Veranstaltung {n}")
+        # A photo each: the build process decodes it in a process of its own.
+        data = minimal_event(title=f"Veranstaltung {n}", photos={"items": [
+            {"file": "photos/01.jpg", "caption": f"Foto von Nummer {n}"}]})
         if n == 3:
             data["agenda"] = [{"date": "2024-03-05", "items": [
                 {"time": "9:00", "title": "Los", "talk": "gibt-es-nicht"}]}]
         if n == 7:
             data["event"] = {"start": "2024-03-05", "end": "2024-03-01"}
-        folders.append(make_event(data, name=f"event-{n}"))
+        folders.append(make_event(data, ("01.jpg",), name=f"event-{n}"))
     out = tmp_path / "out"
     out.mkdir()
 
@@ -189,6 +191,7 @@ def test_ten_events_two_broken_on_two_workers(make_event, tmp_path: Path, broker
         else:
             assert report["status"] == "ok"
             assert report["outputs"][0]["pages"] == _pdf_pages(out / f"event-{n}.pdf")
+            assert [p["width_px"] > 0 for p in report["photos"]] == [True]
     batch = json.loads((out / "batch.report.json").read_text())
     assert [e["status"] for e in batch["events"]].count("failed") == 2
     # Both workers built; each event once, and none twice.

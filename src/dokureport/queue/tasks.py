@@ -146,11 +146,30 @@ def _remove_parts(planned: list[Any]) -> None:
 
 def run_worker(broker: str, settings: WorkerSettings) -> int:
     """Run a worker until it is stopped (SIGTERM: it finishes its builds first)."""
-    from celery.signals import worker_ready
+    from celery.signals import worker_process_init, worker_ready
 
     global _settings
     _settings = settings
     app = make_app(broker, settings)
+
+    @worker_process_init.connect(weak=False)
+    def may_start_processes(**_: Any) -> None:
+        # Billiard marks a build process a daemon, and multiprocessing refuses a daemon
+        # children; but its photos are decoded in a pool of their own (forkserver), apart
+        # from the layout as in any build. The pool's workers end with their build
+        # process: they read their tasks from a pipe it holds.
+        import multiprocessing
+        from multiprocessing.process import AuthenticationString
+
+        import billiard
+
+        for process in (multiprocessing.current_process(), billiard.current_process()):
+            process._config["daemon"] = False  # type: ignore[attr-defined]
+        # The forkserver sends the key to its workers: billiard's kind of key refuses to
+        # be pickled by the standard library's process starter.
+        current = multiprocessing.current_process()
+        current._config["authkey"] = AuthenticationString(  # type: ignore[attr-defined]
+            bytes(current.authkey))
 
     @worker_ready.connect(weak=False)
     def ready(**_: Any) -> None:
