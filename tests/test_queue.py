@@ -6,6 +6,7 @@ be killed whole, as a machine dies) on a Redis server started for this module.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -109,14 +110,16 @@ def start_worker(broker: str, tmp_path: Path) -> Iterator[Callable[..., Worker]]
     """Start a worker on the test's Redis (with this checkout's dokureport): ready when
     it returns."""
     started: list[Worker] = []
-    env = dict(os.environ, PYTHONPATH=str(Path(dokureport.__file__).parents[1]))
 
-    def start(*options: str) -> Worker:
+    def start(*options: str, path: Path | None = None) -> Worker:
+        """`path`: a folder to put first on the worker's module path."""
         log = tmp_path / f"worker-{len(started) + 1}.log"
+        env = dict(os.environ, PYTHONPATH=str(Path(dokureport.__file__).parents[1]))
         process = subprocess.Popen(
             [sys.executable, "-m", "dokureport", "worker", "--broker", broker, "--no-cache",
              *options],
-            stdout=log.open("w"), stderr=subprocess.STDOUT, env=env, start_new_session=True)
+            stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+            env=env if path is None else {**env, "PYTHONPATH": f"{path}:{env['PYTHONPATH']}"})
         worker = Worker(process, log)
         started.append(worker)
         worker.wait_for("ready on 'dokureport'")
@@ -292,3 +295,69 @@ def test_a_build_over_the_time_limit_fails_and_the_worker_goes_on(
     assert worker.process.poll() is None
     # Each build had a fresh process (--max-jobs-per-child 1).
     assert len({m.group(5) for m in worker.builds()}) == 2
+
+
+# Loaded by the worker at start-up (Python imports `sitecustomize` from its path): the
+# disk is full when a build of EVENT renames its PDF into place, the first N times.
+FULL_DISK = """
+import errno, os
+from pathlib import Path
+from dokureport.output import write
+
+FAILURES = dict(item.split("=") for item in os.environ["FULL_DISK"].split(","))
+real_commit = write.Staged.commit
+
+def commit(self):
+    for path in self._pending:
+        name = path.name.split(".")[0]
+        if name in FAILURES and path.suffix == ".pdf":
+            count = Path(os.environ["FULL_DISK_COUNTS"]) / name
+            seen = int(count.read_text()) if count.exists() else 0
+            count.write_text(str(seen + 1))
+            if seen < int(FAILURES[name]):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+    return real_commit(self)
+
+write.Staged.commit = commit
+"""
+
+
+def test_machine_failures_are_retried_with_backoff(make_event, tmp_path: Path, broker: str,
+                                                   start_worker, runner, monkeypatch) -> None:
+    inject = tmp_path / "inject"
+    inject.mkdir()
+    (inject / "sitecustomize.py").write_text(FULL_DISK)
+    monkeypatch.setenv("FULL_DISK", "einmal=1,immer=9")
+    monkeypatch.setenv("FULL_DISK_COUNTS", str(inject))
+    worker = start_worker("--retries", "1", path=inject)
+    once = make_event(minimal_event(title="Einmal voll"), name="einmal")
+    always = make_event(minimal_event(title="Immer voll"), name="immer")
+    out = tmp_path / "out"
+    out.mkdir()
+
+    result = runner.invoke(cli, ["enqueue", str(once), str(always), "--broker", broker,
+                                 "--out-dir", str(out), "--wait"])
+
+    assert result.exit_code == 2, result.output
+    rows = {line.split()[0]: line for line in result.stdout.splitlines()
+            if line.startswith(str(tmp_path))}
+    assert " ok " in rows[str(once)]
+    assert " FAILED " in rows[str(always)] and "No space left on device" in rows[str(always)]
+    report = json.loads((out / "immer.report.json").read_text())
+    assert report["exit_code"] == 74
+    assert [p["code"] for p in report["problems"] if p["severity"] == "error"] == ["io-error"]
+    assert not (out / "immer.pdf").exists()
+    assert _pdf_pages(out / "einmal.pdf") >= 1
+    # Each built twice: the first attempt, and one retry 5 s later (--retries 1).
+    attempts = [(Path(m.group(1)).name, m.group(4)) for m in worker.builds()]
+    assert sorted(attempts) == [("einmal", "1"), ("einmal", "2"), ("immer", "1"),
+                                ("immer", "2")]
+    assert (inject / "immer").read_text() == "2"
+    started = {}
+    for line in worker.text().splitlines():
+        found = BUILDING.search(line)
+        if found:
+            clock = dt.datetime.strptime(line[1:24], "%Y-%m-%d %H:%M:%S,%f")
+            started[Path(found.group(1)).name, found.group(4)] = clock
+    for name in ("einmal", "immer"):
+        assert (started[name, "2"] - started[name, "1"]).total_seconds() >= 5  # the backoff
