@@ -361,3 +361,54 @@ def test_machine_failures_are_retried_with_backoff(make_event, tmp_path: Path, b
             started[Path(found.group(1)).name, found.group(4)] = clock
     for name in ("einmal", "immer"):
         assert (started[name, "2"] - started[name, "1"]).total_seconds() >= 5  # the backoff
+
+
+# A build of an event named "stuck" that ignores its time limit (as one stuck in C code
+# would): it swallows the exception the soft limit raises and goes on.
+STUCK = """
+import time
+from dokureport import pipeline
+
+real_build = pipeline.build_brochures
+
+def build_brochures(source, *args, **kwargs):
+    while source.name == "stuck":
+        try:
+            time.sleep(0.1)
+        except BaseException:
+            pass
+    return real_build(source, *args, **kwargs)
+
+pipeline.build_brochures = build_brochures
+"""
+
+
+def test_a_build_that_ignores_its_time_limit_is_killed(make_event, tmp_path: Path,
+                                                       broker: str, start_worker,
+                                                       runner) -> None:
+    inject = tmp_path / "inject"
+    inject.mkdir()
+    (inject / "sitecustomize.py").write_text(STUCK)
+    worker = start_worker("--time-limit", "2", path=inject)
+    stuck = make_event(minimal_event(title="Hängt"), name="stuck")
+    quick = make_event(minimal_event(title="Schnell"), name="schnell")
+    out = tmp_path / "out"
+    out.mkdir()
+
+    result = runner.invoke(cli, ["enqueue", str(stuck), str(quick), "--broker", broker,
+                                 "--out-dir", str(out), "--wait"])
+
+    assert result.exit_code == 2, result.output
+    rows = {line.split()[0]: line for line in result.stdout.splitlines()
+            if line.startswith(str(tmp_path))}
+    assert ("the build did not stop at the worker's time limit: its process was killed "
+            "after 2.5 s") in rows[str(stuck)]
+    assert " ok " in rows[str(quick)]
+    report = json.loads((out / "stuck.report.json").read_text())
+    assert report["exit_code"] == 2
+    assert [p["code"] for p in report["problems"]] == ["time-limit"]
+    assert not (out / "stuck.pdf").exists()
+    # The stuck build's process was killed; a new one built the next event.
+    [first, second] = worker.builds()
+    assert first.group(5) != second.group(5)
+    assert worker.process.poll() is None

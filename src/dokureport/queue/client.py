@@ -12,8 +12,7 @@ from dokureport.core.errors import ExitCode, InputError, Problem
 from dokureport.core.options import BuildOptions
 from dokureport.pipeline import BuildResult, EventOutcome, batch_names
 from dokureport.queue.key import JobSpec, job_key
-from dokureport.queue.tasks import RESULT_SECONDS, TASK, make_app, time_limit_problem
-from dokureport.report import build_report, write_report
+from dokureport.queue.tasks import RESULT_SECONDS, TASK, failure_report, make_app
 
 
 @dataclass(frozen=True)
@@ -84,31 +83,12 @@ def wait(jobs: Sequence[Job], broker: str, on_done: Callable[[Job], None] | None
         result = app.AsyncResult(job.key)
         report = result.get(propagate=False, interval=0.2)
         if result.state != "SUCCESS" or not isinstance(report, dict):
-            report = _failed_report(job, result)
+            # The build process died: the worker wrote this report beside the PDF's place.
+            report = failure_report(job.spec, result.result)
         outcomes.append(outcome(job, report, time.perf_counter() - began))
         if on_done is not None:
             on_done(job)
     return outcomes
-
-
-def _failed_report(job: Job, result: Any) -> dict[str, Any]:
-    """The report of a job whose build process died (killed at its hard time limit, or
-    crashed): written here, since the build could not."""
-    from celery.exceptions import TimeLimitExceeded
-
-    error = result.result
-    if isinstance(error, TimeLimitExceeded):
-        limit = error.args[0] if error.args else 0
-        problem = time_limit_problem(float(limit))
-        code = ExitCode.BAD_INPUT
-    else:
-        problem = Problem(f"the build process died: {type(error).__name__}: {error}",
-                          code="internal")
-        code = ExitCode.BUG
-    report = build_report(command="build", source=Path(job.spec.source), exit_code=code,
-                          errors=[problem])
-    write_report(report, Path(job.spec.out_dir) / f"{job.spec.name}.report.json")
-    return report
 
 
 def outcome(job: Job, report: dict[str, Any], waited: float) -> EventOutcome:

@@ -83,8 +83,37 @@ def make_app(broker: str, settings: WorkerSettings | None = None) -> Celery:
         },
         worker_hijack_root_logger=False,
     )
-    app.task(name=TASK, bind=True, acks_late=True)(build_job)
+    app.task(name=TASK, bind=True, acks_late=True, base=_BuildTask)(build_job)
     return app
+
+
+class _BuildTask(Task):
+    """The build task, with the report of a build whose process died."""
+
+    def on_failure(self, exc: BaseException, task_id: str, args: Any, kwargs: Any,
+                   einfo: Any) -> None:
+        # Runs in the worker itself when the build process was killed at the hard time
+        # limit or died: the build could not write its report, so the worker does.
+        spec = JobSpec.from_json(args[0])
+        with contextlib.suppress(OSError):
+            write_report(failure_report(spec, exc),
+                         Path(spec.out_dir) / f"{spec.name}.report.json")
+
+
+def failure_report(spec: JobSpec, error: BaseException) -> dict[str, Any]:
+    """The report of a job whose build process died: killed at the hard time limit, or
+    crashed (a bug, or memory)."""
+    from celery.exceptions import TimeLimitExceeded
+
+    if isinstance(error, TimeLimitExceeded):
+        limit = error.args[0] if error.args else 0
+        problem, code = time_limit_problem(float(limit), killed=True), ExitCode.BAD_INPUT
+    else:
+        problem = Problem(f"the build process died: {type(error).__name__}: {error}",
+                          code="internal")
+        code = ExitCode.BUG
+    return build_report(command="build", source=Path(spec.source), exit_code=code,
+                        errors=[problem])
 
 
 def build_job(task: Task, spec_json: dict[str, Any]) -> dict[str, Any]:
@@ -125,7 +154,11 @@ def build_job(task: Task, spec_json: dict[str, Any]) -> dict[str, Any]:
     return report
 
 
-def time_limit_problem(seconds: float) -> Problem:
+def time_limit_problem(seconds: float, killed: bool = False) -> Problem:
+    """A build stopped at the time limit, or its process killed when it did not stop."""
+    if killed:
+        return Problem(f"the build did not stop at the worker's time limit: its process was "
+                       f"killed after {seconds:g} s; not retried", code="time-limit")
     return Problem(f"the build took longer than the worker's time limit ({seconds:g} s) "
                    "and was stopped; not retried", code="time-limit")
 
