@@ -28,8 +28,6 @@ import dokureport
 from dokureport.cli import cli
 from tests.conftest import minimal_event
 
-pytestmark = pytest.mark.slow  # real servers and processes: seconds each
-
 BUILDING = re.compile(r"dokureport: building (\S+) → (\S+) \(job (\w+), attempt (\d+), "
                       r"process (\d+)\)")
 
@@ -153,6 +151,7 @@ def _pdf_pages(path: Path) -> int:
         return len(pdf.pages)
 
 
+@pytest.mark.slow  # a real Redis and real workers
 def test_ten_events_two_broken_on_two_workers(make_event, tmp_path: Path, broker: str,
                                               start_worker, runner) -> None:
     workers = [start_worker("--max-jobs-per-child", "3"), start_worker()]
@@ -203,6 +202,7 @@ def test_ten_events_two_broken_on_two_workers(make_event, tmp_path: Path, broker
     assert all(w.builds() for w in workers)
 
 
+@pytest.mark.slow  # a real Redis and real workers
 def test_an_unchanged_event_is_built_once(make_event, tmp_path: Path, broker: str,
                                           start_worker, runner) -> None:
     worker = start_worker()
@@ -233,6 +233,7 @@ def test_an_unchanged_event_is_built_once(make_event, tmp_path: Path, broker: st
     assert len(worker.builds()) == 2
 
 
+@pytest.mark.slow  # a real Redis and real workers
 def test_a_worker_killed_mid_build_leaves_its_job_to_another(
         make_event, tmp_path: Path, broker: str, start_worker) -> None:
     # Lost jobs come back after 25 s: longer than the time limit and its grace (18.75 s).
@@ -269,6 +270,7 @@ def test_a_worker_killed_mid_build_leaves_its_job_to_another(
     assert not list(out.glob(".*.part"))  # the second worker removed the dead one's
 
 
+@pytest.mark.slow  # a real Redis and real workers
 def test_a_build_over_the_time_limit_fails_and_the_worker_goes_on(
         make_event, tmp_path: Path, broker: str, start_worker, runner) -> None:
     worker = start_worker("--time-limit", "3", "--max-jobs-per-child", "1")
@@ -322,6 +324,7 @@ write.Staged.commit = commit
 """
 
 
+@pytest.mark.slow  # a real Redis and real workers
 def test_machine_failures_are_retried_with_backoff(make_event, tmp_path: Path, broker: str,
                                                    start_worker, runner, monkeypatch) -> None:
     inject = tmp_path / "inject"
@@ -383,6 +386,7 @@ pipeline.build_brochures = build_brochures
 """
 
 
+@pytest.mark.slow  # a real Redis and real workers
 def test_a_build_that_ignores_its_time_limit_is_killed(make_event, tmp_path: Path,
                                                        broker: str, start_worker,
                                                        runner) -> None:
@@ -412,3 +416,28 @@ def test_a_build_that_ignores_its_time_limit_is_killed(make_event, tmp_path: Pat
     [first, second] = worker.builds()
     assert first.group(5) != second.group(5)
     assert worker.process.poll() is None
+
+
+def test_the_plain_install_needs_no_queue_library() -> None:
+    """The command line, the API and a build import no Celery, kombu or redis."""
+    code = ("import sys, dokureport.cli, dokureport.api, dokureport.pipeline; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('celery', 'kombu', 'redis', 'billiard')))")
+    env = dict(os.environ, PYTHONPATH=str(Path(dokureport.__file__).parents[1]))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("command", [["worker"], ["enqueue", "event", "--out-dir", "."]])
+def test_without_the_queue_extra_the_commands_say_how_to_get_it(command, runner,
+                                                                monkeypatch) -> None:
+    for name in [m for m in sys.modules if m.startswith(("celery", "dokureport.queue"))]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "celery", None)  # import celery fails as if absent
+
+    result = runner.invoke(cli, [*command, "--broker", "redis://127.0.0.1:1/0"])
+
+    assert result.exit_code == 2
+    assert result.stderr.strip() == ("dokureport: the queue needs Celery and Redis's client: "
+                                     "pip install 'dokureport[queue]'")
