@@ -441,3 +441,17 @@ def test_without_the_queue_extra_the_commands_say_how_to_get_it(command, runner,
     assert result.exit_code == 2
     assert result.stderr.strip() == ("dokureport: the queue needs Celery and Redis's client: "
                                      "pip install 'dokureport[queue]'")
+
+
+def test_a_queue_that_cannot_be_reached_is_the_machines_failure(make_event, tmp_path: Path,
+                                                                runner) -> None:
+    folder = make_event(minimal_event(), name="event")
+    port = _free_port()  # nothing listens there
+
+    result = runner.invoke(cli, ["enqueue", str(folder), "--out-dir", str(tmp_path),
+                                 "--broker", f"redis://:geheim@127.0.0.1:{port}/0"])
+
+    assert result.exit_code == 74
+    assert result.stderr.startswith(
+        f"error: the queue at redis://…@127.0.0.1:{port}/0 cannot be reached: ")
+    assert "geheim" not in result.output

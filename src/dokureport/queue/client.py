@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dokureport.core.errors import ExitCode, InputError, Problem
+from dokureport.core.errors import ExitCode, InputError, Problem, SystemFailure
 from dokureport.core.options import BuildOptions
 from dokureport.pipeline import BuildResult, EventOutcome, batch_names
 from dokureport.queue.key import JobSpec, job_key
@@ -30,10 +32,31 @@ def _claim(key: str) -> str:
     return f"dokureport:job:{key}"
 
 
+@contextlib.contextmanager
+def _reaching(broker: str) -> Iterator[None]:
+    """A queue that cannot be reached is the machine's failure (74), not a bug."""
+    import redis
+    from kombu.exceptions import OperationalError
+
+    try:
+        yield
+    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError,
+            OperationalError) as exc:
+        shown = re.sub(r"//[^@/]*@", "//…@", broker)  # never print a password
+        raise SystemFailure([Problem(f"the queue at {shown} cannot be reached: {exc}",
+                                     code="io-error")], ExitCode.IO_ERROR) from None
+
+
 def enqueue(sources: Sequence[Path], out_dir: Path, options: BuildOptions,
             targets: Sequence[str], broker: str) -> list[Job]:
     """Put a build of each event on the queue, unless the same inputs are queued, being
     built or built already (then the job there is the one to wait for)."""
+    with _reaching(broker):
+        return _enqueue(sources, out_dir, options, targets, broker)
+
+
+def _enqueue(sources: Sequence[Path], out_dir: Path, options: BuildOptions,
+             targets: Sequence[str], broker: str) -> list[Job]:
     import redis
 
     if not out_dir.is_dir():
@@ -76,6 +99,12 @@ def _rebuild(result: Any) -> bool:
 def wait(jobs: Sequence[Job], broker: str, on_done: Callable[[Job], None] | None = None
          ) -> list[EventOutcome]:
     """Each job's outcome, in the order given, once its build report is there."""
+    with _reaching(broker):
+        return _wait(jobs, broker, on_done)
+
+
+def _wait(jobs: Sequence[Job], broker: str, on_done: Callable[[Job], None] | None
+          ) -> list[EventOutcome]:
     app = make_app(broker)
     outcomes = []
     for job in jobs:
