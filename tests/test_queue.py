@@ -455,3 +455,39 @@ def test_a_queue_that_cannot_be_reached_is_the_machines_failure(make_event, tmp_
     assert result.stderr.startswith(
         f"error: the queue at redis://…@127.0.0.1:{port}/0 cannot be reached: ")
     assert "geheim" not in result.output
+
+
+def test_a_jobs_key_is_the_hash_of_everything_its_build_reads(make_event, tmp_path: Path,
+                                                              monkeypatch) -> None:
+    from dokureport.core.options import BuildOptions
+    from dokureport.queue.key import JobSpec, job_key
+
+    folder = make_event(minimal_event(), ("01.jpg",), name="event")
+    theme = tmp_path / "hausfarben.yaml"
+    theme.write_text("extends: classic\n")
+    monkeypatch.chdir(tmp_path)
+
+    def key(out: str = "out", **options: object) -> str:
+        return job_key(JobSpec.of(folder, tmp_path / out, "event", BuildOptions(**options),
+                                  ["screen"]))
+
+    first = key(theme="hausfarben.yaml")
+    assert key(theme="hausfarben.yaml") == first
+    spec = JobSpec.of(folder, tmp_path, "event", BuildOptions(theme="hausfarben.yaml"),
+                      ["screen"])
+    assert spec.options["theme"] == str(theme)  # absolute: a worker's folder is its own
+    assert key(theme="classic") != first
+    assert key("elsewhere", theme="hausfarben.yaml") != first
+    assert key(theme="hausfarben.yaml", paper="a5") != first
+    # Options that change how a build runs, not what it writes, are not part of it.
+    assert key(theme="hausfarben.yaml", jobs=3, cache_dir=tmp_path) == first
+
+    theme.write_text("extends: bold\n")
+    changed_theme = key(theme="hausfarben.yaml")
+    assert changed_theme != first
+    photo = folder / "photos" / "01.jpg"
+    photo.write_bytes(photo.read_bytes()[:-1] + b"\0")
+    changed_photo = key(theme="hausfarben.yaml")
+    assert changed_photo != changed_theme
+    (folder / "notes.txt").write_text("neu")
+    assert key(theme="hausfarben.yaml") != changed_photo

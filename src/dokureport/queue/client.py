@@ -85,7 +85,7 @@ def _enqueue(sources: Sequence[Path], out_dir: Path, options: BuildOptions,
 def _rebuild(result: Any) -> bool:
     """Whether a job found on the queue must run again: it failed in a way the same
     inputs need not (the machine, a bug, a lost worker), or its outputs are gone."""
-    if result.state == "FAILURE":
+    if result.state in ("FAILURE", "REVOKED"):
         return True
     if result.state != "SUCCESS":
         return False  # queued, running or waiting to retry: wait for it

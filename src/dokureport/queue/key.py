@@ -33,8 +33,12 @@ class JobSpec:
     @classmethod
     def of(cls, source: Path, out_dir: Path, name: str, options: BuildOptions,
            targets: list[str] | tuple[str, ...]) -> JobSpec:
-        return cls(os.path.abspath(source), os.path.abspath(out_dir), name,
-                   {k: getattr(options, k) for k in JOB_OPTIONS}, tuple(targets))
+        chosen = {k: getattr(options, k) for k in JOB_OPTIONS}
+        if chosen["theme"] and Path(chosen["theme"]).is_file():
+            # A theme file, not a bundled theme's name: the worker's folder is not ours.
+            chosen["theme"] = os.path.abspath(chosen["theme"])
+        return cls(os.path.abspath(source), os.path.abspath(out_dir), name, chosen,
+                   tuple(targets))
 
     def as_json(self) -> dict[str, Any]:
         return {**dataclasses.asdict(self), "targets": list(self.targets)}
