@@ -7,7 +7,6 @@ import json
 import os
 import socket
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -130,7 +129,6 @@ def build_job(task: Task, spec_json: dict[str, Any]) -> dict[str, Any]:
         _remove_parts(planned_outputs(output, spec.targets, options.booklet,  # type: ignore[arg-type]
                                       report_path))
     trace = BuildTrace(source=source)
-    began = time.perf_counter()
     try:
         build_brochures(source, output, options, spec.targets, trace,  # type: ignore[arg-type]
                         report_path)
@@ -147,7 +145,7 @@ def build_job(task: Task, spec_json: dict[str, Any]) -> dict[str, Any]:
         problems = [Problem(f"internal error: {type(exc).__name__}: {exc}", code="internal")]
     report = build_report(command="build", source=source, exit_code=code,
                           errors=problems, withheld=trace.withheld,
-                          timings=[*trace.timings, ("job", None, time.perf_counter() - began)],
+                          timings=trace.timings,
                           checks=trace.checks)
     with contextlib.suppress(OSError):  # the report is the job's result all the same
         write_report(report, report_path)
