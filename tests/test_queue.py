@@ -510,3 +510,20 @@ def test_a_jobs_key_is_the_hash_of_everything_its_build_reads(make_event, tmp_pa
     assert changed_photo != changed_theme
     (folder / "notes.txt").write_text("neu")
     assert key(theme="hausfarben.yaml") != changed_photo
+
+
+@pytest.mark.slow  # a real Redis and real workers
+def test_a_worker_told_to_exit_when_idle_ends_once_the_queue_is_empty(
+        make_event, tmp_path: Path, broker: str, start_worker, runner) -> None:
+    worker = start_worker("--exit-when-idle", "3")
+    folder = make_event(minimal_event(), name="event")
+    out = tmp_path / "out"
+    out.mkdir()
+
+    result = runner.invoke(cli, ["enqueue", str(folder), "--broker", broker,
+                                 "--out-dir", str(out), "--wait"])
+
+    assert result.exit_code == 0, result.output
+    assert worker.process.wait(30) == 0
+    assert "had no job for 3 s: stopping" in worker.text()
+    assert len(worker.builds()) == 1

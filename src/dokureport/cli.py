@@ -312,16 +312,18 @@ def _queue() -> Any:
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
               help="Cache of prepared photos (default: ~/.cache/dokureport).")
 @click.option("--no-cache", is_flag=True, help="Prepare every photo afresh; keep nothing.")
+@click.option("--exit-when-idle", type=click.FloatRange(min=1), metavar="SECONDS",
+              help="Stop after this long without a job (a worker run as a batch job).")
 def worker(broker: str, concurrency: int, max_jobs_per_child: int, time_limit: float,
            lost_after: float | None, retries: int, cache_dir: Path | None,
-           no_cache: bool) -> None:
+           no_cache: bool, exit_when_idle: float | None) -> None:
     """Run a worker that builds the brochures put on the queue (`enqueue`) until stopped."""
     from dokureport.assets import default_cache_dir
 
     _, tasks = _queue()
     settings = tasks.WorkerSettings(
         time_limit=time_limit, max_jobs_per_child=max_jobs_per_child, concurrency=concurrency,
-        retries=retries, lost_after=lost_after,
+        retries=retries, lost_after=lost_after, exit_when_idle=exit_when_idle,
         cache_dir=None if no_cache else (cache_dir or default_cache_dir()))
     if settings.visibility_timeout <= settings.hard_time_limit:
         # A build still running would come back to the queue and start again, forever.

@@ -5,8 +5,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import socket
 import sys
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +42,7 @@ class WorkerSettings:
     backoff: float = 5.0  # seconds before the first retry; doubled each time
     lost_after: float | None = None  # None: a minute after the hard time limit
     cache_dir: Path | None = None
+    exit_when_idle: float | None = None  # seconds without a job; None: run until stopped
 
     @property
     def hard_time_limit(self) -> float:
@@ -207,6 +211,9 @@ def run_worker(broker: str, settings: WorkerSettings) -> int:
         print(f"dokureport: worker {os.getpid()} ready on {QUEUE!r}: {settings.concurrency} "
               f"build process(es), time limit {settings.time_limit:g} s, lost jobs back "
               f"after {settings.visibility_timeout:g} s", file=sys.stderr, flush=True)
+        if settings.exit_when_idle is not None:
+            threading.Thread(target=_stop_when_idle, args=(settings.exit_when_idle,),
+                             daemon=True, name="dokureport-idle").start()
 
     worker = app.Worker(
         hostname=f"dokureport-{os.getpid()}@{socket.gethostname()}",
@@ -216,3 +223,21 @@ def run_worker(broker: str, settings: WorkerSettings) -> int:
     )
     worker.start()
     return int(worker.exitcode or 0)
+
+
+def _stop_when_idle(seconds: float) -> None:
+    """Stop the worker warmly (SIGTERM to itself) once it has had no job for `seconds`:
+    a worker run as a Kubernetes Job ends when the queue is empty."""
+    from celery.worker import state
+
+    idle_since = time.monotonic()
+    while True:
+        time.sleep(min(0.5, seconds / 4))
+        # Reserved: taken from the queue, waiting (a retry's countdown) or building.
+        if state.active_requests or state.reserved_requests:
+            idle_since = time.monotonic()
+        elif time.monotonic() - idle_since >= seconds:
+            print(f"dokureport: worker {os.getpid()} had no job for {seconds:g} s: stopping",
+                  file=sys.stderr, flush=True)
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
