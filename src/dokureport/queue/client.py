@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,15 +96,13 @@ def _rebuild(result: Any) -> bool:
     return not all(Path(o["path"]).is_file() for o in report.get("outputs", []))
 
 
-def wait(jobs: Sequence[Job], broker: str, on_done: Callable[[Job], None] | None = None
-         ) -> list[EventOutcome]:
+def wait(jobs: Sequence[Job], broker: str) -> list[EventOutcome]:
     """Each job's outcome, in the order given, once its build report is there."""
     with _reaching(broker):
-        return _wait(jobs, broker, on_done)
+        return _wait(jobs, broker)
 
 
-def _wait(jobs: Sequence[Job], broker: str, on_done: Callable[[Job], None] | None
-          ) -> list[EventOutcome]:
+def _wait(jobs: Sequence[Job], broker: str) -> list[EventOutcome]:
     app = make_app(broker)
     outcomes = []
     for job in jobs:
@@ -115,8 +113,6 @@ def _wait(jobs: Sequence[Job], broker: str, on_done: Callable[[Job], None] | Non
             # The build process died: the worker wrote this report beside the PDF's place.
             report = failure_report(job.spec, result.result)
         outcomes.append(outcome(job, report, time.perf_counter() - began))
-        if on_done is not None:
-            on_done(job)
     return outcomes
 
 
