@@ -527,3 +527,29 @@ def test_a_worker_told_to_exit_when_idle_ends_once_the_queue_is_empty(
     assert worker.process.wait(30) == 0
     assert "had no job for 3 s: stopping" in worker.text()
     assert len(worker.builds()) == 1
+
+
+@pytest.mark.slow  # a real Redis and real workers
+def test_a_build_process_over_its_memory_limit_is_replaced(
+        make_event, tmp_path: Path, broker: str, start_worker, runner) -> None:
+    # Every build process is over 50 MiB after a build: each build gets a fresh one,
+    # although --max-jobs-per-child would allow 20.
+    worker = start_worker("--max-memory-per-child", "50")
+    folders = [make_event(minimal_event(title=f"Nummer {n}"), name=f"event-{n}")
+               for n in range(3)]
+    out = tmp_path / "out"
+    out.mkdir()
+
+    result = runner.invoke(cli, ["enqueue", *map(str, folders), "--broker", broker,
+                                 "--out-dir", str(out), "--wait"])
+
+    assert result.exit_code == 0, result.output
+    assert len({m.group(5) for m in worker.builds()}) == 3
+
+
+def test_a_lost_job_may_not_come_back_while_it_could_still_be_building(runner) -> None:
+    result = runner.invoke(cli, ["worker", "--broker", "redis://127.0.0.1:1/0",
+                                 "--time-limit", "20", "--lost-after", "25"])
+
+    assert result.exit_code == 2
+    assert "--lost-after must be longer than 25 s" in result.stderr

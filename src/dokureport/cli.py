@@ -301,6 +301,8 @@ def _queue() -> Any:
               help="Builds at once, each in its own process (one per core).")
 @click.option("--max-jobs-per-child", type=click.IntRange(min=1), default=20,
               show_default=True, help="A build process is replaced after this many builds.")
+@click.option("--max-memory-per-child", type=click.IntRange(min=1), metavar="MiB",
+              help="A build process is replaced after a build that left it larger than this.")
 @click.option("--time-limit", type=click.FloatRange(min=1), default=600, show_default=True,
               metavar="SECONDS", help="A build taking longer fails (not retried); its "
               "process is killed a quarter later (10 s at most) if it does not stop.")
@@ -314,7 +316,8 @@ def _queue() -> Any:
 @click.option("--no-cache", is_flag=True, help="Prepare every photo afresh; keep nothing.")
 @click.option("--exit-when-idle", type=click.FloatRange(min=1), metavar="SECONDS",
               help="Stop after this long without a job (a worker run as a batch job).")
-def worker(broker: str, concurrency: int, max_jobs_per_child: int, time_limit: float,
+def worker(broker: str, concurrency: int, max_jobs_per_child: int,
+           max_memory_per_child: int | None, time_limit: float,
            lost_after: float | None, retries: int, cache_dir: Path | None,
            no_cache: bool, exit_when_idle: float | None) -> None:
     """Run a worker that builds the brochures put on the queue (`enqueue`) until stopped."""
@@ -323,6 +326,7 @@ def worker(broker: str, concurrency: int, max_jobs_per_child: int, time_limit: f
     _, tasks = _queue()
     settings = tasks.WorkerSettings(
         time_limit=time_limit, max_jobs_per_child=max_jobs_per_child, concurrency=concurrency,
+        max_memory_per_child=max_memory_per_child,
         retries=retries, lost_after=lost_after, exit_when_idle=exit_when_idle,
         cache_dir=None if no_cache else (cache_dir or default_cache_dir()))
     if settings.visibility_timeout <= settings.hard_time_limit:

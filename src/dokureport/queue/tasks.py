@@ -37,6 +37,7 @@ class WorkerSettings:
 
     time_limit: float = 600.0  # seconds; the build then fails (a hostile event)
     max_jobs_per_child: int = 20
+    max_memory_per_child: int | None = None  # MiB; a build process over it is replaced
     concurrency: int = 1
     retries: int = 3  # of a machine failure (73/74), with backoff
     backoff: float = 5.0  # seconds before the first retry; doubled each time
@@ -219,6 +220,10 @@ def run_worker(broker: str, settings: WorkerSettings) -> int:
         hostname=f"dokureport-{os.getpid()}@{socket.gethostname()}",
         queues=[QUEUE], pool="prefork", concurrency=settings.concurrency,
         max_tasks_per_child=settings.max_jobs_per_child,
+        # Checked after each build: the process is replaced once its resident size
+        # is over it (the build that grew it has finished).
+        max_memory_per_child=(settings.max_memory_per_child * 1024
+                              if settings.max_memory_per_child else None),
         loglevel="WARNING", without_gossip=True, without_mingle=True, quiet=True,
     )
     worker.start()
