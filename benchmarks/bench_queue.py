@@ -105,20 +105,25 @@ def _run(url: str, workers: int, events: list[Path], out: Path, cache: Path
             [sys.executable, "-m", "dokureport", "worker", "--broker", url,
              "--cache-dir", str(cache)], stdout=log.open("w"), stderr=subprocess.STDOUT,
             env=env, start_new_session=True))
-    while not all("ready on" in log.read_text() for log in logs):
-        time.sleep(0.05)
-    began = time.perf_counter()
-    jobs = client.enqueue(events, out, BuildOptions(), ["screen"], url)
-    outcomes = client.wait(jobs, url)
-    seconds = time.perf_counter() - began
-    if not all(o.ok for o in outcomes):
-        raise SystemExit(f"a build failed: {[o.problems for o in outcomes if not o.ok]}")
-    build_peak = max(_peak_kib(c) for p in procs for c in _children(p.pid))
-    worker_peak = max(_peak_kib(p.pid) for p in procs)
-    for p in procs:
-        os.killpg(p.pid, signal.SIGTERM)
-    for p in procs:
-        p.wait(30)
+    try:
+        while not all("ready on" in log.read_text() for log in logs):
+            time.sleep(0.05)
+        began = time.perf_counter()
+        jobs = client.enqueue(events, out, BuildOptions(), ["screen"], url)
+        outcomes = client.wait(jobs, url)
+        seconds = time.perf_counter() - began
+        if not all(o.ok for o in outcomes):
+            raise SystemExit(f"a build failed: {[o.problems for o in outcomes if not o.ok]}")
+        build_peak = max(_peak_kib(c) for p in procs for c in _children(p.pid))
+        worker_peak = max(_peak_kib(p.pid) for p in procs)
+    finally:  # no worker outlives its run, even a failed one
+        for p in procs:
+            os.killpg(p.pid, signal.SIGTERM)
+        for p in procs:
+            try:
+                p.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
     return seconds, build_peak, worker_peak
 
 
