@@ -264,16 +264,20 @@ def test_a_worker_killed_mid_build_leaves_its_job_to_another(
         [sys.executable, "-m", "dokureport", "enqueue", str(folder), "--broker", broker,
          "--out-dir", str(out), "--wait"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True, env=env)
-    # Killed while the PDF is being written: its temporary file is there.
-    deadline = time.monotonic() + 60
-    while not list(out.glob(".gross.pdf.*.part")) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    first, second = workers if workers[0].builds() else workers[::-1]
-    first.kill()
-    assert not (out / "gross.pdf").exists()
-    assert list(out.glob(".gross.pdf.*.part"))  # the dead build's, half written
+    try:
+        # Killed while the PDF is being written: its temporary file is there.
+        deadline = time.monotonic() + 60
+        while not list(out.glob(".gross.pdf.*.part")) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        first, second = workers if workers[0].builds() else workers[::-1]
+        first.kill()
+        assert not (out / "gross.pdf").exists()
+        assert list(out.glob(".gross.pdf.*.part"))  # the dead build's, half written
 
-    stdout, stderr = waiting.communicate(timeout=120)
+        stdout, stderr = waiting.communicate(timeout=120)
+    finally:
+        waiting.kill()  # no enqueue left waiting when the test fails
+        waiting.wait()
 
     assert waiting.returncode == 0, stderr
     assert " ok " in stdout
