@@ -7,7 +7,7 @@
 
 Each command creates `.venv/` on first use and installs what it needs, Debian
 packages included (poppler-utils, qpdf and zbar-tools, which the tests use to read
-PDFs and their QR codes).
+PDFs and their QR codes; redis-server, for the queue's workers).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ BIN = VENV / "bin"
 DEBIAN_PACKAGES = {
     "pdftoppm": "poppler-utils", "pdffonts": "poppler-utils", "qpdf": "qpdf",
     "zbarimg": "zbar-tools",  # reads the QR codes back from rendered pages
+    "redis-server": "redis-server",  # the queue's tests run real workers on a real Redis
 }
 
 

@@ -30,16 +30,26 @@ def _canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _runtime_requirements() -> set[str]:
+def _runtime_requirements(extra: str | None = None) -> set[str]:
+    """The runtime dependencies' names; with `extra`, that extra's too."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    requirements = project["dependencies"] + (
+        project["optional-dependencies"][extra] if extra else [])
     return {_canonical(re.split(r"[\s<>=!~;\[(]", req, maxsplit=1)[0])
-            for req in project["dependencies"]}
+            for req in requirements}
 
 
-def _third_party_imports() -> dict[str, str]:
+# The queue's entry modules, which only the `queue` extra's install can import.
+QUEUE = ROOT / "src" / "dokureport" / "queue"
+
+
+def _third_party_imports(folder: Path = ROOT / "src", skip: Path | None = None
+                         ) -> dict[str, str]:
     """Top-level modules that src/ imports, beyond the standard library: module → where."""
     found: dict[str, str] = {}
-    for path in sorted((ROOT / "src").rglob("*.py")):
+    for path in sorted(folder.rglob("*.py")):
+        if skip is not None and path.is_relative_to(skip):
+            continue
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
@@ -61,10 +71,17 @@ def test_every_module_the_package_imports_is_a_declared_runtime_dependency() -> 
     declared = _runtime_requirements()
     owners = metadata.packages_distributions()
     undeclared = {
-        module: where for module, where in _third_party_imports().items()
+        module: where for module, where in _third_party_imports(skip=QUEUE).items()
         if not {_canonical(d) for d in owners.get(module, [])} & declared
     }
     assert undeclared == {}, "imported, but not in [project] dependencies"
+    # The queue's modules may import what the queue extra brings, and only that beyond.
+    with_queue = _runtime_requirements("queue")
+    undeclared = {
+        module: where for module, where in _third_party_imports(QUEUE).items()
+        if not {_canonical(d) for d in owners.get(module, [])} & with_queue
+    }
+    assert undeclared == {}, "imported by dokureport.queue, but not in the queue extra"
 
 
 def test_the_import_check_sees_the_imports_it_must() -> None:

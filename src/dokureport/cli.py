@@ -250,11 +250,18 @@ def _refused(exc: BaseException, option: str) -> bool:
 def _build_batch(events: Sequence[Path], out_dir: Path, report_to: str | None,
                  options: BuildOptions, targets: list[str]) -> None:
     """Build many events, print a summary table, write the batch report; exit 2 on failure."""
-    from dokureport.pipeline import BATCH_REPORT, build_batch
-    from dokureport.report import batch_report, write_report
+    from dokureport.pipeline import build_batch
 
     outcomes = build_batch(events, out_dir, options, targets,  # type: ignore[arg-type]
                            report=Path(report_to) if report_to is not None else None)
+    _summary(outcomes, out_dir, report_to)
+
+
+def _summary(outcomes: Sequence[Any], out_dir: Path, report_to: str | None) -> None:
+    """A batch's summary table and report (`build --out-dir`, `enqueue --wait`)."""
+    from dokureport.pipeline import BATCH_REPORT
+    from dokureport.report import batch_report, write_report
+
     to_stderr = report_to == "-"
     width = max(len(str(o.source)) for o in outcomes)
     click.echo(f"{'event':<{width}}  {'status':<6}  {'pages':>5}  {'warn':>4}  {'time':>6}  "
@@ -273,6 +280,100 @@ def _build_batch(events: Sequence[Path], out_dir: Path, report_to: str | None,
     if failed:
         raise _Message(f"error: {len(failed)} event{'s' * (len(failed) != 1)} failed: "
                        + ", ".join(str(o.source) for o in failed), code)
+
+
+def _queue() -> Any:
+    """The queue's entry modules, or how to install them (the `queue` extra)."""
+    try:
+        import dokureport.queue.client as client
+        import dokureport.queue.tasks as tasks
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("celery", "redis", "kombu"):
+            raise
+        raise _Message("dokureport: the queue needs Celery and Redis's client: "
+                       "pip install 'dokureport[queue]'", ExitCode.BAD_INPUT) from None
+    return client, tasks
+
+
+@cli.command()
+@click.option("--broker", required=True, metavar="URL", help="The Redis queue: redis://HOST:PORT/DB.")
+@click.option("--concurrency", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Builds at once, each in its own process (one per core).")
+@click.option("--max-jobs-per-child", type=click.IntRange(min=1), default=20,
+              show_default=True, help="A build process is replaced after this many builds.")
+@click.option("--max-memory-per-child", type=click.IntRange(min=1), metavar="MiB",
+              help="A build process is replaced after a build that left it larger than this.")
+@click.option("--time-limit", type=click.FloatRange(min=1), default=600, show_default=True,
+              metavar="SECONDS", help="A build taking longer fails (not retried); its "
+              "process is killed a quarter later (10 s at most) if it does not stop.")
+@click.option("--lost-after", type=click.FloatRange(min=1), metavar="SECONDS",
+              help="A job taken by a worker that died comes back to the queue after this "
+                   "(default: 60 s after the time limit and its grace).")
+@click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Retries of a build the machine failed (exit 73/74), with backoff.")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Cache of prepared photos (default: ~/.cache/dokureport).")
+@click.option("--no-cache", is_flag=True, help="Prepare every photo afresh; keep nothing.")
+@click.option("--exit-when-idle", type=click.FloatRange(min=1), metavar="SECONDS",
+              help="Stop after this long without a job (a worker run as a batch job).")
+def worker(broker: str, concurrency: int, max_jobs_per_child: int,
+           max_memory_per_child: int | None, time_limit: float,
+           lost_after: float | None, retries: int, cache_dir: Path | None,
+           no_cache: bool, exit_when_idle: float | None) -> None:
+    """Run a worker that builds the brochures put on the queue (`enqueue`) until stopped."""
+    from dokureport.assets import default_cache_dir
+
+    _, tasks = _queue()
+    settings = tasks.WorkerSettings(
+        time_limit=time_limit, max_jobs_per_child=max_jobs_per_child, concurrency=concurrency,
+        max_memory_per_child=max_memory_per_child,
+        retries=retries, lost_after=lost_after, exit_when_idle=exit_when_idle,
+        cache_dir=None if no_cache else (cache_dir or default_cache_dir()))
+    if settings.visibility_timeout <= settings.hard_time_limit:
+        # A build still running would come back to the queue and start again, forever.
+        raise click.UsageError(f"--lost-after must be longer than {settings.hard_time_limit:g} "
+                               "s: the time limit and its grace (a quarter, 10 s at most)")
+    code = tasks.run_worker(broker, settings)
+    if code:
+        raise _Message(f"dokureport: the worker stopped with exit status {code}", code)
+
+
+@cli.command()
+@click.argument("events", nargs=-1, required=True, type=click.Path(path_type=Path),
+                metavar="EVENT...")
+@click.option("--broker", required=True, metavar="URL", help="The Redis queue: redis://HOST:PORT/DB.")
+@click.option("--out-dir", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="A folder every worker can reach: each EVENT goes to NAME.pdf with "
+                   "NAME.report.json.")
+@click.option("--wait", is_flag=True,
+              help="Wait for every build, print the summary table, exit 2 if any failed.")
+@click.option("--report", "report_to", metavar="FILE.json",
+              help="With --wait: the batch's report (default: DIR/batch.report.json).")
+@click.option("--target", "targets", type=click.Choice(TARGET_CHOICES),
+              multiple=True, default=["screen"], show_default=True, help="As for build.")
+@click.option("--bleed", "bleed_mm", type=click.FloatRange(*BLEED_MM), default=3.0,
+              callback=_finite, show_default=True, metavar="MM", help="As for build.")
+@click.option("--booklet", is_flag=True, help="As for build.")
+@click.option("--paper", type=click.Choice(PAPERS), default="a4", show_default=True,
+              help="As for build.")
+@click.option("--strict", is_flag=True, help="As for build.")
+@click.option("--allow-outside", is_flag=True, help="As for build.")
+@click.option("--theme", metavar="NAME|PATH", help="As for build.")
+def enqueue(events: tuple[Path, ...], broker: str, out_dir: Path, wait: bool,
+            report_to: str | None, targets: tuple[str, ...], bleed_mm: float, booklet: bool,
+            paper: str, strict: bool, allow_outside: bool, theme: str | None) -> None:
+    """Put a build of each EVENT on the queue; an unchanged event is not built again."""
+    client, _ = _queue()
+    chosen = chosen_targets(targets)
+    options = BuildOptions(paper=paper, bleed_mm=bleed_mm,  # type: ignore[arg-type]
+                           booklet=booklet, strict=strict, allow_outside=allow_outside,
+                           theme=theme)
+    jobs = client.enqueue(events, out_dir, options, chosen, broker)
+    for job in jobs:
+        state = "queued" if job.sent else "unchanged, not built again"
+        click.echo(f"{job.source}: {state} (job {job.key[:16]})", err=wait)
+    if wait:
+        _summary(client.wait(jobs, broker), out_dir, report_to)
 
 
 @cli.command()

@@ -108,6 +108,7 @@ PROBLEM_CODES: dict[str, str] = {
     "cannot-create": "the machine refuses to create an output (exit 73)",
     "io-error": "the machine failed during the build (exit 74)",
     "interrupted": "the build was interrupted (exit 130/143)",
+    "time-limit": "a queued build took longer than its worker's time limit; not retried",
     "internal": "a bug in dokureport (exit 1)",
     "other": "anything not classified yet",
 }
