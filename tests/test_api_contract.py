@@ -277,7 +277,7 @@ def test_keys_are_text_as_in_a_file(tmp_path: Path) -> None:
     assert sorted(p.message for p in error.problems) == [
         "a key must be plain text", "unknown key `5`; known keys here: format, lang, title, "
         "subtitle, event, organiser, intro, agenda, talks, photos, videos, contacts, chapters, "
-        "partners, theme, labels, privacy"]
+        "partners, theme, labels, print, privacy"]
 
 
 # --- messages: an excerpt, never the whole value ----------------------------------------

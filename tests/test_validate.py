@@ -151,7 +151,7 @@ def test_unknown_keys_suggest(tmp_path: Path) -> None:
         "event.yaml:5:1: start: unknown key `start` (`start` belongs under `event`)",
         "event.yaml:6:1: foo: unknown key `foo`; known keys here: format, lang, title, subtitle, "
         "event, organiser, intro, agenda, talks, photos, videos, contacts, chapters, partners, "
-        "theme, labels, privacy",
+        "theme, labels, print, privacy",
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph
 
 from dokureport.core.version import __version__
@@ -49,9 +50,15 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
     event, s, t, labels = ctx.event, ctx.styles, ctx.text, ctx.labels
     out = section_heading(ctx, labels.imprint, "imprint", section="imprint")
 
+    # One paragraph per fact, not lines joined by breaks: each is a fact of its own (a
+    # date, a venue), not running text, for a screen reader as for the layout check's
+    # measure. Only the last one keeps the style's space after it.
+    tight = ParagraphStyle("imprint_fact", parent=s.small, spaceBefore=0, spaceAfter=0)
+
     def block(label: str, lines: list[str]) -> None:
         out.append(Paragraph(f"<b>{t.plain(label, hyphenate=False)}</b>", s.meta))
-        out.append(Paragraph("<br/>".join(lines), s.small))
+        out.extend(Paragraph(line, tight) for line in lines[:-1])
+        out.append(Paragraph(lines[-1], s.small))
 
     if event.organiser:
         block(labels.publisher, [t.plain(event.organiser.name, hyphenate=False)])
