@@ -19,6 +19,18 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
         return []
     s, t, g = ctx.styles, ctx.text, ctx.geometry
     out = section_heading(ctx, ctx.labels.videos, "videos", section="videos")
+    # The heading goes with the first video as one block: a video's row (text and QR
+    # code) may split inside, and a heading kept with a splittable row was left alone at
+    # a page's foot.
+    heading: Flowable | None = out.pop()
+
+    def kept(flowables: list[Flowable]) -> KeepTogether:
+        nonlocal heading
+        if heading is None:
+            return KeepTogether(flowables)
+        first, heading = heading, None
+        return KeepTogether([first, *flowables])
+
     size = QR_SIZE_MM * mm
     text_width = g.frame_width - size - 6 * mm
     for number, video in enumerate(videos, start=1):
@@ -27,7 +39,7 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
         watch = t.plain(with_colon(ctx.labels.watch, ctx.event.lang), hyphenate=False)
         block.append(Paragraph(f"<b>{watch}</b> " + t.link(video.url, video.url), s.small))
         if not fits_qr_code(video.url):  # validation warned: the link alone
-            out.append(KeepTogether(block))
+            out.append(kept(block))
             continue
         table = Table([[block, QrCode(video.url, size)]], colWidths=(text_width, size + 6 * mm),
                       splitInRow=1)
@@ -39,5 +51,5 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
             ("RIGHTPADDING", (1, 0), (1, -1), 0),
             ("TOPPADDING", (1, 0), (1, -1), g.body_leading),
         ]))
-        out.append(KeepTogether([table]))
+        out.append(kept([table]))
     return out
