@@ -8,8 +8,9 @@ Usage (from the repository root):
 For each N it generates (into benchmarks/.work/edit-N, with bench_text's generator) the
 N-talk German event, then, in one fresh process, builds it once (what watch mode's first
 build does, not counted) and rebuilds it `--rounds` times through the pipeline in that
-process, the first abstract one word longer, then as it was, alternately: the warm
-in-process rebuild that `build --watch` makes after a save. Each rebuild's CPU time
+process, the first abstract one word longer each time: the warm in-process rebuild that
+`build --watch` makes after a save (`dokureport.watch.build_once`: validation, then the
+build). Each rebuild's CPU time
 (user + system of this process and its photo workers) and wall time are taken.
 
 Then, at the first N, `--rounds` rounds of the one-shot text build (a fresh
@@ -36,8 +37,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_photos import WORK, machine, make_logo  # noqa: E402
-from bench_text import REPORTLAB_SCRIPT, event_yaml, intro_of, talks_of  # noqa: E402
+from bench_photos import WORK, machine, make_logo
+from bench_text import REPORTLAB_SCRIPT, event_yaml, intro_of, talks_of
 
 ROOT = Path(__file__).resolve().parent.parent
 FONTS = ROOT / "fonts"
@@ -47,7 +48,7 @@ EDIT_SCRIPT = """
 import json, resource, sys, time
 from pathlib import Path
 from dokureport.core.options import BuildOptions
-from dokureport.pipeline import BuildTrace, build_brochures
+from dokureport.watch import build_once
 
 
 def cpu():
@@ -57,25 +58,28 @@ def cpu():
 
 
 def main():
-    folder, out, cache, rounds = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), \
+    folder, out, cache, rounds = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), \\
         int(sys.argv[4])
     options = BuildOptions(cache_dir=cache)
-    build_brochures(folder, out, options, ["screen"])  # watch mode's first build
+    lines = []
+    echo = lambda line, err: lines.append(line)
+    build_once(folder, out, options, ["screen"], echo)  # watch mode's first build
     event = folder / "event.yaml"
-    text = event.read_text(encoding="utf-8")
+    text = original = event.read_text(encoding="utf-8")
     start = text.index("    abstract: |\\n") + len("    abstract: |\\n      ")
     runs = []
     try:
-        for k in range(rounds):  # one word more in the first abstract, then back, ...
-            edited = text[:start] + "Neue " + text[start:] if k % 2 == 0 else text
-            event.write_text(edited, encoding="utf-8")
-            trace = BuildTrace()
+        for k in range(rounds):
+            # One word more in the first abstract each time: every state is new (an edit
+            # loop goes forward; going back and forth would meet the pages of two builds
+            # ago again).
+            text = text[:start] + "Neue " + text[start:]
+            event.write_text(text, encoding="utf-8")
             c0, w0 = cpu(), time.perf_counter()
-            build_brochures(folder, out, options, ["screen"], trace)
-            runs.append({"cpu": cpu() - c0, "wall": time.perf_counter() - w0,
-                         "stages": {s: round(t, 3) for s, _, t in trace.timings}})
+            assert build_once(folder, out, options, ["screen"], echo) is not None, lines
+            runs.append({"cpu": cpu() - c0, "wall": time.perf_counter() - w0})
     finally:
-        event.write_text(text, encoding="utf-8")
+        event.write_text(original, encoding="utf-8")
     print(json.dumps(runs))
 
 

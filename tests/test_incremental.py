@@ -125,8 +125,8 @@ def test_every_kind_of_edit_rebuilds_as_a_one_shot_build_does(
 
 def test_a_rebuild_reads_back_only_the_pages_an_edit_changed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The layout check of a rebuild reads again only the pages whose drawing changed, and
-    finds what a check of a fresh process finds."""
+    """In watch mode, the layout check of a rebuild reads again only the pages whose drawing
+    changed, and finds what a check in a fresh process finds."""
     from dokureport.output import page_content, page_reads
     from dokureport.pipeline import build_brochure
 
@@ -142,6 +142,14 @@ def test_a_rebuild_reads_back_only_the_pages_an_edit_changed(
         original(reader)
 
     monkeypatch.setattr(page_content.PageReader, "read", counted)
+    # A one-shot build keeps nothing: the process ends after it.
+    build_brochure(folder, tmp_path / "a.pdf", options)
+    read.clear()
+    build_brochure(folder, tmp_path / "a.pdf", options)
+    assert read and not page_reads._kept
+
+    monkeypatch.setattr(page_reads, "_keeping", True)  # as watch mode asks
+    read.clear()
     first = build_brochure(folder, tmp_path / "a.pdf", options)
     assert len(read) == first.pages  # the first build reads every page
 
