@@ -5,7 +5,7 @@ that a rebuild reads only the pages that changed.
 A page's read-back depends on nothing but its content stream, the fonts it names (their
 type, widths and /ToUnicode map) and the form XObjects it names (their type and box): the
 key is a digest of exactly those, so a page is read again as soon as any of them differs.
-Only the last builds' pages are kept, about 12 kB a page (11 MiB for 1,000 talks): a
+Only the latest 2,500 pages are kept, about 12 kB a page (11 MiB for 1,000 talks): a
 one-shot build keeps none, as it would only hold them through post-processing.
 """
 
@@ -19,8 +19,9 @@ import pikepdf
 
 from dokureport.output.page_content import Drawn, FontFacts, PageReader
 
-# The pages of the latest few brochures built in this process (targets, paper sizes).
-_KEPT_PAGES = 20_000
+# The latest pages built in this process: this build's, then the last builds' of other
+# targets (a screen and a print PDF take turns), up to about 30 MiB.
+_KEPT_PAGES = 2_500
 
 
 @dataclass(frozen=True, slots=True)
