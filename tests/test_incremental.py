@@ -183,3 +183,30 @@ def test_a_rebuild_reads_back_only_the_pages_an_edit_changed(
     assert edited.layout is not None and fresh.layout is not None
     assert edited.layout.pages == fresh.layout.pages
     assert edited.layout.defects == fresh.layout.defects
+
+
+@pytest.mark.slow
+def test_a_watched_screen_print_and_booklet_build_rebuilds_as_one_shot_builds_do(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two targets and their booklets take turns in one watch session: each file of a
+    rebuild equals a fresh one-shot build's."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    folder = tmp_path / "event"
+    shutil.copytree(SAMPLE, folder)
+    out = tmp_path / "watch.pdf"
+    session = _Session(folder, out, BuildOptions(cache_dir=tmp_path / "watch-cache",
+                                                 booklet=True, paper="a5"),
+                       ["screen", "print"], lambda line, _err: None)
+    assert session.build()[0] is not None
+    _edit(folder / "event.yaml", "Präventionsketten und Bildungslandschaften sind",
+          "Präventionsketten und kommunale Bildungslandschaften sind")
+    assert session.build()[0] is not None
+    fresh = tmp_path / "fresh.pdf"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    subprocess.run([sys.executable, "-m", "dokureport", "build", str(folder), "-o",
+                    str(fresh), "-q", "--cache-dir", str(tmp_path / "fresh-cache"),
+                    "--target", "screen", "--target", "print", "--booklet", "--paper", "a5"],
+                   check=True, capture_output=True, env=env)
+    for name in ("{}.pdf", "{}-print.pdf", "{}-booklet.pdf", "{}-print-booklet.pdf"):
+        watched, one_shot = (tmp_path / name.format(s) for s in ("watch", "fresh"))
+        assert watched.read_bytes() == one_shot.read_bytes(), name.format("…")
