@@ -26,6 +26,7 @@ from pathlib import Path
 from dokureport.core import interrupts
 from dokureport.core.errors import DokureportError, Problem
 from dokureport.core.options import BuildOptions, Target
+from dokureport.output import page_reads
 from dokureport.pipeline import BuildResult, build_brochures, files_read
 from dokureport.validate import EVENT_FILE, ValidatedEvent, locate, validate_event
 
@@ -107,6 +108,8 @@ class _Session:
                  targets: Sequence[Target], echo: Echo) -> None:
         self.source, self.output, self.options = source, output, options
         self.targets, self.echo = targets, echo
+        # A rebuild's layout check reads back only the pages that changed.
+        page_reads.keep_between_builds()
         self.folder = event_folder(source).resolve()
         self.written = {p.resolve() for p in _outputs(output, targets)}
         try:

@@ -17,7 +17,8 @@ from typing import Any
 import pikepdf
 
 from dokureport.core.errors import Problem
-from dokureport.output.page_content import Drawn, FontFacts, PageReader, decode
+from dokureport.output.page_content import Drawn, decode
+from dokureport.output.page_reads import PageRead, read_pages
 
 # Text whose lines count against the measure: running text, not tables, entries or titles.
 BODY_ROLES = frozenset({"P", "LBody", "BlockQuote", "Quote", "Note"})
@@ -180,15 +181,12 @@ def check_layout(path: Path, tags: Any, *, type_area: tuple[float, float],
 
     began = time.perf_counter()
     bounds = bounds or Bounds()
-    readers: list[PageReader] = []
-    fonts: dict[Any, FontFacts] = {}
     with pikepdf.open(path) as pdf:
         total = len(pdf.pages)
         areas: list[tuple[float, float]] = []
+        # A rebuild reads only the pages that changed (output.page_reads).
+        readers = read_pages(pdf, tagged=tags is not None)
         for page in pdf.pages:
-            reader = PageReader(page, fonts, tagged=tags is not None)
-            reader.read()
-            readers.append(reader)
             box = [float(v) for v in page.obj.get("/TrimBox", page.mediabox)]
             areas.append((box[1] + type_area[1], box[3] - type_area[0]))
         checks = [_page_check(n, r, area, bounds) for n, (r, area)
@@ -201,7 +199,7 @@ def check_layout(path: Path, tags: Any, *, type_area: tuple[float, float],
                        round(time.perf_counter() - began, 4))
 
 
-def _page_check(number: int, reader: PageReader, area: tuple[float, float],
+def _page_check(number: int, reader: PageRead, area: tuple[float, float],
                 bounds: Bounds) -> PageCheck:
     bottom, top = area
     spans: list[tuple[float, float]] = []
@@ -285,7 +283,7 @@ def _contents(elem: Any, parents: dict[int, Any], parent: Any = None
             yield from _contents(kid, parents, elem)
 
 
-def _structure_defects(root: Any, readers: list[PageReader]) -> list[Defect]:
+def _structure_defects(root: Any, readers: list[PageRead]) -> list[Defect]:
     """Headings alone at a page's foot; captions and QR codes away from their item."""
     parents: dict[int, Any] = {}
     order = [(elem, page, mcid) for elem, page, mcid in _contents(root, parents)
