@@ -44,6 +44,7 @@ from dokureport.layout.running_heads import draw as draw_running_head
 COVER = "cover"
 CONTENT = "content"
 BLANK = "blank"  # a booklet's padding page: nothing on it, not even the page number
+COLUMNS = "columns"  # a large programme's talks: two columns over the wide width
 
 PageDrawer = Callable[[Canvas, BaseDocTemplate], None]
 
@@ -60,7 +61,7 @@ def section_start(ctx: LayoutContext, key: str, new_page: bool) -> SectionStart:
     return SectionStart(key, new_page=new_page, run_on_below=ctx.design.pages.run_on_below,
                         min_free=MIN_FREE_TO_START, frame_height=g.frame_height,
                         gap=g.body_leading, forced=ctx.plan.forced(key),
-                        always_on=(COVER, BLANK))
+                        always_on=(COVER, BLANK, COLUMNS))
 
 
 def shortened(text: str, limit: int) -> str:
@@ -216,6 +217,16 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
                          onPageEnd=_as_artifact(self._draw_running_head)),
             PageTemplate(BLANK, [content_frame]),
         ]
+        self._column_frames: list[DraftFrame] = []
+        if ctx.columns is not None:
+            column = ctx.columns.column
+            self._column_frames = [
+                DraftFrame(self.leftMargin, self.bottomMargin, column.frame_width,
+                           g.frame_height, leftPadding=0, rightPadding=0, topPadding=0,
+                           bottomPadding=0, id=f"column{n}") for n in (1, 2)]
+            templates.append(PageTemplate(COLUMNS, self._column_frames,
+                                          onPage=_as_artifact(self._draw_footer),
+                                          onPageEnd=_as_artifact(self._draw_running_head)))
         if draw_cover is not None:  # the first template is the first page's
             # The cover's bands and rules are furniture; its drawer tags photo and logo.
             templates.insert(0, PageTemplate(COVER, [self._cover_frame()],
@@ -380,6 +391,14 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         if frame.height != g.frame_height - early:
             frame.y1 = self.bottomMargin + early
             frame.height = g.frame_height - early
+        if self._column_frames and self.ctx.columns is not None:
+            # The columns span the wide width: the measure's spare on both sides is theirs.
+            mirrored = self.ctx.options.booklet and (self.page + 1) % 2 == 0
+            x = frame.x1 - (g.spare_outer if mirrored else g.spare_inner)
+            step = self.ctx.columns.column.frame_width + self.ctx.columns.gap
+            for n, column in enumerate(self._column_frames):
+                column.x1 = x + n * step
+                column.y1, column.height = frame.y1, frame.height
         if self.marks_area and not self.drafting:
             g, bleed = self.ctx.geometry, self.ctx.bleed
             self.canv.translate(self.marks_area, self.marks_area)
