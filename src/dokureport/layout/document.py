@@ -382,6 +382,16 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
             return bleed + g.margin_outer
         return bleed + g.margin_inner
 
+    def text_box(self, page: int) -> tuple[float, float]:
+        """x and width of `page`'s text: the measure's column, or on a page of the talks'
+        columns the wide width they take (footer and running head span it too)."""
+        g = self.ctx.geometry
+        x = self.content_left(page)
+        if getattr(self.pageTemplate, "id", None) != COLUMNS:
+            return x, g.frame_width
+        mirrored = self.ctx.options.booklet and page % 2 == 0
+        return x - (g.spare_outer if mirrored else g.spare_inner), g.wide_width
+
     def handle_pageBegin(self) -> None:
         # The frame is reset for the page about to begin: place it for that page's side,
         # and end it early where the page planner gives lines to the next page.
@@ -435,17 +445,16 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
             canvas.saveState()
             canvas.setStrokeColor(self.ctx.colour("rule"))
             canvas.setLineWidth(0.5)
-            x0 = self.content_left(doc.page)
+            x0, wide = self.text_box(doc.page)
             top = y + s.footer.leading + 2.5 * mm
-            canvas.line(x0, top, x0 + g.frame_width, top)
+            canvas.line(x0, top, x0 + wide, top)
             canvas.restoreState()
         # In a booklet an even page is a left-hand page: its number goes to the outer
         # (left) edge, not into the fold.
         mirrored = self.ctx.options.booklet and doc.page % 2 == 0
         title_style, number_style = ((s.footer_right, s.footer) if mirrored
                                      else (s.footer, s.footer_right))
-        width = g.frame_width
-        x = self.content_left(doc.page)
+        x, width = self.text_box(doc.page)
         text = self._footer_text()
         if text:
             left = Paragraph(self.ctx.text.plain(self._footer_title(text, width * 0.75,
@@ -483,8 +492,8 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         # As far from the top edge as the footer is from the bottom, and never nearer the
         # text than half the top margin.
         top = bleed + g.page_height - min(g.footer_offset, g.margin_top * 0.5)
-        draw_running_head(canvas, text, self.ctx.styles.footer, self.content_left(doc.page),
-                          top, g.frame_width,
+        x, width = self.text_box(doc.page)
+        draw_running_head(canvas, text, self.ctx.styles.footer, x, top, width,
                           mirrored=self.ctx.options.booklet and doc.page % 2 == 0)
 
     def afterFlowable(self, flowable: Any) -> None:
