@@ -86,11 +86,7 @@ def _justified_lines(pdf: pdfplumber.PDF, size: float, font: str) -> list[tuple[
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("theme", "paper"), [
-    (theme, paper) if (theme, paper) != ("bold", "a5") else pytest.param(
-        theme, paper, marks=pytest.mark.xfail(
-            strict=True, reason="the bold cover shrinks its text to fit its panel on A5 (the "
-                                "cover's own work in issue 20); its other pages keep 7 pt"))
-    for theme in THEMES for paper in PAPERS])
+    (theme, paper) for theme in THEMES for paper in PAPERS])
 def test_no_type_is_smaller_than_7_pt(brochure, theme: str, paper: str) -> None:
     with pdfplumber.open(brochure(theme, paper)) as pdf:
         small = [(n, round(c["size"], 2), c["text"]) for n, page in enumerate(pdf.pages, 1)

@@ -101,6 +101,8 @@ class LayoutContext:
     pages_used: list[float | None] = field(default_factory=list)  # points, by page
     # The talks section's two columns (a large programme on a wide page), or None.
     columns: Columns | None = field(init=False, default=None)
+    # A full-photo cover's panel top, as the cover measured its text (sections.cover).
+    cover_panel_top: float | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.images, PassImages):

@@ -246,7 +246,9 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
             top = bleed + g.page_height * (1 - cover.photo_share) - g.body_leading * 2
         else:
             # On the panel over the photo's lower part (see sections.cover).
-            top = bleed + g.page_height * 0.42 - g.body_leading * 2
+            # The cover measured its text and raised the panel to hold it at full size.
+            panel_top = self.ctx.cover_panel_top or bleed + g.page_height * 0.42
+            top = panel_top - g.body_leading * 2
             bottom = self.bottomMargin + logo * 0.5
         if panel is not None:
             # A typographic cover: from the panel's inner top down (see sections.cover).
