@@ -103,6 +103,9 @@ class LayoutContext:
     columns: Columns | None = field(init=False, default=None)
     # A full-photo cover's panel top, as the cover measured its text (sections.cover).
     cover_panel_top: float | None = None
+    # A typographic cover's title block and facts, their heights at full size (measured
+    # by sections.cover).
+    cover_text: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.images, PassImages):

@@ -136,6 +136,8 @@ def cover_panel(ctx: LayoutContext) -> tuple[float, float] | None:
 
     The panel takes the photo's place (the theme's photo_share of the page from the top,
     into the bleed) and never runs under a logo at the top: a logo's colours are unknown.
+    It reaches further down when the cover's title block (`ctx.cover_text`, as the cover
+    measured it) would not fit at full size.
     """
     g, bleed, cover = ctx.geometry, ctx.bleed, ctx.design.cover
     if cover.photo != "none" and ctx.event.photos.cover is not None:
@@ -146,7 +148,24 @@ def cover_panel(ctx: LayoutContext) -> tuple[float, float] | None:
             and ctx.event.organiser.logo is not None:
         top = bleed + g.page_height - g.margin_top - cover.logo.height * mm \
             - g.body_leading * 1.5
+    if ctx.cover_text is not None:
+        # Reaching down until the title block fits at full size, leaving the facts below
+        # theirs: a long title takes more of the page, never smaller type.
+        head, facts = ctx.cover_text
+        padding = cover_panel_padding(ctx, (bottom, top))
+        needed = top - padding - head - g.body_leading * 2
+        lowest = cover_text_bottom(ctx) + facts + g.body_leading * 2
+        bottom = max(min(bottom, needed), lowest)
     return bottom, top
+
+
+def cover_text_bottom(ctx: LayoutContext) -> float:
+    """Where the cover's text frame ends at the bottom: the page's bottom margin, and half
+    a logo's height above it unless the text stands under a top photo with the logo up."""
+    g, bleed, cover = ctx.geometry, ctx.bleed, ctx.design.cover
+    logo = cover.logo.height * mm * 0.5
+    at_foot = cover.logo.position.startswith("bottom") or cover.photo != "top"
+    return bleed + g.margin_bottom + (logo if at_foot else 0)
 
 
 def cover_panel_padding(ctx: LayoutContext, panel: tuple[float, float]) -> float:
@@ -237,9 +256,7 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
     def _cover_frame(self) -> Frame:
         """Where the cover's text goes, by the theme's cover design."""
         g, bleed, cover = self.ctx.geometry, self.ctx.bleed, self.ctx.design.cover
-        logo = cover.logo.height * mm
-        bottom = self.bottomMargin + (logo * 0.5 if cover.logo.position.startswith("bottom")
-                                      else 0)
+        bottom = cover_text_bottom(self.ctx)
         panel = cover_panel(self.ctx)
         if cover.photo == "top":
             # Between the photo (with air below it) and the logo.
@@ -249,7 +266,6 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
             # The cover measured its text and raised the panel to hold it at full size.
             panel_top = self.ctx.cover_panel_top or bleed + g.page_height * 0.42
             top = panel_top - g.body_leading * 2
-            bottom = self.bottomMargin + logo * 0.5
         if panel is not None:
             # A typographic cover: from the panel's inner top down (see sections.cover).
             top = panel[1] - cover_panel_padding(self.ctx, panel)

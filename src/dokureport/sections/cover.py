@@ -13,7 +13,12 @@ from dokureport.assets import ImageRequest, oriented_size
 from dokureport.engine.tags import tagged
 from dokureport.i18n.dates import date_range
 from dokureport.layout.context import LayoutContext
-from dokureport.layout.document import PageDrawer, cover_panel, cover_panel_padding
+from dokureport.layout.document import (
+    PageDrawer,
+    cover_panel,
+    cover_panel_padding,
+    cover_text_bottom,
+)
 from dokureport.layout.flowables import draw_image
 
 # A full-photo cover's panel takes at least this share of the page, from the bottom.
@@ -70,6 +75,10 @@ def page_drawer(ctx: LayoutContext) -> PageDrawer:
         if request is not None:
             ctx.images.submit(request)
     g, bleed, design = ctx.geometry, ctx.bleed, ctx.design.cover
+    if cover_panel(ctx) is not None:
+        # The typographic panel reaches down to hold the title block at full size.
+        head, facts = _parts(ctx)
+        ctx.cover_text = (_height(head, g.cover_width), _height(facts, g.cover_width))
     primary, panel = ctx.colour("primary"), ctx.colour("cover_panel")
     full_width = g.page_width + 2 * bleed
     cover_photo, organiser = ctx.event.photos.cover, ctx.event.organiser
@@ -161,7 +170,7 @@ def full_panel_top(ctx: LayoutContext) -> float:
     g, bleed, cover = ctx.geometry, ctx.bleed, ctx.design.cover
     head, meta = _parts(ctx)
     text = _height([*head, *meta], g.cover_width)
-    bottom = bleed + g.margin_bottom + (cover.logo.height * mm * 0.5)
+    bottom = cover_text_bottom(ctx)
     needed = bottom + text + g.body_leading * 2
     highest = bleed + g.page_height - g.margin_top
     if cover.logo.position.startswith("top") and ctx.event.organiser is not None \
