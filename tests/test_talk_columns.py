@@ -3,6 +3,7 @@ each column read in order, every line within the measure and 7 pt."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 from pathlib import Path
@@ -154,3 +155,21 @@ def test_two_columns_only_for_a_large_programme_on_a_wide_page() -> None:
     assert a4.wide_width > a4.frame_width
     assert column.frame_width <= theme.type.measure * column.char_width
     assert MIN_SIZE <= column.body_size < a4.body_size
+
+
+@pytest.mark.slow
+def test_no_line_runs_out_of_its_column(fosdem) -> None:
+    # Slides addresses of 150 characters ran off the page (and over the next column).
+    out, _, pages = fosdem
+    with pdfplumber.open(out, pages=[i + 1 for i in pages]) as pdf:
+        middle = pdf.pages[0].width / 2
+        edge = pdf.pages[0].width - 10 * 2.83  # within the outer margin
+        over = []
+        for page in pdf.pages:
+            for line in page.extract_text_lines(x_tolerance=1.0, return_chars=True):
+                chars = [c for c in line["chars"] if c["text"].strip()]
+                crossing = any(a["x1"] < middle < b["x0"] and b["x0"] - a["x1"] < COLUMN_GAP
+                               for a, b in itertools.pairwise(chars))
+                if chars[-1]["x1"] > edge or crossing:
+                    over.append((page.page_number, line["text"][:60]))
+    assert not over, over[:5]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.doctemplate import NextPageTemplate
 
@@ -54,12 +56,18 @@ def _slides(ctx: LayoutContext, talk: Talk) -> list[Flowable]:
         # A file in the event folder: named, since a brochure cannot carry it.
         name = talk.slides.rsplit("/", 1)[-1]
         return [Paragraph(label + t.literal(name), s.small)]
-    link = Paragraph(label + t.link(url, url), s.small)
+    size = QR_SIZE_MM * mm
+    width = ctx.geometry.frame_width - size - 4 * mm
+    style = s.small
+    if stringWidth(url, style.fontName, style.fontSize) > 2 * width:
+        # reportlab splits an address once, at a slash (uriWasteReduce), and lets the rest
+        # run out of its column: an address longer than two lines breaks where each line
+        # ends instead, and stays within it.
+        style = ParagraphStyle(f"{style.name}_address", parent=style, uriWasteReduce=0)
+    link = Paragraph(label + t.link(url, url), style)
     if not fits_qr_code(url):  # validation warned: the link alone
         return [link]
-    size = QR_SIZE_MM * mm
-    table = Table([[link, QrCode(url, size)]],
-                  colWidths=(ctx.geometry.frame_width - size - 4 * mm, size + 4 * mm),
+    table = Table([[link, QrCode(url, size)]], colWidths=(width, size + 4 * mm),
                   splitInRow=1)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), s.body.fontName),
