@@ -193,13 +193,22 @@ def _talk_pages(out: Path) -> list[int]:
     return [reader.get_destination_page_number(i) for i in talks]
 
 
+def _halves(page: pdfplumber.page.Page) -> list[pdfplumber.page.Page]:
+    """The page, then its left and right halves."""
+    middle = page.width / 2
+    return [page, page.crop((0, 0, middle, page.height)),
+            page.crop((middle, 0, page.width, page.height))]
+
+
 def _assert_talks_say_when_and_where(folder: Path, out: Path) -> None:
     event = validate_event(folder).event
     slots = event.talk_slots()
     pages = _talk_pages(out)
     assert len(pages) == len(event.talks)
     with pdfplumber.open(out) as pdf:
-        texts = {n: squash(pdf.pages[n].extract_text() or "") for n in set(pages)}
+        # A large programme's talks stand in two columns: each half is read too.
+        texts = {n: "\n".join(squash(part.extract_text() or "") for part in _halves(pdf.pages[n]))
+                 for n in set(pages)}
     for talk, page in zip(event.talks, pages, strict=True):
         day, item = slots[talk.id]
         meta = " · ".join(x for x in (long_date(day, event.lang),

@@ -89,3 +89,42 @@ def test_a_cover_never_hyphenates_a_word(tmp_path: Path, build, cover_photo: boo
         assert _hyphens_of_its_own(page, _cover_source_words(data)) == []
         words = {w["text"] for w in page.extract_words()}
         assert "Großstadtnetzwerks" in words, "the title's long word is whole"
+
+
+LONG_TITLE = ("Dokumentation des dritten Großstadtnetzwerks kommunaler Bildungslandschaften "
+              "und der Jugendhilfe im Ruhrgebiet")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("paper", PAPERS)
+@pytest.mark.parametrize("title", ["sample", "long"])
+@pytest.mark.parametrize(("theme", "cover_photo"), [("bold", True), ("bold", False),
+                                                    ("classic", False)],
+                         ids=["bold-photo", "bold-no-photo", "classic-no-photo"])
+def test_a_cover_panel_grows_to_hold_its_text_at_7_pt_or_more(
+        tmp_path: Path, build, paper: str, title: str, theme: str, cover_photo: bool) -> None:
+    folder, data = _sample(tmp_path, cover_photo=cover_photo)
+    if title == "long":
+        path = folder / "event.yaml"
+        text = path.read_text(encoding="utf-8").replace(f"title: {data['title']}\n",
+                                                        f"title: {LONG_TITLE}\n", 1)
+        path.write_text(text, encoding="utf-8")
+        data = yaml.safe_load(text)
+    pdf_path, _ = build(folder, theme=theme, paper=paper)
+    with pdfplumber.open(pdf_path) as pdf:
+        page = pdf.pages[0]
+        chars = [c for c in page.chars if c["text"].strip()]
+        small = sorted({round(c["size"], 2) for c in chars if c["size"] < 7 - 0.01})
+        assert not small, f"cover type under 7 pt: {small}"
+        panel = max((r for r in page.rects if r.get("fill")),
+                    key=lambda r: r["width"] * r["height"])
+        words = page.extract_words()
+        title_words = set(data["title"].split())
+        on_title = [w for w in words if w["text"] in title_words]
+        assert {w["text"] for w in on_title} == title_words
+        # The title stands on the panel; on a photo, every word of the cover does ("und"
+        # is in the organiser's name below the panel too).
+        on_panel = words if cover_photo else [w for w in on_title if len(w["text"]) > 3]
+        assert all(panel["top"] <= w["top"] and w["bottom"] <= panel["bottom"]
+                   for w in on_panel), [w["text"] for w in on_panel
+                                        if not panel["top"] <= w["top"] <= panel["bottom"]]

@@ -105,3 +105,45 @@ def test_a_talks_slides_keep_with_its_last_lines_and_its_heading_with_its_first(
         heading = [n for n, t in enumerate(pages) if f"Vortrag Nummer {i}\n" in t
                    and "Inhalt" not in t][-1]
         assert f"Beginn{i}" in pages[heading], f"heading of talk {i} alone at a page foot"
+
+
+def _talks_ending_in_lists(count: int) -> list[dict]:
+    """Talks of every length whose abstracts end in a bulleted list, each with slides."""
+    return [{"id": f"t{i}", "title": f"Vortrag Nummer {i}",
+             "abstract": f"Beginn{i} " + words(5 + 37 * i % 220, i) + ".\n\n"
+             + "\n".join(f"- Punkt {k} {words(3, k)}" for k in range(1 + i % 4))
+             + f"\n- Listenende{i}",
+             "slides": f"https://example.org/folien-{i}.pdf"} for i in range(count)]
+
+
+def test_a_talks_slides_keep_with_a_list_that_ends_its_abstract(
+        make_event: Callable[..., Path], build: Callable[..., tuple[Path, object]]) -> None:
+    event = make_event({"title": "Fachtag", "event": {"start": "2024-03-05"},
+                        "talks": _talks_ending_in_lists(24)})
+    pdf, _ = build(event, paper="a5")
+    pages = page_texts(pdf)
+    for i in range(24):
+        link = next(n for n, t in enumerate(pages) if f"folien-{i}.pdf" in t)
+        assert f"Listenende{i}" in pages[link], f"slides of talk {i} apart from its list"
+
+
+def test_in_two_columns_a_talks_slides_keep_with_its_last_lines_in_their_column(
+        make_event: Callable[..., Path], build: Callable[..., tuple[Path, object]]) -> None:
+    import pdfplumber
+
+    # A theme that sets even a small programme's talks in two columns.
+    event = make_event({"title": "Fachtag", "event": {"start": "2024-03-05"},
+                        "theme": {"extends": "default", "talks": {"columns_from": 1}},
+                        "talks": _talks_ending_in_lists(40)})
+    pdf, _ = build(event, paper="a4")
+    where: dict[str, tuple[int, bool]] = {}
+    with pdfplumber.open(pdf) as doc:
+        middle = doc.pages[0].width / 2
+        for number, page in enumerate(doc.pages):
+            for word in page.extract_words():
+                where.setdefault(word["text"], (number, word["x0"] > middle))
+    columns = {right for _, right in where.values()}
+    assert columns == {False, True}, "the talks stand in two columns"
+    for i in range(40):
+        link = next(v for k, v in where.items() if f"folien-{i}.pdf" in k)
+        assert where[f"Listenende{i}"] == link, f"slides of talk {i} apart from its list"

@@ -43,6 +43,7 @@ class Geometry:
     ragged_below: float = 0.0  # columns narrower than this are set ragged-right
     word_space_max: float = 0.0  # the widest justified word space, in em (0: no bound)
     spare_outer: float = 0.0  # what the measure added to the outer margin (not the cover's)
+    spare_inner: float = 0.0  # what the measure added to the inner margin
 
     @property
     def frame_width(self) -> float:
@@ -52,6 +53,11 @@ class Geometry:
     def cover_width(self) -> float:
         """The cover's text width: the cover has no body lines, so no measure narrows it."""
         return self.frame_width + self.spare_outer
+
+    @property
+    def wide_width(self) -> float:
+        """The width between the paper's own margins, without the measure's spare."""
+        return self.frame_width + self.spare_outer + self.spare_inner
 
     @property
     def cover_margin_outer(self) -> float:
@@ -130,7 +136,39 @@ def geometry_for(paper: str, theme: Any, font: str | None = None) -> Geometry:
         changes["margin_inner"] = g.margin_inner + spare - outer
         changes["margin_outer"] = g.margin_outer + outer
         changes["spare_outer"] = outer
+        changes["spare_inner"] = spare - outer
     return dataclasses.replace(g, **changes)
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Two columns over a page's wide width: one column's geometry, and the gap."""
+
+    column: Geometry  # its frame_width is the column's; its type is the columns' size
+    gap: float
+
+
+def talk_columns(g: Geometry, theme: Any, talks: int) -> Columns | None:
+    """The talks section's two columns for a programme of `talks` talks, or None when it
+    keeps the page's one column: on A5, or below the theme's `talks.columns_from`.
+
+    The columns share the wide width (the page's margins without the measure's spare);
+    each is set one `talks.column_step` smaller and never wider than the theme's measure.
+    """
+    t = theme.talks
+    if g.name == "a5" or not t.columns_from or talks < t.columns_from or not g.char_width:
+        return None
+    gap = t.column_gap * mm
+    size = max(g.min_size, round(g.body_size * g.scale**t.column_step, 1))
+    char = g.char_width * size / g.body_size
+    width = min((g.wide_width - gap) / 2, theme.type.measure * char)
+    left = g.margin_inner - g.spare_inner
+    column = dataclasses.replace(
+        g, margin_inner=left, margin_outer=g.page_width - left - width,
+        spare_outer=0.0, spare_inner=0.0, body_size=size,
+        body_leading=round(size * t.column_leading, 2), char_width=char,
+        ragged_below=theme.type.ragged_below * char, gallery_columns=2)
+    return Columns(column=column, gap=gap)
 
 QR_SIZE_MM = 26
 GALLERY_MAX_ROW_SHARE = 0.42  # a gallery row never takes more of the frame height

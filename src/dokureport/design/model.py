@@ -172,6 +172,26 @@ class Index(_Part):
                                      "most of its entries would not fit on one line")
 
 
+class TalksDesign(_Part):
+    """The talks section of a large programme (see docs/themes.md)."""
+
+    columns_from: int = Field(
+        default=100, ge=0, le=100_000,
+        description="A programme of at least this many talks sets its talks in two columns "
+                    "over the whole text width (both margins' spare) on A4 and Letter; "
+                    "0: never")
+    column_gap: float = Field(default=6, ge=2, le=30,
+                              description="The space between the two columns, in mm")
+    column_step: float = Field(
+        default=-1, ge=-2, le=0,
+        description="Type size of talks set in columns, as a step of the type scale "
+                    "(0: body text); never under type.min_size")
+    column_leading: float = Field(
+        default=1.35, ge=1.1, le=2,
+        description="Line spacing of talks set in columns, as a multiple of their size: "
+                    "short lines need less than the page's")
+
+
 class Pages(_Part):
     """Page planning: when a section that starts a page runs on instead, and how far a
     figure may shrink to stay with its text."""
@@ -210,6 +230,7 @@ class ThemeFile(_Part):
     contents: ContentsDesign = ContentsDesign()
     agenda: Agenda = Agenda()
     index: Index = Index()
+    talks: TalksDesign = TalksDesign()
     footer: Footer
     pages: Pages = Pages()
     labels: dict[str, str] = Field(default_factory=dict,
@@ -248,6 +269,7 @@ class Theme(BaseModel):
     cover: Cover
     gallery: Gallery
     index: Index = Index()
+    talks: TalksDesign = TalksDesign()
     footer: Footer
     pages: Pages = Pages()
     labels: dict[str, str]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.platypus import KeepTogether, Paragraph, Table
-from reportlab.platypus.flowables import _listWrapOn
+from reportlab.platypus.flowables import _ContainerSpace, _listWrapOn
 
 _FUZZ = 1.0  # points kept in hand: the frame's own arithmetic must agree with ours
 
@@ -103,6 +103,10 @@ def keep_with_last_lines(text: list[Any], after: list[Any]) -> list[Any]:
     last = len(text) - 1
     while last > 0 and getattr(text[last], "_ZEROSIZE", False):
         last -= 1  # a language's end mark stays after the text, and keeps too
+    if isinstance(text[last], _ContainerSpace):
+        # A list: reportlab's keepWithNext groups leave containers out, so the list and
+        # what follows it are kept together explicitly (the list moves on whole).
+        return [*text[:last], KeepTogether([*text[last:], *after])]
     text[last].keeps_last_lines = True
     for flowable in [*text[last:], *after[:-1]]:
         flowable.keepWithNext = 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.platypus.doctemplate import FrameBreak
-from reportlab.platypus.flowables import CondPageBreak
+from reportlab.platypus.flowables import CondPageBreak, PageBreak
 
 _TOP = 0.5  # points: a frame this little used is at its top, where no break is needed
 
@@ -65,7 +65,10 @@ class SectionStart(CondPageBreak):
             frame = self._doctemplateAttr("frame")
             if frame is None:
                 return availWidth, availHeight
-            frame.add_generated_content(FrameBreak)
+            # On a page of columns a frame break would only end the column.
+            template = self._doctemplateAttr("pageTemplate")
+            columns = len(getattr(template, "frames", ())) > 1
+            frame.add_generated_content(PageBreak() if columns else FrameBreak)
             return 0, 0
         if self.used * self.frame_height <= _TOP:
             return 0, 0

@@ -11,7 +11,7 @@ from dokureport.assets import ImageRequest, PreparedImage
 from dokureport.assets.cmyk import PrintProfile
 from dokureport.core.errors import Problem
 from dokureport.core.options import BuildOptions
-from dokureport.design.geometry import Geometry, geometry_for
+from dokureport.design.geometry import Columns, Geometry, geometry_for, talk_columns
 from dokureport.design.model import Theme
 from dokureport.design.theme import default_theme
 from dokureport.event.model import Event
@@ -99,6 +99,13 @@ class LayoutContext:
     plan: PagePlan = field(default_factory=PagePlan)
     starts: list[SectionStartRecord] = field(default_factory=list)
     pages_used: list[float | None] = field(default_factory=list)  # points, by page
+    # The talks section's two columns (a large programme on a wide page), or None.
+    columns: Columns | None = field(init=False, default=None)
+    # A full-photo cover's panel top, as the cover measured its text (sections.cover).
+    cover_panel_top: float | None = None
+    # A typographic cover's title block and facts, their heights at full size (measured
+    # by sections.cover).
+    cover_text: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.images, PassImages):
@@ -109,6 +116,7 @@ class LayoutContext:
             self.fonts = default_fonts()
         self.geometry = geometry_for(self.options.paper, self.theme, self.fonts.regular)
         self.styles = make_styles(self.geometry, self.theme, self.fonts)
+        self.columns = talk_columns(self.geometry, self.theme, len(self.event.talks))
         self.labels, _ = labels_for(self.event.lang, self.theme.labels, self.event.labels)
         # On paper a link cannot be clicked: print names its address after it.
         on_paper = self.options.target == "print"
@@ -124,6 +132,16 @@ class LayoutContext:
             return self
         other = copy.copy(self)  # shares images, warnings and sections with this one
         other.text = self.text.in_language(lang)
+        return other
+
+    def in_columns(self) -> LayoutContext:
+        """This context for a section set in the talks' columns: a column's width and
+        type size (see design.geometry.talk_columns); itself without columns."""
+        if self.columns is None:
+            return self
+        other = copy.copy(self)  # shares images, warnings and sections with this one
+        other.geometry = self.columns.column
+        other.styles = make_styles(other.geometry, self.theme, self.fonts)
         return other
 
     @property

@@ -44,6 +44,7 @@ from dokureport.layout.running_heads import draw as draw_running_head
 COVER = "cover"
 CONTENT = "content"
 BLANK = "blank"  # a booklet's padding page: nothing on it, not even the page number
+COLUMNS = "columns"  # a large programme's talks: two columns over the wide width
 
 PageDrawer = Callable[[Canvas, BaseDocTemplate], None]
 
@@ -60,7 +61,7 @@ def section_start(ctx: LayoutContext, key: str, new_page: bool) -> SectionStart:
     return SectionStart(key, new_page=new_page, run_on_below=ctx.design.pages.run_on_below,
                         min_free=MIN_FREE_TO_START, frame_height=g.frame_height,
                         gap=g.body_leading, forced=ctx.plan.forced(key),
-                        always_on=(COVER, BLANK))
+                        always_on=(COVER, BLANK, COLUMNS))
 
 
 def shortened(text: str, limit: int) -> str:
@@ -135,6 +136,8 @@ def cover_panel(ctx: LayoutContext) -> tuple[float, float] | None:
 
     The panel takes the photo's place (the theme's photo_share of the page from the top,
     into the bleed) and never runs under a logo at the top: a logo's colours are unknown.
+    It reaches further down when the cover's title block (`ctx.cover_text`, as the cover
+    measured it) would not fit at full size.
     """
     g, bleed, cover = ctx.geometry, ctx.bleed, ctx.design.cover
     if cover.photo != "none" and ctx.event.photos.cover is not None:
@@ -145,7 +148,24 @@ def cover_panel(ctx: LayoutContext) -> tuple[float, float] | None:
             and ctx.event.organiser.logo is not None:
         top = bleed + g.page_height - g.margin_top - cover.logo.height * mm \
             - g.body_leading * 1.5
+    if ctx.cover_text is not None:
+        # Reaching down until the title block fits at full size, leaving the facts below
+        # theirs: a long title takes more of the page, never smaller type.
+        head, facts = ctx.cover_text
+        padding = cover_panel_padding(ctx, (bottom, top))
+        needed = top - padding - head - g.body_leading * 2
+        lowest = cover_text_bottom(ctx) + facts + g.body_leading * 2
+        bottom = max(min(bottom, needed), lowest)
     return bottom, top
+
+
+def cover_text_bottom(ctx: LayoutContext) -> float:
+    """Where the cover's text frame ends at the bottom: the page's bottom margin, and half
+    a logo's height above it unless the text stands under a top photo with the logo up."""
+    g, bleed, cover = ctx.geometry, ctx.bleed, ctx.design.cover
+    logo = cover.logo.height * mm * 0.5
+    at_foot = cover.logo.position.startswith("bottom") or cover.photo != "top"
+    return bleed + g.margin_bottom + (logo if at_foot else 0)
 
 
 def cover_panel_padding(ctx: LayoutContext, panel: tuple[float, float]) -> float:
@@ -216,6 +236,16 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
                          onPageEnd=_as_artifact(self._draw_running_head)),
             PageTemplate(BLANK, [content_frame]),
         ]
+        self._column_frames: list[DraftFrame] = []
+        if ctx.columns is not None:
+            column = ctx.columns.column
+            self._column_frames = [
+                DraftFrame(self.leftMargin, self.bottomMargin, column.frame_width,
+                           g.frame_height, leftPadding=0, rightPadding=0, topPadding=0,
+                           bottomPadding=0, id=f"column{n}") for n in (1, 2)]
+            templates.append(PageTemplate(COLUMNS, self._column_frames,
+                                          onPage=_as_artifact(self._draw_footer),
+                                          onPageEnd=_as_artifact(self._draw_running_head)))
         if draw_cover is not None:  # the first template is the first page's
             # The cover's bands and rules are furniture; its drawer tags photo and logo.
             templates.insert(0, PageTemplate(COVER, [self._cover_frame()],
@@ -226,17 +256,16 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
     def _cover_frame(self) -> Frame:
         """Where the cover's text goes, by the theme's cover design."""
         g, bleed, cover = self.ctx.geometry, self.ctx.bleed, self.ctx.design.cover
-        logo = cover.logo.height * mm
-        bottom = self.bottomMargin + (logo * 0.5 if cover.logo.position.startswith("bottom")
-                                      else 0)
+        bottom = cover_text_bottom(self.ctx)
         panel = cover_panel(self.ctx)
         if cover.photo == "top":
             # Between the photo (with air below it) and the logo.
             top = bleed + g.page_height * (1 - cover.photo_share) - g.body_leading * 2
         else:
             # On the panel over the photo's lower part (see sections.cover).
-            top = bleed + g.page_height * 0.42 - g.body_leading * 2
-            bottom = self.bottomMargin + logo * 0.5
+            # The cover measured its text and raised the panel to hold it at full size.
+            panel_top = self.ctx.cover_panel_top or bleed + g.page_height * 0.42
+            top = panel_top - g.body_leading * 2
         if panel is not None:
             # A typographic cover: from the panel's inner top down (see sections.cover).
             top = panel[1] - cover_panel_padding(self.ctx, panel)
@@ -373,6 +402,16 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
             return bleed + g.margin_outer
         return bleed + g.margin_inner
 
+    def text_box(self, page: int) -> tuple[float, float]:
+        """x and width of `page`'s text: the measure's column, or on a page of the talks'
+        columns the wide width they take (footer and running head span it too)."""
+        g = self.ctx.geometry
+        x = self.content_left(page)
+        if getattr(self.pageTemplate, "id", None) != COLUMNS:
+            return x, g.frame_width
+        mirrored = self.ctx.options.booklet and page % 2 == 0
+        return x - (g.spare_outer if mirrored else g.spare_inner), g.wide_width
+
     def handle_pageBegin(self) -> None:
         # The frame is reset for the page about to begin: place it for that page's side,
         # and end it early where the page planner gives lines to the next page.
@@ -382,6 +421,14 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         if frame.height != g.frame_height - early:
             frame.y1 = self.bottomMargin + early
             frame.height = g.frame_height - early
+        if self._column_frames and self.ctx.columns is not None:
+            # The columns span the wide width: the measure's spare on both sides is theirs.
+            mirrored = self.ctx.options.booklet and (self.page + 1) % 2 == 0
+            x = frame.x1 - (g.spare_outer if mirrored else g.spare_inner)
+            step = self.ctx.columns.column.frame_width + self.ctx.columns.gap
+            for n, column in enumerate(self._column_frames):
+                column.x1 = x + n * step
+                column.y1, column.height = frame.y1, frame.height
         if self.marks_area and not self.drafting:
             g, bleed = self.ctx.geometry, self.ctx.bleed
             self.canv.translate(self.marks_area, self.marks_area)
@@ -418,17 +465,16 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
             canvas.saveState()
             canvas.setStrokeColor(self.ctx.colour("rule"))
             canvas.setLineWidth(0.5)
-            x0 = self.content_left(doc.page)
+            x0, wide = self.text_box(doc.page)
             top = y + s.footer.leading + 2.5 * mm
-            canvas.line(x0, top, x0 + g.frame_width, top)
+            canvas.line(x0, top, x0 + wide, top)
             canvas.restoreState()
         # In a booklet an even page is a left-hand page: its number goes to the outer
         # (left) edge, not into the fold.
         mirrored = self.ctx.options.booklet and doc.page % 2 == 0
         title_style, number_style = ((s.footer_right, s.footer) if mirrored
                                      else (s.footer, s.footer_right))
-        width = g.frame_width
-        x = self.content_left(doc.page)
+        x, width = self.text_box(doc.page)
         text = self._footer_text()
         if text:
             left = self._footer_paragraph(text, width, title_style)
@@ -473,8 +519,8 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         # As far from the top edge as the footer is from the bottom, and never nearer the
         # text than half the top margin.
         top = bleed + g.page_height - min(g.footer_offset, g.margin_top * 0.5)
-        draw_running_head(canvas, text, self.ctx.styles.footer, self.content_left(doc.page),
-                          top, g.frame_width,
+        x, width = self.text_box(doc.page)
+        draw_running_head(canvas, text, self.ctx.styles.footer, x, top, width,
                           mirrored=self.ctx.options.booklet and doc.page % 2 == 0)
 
     def afterFlowable(self, flowable: Any) -> None:

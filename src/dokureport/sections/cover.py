@@ -13,8 +13,16 @@ from dokureport.assets import ImageRequest, oriented_size
 from dokureport.engine.tags import tagged
 from dokureport.i18n.dates import date_range
 from dokureport.layout.context import LayoutContext
-from dokureport.layout.document import PageDrawer, cover_panel, cover_panel_padding
+from dokureport.layout.document import (
+    PageDrawer,
+    cover_panel,
+    cover_panel_padding,
+    cover_text_bottom,
+)
 from dokureport.layout.flowables import draw_image
+
+# A full-photo cover's panel takes at least this share of the page, from the bottom.
+FULL_PANEL_SHARE = 0.42
 
 
 def _photo_request(ctx: LayoutContext) -> ImageRequest | None:
@@ -67,12 +75,17 @@ def page_drawer(ctx: LayoutContext) -> PageDrawer:
         if request is not None:
             ctx.images.submit(request)
     g, bleed, design = ctx.geometry, ctx.bleed, ctx.design.cover
+    if cover_panel(ctx) is not None:
+        # The typographic panel reaches down to hold the title block at full size.
+        head, facts = _parts(ctx)
+        ctx.cover_text = (_height(head, g.cover_width), _height(facts, g.cover_width))
     primary, panel = ctx.colour("primary"), ctx.colour("cover_panel")
     full_width = g.page_width + 2 * bleed
     cover_photo, organiser = ctx.event.photos.cover, ctx.event.organiser
     photo_alt = (cover_photo.alt or cover_photo.caption or ctx.event.title) if cover_photo else ""
     logo_alt = f"Logo: {organiser.name}" if organiser else "Logo"
     panel_box = cover_panel(ctx)
+    full_top = full_panel_top(ctx) if design.photo == "full" else 0.0
 
     def draw(canvas: Canvas, doc: object) -> None:
         canvas.saveState()
@@ -101,7 +114,7 @@ def page_drawer(ctx: LayoutContext) -> PageDrawer:
             # The text stands on a solid panel: readable on any photo, and checked for
             # contrast like every other text colour.
             canvas.setFillColor(panel)
-            canvas.rect(0, 0, full_width, bleed + g.page_height * 0.42, stroke=0, fill=1)
+            canvas.rect(0, 0, full_width, full_top, stroke=0, fill=1)
         if logo is not None:
             x, y = _logo_place(ctx, logo)
             with tagged(canvas, "Figure", Alt=logo_alt):
@@ -147,7 +160,53 @@ def _title_style(ctx: LayoutContext, style: ParagraphStyle, title: str) -> Parag
                           leading=style.leading * size / style.fontSize)
 
 
+def full_panel_top(ctx: LayoutContext) -> float:
+    """The top of a full-photo cover's panel (in the bleed box's coordinates): the theme's
+    share of the page, raised until the cover's text fits on it at full size, though
+    never into the top margin (or a logo at the top).
+
+    The document's cover frame takes its top from here (ctx.cover_panel_top).
+    """
+    g, bleed, cover = ctx.geometry, ctx.bleed, ctx.design.cover
+    head, meta = _parts(ctx)
+    text = _height([*head, *meta], g.cover_width)
+    bottom = cover_text_bottom(ctx)
+    needed = bottom + text + g.body_leading * 2
+    highest = bleed + g.page_height - g.margin_top
+    if cover.logo.position.startswith("top") and ctx.event.organiser is not None \
+            and ctx.event.organiser.logo is not None:
+        highest -= cover.logo.height * mm + g.body_leading
+    top = min(max(bleed + g.page_height * FULL_PANEL_SHARE, needed), highest)
+    ctx.cover_panel_top = top
+    return top
+
+
+def _height(parts: list[Flowable], width: float) -> float:
+    """The height `parts` take in a frame `width` wide (the first one's space before aside)."""
+    total = 0.0
+    for n, part in enumerate(parts):
+        _, height = part.wrap(width, 1e6)
+        total += height + part.getSpaceAfter() + (part.getSpaceBefore() if n else 0)
+    return total
+
+
 def flowables(ctx: LayoutContext) -> list[Flowable]:
+    head, meta = _parts(ctx)
+    panel = cover_panel(ctx)
+    if panel is None:
+        # Long titles shrink rather than spill onto a second cover page (a full photo's
+        # panel grew to hold them at full size: there, only past the top margin).
+        return [KeepInFrame(0, 0, head + meta, mode="shrink")]
+    padding = cover_panel_padding(ctx, panel)
+    below = ctx.geometry.body_leading * 2
+    # The panel's own bottom space is the text's last paragraph's spaceAfter plus this.
+    on_panel = _OnPanel(panel[1] - padding - panel[0] - below, head)
+    return [on_panel, Spacer(0, below * 2), KeepInFrame(0, 0, meta, mode="shrink")]
+
+
+def _parts(ctx: LayoutContext) -> tuple[list[Flowable], list[Flowable]]:
+    """The cover's text: the head (kind, title, subtitle) and the facts (dates, venue,
+    organiser)."""
     event, s, t = ctx.event, ctx.styles, ctx.text
     panel = cover_panel(ctx)
     ink = {"textColor": HexColor(ctx.colour("cover_text"))} if panel is not None else {}
@@ -175,11 +234,4 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
                               meta_style))
     if event.organiser:
         meta.append(Paragraph(t.plain(event.organiser.name, hyphenate=False), meta_style))
-    if panel is None:
-        # Long titles shrink rather than spill onto a second cover page.
-        return [KeepInFrame(0, 0, head + meta, mode="shrink")]
-    padding = cover_panel_padding(ctx, panel)
-    below = ctx.geometry.body_leading * 2
-    # The panel's own bottom space is the text's last paragraph's spaceAfter plus this.
-    on_panel = _OnPanel(panel[1] - padding - panel[0] - below, head)
-    return [on_panel, Spacer(0, below * 2), KeepInFrame(0, 0, meta, mode="shrink")]
+    return head, meta

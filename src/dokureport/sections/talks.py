@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus.doctemplate import NextPageTemplate
 
 from dokureport.design.geometry import QR_SIZE_MM
 from dokureport.engine.keeping import keep_with_last_lines
@@ -14,6 +17,7 @@ from dokureport.i18n.dates import long_date, time_span
 from dokureport.i18n.labels import with_colon
 from dokureport.i18n.language import pdf_language
 from dokureport.layout.context import LayoutContext
+from dokureport.layout.document import COLUMNS, section_start
 from dokureport.layout.flowables import Heading, OutlineEntry, QrCode, in_language
 from dokureport.layout.photos import photo_rows
 from dokureport.layout.source import KeyPath, from_key
@@ -52,12 +56,18 @@ def _slides(ctx: LayoutContext, talk: Talk) -> list[Flowable]:
         # A file in the event folder: named, since a brochure cannot carry it.
         name = talk.slides.rsplit("/", 1)[-1]
         return [Paragraph(label + t.literal(name), s.small)]
-    link = Paragraph(label + t.link(url, url), s.small)
+    size = QR_SIZE_MM * mm
+    width = ctx.geometry.frame_width - size - 4 * mm
+    style = s.small
+    if stringWidth(url, style.fontName, style.fontSize) > 2 * width:
+        # reportlab splits an address once, at a slash (uriWasteReduce), and lets the rest
+        # run out of its column: an address longer than two lines breaks where each line
+        # ends instead, and stays within it.
+        style = ParagraphStyle(f"{style.name}_address", parent=style, uriWasteReduce=0)
+    link = Paragraph(label + t.link(url, url), style)
     if not fits_qr_code(url):  # validation warned: the link alone
         return [link]
-    size = QR_SIZE_MM * mm
-    table = Table([[link, QrCode(url, size)]],
-                  colWidths=(ctx.geometry.frame_width - size - 4 * mm, size + 4 * mm),
+    table = Table([[link, QrCode(url, size)]], colWidths=(width, size + 4 * mm),
                   splitInRow=1)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), s.body.fontName),
@@ -79,12 +89,28 @@ def _photos(ctx: LayoutContext, talk: Talk) -> list[Flowable]:
     return [Spacer(0, g.body_leading * 0.5), *rows]
 
 
+def _start(ctx: LayoutContext) -> list[Flowable]:
+    """The section's start and heading; a large programme's talks (`ctx` in columns) start
+    a page of the columns template, whatever the page planner would prefer."""
+    if ctx.columns is None or ctx.geometry is not ctx.columns.column:
+        return section_heading(ctx, ctx.labels.talks, "talks", section="talks")
+    *_, heading = section_heading(ctx, ctx.labels.talks, "talks", section="talks")
+    start = section_start(ctx, "talks", True)
+    start.forced = True
+    return [NextPageTemplate(COLUMNS), start, heading]
+
+
 def flowables(ctx: LayoutContext) -> list[Flowable]:
     event = ctx.event
     if not event.talks:
         return []
+    # A large programme on a wide page: two columns, a step smaller (ctx.columns).
+    ctx = ctx.in_columns()
     s, t = ctx.styles, ctx.text
-    out = section_heading(ctx, ctx.labels.talks, "talks", section="talks")
+    out = _start(ctx)
+    # A column's talk title is one heading level smaller: it stays a few words a line.
+    dense = ctx.columns is not None and ctx.geometry is ctx.columns.column
+    title = s.h3 if dense else s.h2
     slots = event.talk_slots()
     for number, talk in enumerate(event.talks, start=1):
         at: KeyPath = ("talks", number - 1)
@@ -96,12 +122,14 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
         if kind:
             out.append(Paragraph(t.plain(kind, hyphenate=False), s.overline))
         out.extend(in_language(from_key([Heading(
-            own.text.heading(talk.title, s.h2, ctx.geometry.frame_width), s.h2,
+            own.text.heading(talk.title, title, ctx.geometry.frame_width), title,
             OutlineEntry(title=talk.title, key=ctx.talk_anchor(number), level=1))],
             (*at, "title")), lang))
         out.extend(_when_where(ctx, slots.get(talk.id) if talk.id else None))
-        out.extend(from_key([Paragraph(_speaker(ctx, sp), s.meta) for sp in talk.speakers],
-                            (*at, "speakers")))
+        # In columns the speakers share a paragraph: a line each would be half empty.
+        names = [_speaker(ctx, sp) for sp in talk.speakers]
+        lines = [" · ".join(names)] if dense and names else names
+        out.extend(from_key([Paragraph(line, s.meta) for line in lines], (*at, "speakers")))
         abstract = in_language(from_key(paragraphs(own, talk.abstract, level=2,
                                                    anchor=f"talk-{number}"),
                                         (*at, "abstract")), lang)
