@@ -81,7 +81,9 @@ def read_index(pdf_path: Path, heading: str) -> ReadIndex:
                 if count >= 2 and not any(abs(x - e) < 5 for e in edges):
                     edges.append(x)
             columns.append(len(edges))
-            right = [*edges[1:], page.width]
+            # The last column ends where its longest line does: the outer margin the
+            # measure widens is no part of it (a page number stands in its last 70 %).
+            right = [*edges[1:], max(w["x1"] for w in words) + 1]
             for col, edge in enumerate(edges):
                 mine = [w for w in words if edge - 1 <= w["x0"] < right[col] - 1]
                 lines: dict[int, list[dict]] = {}
