@@ -54,14 +54,21 @@ def read_index(pdf_path: Path, heading: str) -> ReadIndex:
             words = page.extract_words(extra_attrs=["size", "fontname", "non_stroking_color"])
             if number == start:
                 heading_size = max(w["size"] for w in words)
-                # A heading of two lines: the same size, to the rounding of each line's matrix.
-                bottom = max(w["bottom"] for w in words if w["size"] > heading_size - 0.05)
+                # A heading of two lines: the same size, to the rounding of each line's
+                # matrix, one line below the other; a heading further down is the next
+                # section's, run on below the index.
+                tops = sorted({round(w["top"]) for w in words
+                               if w["size"] > heading_size - 0.05})
+                lines = [t for n, t in enumerate(tops) if n == 0
+                         or t - tops[n - 1] < 1.5 * heading_size]
+                bottom = max(w["bottom"] for w in words if w["size"] > heading_size - 0.05
+                             and round(w["top"]) in lines)
                 words = [w for w in words if w["top"] > bottom + 1]
-            else:  # up to the next section's heading
-                after = [w["top"] for w in words if w["size"] >= heading_size - 0.1]
-                if after:
-                    words = [w for w in words if w["bottom"] < min(after)]
-                    last = True
+            # Up to the next section's heading.
+            after = [w["top"] for w in words if w["size"] >= heading_size - 0.1]
+            if after:
+                words = [w for w in words if w["bottom"] < min(after)]
+                last = True
             if not words:
                 break
             body = Counter(round(w["size"], 1) for w in words).most_common(1)[0][0]
