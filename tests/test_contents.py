@@ -5,6 +5,7 @@ and where it is held, its kind in plain words. Read back from the PDF."""
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,13 +81,20 @@ def contents_rows(pdf_path: Path) -> list[Row]:
         for n in range(start, len(pdf.pages)):
             page = pdf.pages[n]
             lines = _lines(page)
-            right = max((c["x1"] for chars in lines for c in chars), default=0)
+            # The right edge most lines ending in a linked number share: a section run on
+            # below the contents (the agenda's tables, a linked title "Knoten 101") may
+            # reach further, into the margin, or end elsewhere.
+            edges = Counter(round(chars[-1]["x1"]) for chars in lines
+                            if 0 < _trailing_number(chars) < len(chars)
+                            and _linked(chars[-1], page))
+            if n == start:  # the contents' own page: its column, for every page
+                right = max(edges, key=lambda x: (edges[x], x)) if edges else 0
             found = []
             above = 0.0  # the lines since the last numbered one: an entry's first lines
             for chars in lines:
                 digits = _trailing_number(chars)
                 if (not digits or digits == len(chars) or not _linked(chars[-1], page)
-                        or chars[-1]["x1"] < right - 1):
+                        or abs(chars[-1]["x1"] - right) > 1):
                     above = max(above, chars[-1]["x1"])
                     continue
                 number, entry = chars[-digits:], chars[:-digits]
