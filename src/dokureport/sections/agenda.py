@@ -133,19 +133,6 @@ class PageReference(Paragraph):
         return super().wrap(avail_width, avail_height)
 
 
-class _Listing(Table):
-    """A listing's table: flush left, and so are its parts (reportlab's split of a row
-    gives them its default, centred: a table wider than the frame then moved left)."""
-
-    @property  # type: ignore[override]
-    def hAlign(self) -> str:
-        return "LEFT"
-
-    @hAlign.setter
-    def hAlign(self, value: str) -> None:
-        pass
-
-
 @dataclass(frozen=True)
 class _Columns:
     """The widths of a listing's time, item and page columns."""
@@ -220,9 +207,7 @@ class _Agenda:
         return PageReference(self.ctx, key, self.pages, self.page_style(dense))
 
     def columns(self, time_width: float, *, dense: bool) -> _Columns:
-        # A listing is a table, not running text: it takes the type area, the outer
-        # margin the measure widened too (as the cover and the speaker index do).
-        width, page = self.ctx.geometry.cover_width, self.page_width(dense)
+        width, page = self.ctx.geometry.frame_width, self.page_width(dense)
         return _Columns(time_width, width - time_width - page, page)
 
     def time_width(self, items: Sequence[AgendaItem], *, dense: bool = False) -> float:
@@ -247,7 +232,7 @@ class _Agenda:
         widths = (columns.time, columns.item, *((columns.page,) if columns.page else ()))
         if not columns.page:
             rows = [row[:2] for row in rows]
-        table = _Listing(rows, colWidths=widths, splitInRow=1)
+        table = Table(rows, colWidths=widths, splitInRow=1, hAlign="LEFT")
         # A data table: each row's time is its header cell (TH, scope row).
         table.role, table.header_columns = "Table", 1
         above, below = (0.12, 0.2) if dense else (0.35, 0.45)
