@@ -54,14 +54,21 @@ def read_index(pdf_path: Path, heading: str) -> ReadIndex:
             words = page.extract_words(extra_attrs=["size", "fontname", "non_stroking_color"])
             if number == start:
                 heading_size = max(w["size"] for w in words)
-                # A heading of two lines: the same size, to the rounding of each line's matrix.
-                bottom = max(w["bottom"] for w in words if w["size"] > heading_size - 0.05)
+                # A heading of two lines: the same size, to the rounding of each line's
+                # matrix, one line below the other; a heading further down is the next
+                # section's, run on below the index.
+                tops = sorted({round(w["top"]) for w in words
+                               if w["size"] > heading_size - 0.05})
+                lines = [t for n, t in enumerate(tops) if n == 0
+                         or t - tops[n - 1] < 1.5 * heading_size]
+                bottom = max(w["bottom"] for w in words if w["size"] > heading_size - 0.05
+                             and round(w["top"]) in lines)
                 words = [w for w in words if w["top"] > bottom + 1]
-            else:  # up to the next section's heading
-                after = [w["top"] for w in words if w["size"] >= heading_size - 0.1]
-                if after:
-                    words = [w for w in words if w["bottom"] < min(after)]
-                    last = True
+            # Up to the next section's heading.
+            after = [w["top"] for w in words if w["size"] >= heading_size - 0.1]
+            if after:
+                words = [w for w in words if w["bottom"] < min(after)]
+                last = True
             if not words:
                 break
             body = Counter(round(w["size"], 1) for w in words).most_common(1)[0][0]
@@ -81,7 +88,9 @@ def read_index(pdf_path: Path, heading: str) -> ReadIndex:
                 if count >= 2 and not any(abs(x - e) < 5 for e in edges):
                     edges.append(x)
             columns.append(len(edges))
-            right = [*edges[1:], page.width]
+            # The last column ends where its longest line does: the outer margin the
+            # measure widens is no part of it (a page number stands in its last 70 %).
+            right = [*edges[1:], max(w["x1"] for w in words) + 1]
             for col, edge in enumerate(edges):
                 mine = [w for w in words if edge - 1 <= w["x0"] < right[col] - 1]
                 lines: dict[int, list[dict]] = {}

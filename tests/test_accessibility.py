@@ -396,6 +396,26 @@ def test_a_heading_split_over_pages_is_one_heading(make_event, build) -> None:
     assert_accessible_and_archival(pdf_path)
 
 
+def test_a_list_over_pages_is_one_list_of_its_items(make_event, build) -> None:
+    # A list that does not fit where it starts is placed item by item (reportlab's
+    # ListFlowable.split): its items stay LIs of one L, never bare LIs in the section.
+    items = "\n".join(f"- Punkt {n}: die Kommune als Trägerin der Jugendhilfe"
+                      for n in range(1, 61))
+    folder = make_event(minimal_event(intro=f"Vorweg.\n\n{items}\n\nDanach."))
+    pdf_path, _ = build(folder, paper="a5")
+    with pikepdf.open(pdf_path) as pdf:
+        found = elements(pdf)
+        lists = [e for e in found if str(e.S) == "/L"]
+        items_of = [e for e in found if str(e.S) == "/LI"]
+        assert len(items_of) == 60 and len(lists) == 1
+        assert all(item.P.objgen == lists[0].objgen for item in items_of)
+    pages = subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    first = next(n for n, text in enumerate(pages) if "Punkt 1:" in text)
+    assert "Punkt 60:" not in pages[first]  # the list runs over pages
+    assert_accessible_and_archival(pdf_path)
+
+
 def test_content_on_an_elements_own_page_is_a_bare_mcid(sample_pdf: Path) -> None:
     # Every element is an uncompressed object: the compact forms keep the tagged PDF small.
     with pikepdf.open(sample_pdf) as pdf:

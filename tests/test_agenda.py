@@ -99,10 +99,12 @@ def test_a_multi_track_day_lists_its_items_under_room_headings_in_time_order(fos
 
 
 @pytest.mark.slow
-def test_a_large_agenda_takes_at_most_a_page_per_25_items(fosdem) -> None:
+def test_a_large_agenda_takes_at_most_a_page_per_22_items(fosdem) -> None:
+    # 25 at the full frame width; at the 63-character measure a title wraps more often
+    # (FOSDEM: 674 items on 30 pages, the rows kept within 75 characters).
     event, _, result = fosdem
     items = sum(len(day.items) for day in event.agenda)
-    assert len(_agenda_pages(result)) <= items / 25
+    assert len(_agenda_pages(result)) <= items / 22
 
 
 def test_on_paper_agenda_items_give_the_page_their_talk_is_on(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ the brochure tags it; talks in the event's language get no key."""
 from __future__ import annotations
 
 import json
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -60,8 +61,20 @@ def test_exactly_the_talks_in_the_other_language_get_lang(camp: Path) -> None:
 def test_the_imported_talks_in_the_other_language_are_tagged_in_the_pdf(
         camp: Path, tmp_path: Path) -> None:
     _, others = _minority(_source_languages(CAMP))
+    # A programme this large lists its days and tracks in the contents (a track's row
+    # is in the event's language); listed talk by talk, each has its entry.
+    grouped = tmp_path / "grouped.pdf"
+    build_brochure(camp, grouped, BuildOptions(cache_dir=None, jobs=1))
+    with pikepdf.open(grouped) as pdf:
+        rows = [e for e in elements(pdf) if e.S == "/TOCI"]
+        assert len(rows) < len(validate_event(camp).event.talks) / 2  # grouped
+        assert not [e for e in rows if "/Lang" in e]
+    folder = tmp_path / "listed"
+    shutil.copytree(camp, folder)
+    with (folder / "event.yaml").open("a", encoding="utf-8") as event:
+        event.write("theme:\n  contents:\n    talks_listed_up_to: 1000\n")
     out = tmp_path / "camp.pdf"
-    build_brochure(camp, out, BuildOptions(cache_dir=None, jobs=1))
+    build_brochure(folder, out, BuildOptions(cache_dir=None, jobs=1))
     headings = iter(_headings_in_order(out))
     tagged_h2: set[str] = set()
     untagged_h2: set[str] = set()

@@ -87,9 +87,10 @@ def test_a_clean_brochure_lists_no_defect_and_measures_every_page(make_event,
 
 def test_a_near_empty_page_is_listed_on_its_page_and_fails_strict(make_event,
                                                                   tmp_path: Path) -> None:
-    # A one-sentence introduction on a page of its own.
+    # A one-sentence introduction on a page of its own: the talks start the next page
+    # however empty it is (by default they would run on below it).
     theme = FAIR | {"sections": ["cover", "intro", "talks", "imprint"],
-                    "new_page": ["intro", "talks", "imprint"]}
+                    "new_page": ["intro", "talks", "imprint"], "pages": {"run_on_below": 0}}
     out, report, err = _built(make_event, tmp_path,
                               _talk_event(theme, intro="Ein kurzer Tag."), "empty")
     [check] = report["layout"]
@@ -103,37 +104,73 @@ def test_a_near_empty_page_is_listed_on_its_page_and_fails_strict(make_event,
     assert "error: page 2: near-empty" in err and "error: warnings are errors" in err
 
 
+def _paragraphs(path: Path, pages: list[tuple[float, int]]) -> BrochureCanvas:
+    """A PDF whose pages each hold one tagged paragraph of 12 lines, (size in pt,
+    characters a line) each, below a footer in 7.4 pt."""
+    canvas = BrochureCanvas(str(path), pagesize=A4)
+    text = SENTENCE * 20
+    for number, (size, chars) in enumerate(pages, start=1):
+        with tagged(canvas, "P"):
+            canvas.setFont("Helvetica", size)
+            for i in range(12):
+                canvas.drawString(40, 760 - i * size * 1.4, text[i * chars:(i + 1) * chars])
+        with tagged(canvas, "Artifact"):
+            canvas.setFont("Helvetica", 7.4)
+            canvas.drawString(40, 40, f"Fachtag {number}")
+        canvas.showPage()
+    canvas.save()
+    return canvas
+
+
 def test_type_under_7_pt_is_listed_on_every_page_that_has_it(make_event,
                                                              tmp_path: Path) -> None:
+    # A theme can no longer ask for it: its 6 pt body is set at the 7 pt floor.
     theme = {"type": {"base_size": 6}, "margins": {"inner": 60, "outer": 60},
              "sections": ["cover", "intro", "imprint"], "new_page": ["intro", "imprint"]}
-    out, report, err = _built(make_event, tmp_path,
-                              minimal_event(intro=SENTENCE * 30, theme=theme), "small")
-    [check] = report["layout"]
-    with pdfplumber.open(out) as pdf:
+    _, report, err = _built(make_event, tmp_path,
+                            minimal_event(intro=SENTENCE * 30, theme=theme), "small")
+    [built] = report["layout"]
+    assert built["summary"]["small_type_pages"] == [] and "type under" not in err
+    assert built["summary"]["smallest_type_pt"] == pytest.approx(7, abs=0.05)
+    # A PDF with 6 pt and 6.5 pt text on pages 2 and 4 has it listed on those pages.
+    path = tmp_path / "small.pdf"
+    canvas = _paragraphs(path, [(10, 60), (6, 60), (10, 60), (6.5, 60)])
+    check = check_layout(path, canvas.tags, type_area=(62.0, 68.0))
+    with pdfplumber.open(path) as pdf:
         small = [n for n, page in enumerate(pdf.pages, start=1)
                  if any(c["size"] < 7 for c in page.chars if c["text"].strip())]
-        sizes = {round(c["size"], 1) for c in pdf.pages[1].chars}
-    assert small and check["summary"]["small_type_pages"] == small
-    assert check["pages"][1]["smallest_type_pt"] == pytest.approx(min(sizes), abs=0.05)
-    assert "layout-small-type" in {d["code"] for d in check["defects"]}
-    assert "type under 7 pt" in err
-    assert "type under 7 pt (the smallest: " in _strict(make_event, tmp_path, "small")
+    assert small == [2, 4] == check.summary()["small_type_pages"]
+    assert [(d.code, d.page) for d in check.defects] == [("layout-small-type", 2),
+                                                          ("layout-small-type", 4)]
+    assert check.pages[1].smallest_type_pt == pytest.approx(6, abs=0.05)
+    assert check.pages[2].smallest_type_pt == pytest.approx(7.4, abs=0.05)
+    [problem] = check.problems()
+    assert problem.message == ("pages 2, 4: type under 7 pt (the smallest: 6 pt in the text "
+                               "on page 2)")
 
 
 def test_lines_over_75_characters_are_listed_on_their_pages(make_event, tmp_path: Path) -> None:
+    # A theme can no longer ask for them: 12 mm margins narrow to the measure.
     theme = {"type": {"base_size": 8}, "margins": {"inner": 12, "outer": 12},
              "sections": ["cover", "intro", "imprint"], "new_page": ["intro", "imprint"]}
     out, report, err = _built(make_event, tmp_path,
                               minimal_event(intro=SENTENCE * 30, theme=theme), "long")
-    [check] = report["layout"]
-    assert check["summary"]["long_line_pages"] == [2]
-    longest = max(len(line.strip()) for line in _content_lines(out, 2))
-    assert longest > 75
-    assert check["pages"][1]["longest_line_chars"] == pytest.approx(longest, abs=2)
-    assert check["pages"][1]["long_lines"] >= 10
-    assert "warning: page 2: " in err and "body lines over 75 characters" in err
-    assert "over 75 characters" in _strict(make_event, tmp_path, "long")
+    [built] = report["layout"]
+    assert built["summary"]["long_line_pages"] == [] and "over 75 characters" not in err
+    assert max(len(line.strip()) for line in _content_lines(out, 2)) <= 75
+    # A PDF with 90-character lines on page 3 has them listed there.
+    path = tmp_path / "long.pdf"
+    canvas = _paragraphs(path, [(10, 60), (10, 70), (9, 90), (10, 75)])
+    check = check_layout(path, canvas.tags, type_area=(62.0, 68.0))
+    longest = max(len(line.strip()) for line in pdftotext(path, "-layout", "-f", "3", "-l",
+                                                          "3").splitlines())
+    assert longest == 90
+    assert check.summary()["long_line_pages"] == [3]
+    assert check.pages[2].longest_line_chars == pytest.approx(longest, abs=2)
+    assert check.pages[2].long_lines == 12 and check.pages[3].long_lines == 0
+    [problem] = check.problems()
+    assert problem.message == ("page 3: 12 body lines over 75 characters (the longest: "
+                               f"{check.pages[2].longest_line_chars} on page 3)")
 
 
 # ---------------------------------------------------------------------------------------

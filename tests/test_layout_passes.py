@@ -160,13 +160,15 @@ def test_the_speaker_index_makes_its_table_once_a_pass_for_wrap_and_split(
 
     monkeypatch.setattr(SpeakerIndex, "_rows", rows)
     out = tmp_path / "brochure.pdf"
-    passes, _ = _settle(many_talks(tmp_path / "event", 80), out)
-    # 80 speakers run over two pages: each pass wraps the index, then splits its columns.
+    passes, _ = _settle(many_talks(tmp_path / "event", 120), out)
+    # 120 speakers run over two pages (80 now fit one in three columns): each pass wraps
+    # the index, then splits its columns.
     assert passes == 2 and len(made) == 2
     # Every speaker is listed once, with the page of the talk.
     index = read_index(out, "Referentinnen und Referenten")
+    assert len({entry.page for entry in index.entries}) == 2
     listed = [int(e.name.removeprefix("Referentin ")) for e in index.entries]
-    assert sorted(listed) == list(range(1, 81))
+    assert sorted(listed) == list(range(1, 121))
     assert all(len(e.pages) == 1 for e in index.entries)
 
 

@@ -58,9 +58,17 @@ HYPHENATED = " ".join(["Die <b>Prä\xadven\xadtions\xadket\xadte</b> ver\xadbin\
                        "Ju\xadgend\xadhil\xadfe und Schu\xadle."] * 12)
 
 
+# Compounds longer than a line: lines on end close hyphenated, so a cut falls after a
+# hyphen also where the engine moves a page's last hyphenated line on (engine.pageends
+# goes back two lines at most: here it finds none to go back to).
+COMPOUNDS = " ".join(["Die <b>Prä\xadven\xadtions\xadket\xadten\xadver\xadbin\xaddungs\xadstel"
+                      "\xadle</b>\xadju\xadgend\xadhil\xadfe\xadschul\xadsozi\xadal\xadar"
+                      "\xadbeits\xadzen\xadtrum."] * 12)
+
+
 def test_a_split_paragraph_keeps_its_lines_as_they_were_broken() -> None:
     linebreaks.install()
-    style, hyphenated = STYLE, HYPHENATED
+    style, hyphenated = STYLE, COMPOUNDS
     p = Paragraph(hyphenated, style)
     height = p.wrap(200, 1000)[1]
     broken, kinds = p.blPara, [type(f) for f in p.frags]
@@ -212,3 +220,22 @@ def test_the_first_part_takes_the_whole_s_lines_and_breaks_only_its_last(
     first.wrap(200, 1000)
     assert broken == []  # no break: the whole's lines and the last line's, kept
     assert _lines(first.blPara) == _lines(fresh.blPara)
+
+
+@pytest.mark.parametrize("share", [2, 3, 5])
+def test_the_first_part_of_a_paragraph_of_one_font_takes_the_whole_s_lines(
+        monkeypatch: pytest.MonkeyPatch, share: int) -> None:
+    linebreaks.install()
+    text = HYPHENATED.replace("<b>", "").replace("</b>", "")  # one font: lines of kind 0
+    p = Paragraph(text, STYLE)
+    height = p.wrap(200, 1000)[1]
+    assert p.blPara.kind == 0
+    first, _ = p.split(200, height / share)
+    fresh = Paragraph(None, STYLE, frags=[f.clone() for f in first.frags])  # type: ignore[arg-type]
+    fresh.__dict__["_dokureport_unkept"] = True
+    fresh.wrap(200, 1000)
+    broken = _counting_breaks(monkeypatch)
+    first.wrap(200, 1000)
+    assert broken == []  # no break of the part: the whole's lines and the last line's, kept
+    assert [(round(space, 6), [str(w) for w in words]) for space, words in first.blPara.lines] \
+        == [(round(space, 6), [str(w) for w in words]) for space, words in fresh.blPara.lines]

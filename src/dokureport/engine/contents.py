@@ -138,7 +138,8 @@ class Contents(TableOfContents):
             markup = f'<a href="#{key}">{text}</a>' if key else text
             entry = _Entry(f'{markup}<onDraw name="{_ENTRY_END}" label="{number}"/>', style)
             entry.page_numbers = numbers
-            entry.lang = self.languages.get(key or "")
+            # A group's row (a day, a track) links to its first talk but is not its title.
+            entry.lang = None if key in self.groups else self.languages.get(key or "")
             if style.spaceBefore:
                 data.append([Spacer(1, style.spaceBefore)])
             data.append([entry])

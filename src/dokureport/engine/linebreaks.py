@@ -115,11 +115,14 @@ def _seed_first(first: Paragraph, avail_width: float, lines: list[Any]) -> None:
     from reportlab.platypus.paragraph import ParaLines
 
     last = lines[-1]
-    if len(lines) < 2 or getattr(last, "sFW", None) is None or not hasattr(last, "maxWidth"):
-        return  # lines of one font (kind 0), or of fragments not broken into words
     style = first.style
     widths = [avail_width - (style.leftIndent + style.firstLineIndent) - style.rightIndent,
               avail_width - style.leftIndent - style.rightIndent]
+    if len(lines) >= 2 and isinstance(last, tuple):
+        _seed_first_simple(first, widths, lines)
+        return
+    if len(lines) < 2 or getattr(last, "sFW", None) is None or not hasattr(last, "maxWidth"):
+        return  # of fragments not broken into words
     # reportlab's own breaking (subclasses change what they draw, not how lines break).
     tail = Paragraph(None, style, frags=first.frags[last.sFW:])  # type: ignore[arg-type]
     tail.__dict__[_UNKEPT] = True
@@ -132,6 +135,30 @@ def _seed_first(first: Paragraph, avail_width: float, lines: list[Any]) -> None:
              "_splitLongWordCount": 0, "_hyphenations": 0}
     first.__dict__.setdefault(_KEPT, {})[_key(first, widths)] = Kept(
         ParaLines(kind=1, lines=[*lines[:-1], line]), tuple(state[name] for name in STATE))
+
+
+def _seed_first_simple(first: Paragraph, widths: list[float], lines: list[Any]) -> None:
+    """`_seed_first` for lines of one font (kind 0: `(extra space, words)`): the part's one
+    fragment holds the words of its lines, a word hyphenated over two lines joined again."""
+    from reportlab.platypus.paragraph import ParaLines, _SplitWord, _yieldBLParaWords
+
+    if len(first.frags) != 1 or not hasattr(first.frags[0], "words") \
+            or not lines[-1][1] or isinstance(lines[-1][1][0], _SplitWord):
+        return  # a word hyphenated into the last line: that line is not its words alone
+    whole = ParaLines(kind=0, lines=lines)
+    before = sum(1 for _ in _yieldBLParaWords(whole, 0, len(lines) - 1))
+    frag = first.frags[0].clone()
+    frag.words = first.frags[0].words[before:]
+    tail = Paragraph(None, first.style, frags=[frag])  # type: ignore[arg-type]
+    tail.__dict__[_UNKEPT] = True
+    broken = tail.breakLines([widths[1]])
+    if broken.kind != 0 or len(broken.lines) != 1:
+        return
+    broken.lines = [*lines[:-1], *broken.lines]
+    state = {"frags": first.frags, "_width_max": max(widths), "height": first.height,
+             "_splitLongWordCount": 0, "_hyphenations": 0}
+    first.__dict__.setdefault(_KEPT, {})[_key(first, widths)] = Kept(
+        broken, tuple(state[name] for name in STATE))
 
 
 def _keeping_split(original: Any) -> Any:

@@ -317,6 +317,13 @@ class TagRecorder:
         over pages) carry none: they go into the LBody of the list's last LI.
         """
         parent = self.parent()
+        if parent.role != "L":
+            # A list split where it did not fit (at a page's foot) goes on as its items
+            # alone (ListFlowable.split): they belong to the list drawn before them, or,
+            # if none of it was, to a list of their own.
+            last = parent.kids[-1] if parent.kids else None
+            parent = (last if isinstance(last, StructElem) and last.role == "L"
+                      else self._attach(StructElem("L"), parent))
         bullet = getattr(indenter._bullet, "value", None)
         last = parent.kids[-1] if parent.kids else None
         if bullet or not (isinstance(last, StructElem) and last.role == "LI"):

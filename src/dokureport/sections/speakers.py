@@ -191,10 +191,13 @@ class Columns(Flowable):
     last page; a group head never ends a column. Split between pages like any flowable."""
 
     def __init__(self, rows: list[Flowable], heads: frozenset[int], count: int, gap: float,
-                 balance: bool = True) -> None:
+                 balance: bool = True, extra: float = 0.0) -> None:
         super().__init__()
         self.rows, self.heads, self.count, self.gap = rows, heads, count, gap
         self.balance = balance
+        # Width beyond the frame's the columns take (into the outer margin the measure
+        # widened): an index's short lines are no running text.
+        self.extra = extra
         self.row_heights: list[float] = []
         self.column_width = -1.0
         self._cols: list[tuple[int, int]] = []
@@ -242,6 +245,7 @@ class Columns(Flowable):
         return max((sum(self.row_heights[a:b]) for a, b in cols), default=0.0)
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        avail_width += self.extra
         self._measure(avail_width)
         cols = self._balanced(avail_height)
         if cols is None:  # more than fits: the page takes what split gives it
@@ -265,7 +269,7 @@ class Columns(Flowable):
             at += 1
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
-        width = self._measure(avail_width)
+        width = self._measure(avail_width + self.extra)
         if self._balanced(avail_height) is not None:
             return [self]
         # Room for an entry under its group's head.
@@ -278,7 +282,8 @@ class Columns(Flowable):
             taken -= 1
         if taken == 0:
             return []
-        first = Columns(self.rows[:taken], self.heads, self.count, self.gap, balance=False)
+        first = Columns(self.rows[:taken], self.heads, self.count, self.gap, balance=False,
+                        extra=self.extra)
         rows, heights = self.rows[taken:], self.row_heights[taken:]
         heads = frozenset(h - taken for h in self.heads if h >= taken)
         group = max((h for h in self.heads if h < taken), default=None)
@@ -290,7 +295,7 @@ class Columns(Flowable):
             rows = [again, *rows]
             heights = [again.wrap(self.column_width, 1e6)[1], *heights]
             heads = frozenset({0, *(h + 1 for h in heads)})
-        rest = Columns(rows, heads, self.count, self.gap, self.balance)
+        rest = Columns(rows, heads, self.count, self.gap, self.balance, self.extra)
         # The rows keep their heights at this width: the parts need not measure them again.
         for part, kept in ((first, self.row_heights[:taken]), (rest, heights)):
             part.row_heights, part.column_width = kept, self.column_width
@@ -420,8 +425,16 @@ class SpeakerIndex(IndexingFlowable):
 
     def _table_for(self, width: float) -> Columns:
         if width not in self._tables:
-            self._tables[width] = self._rows(width)
+            extra = self._extra(width)
+            self._tables[width] = table = self._rows(width + extra)
+            table.extra = extra
         return self._tables[width]
+
+    def _extra(self, width: float) -> float:
+        """The outer margin's share the measure added, for columns the frame's width: the
+        index's columns are set to the type area, as the cover is (geometry.cover_width)."""
+        g = self.ctx.geometry
+        return g.spare_outer if abs(width - g.frame_width) < 0.5 else 0.0
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self._table = self._table_for(avail_width)
@@ -431,7 +444,10 @@ class SpeakerIndex(IndexingFlowable):
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         # Split the columns the last wrap measured, as reportlab does any flowable, and
         # forget them: a later wrap makes fresh ones.
-        self._table = self._tables.pop(avail_width, None) or self._rows(avail_width)
+        self._table = self._tables.pop(avail_width, None)
+        if self._table is None:
+            self._table = self._table_for(avail_width)
+            self._tables.pop(avail_width)
         return self._table.splitOn(self.canv, avail_width, avail_height)
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
