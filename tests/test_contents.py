@@ -232,7 +232,14 @@ def _raw_kinds(out: Path, folder: Path) -> list[str]:
     raw = []
     with pdfplumber.open(out) as pdf:
         for page in pdf.pages:
-            lines = (page.extract_text() or "").splitlines()
+            middle = page.width / 2
+            # A page of two columns (nothing set across the middle) is read column by
+            # column: read whole, a line's neighbour would be the other column's.
+            columns = ([page.crop((0, 0, middle, page.height)),
+                        page.crop((middle, 0, page.width, page.height))]
+                       if not page.crop((middle - 2, 0, middle + 2, page.height)).chars
+                       else [page])
+            lines = [line for part in columns for line in (part.extract_text() or "").splitlines()]
             for before, line in zip(["", *lines], lines, strict=False):
                 code = line.split(" ")[0]
                 # A code alone or before the track; not a sentence of an abstract.

@@ -287,7 +287,8 @@ def test_a_worker_killed_mid_build_leaves_its_job_to_another(
     [written] = json.loads((out / "gross.report.json").read_text())["outputs"]
     pdf = (out / "gross.pdf").read_bytes()
     assert hashlib.sha256(pdf).hexdigest() == written["sha256"]
-    assert _pdf_pages(out / "gross.pdf") == written["pages"] > 50
+    # 200 talks: long enough to be killed mid-build (two columns: under 50 pages).
+    assert _pdf_pages(out / "gross.pdf") == written["pages"] > 30
     assert not list(out.glob(".*.part"))  # the second worker removed the dead one's
 
 
