@@ -115,14 +115,7 @@ talks:
     # slides: slides/mustermann.pdf   # a file in this folder, or an https:// link
     # lang: en                        # only if the talk is held in another language
 
-photos:
-  credit: © Musterstiftung      # used for every photo without its own credit
-  items:
-    - file: {photo}
-      caption: Replace this placeholder with your photos
-      alt: A grey placeholder picture
-      cover: true               # at most one cover photo
-
+{photos_block}
 # videos:
 #   - title: Interview
 #     url: https://www.youtube.com/watch?v=XXXXXXXXXXX
@@ -174,11 +167,10 @@ def write_starter(folder: Path, *, today: dt.date | None = None, photos: str | N
     if folder.exists() and not folder.is_dir():
         raise InputError([Problem(f"{folder} is a file, not a folder")])
     start = today or dt.date.today()
+    block = (_PHOTOS_BLOCK.format(photo=PHOTO) if photos is None
+             else photos_block(folder, photos, lang="de", warn=warn))
     text = _TEMPLATE.format(schema=SCHEMA_FILE, folder=_shell_word(folder), start=start.isoformat(),
-                            end=start.isoformat(), photo=PHOTO)
-    if photos is not None:
-        block = photos_block(folder, photos, lang="de", warn=warn)
-        text = text.replace(_PHOTOS_BLOCK.format(photo=PHOTO), block)
+                            end=start.isoformat(), photos_block=block)
     folder.mkdir(parents=True, exist_ok=True)
     if photos is None and not (folder / PHOTO).exists():
         placeholder_photo(folder / PHOTO)
