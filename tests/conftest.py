@@ -142,3 +142,19 @@ def captions_under_images(pdf_path: Path) -> list[tuple[int, str]]:
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
                      help="rewrite tests/golden/ from this build (review the diff!)")
+
+
+@pytest.fixture(scope="session")
+def fosdem_2024(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A large real programme, FOSDEM 2024 (674 talks), imported from its frab XML and
+    built on A4 for the screen, once for every test that only reads it: the event folder
+    and the PDF."""
+    from dokureport.importers import import_schedule
+    from dokureport.pipeline import build_brochure
+
+    folder = tmp_path_factory.mktemp("fosdem-2024") / "event"
+    import_schedule(Path(__file__).parent / "imports" / "frab_xml" / "fosdem-2024.xml.gz",
+                    folder)
+    out = folder.parent / "fosdem.pdf"
+    build_brochure(folder, out, BuildOptions())
+    return folder, out

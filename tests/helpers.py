@@ -88,3 +88,20 @@ def near_empty_pages(path: Path, min_lines: int = 6) -> list[PageFill]:
     image: what a designer would not sign off (issue 20)."""
     fills = page_fill(path)
     return [f for f in fills[1:-1] if f.lines < min_lines and not f.images]
+
+
+def section_pages(pdf_path: Path, title: str) -> range:
+    """The pages (0-based) of the section whose top-level bookmark is `title`, up to the
+    next one's: where a reader's outline says it starts and ends."""
+    with pikepdf.open(pdf_path) as pdf, pdf.open_outline() as outline:
+        starts = []
+        for item in outline.root:
+            where = item.destination if item.destination is not None else item.action.D
+            if not isinstance(where, pikepdf.Array):  # a named destination
+                where = pikepdf.NameTree(pdf.Root.Names.Dests)[str(where)]
+            where = where.D if isinstance(where, pikepdf.Dictionary) else where
+            starts.append((item.title, pdf.pages.index(pikepdf.Page(where[0]))))
+        pages = len(pdf.pages)
+    first = next(i for i, (name, _) in enumerate(starts) if name == title)
+    end = starts[first + 1][1] if first + 1 < len(starts) else pages
+    return range(starts[first][1], end)

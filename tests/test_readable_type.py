@@ -17,6 +17,7 @@ import pytest
 from dokureport.core.options import BuildOptions
 from dokureport.text.typesetter import Typesetter
 from tests.conftest import SAMPLE, minimal_event
+from tests.helpers import section_pages
 from tests.test_talk_columns import column_lines
 
 if TYPE_CHECKING:
@@ -226,27 +227,10 @@ def test_lowercase_particles_are_tied_in_names_only() -> None:
 
 
 @pytest.fixture(scope="module")
-def fosdem(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, range]:
+def fosdem(fosdem_2024: tuple[Path, Path]) -> tuple[Path, range]:
     """FOSDEM 2024 imported and built, and the pages of its contents (from the outline)."""
-    from dokureport.importers import import_schedule
-    from dokureport.pipeline import build_brochure
-
-    folder = tmp_path_factory.mktemp("fosdem") / "event"
-    import_schedule(Path(__file__).parent / "imports" / "frab_xml" / "fosdem-2024.xml.gz",
-                    folder)
-    out = folder.parent / "fosdem.pdf"
-    build_brochure(folder, out, BuildOptions())
-    with pikepdf.open(out) as pdf:
-        starts = []
-        with pdf.open_outline() as outline:
-            for item in outline.root:
-                where = item.destination if item.destination is not None else item.action.D
-                if not isinstance(where, pikepdf.Array):  # a named destination
-                    where = pikepdf.NameTree(pdf.Root.Names.Dests)[str(where)]
-                where = where.D if isinstance(where, pikepdf.Dictionary) else where
-                starts.append((item.title, pdf.pages.index(pikepdf.Page(where[0]))))
-    first = next(i for i, (title, _) in enumerate(starts) if title == "Contents")
-    return out, range(starts[first][1], starts[first + 1][1])
+    _, out = fosdem_2024
+    return out, section_pages(out, "Contents")
 
 
 def _sizes_and_long_lines(path: Path, pages: list[int]) -> tuple[float, list[str]]:

@@ -13,10 +13,10 @@ import pikepdf
 import pytest
 import yaml
 
-from dokureport.core.options import BuildOptions
 from dokureport.design.geometry import geometry_for, talk_columns
 from dokureport.design.theme import load_theme
 from dokureport.text.fonts import default_fonts
+from tests.helpers import section_pages
 
 FOSDEM = Path(__file__).parent / "imports" / "frab_xml" / "fosdem-2024.xml.gz"
 PAGES_BEFORE = 387  # FOSDEM 2024 on A4 before issue 20
@@ -27,27 +27,12 @@ COLUMN_GAP = 10  # points: wider than a word space (0.6 em at most), narrower th
 
 
 @pytest.fixture(scope="module")
-def fosdem(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict], range]:
+def fosdem(fosdem_2024: tuple[Path, Path]) -> tuple[Path, list[dict], range]:
     """FOSDEM 2024 imported and built on A4: the PDF, its talks, and its talks' pages
     (0-based, from the outline)."""
-    from dokureport.importers import import_schedule
-    from dokureport.pipeline import build_brochure
-
-    folder = tmp_path_factory.mktemp("columns") / "event"
-    import_schedule(FOSDEM, folder)
-    out = folder.parent / "fosdem.pdf"
-    build_brochure(folder, out, BuildOptions())
+    folder, out = fosdem_2024
     talks = yaml.safe_load((folder / "event.yaml").read_text(encoding="utf-8"))["talks"]
-    with pikepdf.open(out) as pdf, pdf.open_outline() as outline:
-        starts = []
-        for item in outline.root:
-            where = item.destination if item.destination is not None else item.action.D
-            if not isinstance(where, pikepdf.Array):  # a named destination
-                where = pikepdf.NameTree(pdf.Root.Names.Dests)[str(where)]
-            where = where.D if isinstance(where, pikepdf.Dictionary) else where
-            starts.append((item.title, pdf.pages.index(pikepdf.Page(where[0]))))
-    first = next(i for i, (title, _) in enumerate(starts) if title == "Talks")
-    return out, talks, range(starts[first][1], starts[first + 1][1])
+    return out, talks, section_pages(out, "Talks")
 
 
 def column_lines(page: pdfplumber.page.Page) -> list[tuple[float, float, str, float]]:
