@@ -85,8 +85,10 @@ def visual_words(words: list[Any], base_level: int = 0) -> list[Any]:
     tokens = pieces
     # L1: spaces at the line's end take the paragraph's level. reportlab did not count
     # them in the line's width: drawn at a right-to-left line's left end, they would push
-    # it a space past the right margin, so they are left out.
-    while tokens and isinstance(tokens[-1][1], str) and not tokens[-1][1].strip():
+    # it a space past the right margin, so they are left out (a callback is kept: the
+    # contents' page number is drawn from one at its entry's end).
+    while (tokens and isinstance(tokens[-1][1], str) and not tokens[-1][1].strip()
+           and not hasattr(tokens[-1][0], "cbDefn")):
         tokens.pop()
         levels.pop()
     order = list(range(len(tokens)))
@@ -209,9 +211,13 @@ def _in_its_direction(original: Callable[..., Any]) -> Callable[..., Any]:
         fonts = shaping.right_to_left_fonts()
         style = self.style
         if _brochure[0]:
+            # Its indents mirrored too: the start indent at the right. A first line's
+            # indent is the start's, which a line set flush right does not move: its
+            # extra space (measured with it) already places the line.
             return _drawn(self, original, 1, style.clone(
-                f"{style.name}+rtl", alignment=_MIRRORED.get(style.alignment, style.alignment)),
-                *args, **kwargs)
+                f"{style.name}+rtl", alignment=_MIRRORED.get(style.alignment, style.alignment),
+                leftIndent=style.rightIndent, rightIndent=style.leftIndent,
+                firstLineIndent=0), *args, **kwargs)
         level = base_level(self.frags, fonts) if fonts else 0
         if (level and style.alignment in (TA_LEFT, TA_JUSTIFY)
                 and len(self.blPara.lines) > 1):

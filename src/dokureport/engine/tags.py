@@ -362,6 +362,8 @@ class TagRecorder:
                 self.end(open_rows.pop())
             elif event == "startCell" and elem.role == "Table":
                 row_no, col_no = args[0], args[1]
+                if getattr(table, "right_to_left", False):  # its columns from the right
+                    col_no = table._ncols - 1 - col_no
                 if row_no < header_rows:
                     open_cells.append(self.begin_content("TH", Scope="Column"))
                 elif col_no < header_columns:
