@@ -20,14 +20,14 @@ ARABIC = {
               "| القاعة | المقاعد |\n|---|--:|\n| القاعة الكبرى | 120 |\n| القاعة الصغرى | 40 |\n"),
     "agenda": [{"date": "2024-03-05", "items": [
         {"time": "09:00", "end": "09:30", "title": ARABIC_TITLES[0]},
-        {"time": "09:30", "end": "10:30", "title": ARABIC_TITLES[1], "place": "القاعة الكبرى",
+        {"time": "09:30", "end": "10:30", "title": ARABIC_TITLES[1], "place": "القاعة 1",
          "people": ["يوسف الحسيني"], "talk": "education"},
-        {"time": "09:30", "end": "10:30", "title": ARABIC_TITLES[2], "place": "القاعة الصغرى",
+        {"time": "09:30", "end": "10:30", "title": ARABIC_TITLES[2], "place": "القاعة 2",
          "people": ["ليلى منصور"], "talk": "security"},
         {"time": "10:30", "end": "11:00", "title": ARABIC_TITLES[3]},
-        {"time": "11:00", "end": "12:00", "title": ARABIC_TITLES[4], "place": "القاعة الكبرى",
+        {"time": "11:00", "end": "12:00", "title": ARABIC_TITLES[4], "place": "القاعة 1",
          "people": ["عمر خالد"], "talk": "python"},
-        {"time": "11:00", "end": "12:00", "title": ARABIC_TITLES[5], "place": "القاعة الصغرى",
+        {"time": "11:00", "end": "12:00", "title": ARABIC_TITLES[5], "place": "القاعة 2",
          "people": ["سارة العلي"], "talk": "web"},
     ]}],
     "talks": [
@@ -64,9 +64,9 @@ HEBREW = {
     "intro": "ברוכים הבאים לכנס השנתי של קהילת התוכנה החופשית בישראל.",
     "agenda": [{"date": "2024-03-05", "items": [
         {"time": "09:00", "end": "09:30", "title": HEBREW_TITLES[0]},
-        {"time": "09:30", "end": "10:30", "title": HEBREW_TITLES[1], "place": "אולם א",
+        {"time": "09:30", "end": "10:30", "title": HEBREW_TITLES[1], "place": "אולם 1",
          "people": ["דוד כהן"], "talk": "education"},
-        {"time": "09:30", "end": "10:30", "title": HEBREW_TITLES[2], "place": "אולם ב",
+        {"time": "09:30", "end": "10:30", "title": HEBREW_TITLES[2], "place": "אולם 2",
          "people": ["רחל לוי"], "talk": "security"},
     ]}],
     "talks": [
