@@ -19,6 +19,7 @@ from dokureport.output.booklet import sheet_sides
 from dokureport.pipeline import BuildResult, build_brochure
 from tests.conftest import SAMPLE
 from tests.rtl_events import ARABIC, ARABIC_TITLES, HEBREW, HEBREW_TITLES, PHOTOS
+from tests.test_accessibility import assert_accessible_and_archival
 
 Chars = list[dict]
 
@@ -240,6 +241,8 @@ def test_the_catalog_says_right_to_left_and_the_outline_is_as_typed(built: Build
     # In logical order as typed: no presentation forms, no visual reordering.
     for title in ARABIC_TITLES[1:3] + ARABIC_TITLES[4:]:
         assert title in titles
+    # Mirrored tables keep their header cells, and the file its PDF/UA and PDF/A claims.
+    assert_accessible_and_archival(out)
 
 
 def test_a_hebrew_brochure_reads_right_to_left_too(built: Build) -> None:
