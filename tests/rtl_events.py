@@ -40,7 +40,7 @@ ARABIC = {
          "abstract": "ممارسات عملية لحماية الشبكات المفتوحة."},
         {"id": "python", "title": ARABIC_TITLES[4],
          "speakers": [{"name": "عمر خالد"}],
-         "abstract": "مقدمة إلى لغة بايثون للمبتدئين."},
+         "abstract": "مقدمة إلى لغة بايثون للمبتدئين.\n\nThe workshop is held in *English*."},
         {"id": "web", "title": ARABIC_TITLES[5],
          "speakers": [{"name": "سارة العلي"}],
          "abstract": "المحتوى العربي على الويب وأدوات نشره."},

@@ -194,6 +194,21 @@ def test_the_speaker_index_fills_its_columns_from_the_right(built: Build) -> Non
         assert digits, f"{name}: its page number is left of it"
 
 
+def test_an_english_paragraph_keeps_its_word_order_and_the_pages_alignment(
+        built: Build) -> None:
+    out, _ = built("ar")
+    chars, width = _page_with(out, "English")
+    [line] = [row for row in _rows(chars) if "English" in "".join(c["text"] for c in row)]
+    drawn = "".join(c["text"] for c in line)
+    # Read from the left as written, the full stop at its end; set flush right as the
+    # Arabic lines around it.
+    assert drawn == "TheworkshopisheldinEnglish."
+    arabic = [row for row in _rows(chars) if any(_arabic(c) for c in row) and
+              max(c["size"] for c in row) == line[0]["size"]]
+    assert abs(max(c["x1"] for c in line) - max(c["x1"] for c in arabic[0])) < 1
+    assert min(c["x0"] for c in line) > width / 2
+
+
 def test_the_folio_is_at_the_left_of_a_right_to_left_page(built: Build) -> None:
     out, _ = built("ar")
     with pdfplumber.open(out) as document:

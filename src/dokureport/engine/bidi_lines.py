@@ -167,6 +167,21 @@ def base_level(frags: list[Any], fonts: frozenset[str]) -> int:
     return 0
 
 
+def _any_right_to_left(frags: list[Any], fonts: frozenset[str]) -> bool:
+    """Whether a paragraph has a right-to-left letter (in a right-to-left font, or one
+    whose bidirectional class is R or AL)."""
+    for frag, text in _pieces(frags):
+        if not isinstance(text, str) or hasattr(frag, "cbDefn"):
+            continue
+        if getattr(frag, "fontName", None) in fonts and any(
+                not (c.isspace() or c.isdigit() or unicodedata.category(c)[0] in "PZ")
+                for c in text):
+            return True
+        if any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
+            return True
+    return False
+
+
 # The direction of the paragraph being drawn (drawing is one paragraph at a time).
 _drawing: list[int] = [0]
 # 1 while a brochure in a right-to-left language (lang: ar, he) is laid out.
@@ -213,8 +228,11 @@ def _in_its_direction(original: Callable[..., Any]) -> Callable[..., Any]:
         if _brochure[0]:
             # Its indents mirrored too: the start indent at the right. A first line's
             # indent is the start's, which a line set flush right does not move: its
-            # extra space (measured with it) already places the line.
-            return _drawn(self, original, 1, style.clone(
+            # extra space (measured with it) already places the line. A paragraph with
+            # no right-to-left letter at all (an English abstract) keeps its words in
+            # their order, its full stop at its end: only its alignment is the page's.
+            level = 1 if _any_right_to_left(self.frags, fonts) else 0
+            return _drawn(self, original, level, style.clone(
                 f"{style.name}+rtl", alignment=_MIRRORED.get(style.alignment, style.alignment),
                 leftIndent=style.rightIndent, rightIndent=style.leftIndent,
                 firstLineIndent=0), *args, **kwargs)
