@@ -208,6 +208,7 @@ class Columns(Flowable):
         super().__init__()
         # The first column is filled first: the right one when right to left.
         self.direction = direction
+        self.booklet = False  # a booklet's pages alternate their outer margin's side
         self.rows, self.heads, self.count, self.gap = rows, heads, count, gap
         self.balance = balance
         # Width beyond the frame's the columns take (into the outer margin the measure
@@ -315,7 +316,14 @@ class Columns(Flowable):
         # The rows keep their heights at this width: the parts need not measure them again.
         for part, kept in ((first, self.row_heights[:taken]), (rest, heights)):
             part.row_heights, part.column_width = kept, self.column_width
+            part.booklet = self.booklet
         return [first, rest]
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        if self.direction.right_to_left and self.direction.binding_at_right(
+                canvas.getPageNumber(), booklet=self.booklet):
+            x -= self.extra  # the outer margin the columns widen into is at the left
+        super().drawOn(canvas, x, y, _sW)
 
     def draw(self) -> None:
         width = self.column_width
@@ -446,6 +454,7 @@ class SpeakerIndex(IndexingFlowable):
             extra = self._extra(width)
             self._tables[width] = table = self._rows(width + extra)
             table.extra = extra
+            table.booklet = self.ctx.options.booklet
         return self._tables[width]
 
     def _extra(self, width: float) -> float:
@@ -470,9 +479,6 @@ class SpeakerIndex(IndexingFlowable):
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         assert self._table is not None
-        if self.ctx.direction.right_to_left and self.ctx.direction.binding_at_right(
-                canvas.getPageNumber(), booklet=self.ctx.options.booklet):
-            x -= self._table.extra  # the outer margin the columns widen into is at the left
         self._table.drawOn(canvas, x, y, _sW)
 
 
