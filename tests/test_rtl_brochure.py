@@ -66,6 +66,32 @@ def _page_with(pdf: Path, *needles: str) -> tuple[Chars, float]:
     raise AssertionError(f"no page shows {needles}")
 
 
+FIRST = ("يوسف", "ليلى", "عمر", "سارة", "أحمد", "مريم", "خالد", "نور", "علي", "هدى")
+FAMILY = ("الحسيني", "منصور", "العلي", "خالد", "الزين", "حداد", "النجار", "الخطيب")
+
+
+@pytest.mark.slow
+def test_a_speaker_index_over_pages_stays_on_them(tmp_path: Path) -> None:
+    # 80 speakers, each with a talk: the index runs over pages, each part of it widening
+    # into the left margin, none past the right edge.
+    people = [f"{first} {family}" for family in FAMILY for first in FIRST]
+    data = {k: v for k, v in ARABIC.items() if k not in ("agenda", "photos")} | {"talks": [
+        {"id": f"t{n}", "title": f"محاضرة {n}", "speakers": [{"name": name}]}
+        for n, name in enumerate(people, start=1)]}
+    out = tmp_path / "index.pdf"
+    build_brochure(_write(tmp_path / "event", data), out, BuildOptions(paper="a5"))
+    with pdfplumber.open(out) as document:
+        texts = ["".join(c["text"] for c in p.chars) for p in document.pages]
+        first = next(n for n, t in enumerate(texts) if _shows("المتحدثون", t) and
+                     _shows(FAMILY[0], t))
+        last = max(n for n, t in enumerate(texts) if _shows(FAMILY[1], t))  # منصور: م
+        assert last > first
+        for page in document.pages[first:last + 1]:
+            chars = [c for c in page.chars if c["text"].strip()]
+            assert min(c["x0"] for c in chars) > 10
+            assert max(c["x1"] for c in chars) < page.width - 10
+
+
 def _shows(needle: str, text: str) -> bool:
     """Whether `text`, characters as pdfplumber reads them, shows `needle`: shaped Arabic
     comes as presentation forms from left to right (NFKC folds the forms back)."""

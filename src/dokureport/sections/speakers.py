@@ -14,6 +14,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
 from reportlab.platypus.tableofcontents import IndexingFlowable
 
+from dokureport.engine.tags import artifact
 from dokureport.i18n.names import (
     PARTICLES,
     IndexName,
@@ -120,7 +121,12 @@ class _Head(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        if self.repeated:
+        if self.repeated and self.direction.right_to_left:
+            # Its letter may be shaped (glyph codes, not text): set by its paragraph,
+            # untagged (the letter is read once, where its group begins).
+            with artifact(self.canv):
+                self.paragraph.drawOn(self.canv, 0, 3)
+        elif self.repeated:
             self._draw_letters()
         else:
             self.paragraph.drawOn(self.canv, 0, 3)
@@ -134,9 +140,7 @@ class _Head(Flowable):
         # Where the paragraph would set them: its first baseline, each piece in its font.
         para = self.paragraph
         baseline = 3 + para.height - getattr(para.blPara, "ascent", para.style.fontSize)
-        drawn = sum(stringWidth(getattr(f, "text", ""), f.fontName, f.fontSize)
-                    for f in para.frags)
-        x = self.direction.x(0.0, drawn, self.width)
+        x = 0.0
         self.canv.saveState()
         for frag in para.frags:
             text = getattr(frag, "text", "")
