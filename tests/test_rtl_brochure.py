@@ -163,6 +163,27 @@ def test_the_agenda_reads_from_the_right_times_first_then_rooms(built: Build) ->
         titles = [c for c in row if _arabic(c) and c["x1"] < min(c["x0"] for c in time)]
         assert titles, "titles are left of the time"
         assert max(c["x1"] for c in time) >= max(c["x1"] for c in row) - 12  # "ص" (a.m.)
+    # Read in logical order all the same: each row of a table from its header cell.
+    rows_read = [cells for cells in _table_rows(out) if "/TD" in cells and "/TH" in cells]
+    assert len(rows_read) == 4  # the grid's four times
+    assert all(cells[0] == "/TH" for cells in rows_read)
+
+
+def _table_rows(pdf: Path) -> list[list[str]]:
+    """The roles of each table row's cells, in the structure tree's order."""
+    found: list[list[str]] = []
+    with pikepdf.open(pdf) as document:
+        def walk(elem: pikepdf.Object) -> None:
+            kids = elem.get("/K")
+            kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+            kids = [k for k in kids if isinstance(k, pikepdf.Dictionary) and "/S" in k]
+            if elem.get("/S") == "/TR":
+                found.append([str(k.S) for k in kids])
+            for kid in kids:
+                walk(kid)
+
+        walk(document.Root.StructTreeRoot)
+    return found
 
 
 def test_the_gallery_starts_at_the_right(built: Build) -> None:

@@ -359,6 +359,9 @@ class TagRecorder:
                 open_rows.append(self.begin_group("TOCI", Lang=_row_language(table, args[0]))
                                  if elem.role == "TOC" else self.begin_group("TR"))
             elif event == "endRow" and open_rows:
+                row = self.parent()
+                if getattr(table, "right_to_left", False) and row.role == "TR":
+                    row.kids.reverse()  # drawn from the left: read from the right
                 self.end(open_rows.pop())
             elif event == "startCell" and elem.role == "Table":
                 row_no, col_no = args[0], args[1]
