@@ -92,6 +92,35 @@ def test_a_speaker_index_over_pages_stays_on_them(tmp_path: Path) -> None:
             assert max(c["x1"] for c in chars) < page.width - 10
 
 
+@pytest.mark.slow
+def test_running_heads_and_folios_stand_at_the_outer_edge_of_a_right_bound_booklet(
+        tmp_path: Path) -> None:
+    # A day of 70 items runs over pages: each later page names the day at its head. In a
+    # book bound at its right edge the odd pages are left-hand pages: head and folio at
+    # their left edge, an even page's at its right.
+    items = [{"time": f"{9 + n // 10}:{n % 10 * 5:02d}", "title": f"لقاء رقم {n}",
+              "place": "القاعة 1"} for n in range(70)]
+    data = {k: v for k, v in ARABIC.items() if k not in ("photos", "talks")} | {
+        "agenda": [{"date": "2024-03-05", "items": items}]}
+    out = tmp_path / "agenda.pdf"
+    build_brochure(_write(tmp_path / "event", data), out, BuildOptions(paper="a5",
+                                                                       booklet=True))
+    sides = []
+    with pdfplumber.open(out) as document:
+        for number, page in enumerate(document.pages, start=1):
+            head = [c for c in page.chars if c["bottom"] < 40 and c["text"].strip()]
+            folio = [c for c in page.chars if c["top"] > page.height - 40
+                     and c["text"] == str(number)[-1]]
+            if not head:
+                continue
+            middle = page.width / 2
+            outer_left = number % 2 == 1
+            assert (max(c["x1"] for c in head) < middle) == outer_left, number
+            assert folio and (folio[0]["x1"] < middle) == outer_left, number
+            sides.append(outer_left)
+    assert True in sides and False in sides  # pages of both hands have a head
+
+
 def _shows(needle: str, text: str) -> bool:
     """Whether `text`, characters as pdfplumber reads them, shows `needle`: shaped Arabic
     comes as presentation forms from left to right (NFKC folds the forms back)."""
