@@ -117,6 +117,11 @@ def test_running_heads_and_folios_stand_at_the_outer_edge_of_a_right_bound_bookl
             outer_left = number % 2 == 1
             assert (max(c["x1"] for c in head) < middle) == outer_left, number
             assert folio and (folio[0]["x1"] < middle) == outer_left, number
+            # The agenda's rules span the text column: its inner margin, at the binding,
+            # is the narrower.
+            rules = [r for r in page.lines if r["x1"] - r["x0"] > middle / 2]
+            left, right = min(r["x0"] for r in rules), page.width - max(r["x1"] for r in rules)
+            assert (right < left) == outer_left, number
             sides.append(outer_left)
     assert True in sides and False in sides  # pages of both hands have a head
 
