@@ -15,6 +15,8 @@ import pytest
 import yaml
 
 from dokureport.core.options import BuildOptions
+from dokureport.layout.direction import Direction
+from dokureport.layout.direction import table as direction_table
 from dokureport.output.booklet import sheet_sides
 from dokureport.pipeline import BuildResult, build_brochure
 from tests.conftest import SAMPLE
@@ -160,6 +162,27 @@ def test_right_to_left_books_are_imposed_for_a_binding_at_the_right_edge() -> No
     one_based = [(a + 1, b + 1) for a, b in sheet_sides(8, right_to_left=True)]  # type: ignore[operator]
     assert one_based == [(1, 8), (7, 2), (3, 6), (5, 4)]
     assert sheet_sides(6, right_to_left=True) == [(0, None), (None, 1), (2, 5), (4, 3)]
+
+
+def test_a_tables_style_is_mirrored_with_its_columns() -> None:
+    # Four columns given in reading order; right to left, column 0 stands at the right.
+    rtl = Direction.of_language("he-IL")
+    assert rtl.right_to_left and not Direction.of_language("de").right_to_left
+    assert rtl.rows([["09:00", "a", "b", "c"]]) == [["c", "b", "a", "09:00"]]
+    assert rtl.table_style([
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("LINEBEFORE", (2, 0), (-1, -1), 0.5, "#ccc"),
+        ("ALIGN", (0, 0), (0, -1), "LEFT"),
+        ("SPAN", (1, 3), (-1, 3)),
+    ], 4) == [
+        ("RIGHTPADDING", (0, 0), (3, -1), 0),
+        ("LINEAFTER", (0, 0), (1, -1), 0.5, "#ccc"),
+        ("ALIGN", (3, 0), (3, -1), "RIGHT"),
+        ("SPAN", (0, 3), (2, 3)),
+    ]
+    # A spanned cell keeps its content: it moves to the range's first cell (the left).
+    table = direction_table(rtl, [["t", "x", "", ""]], [1, 1, 1, 1], [("SPAN", (1, 0), (-1, 0))])
+    assert [c for c in table._cellvalues[0]] == ["x", "", "", "t"]
 
 
 def test_the_contents_numbers_stand_left_of_their_titles(built: Build) -> None:

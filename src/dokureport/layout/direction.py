@@ -123,4 +123,3 @@ def table(direction: Direction, rows: Sequence[Sequence[Any]], widths: Sequence[
 
 
 LEFT_TO_RIGHT = Direction(False)
-RIGHT_TO_LEFT = Direction(True)
