@@ -387,12 +387,14 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
                 # The file's dates are the build date, never the clock time: reproducible.
                 set_dates(temp, ctx.build_date)
                 finish(temp, ctx.tags, archival=target == "screen",
-                       linearize=target == "screen", print_profile=profile)
+                       linearize=target == "screen", print_profile=profile,
+                       right_to_left=ctx.direction.right_to_left, spreads=options.booklet)
                 set_content_id(temp)
                 if options.booklet:
                     booklet = booklet_path(output)
                     with staged.output(booklet) as sheets:
-                        sides = impose(temp, sheets)
+                        sides = impose(temp, sheets,
+                                       right_to_left=ctx.direction.right_to_left)
             if trace.progress is not None:
                 trace.progress(Progress("write", target))
             writing = time.perf_counter()

@@ -85,8 +85,10 @@ def visual_words(words: list[Any], base_level: int = 0) -> list[Any]:
     tokens = pieces
     # L1: spaces at the line's end take the paragraph's level. reportlab did not count
     # them in the line's width: drawn at a right-to-left line's left end, they would push
-    # it a space past the right margin, so they are left out.
-    while tokens and isinstance(tokens[-1][1], str) and not tokens[-1][1].strip():
+    # it a space past the right margin, so they are left out (a callback is kept: the
+    # contents' page number is drawn from one at its entry's end).
+    while (tokens and isinstance(tokens[-1][1], str) and not tokens[-1][1].strip()
+           and not hasattr(tokens[-1][0], "cbDefn")):
         tokens.pop()
         levels.pop()
     order = list(range(len(tokens)))
@@ -165,6 +167,21 @@ def base_level(frags: list[Any], fonts: frozenset[str]) -> int:
     return 0
 
 
+def _any_right_to_left(frags: list[Any], fonts: frozenset[str]) -> bool:
+    """Whether a paragraph has a right-to-left letter (in a right-to-left font, or one
+    whose bidirectional class is R or AL)."""
+    for frag, text in _pieces(frags):
+        if not isinstance(text, str) or hasattr(frag, "cbDefn"):
+            continue
+        if getattr(frag, "fontName", None) in fonts and any(
+                not (c.isspace() or c.isdigit() or unicodedata.category(c)[0] in "PZ")
+                for c in text):
+            return True
+        if any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
+            return True
+    return False
+
+
 # The direction of the paragraph being drawn (drawing is one paragraph at a time).
 _drawing: list[int] = [0]
 # 1 while a brochure in a right-to-left language (lang: ar, he) is laid out.
@@ -209,9 +226,16 @@ def _in_its_direction(original: Callable[..., Any]) -> Callable[..., Any]:
         fonts = shaping.right_to_left_fonts()
         style = self.style
         if _brochure[0]:
-            return _drawn(self, original, 1, style.clone(
-                f"{style.name}+rtl", alignment=_MIRRORED.get(style.alignment, style.alignment)),
-                *args, **kwargs)
+            # Its indents mirrored too: the start indent at the right. A first line's
+            # indent is the start's, which a line set flush right does not move: its
+            # extra space (measured with it) already places the line. A paragraph with
+            # no right-to-left letter at all (an English abstract) keeps its words in
+            # their order, its full stop at its end: only its alignment is the page's.
+            level = 1 if _any_right_to_left(self.frags, fonts) else 0
+            return _drawn(self, original, level, style.clone(
+                f"{style.name}+rtl", alignment=_MIRRORED.get(style.alignment, style.alignment),
+                leftIndent=style.rightIndent, rightIndent=style.leftIndent,
+                firstLineIndent=0), *args, **kwargs)
         level = base_level(self.frags, fonts) if fonts else 0
         if (level and style.alignment in (TA_LEFT, TA_JUSTIFY)
                 and len(self.blPara.lines) > 1):

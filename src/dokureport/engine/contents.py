@@ -86,11 +86,15 @@ class Contents(TableOfContents):
 
     `groups` maps a talk's link key to the path (day, track) it is listed under instead
     of its own entry: a large programme's contents list sections, days and tracks.
+    `right_to_left`: the numbers' column is at the left (the entries' indents are
+    mirrored as they are drawn, see engine/bidi_lines).
     """
 
     def __init__(self, *, number_gap: float = 8.0, hanging_indent: float = 12.0,
-                 groups: Mapping[str, tuple[str, ...]] | None = None, **kwargs: Any) -> None:
+                 groups: Mapping[str, tuple[str, ...]] | None = None,
+                 right_to_left: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.right_to_left = right_to_left
         self.number_gap = number_gap
         self.hanging_indent = hanging_indent
         self.groups: dict[str, tuple[str, ...]] = dict(groups or {})
@@ -148,12 +152,13 @@ class Contents(TableOfContents):
         return self.width, self.height
 
     def _draw_number(self, canvas: Any, row: Entry, y: float, right: float) -> None:
-        """The page number of `row`, right-aligned at `right`, in its entry's type."""
+        """The page number of `row`, right-aligned at `right` (left-aligned at 0 when
+        right to left), in its entry's type."""
         level, _, page, key = row
         style = self.getLevelStyle(level)
         text = self._page_text(page)
         width = stringWidth(text, style.fontName, style.fontSize)
-        x = right - width
+        x = 0.0 if self.right_to_left else right - width
         tx = canvas.beginText(x, y)
         tx.setFont(style.fontName, style.fontSize)
         tx.setFillColor(style.textColor)

@@ -359,15 +359,24 @@ class TagRecorder:
                 open_rows.append(self.begin_group("TOCI", Lang=_row_language(table, args[0]))
                                  if elem.role == "TOC" else self.begin_group("TR"))
             elif event == "endRow" and open_rows:
+                row = self.parent()
+                if getattr(table, "right_to_left", False) and row.role == "TR":
+                    row.kids.reverse()  # drawn from the left: read from the right
                 self.end(open_rows.pop())
             elif event == "startCell" and elem.role == "Table":
                 row_no, col_no = args[0], args[1]
+                # A cell spanning columns says how many: every row then spans as many.
+                span = (table._spanRanges or {}).get((col_no, row_no)) if table._spanCmds \
+                    else None
+                wide = {"ColSpan": span[2] - span[0] + 1} if span and span[2] > span[0] else {}
+                if getattr(table, "right_to_left", False):  # its columns from the right
+                    col_no = table._ncols - 1 - col_no
                 if row_no < header_rows:
-                    open_cells.append(self.begin_content("TH", Scope="Column"))
+                    open_cells.append(self.begin_content("TH", Scope="Column", **wide))
                 elif col_no < header_columns:
-                    open_cells.append(self.begin_content("TH", Scope="Row"))
+                    open_cells.append(self.begin_content("TH", Scope="Row", **wide))
                 else:
-                    open_cells.append(self.begin_content("TD"))
+                    open_cells.append(self.begin_content("TD", **wide))
             elif event == "endCell" and open_cells:
                 self.end(open_cells.pop())
 

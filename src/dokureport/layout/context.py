@@ -16,6 +16,7 @@ from dokureport.design.model import Theme
 from dokureport.design.theme import default_theme
 from dokureport.event.model import Event
 from dokureport.i18n.labels import Labels, labels_for
+from dokureport.layout.direction import Direction
 from dokureport.layout.plan import PagePlan, SectionStartRecord
 from dokureport.layout.styles import Styles, make_styles
 from dokureport.text.fonts import FontSet, default_fonts
@@ -90,6 +91,8 @@ class LayoutContext:
     styles: Styles = field(init=False)
     labels: Labels = field(init=False)
     text: Typesetter = field(init=False)
+    # Which way the brochure reads (the event's language): what its sections mirror.
+    direction: Direction = field(init=False)
     warnings: list[Problem] = field(default_factory=list)
     # Filled by the document as the last layout pass places each section's flowables.
     sections: list[SectionPages] = field(default_factory=list)
@@ -114,6 +117,7 @@ class LayoutContext:
             self.theme = default_theme()
         if self.fonts is None:
             self.fonts = default_fonts()
+        self.direction = Direction.of_language(self.event.lang)
         self.geometry = geometry_for(self.options.paper, self.theme, self.fonts.regular)
         self.styles = make_styles(self.geometry, self.theme, self.fonts)
         self.columns = talk_columns(self.geometry, self.theme, len(self.event.talks))

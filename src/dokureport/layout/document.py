@@ -32,7 +32,7 @@ from dokureport.engine.contents import kept_content, reserve_entries
 from dokureport.engine.frames import DraftFrame
 from dokureport.engine.keeping import KeepWithFirstLines
 from dokureport.engine.starts import SectionStart, frame_used
-from dokureport.i18n.language import pdf_language, right_to_left
+from dokureport.i18n.language import pdf_language
 from dokureport.layout import source
 from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.flowables import Heading, LanguageMark
@@ -269,7 +269,10 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         if panel is not None:
             # A typographic cover: from the panel's inner top down (see sections.cover).
             top = panel[1] - cover_panel_padding(self.ctx, panel)
-        return DraftFrame(self.leftMargin, bottom, g.cover_width, top - bottom,
+        # Its text at the inner margin's side, the outer margin's spare taken: the page's
+        # right margin is the inner one when right to left.
+        left = bleed + (g.cover_margin_outer if self.bound_at_right(1) else g.margin_inner)
+        return DraftFrame(left, bottom, g.cover_width, top - bottom,
                           leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
                           id="cover")
 
@@ -308,7 +311,7 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
             # multiBuild lays out the whole brochure until the TOC's page numbers settle.
             self._progress = tqdm(desc=f"Pages (pass {self._passes})", unit="page",
                                   file=sys.stderr, leave=False)
-        engine.brochure_direction(right_to_left(self.ctx.event.lang))
+        engine.brochure_direction(self.ctx.direction.right_to_left)
         try:
             super().build(flowables, filename, maker)
         finally:
@@ -395,10 +398,20 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         if self._progress is not None:
             self._progress.update(1)
 
+    def bound_at_right(self, page: int) -> bool:
+        """Whether `page`'s inner margin is at its right: a booklet's left-hand pages,
+        and every page of a right-to-left brochure but those (layout.direction)."""
+        return self.ctx.direction.binding_at_right(page, booklet=self.ctx.options.booklet)
+
+    def outer_at_start(self, page: int) -> bool:
+        """Whether `page`'s folio and running head, at its outer edge, stand where its
+        lines start (their alignment is logical: the engine mirrors it right to left)."""
+        return self.ctx.direction.outer_at_start(page, booklet=self.ctx.options.booklet)
+
     def content_left(self, page: int) -> float:
-        """x of the text column on `page`: a booklet's left-hand (even) pages mirror it."""
+        """x of the text column on `page`: pages bound at their right mirror it."""
         g, bleed = self.ctx.geometry, self.ctx.bleed
-        if self.ctx.options.booklet and page % 2 == 0:
+        if self.bound_at_right(page):
             return bleed + g.margin_outer
         return bleed + g.margin_inner
 
@@ -409,8 +422,7 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         x = self.content_left(page)
         if getattr(self.pageTemplate, "id", None) != COLUMNS:
             return x, g.frame_width
-        mirrored = self.ctx.options.booklet and page % 2 == 0
-        return x - (g.spare_outer if mirrored else g.spare_inner), g.wide_width
+        return x - (g.spare_outer if self.bound_at_right(page) else g.spare_inner), g.wide_width
 
     def handle_pageBegin(self) -> None:
         # The frame is reset for the page about to begin: place it for that page's side,
@@ -423,10 +435,12 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
             frame.height = g.frame_height - early
         if self._column_frames and self.ctx.columns is not None:
             # The columns span the wide width: the measure's spare on both sides is theirs.
-            mirrored = self.ctx.options.booklet and (self.page + 1) % 2 == 0
-            x = frame.x1 - (g.spare_outer if mirrored else g.spare_inner)
+            page = self.page + 1
+            x = frame.x1 - (g.spare_outer if self.bound_at_right(page) else g.spare_inner)
             step = self.ctx.columns.column.frame_width + self.ctx.columns.gap
-            for n, column in enumerate(self._column_frames):
+            # The first column is filled first: the right one in a right-to-left brochure.
+            order = self.ctx.direction.in_order(range(len(self._column_frames)))
+            for n, column in zip(order, self._column_frames, strict=True):
                 column.x1 = x + n * step
                 column.y1, column.height = frame.y1, frame.height
         if self.marks_area and not self.drafting:
@@ -469,16 +483,18 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
             top = y + s.footer.leading + 2.5 * mm
             canvas.line(x0, top, x0 + wide, top)
             canvas.restoreState()
-        # In a booklet an even page is a left-hand page: its number goes to the outer
-        # (left) edge, not into the fold.
-        mirrored = self.ctx.options.booklet and doc.page % 2 == 0
+        # The number goes to the page's outer edge, not into the fold: the start of the
+        # line on a booklet's left-hand page (the right-hand one if right to left).
+        mirrored = self.outer_at_start(doc.page)
         title_style, number_style = ((s.footer_right, s.footer) if mirrored
                                      else (s.footer, s.footer_right))
         x, width = self.text_box(doc.page)
         text = self._footer_text()
         if text:
+            # The title's box is 0.8 of the width, at the side its lines are set to.
+            at_right = mirrored != self.ctx.direction.right_to_left
             left = self._footer_paragraph(text, width, title_style)
-            left.drawOn(canvas, x + (width * 0.2 if mirrored else 0), y)
+            left.drawOn(canvas, x + (width * 0.2 if at_right else 0), y)
         if footer.page_number:
             number = Paragraph(str(doc.page), number_style)
             number.wrap(width, g.margin_bottom)
@@ -521,7 +537,7 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         top = bleed + g.page_height - min(g.footer_offset, g.margin_top * 0.5)
         x, width = self.text_box(doc.page)
         draw_running_head(canvas, text, self.ctx.styles.footer, x, top, width,
-                          mirrored=self.ctx.options.booklet and doc.page % 2 == 0)
+                          mirrored=self.outer_at_start(doc.page))
 
     def afterFlowable(self, flowable: Any) -> None:
         self._record_section(flowable)

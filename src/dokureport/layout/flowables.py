@@ -15,6 +15,7 @@ from dokureport.core import plain_cache
 from dokureport.core.cache_dir import default_cache_dir
 from dokureport.engine.tags import grouped, recorder, tagged
 from dokureport.layout.context import PassImages
+from dokureport.layout.direction import LEFT_TO_RIGHT, Direction
 from dokureport.text.typesetter import outline_text
 
 
@@ -151,8 +152,13 @@ class PhotoRow(Flowable):
     """
 
     def __init__(self, cells: list[PhotoCell], gutter: float, images: PassImages,
-                 caption_gap: float, max_height: float) -> None:
+                 caption_gap: float, max_height: float,
+                 direction: Direction = LEFT_TO_RIGHT) -> None:
         super().__init__()
+        # The first photo at the line's start: at the right when right to left, and a
+        # short row there too.
+        self.direction = direction
+        self.hAlign = direction.h_align("LEFT")
         self.cells = cells
         self.gutter = gutter
         self.images = images
@@ -181,15 +187,16 @@ class PhotoRow(Flowable):
 
     # No role: it tags itself, each photo a Figure with its caption and credit a Caption.
     def draw(self) -> None:
-        x = 0.0
+        at = 0.0
         for cell, (block, height) in zip(self.cells, self._blocks, strict=True):
+            x = self.direction.x(at, cell.width, self.width)
             with tagged(self.canv, "Figure", Alt=cell.alt or "Photo"):
                 draw_image(self.canv, self.images, cell.request, x, self.height - cell.height,
                            cell.width, cell.height)
                 with grouped(self.canv, "Caption"):
                     block.drawOn(self.canv, x,
                                  self.height - self.photo_height - self.caption_gap - height)
-            x += cell.width + self.gutter
+            at += cell.width + self.gutter
 
 
 # Bumped when what a cached QR symbol holds changes.

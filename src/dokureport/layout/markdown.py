@@ -17,10 +17,11 @@ from markdown_it.tree import SyntaxTreeNode
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Spacer, TableStyle
+from reportlab.platypus import Flowable, Spacer
 
 from dokureport.assets import ImageRequest, oriented_size
 from dokureport.event.markdown import MAX_TABLE_COLUMNS, is_local_image, parser
+from dokureport.layout import direction
 from dokureport.layout.blocks import (
     BlockList,
     BlockListItem,
@@ -161,13 +162,15 @@ class _Blocks:
         options: dict[str, object] = {
             "bulletFontName": fonts.regular, "bulletFontSize": self.item_style.fontSize,
             "bulletColor": colors.HexColor(self.ctx.colour("primary")),
-            "leftIndent": g.body_size * 1.6, "bulletDedent": g.body_size * 1.2,
+            # Bullets and indent at the line's start: at the right when right to left.
+            **self.ctx.direction.bullets(g.body_size * 1.6, g.body_size * 1.2),
             "spaceAfter": g.body_leading * (0.35 if depth == 0 else 0),
         }
         if numbered:
             start = node.attrs.get("start", 1)
             options |= {"bulletType": "1", "start": int(start) if str(start).isdigit() else 1,
-                        "bulletFormat": "%s."}
+                        # As a right-to-left line shows "1." : its full stop at the left.
+                        "bulletFormat": ".%s" if self.ctx.direction.right_to_left else "%s."}
         else:
             options |= {"bulletType": "bullet", "start": "•" if depth == 0 else "–"}
         return BlockList(items, numbered=numbered, **options)
@@ -190,16 +193,15 @@ class _Blocks:
                 attribution_text = outline_text(markup)
                 content.append(TextParagraph(markup, self.attribution_style))
         g = self.ctx.geometry
-        quote = PullQuote([[content]], colWidths=[g.frame_width * 0.85], splitInRow=1,
-                          hAlign="LEFT", attribution=attribution_text)
-        quote.setStyle(TableStyle([
+        # Its rule at the line's start: at the right when right to left.
+        quote = direction.table(self.ctx.direction, [[content]], [g.frame_width * 0.85], [
             ("LINEBEFORE", (0, 0), (0, -1), 2.5, colors.HexColor(self.ctx.colour("accent"))),
             ("LEFTPADDING", (0, 0), (-1, -1), g.body_size * 1.2),
             ("RIGHTPADDING", (0, 0), (-1, -1), 0),
             ("TOPPADDING", (0, 0), (-1, -1), 2),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
             ("FONTNAME", (0, 0), (-1, -1), self.style.fontName),
-        ]))
+        ], cls=PullQuote, splitInRow=1, hAlign="LEFT", attribution=attribution_text)
         quote.spaceBefore = g.body_leading * 0.6
         quote.spaceAfter = g.body_leading * 0.9
         return quote
@@ -229,18 +231,20 @@ class _Blocks:
             row: list[Flowable] = []
             for column, (cell, markup) in enumerate(row_cells):
                 align = str(cell.attrs.get("style", ""))
+                # Markdown's alignments are the page's sides, as in HTML; the style's
+                # alignment is logical (mirrored as drawn in a right-to-left brochure).
+                to_end = "left" in align if self.ctx.direction.right_to_left else "right" in align
                 style = ParagraphStyle(f"cell{column}", parent=cell_style,
-                                       alignment=TA_RIGHT if "right" in align else TA_LEFT)
+                                       alignment=TA_RIGHT if to_end else TA_LEFT)
                 if cell.type == "th":
                     row.append(HeaderCell(f"<b>{markup}</b>", style))
                 else:
                     row.append(DataCell(markup, style))
             rows.append(row)
-        table = DataTable(rows, colWidths=fit.widths, repeatRows=1, splitInRow=1,
-                          hAlign="LEFT")
         pad = fit.padding
         rule, primary = colors.HexColor(self.ctx.colour("rule")), self.ctx.colour("primary")
-        table.setStyle(TableStyle([
+        # The first column at the line's start: at the right when right to left.
+        table = direction.table(self.ctx.direction, rows, fit.widths, [
             ("FONTNAME", (0, 0), (-1, -1), self.style.fontName),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(self.ctx.colour("tint"))),
@@ -250,7 +254,7 @@ class _Blocks:
             ("RIGHTPADDING", (0, 0), (-1, -1), pad),
             ("TOPPADDING", (0, 0), (-1, -1), 3),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ]))
+        ], cls=DataTable, repeatRows=1, splitInRow=1, hAlign="LEFT")
         table.spaceBefore = g.body_leading * 0.3
         table.spaceAfter = g.body_leading
         return table

@@ -16,6 +16,7 @@ from dokureport.assets import ImageRequest, oriented_size
 from dokureport.design.geometry import GALLERY_ASPECT_RANGE
 from dokureport.event.model import Photo
 from dokureport.layout.context import LayoutContext
+from dokureport.layout.direction import LEFT_TO_RIGHT, Direction
 from dokureport.layout.flowables import PhotoCell, PhotoRow
 
 
@@ -122,7 +123,8 @@ def photo_rows(ctx: LayoutContext, numbered: list[tuple[int, Photo]], width: flo
                                    alt=_alt(ctx, number, photo)))
         out.append(FittingPhotoRow(cells, g.gallery_gutter, ctx.images,
                                    caption_gap=g.body_size * 0.4, max_height=g.frame_height,
-                                   min_scale=ctx.design.pages.figure_shrink))
+                                   min_scale=ctx.design.pages.figure_shrink,
+                                   direction=ctx.direction))
         out.append(_RowGap(g.body_leading))
     return out[:-1]
 
@@ -137,8 +139,9 @@ class FittingPhotoRow(PhotoRow):
     """
 
     def __init__(self, cells: list[PhotoCell], gutter: float, images: Any,
-                 caption_gap: float, max_height: float, min_scale: float) -> None:
-        super().__init__(cells, gutter, images, caption_gap, max_height)
+                 caption_gap: float, max_height: float, min_scale: float,
+                 direction: Direction = LEFT_TO_RIGHT) -> None:
+        super().__init__(cells, gutter, images, caption_gap, max_height, direction)
         self.full_cells = list(cells)
         self.min_scale = min_scale
         self.scale = 1.0

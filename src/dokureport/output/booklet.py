@@ -34,12 +34,15 @@ def padding(pages: int) -> int:
     return -pages % 4
 
 
-def sheet_sides(pages: int) -> list[tuple[int | None, int | None]]:
+def sheet_sides(pages: int, *, right_to_left: bool = False
+                ) -> list[tuple[int | None, int | None]]:
     """(left, right) page indices (0-based) of each sheet side, in printing order.
 
     Sheet 1 front: last + first, its back: second + second-last, and so on inwards;
     a stack printed duplex (flip on short edge), folded and stapled then reads in order.
     Indices at or past `pages` (when it is no multiple of four) are None: blank.
+    `right_to_left`: bound at the right edge (a brochure in Arabic or Hebrew), each side
+    mirrored: the first page left of the last, and each spread's earlier page at the right.
     """
     total = pages + padding(pages)
     sides: list[tuple[int | None, int | None]] = []
@@ -47,6 +50,8 @@ def sheet_sides(pages: int) -> list[tuple[int | None, int | None]]:
         front = (total - 1 - 2 * sheet, 2 * sheet)
         back = (2 * sheet + 1, total - 2 - 2 * sheet)
         for left, right in (front, back):
+            if right_to_left:
+                left, right = right, left
             sides.append((left if left < pages else None, right if right < pages else None))
     return sides
 
@@ -88,8 +93,9 @@ def _num(value: float) -> Decimal:
     return Decimal(f"{value:.4f}")
 
 
-def impose(source: Path, target: Path) -> int:
+def impose(source: Path, target: Path, *, right_to_left: bool = False) -> int:
     """Write the pages of `source` as printer's spreads into `target`; returns the sheet sides.
+    `right_to_left`: for a booklet bound at its right edge (see `sheet_sides`).
 
     Each sheet side is twice the page's trimmed width (A5 pages on A4 landscape, centred). Print
     pages (with a bleed and crop marks) keep their bleed on the sheet's outer edges, and
@@ -122,7 +128,7 @@ def impose(source: Path, target: Path) -> int:
             marks = marks_operators(crop_mark_lines(sheet_trim, b),
                                     fold_mark_lines(x_origin + w, sheet_trim, b))
         forms: dict[int, pikepdf.Object] = {}
-        for left, right in sheet_sides(len(src.pages)):
+        for left, right in sheet_sides(len(src.pages), right_to_left=right_to_left):
             sheet = out.add_blank_page(page_size=media)
             resources = pikepdf.Dictionary()
             ops = [b""]

@@ -12,6 +12,7 @@ from dokureport.assets.cmyk import PrintProfile
 from dokureport.output.fixes import apply_fixes
 from dokureport.output.pdfa import declare_pdfa_ua
 from dokureport.output.pdfx import declare_pdfx
+from dokureport.output.reading import read_right_to_left
 from dokureport.output.stream_ends import (
     end_streams_unambiguously,
     written_unambiguously,
@@ -21,10 +22,12 @@ from dokureport.output.subset_tags import name_subsets
 
 
 def finish(path: Path, tags: Any, *, archival: bool, linearize: bool,
-           print_profile: PrintProfile | None = None) -> None:
+           print_profile: PrintProfile | None = None, right_to_left: bool = False,
+           spreads: bool = False) -> None:
     """Tag the PDF at `path` from the recorded tree, repair it, declare PDF/UA-1 (and
     PDF/A-2u if `archival`, PDF/X-4 with `print_profile` as its output intent) and
-    linearize it (`linearize`), in place and reproducibly."""
+    linearize it (`linearize`), in place and reproducibly. `right_to_left`: the catalog
+    says it reads right to left (shown as `spreads`, a booklet's, see output.reading)."""
     # qpdf reads the input as it writes: the result goes beside it, then takes its place.
     finished = path.with_name(path.name + ".finished")
     try:
@@ -32,6 +35,8 @@ def finish(path: Path, tags: Any, *, archival: bool, linearize: bool,
             if tags is not None:
                 write_structure(pdf, tags)
             apply_fixes(pdf)
+            if right_to_left:
+                read_right_to_left(pdf, spreads=spreads)
             name_subsets(pdf)  # after the fixes: they rewrite the Unicode maps it renames in
             # Only a tagged file claims PDF/UA (untagged builds exist to measure tagging).
             if archival or tags is not None or print_profile is not None:

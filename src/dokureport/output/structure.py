@@ -99,8 +99,10 @@ def write_structure(pdf: pikepdf.Pdf, tags: TagRecorder) -> None:
         for key in ("Alt", "Lang", "ActualText"):
             if attrs.get(key):
                 entries.append(f'"/{key}":"{json_text(str(attrs[key]))}"')
-        if "Scope" in attrs:
-            entries.append(f'"/A":{{"/O":"/Table","/Scope":{json.dumps("/" + attrs["Scope"])}}}')
+        table = ([f'"/Scope":{json.dumps("/" + attrs["Scope"])}'] if "Scope" in attrs else [])
+        table += [f'"/ColSpan":{int(attrs["ColSpan"])}'] if "ColSpan" in attrs else []
+        if table:
+            entries.append(f'"/A":{{"/O":"/Table",{",".join(table)}}}')
         objects.append(f'"obj:{ref}":{{"value":{{{",".join(entries)}}}}}')
         return ref
 

@@ -11,17 +11,19 @@ from typing import Any, Literal
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table
 from reportlab.platypus.tableofcontents import IndexingFlowable
 
 from dokureport.engine import linebreaks
 from dokureport.event.model import AgendaDay, AgendaItem
 from dokureport.i18n.dates import long_date, time_span
+from dokureport.layout import direction
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.flowables import Heading, OutlineEntry
 from dokureport.layout.running_heads import RunningHead, setting_head
 from dokureport.layout.source import from_key
 from dokureport.sections.common import section_heading
+from dokureport.text.fonts import split_runs
 
 Setting = Literal["list", "grid", "rooms"]
 KEPT_ROWS = 2  # a day's or room's heading goes to the next page unless this many items fit
@@ -40,6 +42,16 @@ def parallel(items: Sequence[AgendaItem]) -> int:
         most = max(most, running)
     return most
 
+
+
+def _set_width(text: str, style: ParagraphStyle, ctx: LayoutContext) -> float:
+    """How wide `text` sets in `style`, each run in the font that prints it: an Arabic
+    "ص" (a.m.) in a time is set in the fallback font, not measured in the family's."""
+    runs = split_runs(text, family=ctx.fonts)
+    if all(run.font is None for run in runs):
+        return stringWidth(text, style.fontName, style.fontSize)
+    return sum(stringWidth(run.text, run.font or style.fontName, style.fontSize)
+               for run in runs)
 
 def rooms(items: Sequence[AgendaItem]) -> list[str]:
     """The day's places, in the order a reader looks them up (numbers in number order)."""
@@ -214,7 +226,7 @@ class _Agenda:
         """The widest time of `items`, with a gap to the title."""
         s = self.dense_time_style if dense else self.ctx.styles.agenda_time
         lang = self.ctx.event.lang
-        widest = max(stringWidth(time_span(i.time, i.end, lang), s.fontName, s.fontSize)
+        widest = max(_set_width(time_span(i.time, i.end, lang), s, self.ctx)
                      for i in items)
         return widest + s.fontSize
 
@@ -232,11 +244,9 @@ class _Agenda:
         widths = (columns.time, columns.item, *((columns.page,) if columns.page else ()))
         if not columns.page:
             rows = [row[:2] for row in rows]
-        table = Table(rows, colWidths=widths, splitInRow=1, hAlign="LEFT")
-        # A data table: each row's time is its header cell (TH, scope row).
-        table.role, table.header_columns = "Table", 1
         above, below = (0.12, 0.2) if dense else (0.35, 0.45)
-        table.setStyle(TableStyle([
+        # The time at the line's start: at the right of a right-to-left brochure.
+        table = direction.table(self.ctx.direction, rows, widths, [
             ("FONTNAME", (0, 0), (-1, -1), self.ctx.styles.body.fontName),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -245,7 +255,9 @@ class _Agenda:
             ("TOPPADDING", (0, 0), (-1, -1), g.body_leading * above),
             ("BOTTOMPADDING", (0, 0), (-1, -1), g.body_leading * below),
             ("LINEBELOW", (0, 0), (-1, -1), 0.5 if not dense else 0.3, self.ctx.colour("rule")),
-        ]))
+        ], splitInRow=1, hAlign="LEFT")
+        # A data table: each row's time is its header cell (TH, scope row).
+        table.role, table.header_columns = "Table", 1
         return table
 
     def time(self, item: AgendaItem, *, dense: bool = False) -> Paragraph:
@@ -358,8 +370,6 @@ class _Agenda:
         widths = (time_width, *([room_width] * len(places)))
         # A grid row is never split: a part row under a repeated row of room names can
         # land on the same page as the rows before it.
-        table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
-        table.role, table.header_columns = "Table", 1
         style = [
             ("FONTNAME", (0, 0), (-1, -1), s.body.fontName),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -372,10 +382,15 @@ class _Agenda:
             ("LINEBEFORE", (2, 0), (-1, -1), 0.5, ctx.colour("rule")),
         ]
         style += [("SPAN", (1, r), (-1, r)) for r in spans]
-        table.setStyle(TableStyle(style))
+        # Times at the line's start, the rooms in reading order after them: from the
+        # right in a right-to-left brochure.
+        table = direction.table(ctx.direction, rows, widths, style, repeatRows=1,
+                                hAlign="LEFT")
+        table.role, table.header_columns = "Table", 1
         # The room names and the first rows: what the day's heading keeps with.
-        start = Table(rows[:1 + KEPT_ROWS], colWidths=widths, hAlign="LEFT")
-        start.setStyle(TableStyle([c for c in style if c[0] != "SPAN" or c[1][1] <= KEPT_ROWS]))
+        start = direction.table(ctx.direction, rows[:1 + KEPT_ROWS], widths,
+                                [c for c in style if c[0] != "SPAN" or c[1][1] <= KEPT_ROWS],
+                                hAlign="LEFT")
         self.grid_start = start.wrap(g.frame_width, g.frame_height)[1]
         return [table]
 

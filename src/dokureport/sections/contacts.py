@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import getFont
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph
 
 from dokureport.assets import ImageRequest
 from dokureport.event.model import Contact
 from dokureport.i18n.labels import with_colon
+from dokureport.layout import direction
 from dokureport.layout.context import LayoutContext, PassImages
 from dokureport.layout.flowables import draw_image
 from dokureport.sections.common import section_heading
@@ -86,8 +87,8 @@ def _card(ctx: LayoutContext, contact: Contact, inner_width: float) -> Flowable:
     else:
         cells = [[portrait], [details]]
         widths = (inner_width,)
-    card = Table(cells, colWidths=widths, hAlign="LEFT")
-    card.setStyle(TableStyle([
+    # The portrait at the line's start: at the right when right to left.
+    card = direction.table(ctx.direction, cells, widths, [
         # reportlab selects each cell's font even for flowables: never its default Helvetica.
         ("FONTNAME", (0, 0), (-1, -1), ctx.styles.agenda_item.fontName),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -99,7 +100,7 @@ def _card(ctx: LayoutContext, contact: Contact, inner_width: float) -> Flowable:
         # text, it keeps its distance from the name below it.
         *([("TOPPADDING", (0, 0), (0, 0), _cap_offset(ctx))] if beside
           else [("BOTTOMPADDING", (0, 0), (-1, 0), PORTRAIT_GAP)]),
-    ]))
+    ], hAlign="LEFT")
     return card
 
 
@@ -121,7 +122,6 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
     for row in rows:
         grid.append([row[0], "", row[1]] if per_row == 2 else [row[0]])
     widths = (column, COLUMN_GAP, column) if per_row == 2 else (column,)
-    table = Table(grid, colWidths=widths, hAlign="LEFT", splitInRow=1)
     style = [
         ("FONTNAME", (0, 0), (-1, -1), ctx.styles.agenda_item.fontName),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -134,7 +134,9 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
         for c, cell in ((0, row[0]), (2, row[1]))[:per_row]:
             if cell != "":
                 style.append(("BACKGROUND", (c, r), (c, r), ctx.colour("tint")))
-    table.setStyle(TableStyle([*style, ("LINEBELOW", (0, 0), (-1, -1), COLUMN_GAP / 2,
-                                        ctx.colour("background"))]))
+    # The first card at the line's start: at the right when right to left.
+    table = direction.table(ctx.direction, grid, widths,
+                            [*style, ("LINEBELOW", (0, 0), (-1, -1), COLUMN_GAP / 2,
+                                      ctx.colour("background"))], hAlign="LEFT", splitInRow=1)
     out.append(table)
     return out

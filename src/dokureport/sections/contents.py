@@ -52,7 +52,8 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
     large = len(ctx.event.talks) > design.talks_listed_up_to
     toc = Contents(dotsMinLevel=-1, number_gap=design.number_gap * mm,
                    hanging_indent=design.hanging_indent * mm,
-                   groups=talk_groups(ctx) if large else None)
+                   groups=talk_groups(ctx) if large else None,
+                   right_to_left=ctx.direction.right_to_left)
     track = ParagraphStyle("toc2", parent=s.toc_level1,
                            leftIndent=s.toc_level1.leftIndent + g.body_size * 1.5)
     # In a grouped contents the second level is the days: headings of the tracks under them.

@@ -60,6 +60,8 @@ def _logo_place(ctx: LayoutContext, logo: ImageRequest) -> tuple[float, float]:
     position = ctx.design.cover.logo.position
     left = position.endswith("left")
     x = bleed + (g.margin_inner if left else g.page_width - g.cover_margin_outer - logo.width_pt)
+    # Right to left, the page mirrored: "left" is the line's start, at the right.
+    x = bleed + ctx.direction.x(x - bleed, logo.width_pt, g.page_width)
     if position.startswith("top"):
         y = bleed + g.page_height - g.margin_top - logo.height_pt
     else:

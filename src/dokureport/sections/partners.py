@@ -7,11 +7,12 @@ below one, so that wide logos get lower and tall ones higher, and all look alike
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether
 
 from dokureport.assets import ImageRequest, oriented_size
 from dokureport.assets.svg import is_svg, load_drawing
 from dokureport.event.model import PartnerLogo
+from dokureport.layout import direction
 from dokureport.layout.blocks import LogoMark
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.flowables import Heading, OutlineEntry
@@ -60,8 +61,8 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
         cells: list[Flowable | str] = [m if m is not None else "" for m in marks]
         rows = [cells[i : i + columns] for i in range(0, len(cells), columns)]
         rows[-1] += [""] * (columns - len(rows[-1]))
-        grid = Table(rows, colWidths=[cell] * columns, hAlign="LEFT")
-        grid.setStyle(TableStyle([
+        # The first logo at the line's start: at the right when right to left.
+        grid = direction.table(ctx.direction, rows, [cell] * columns, [
             ("FONTNAME", (0, 0), (-1, -1), s.body.fontName),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("ALIGN", (0, 0), (-1, -1), "LEFT"),
@@ -69,7 +70,7 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
             ("RIGHTPADDING", (0, 0), (-1, -1), g.body_size),
             ("TOPPADDING", (0, 0), (-1, -1), g.body_leading * 0.4),
             ("BOTTOMPADDING", (0, 0), (-1, -1), g.body_leading * 0.4),
-        ]))
+        ], hAlign="LEFT")
         title = Heading(t.plain(group.title, hyphenate=False), s.meta,
                         OutlineEntry(title=group.title, key=f"partners-{number + 1}", level=0,
                                      in_toc=False))

@@ -14,6 +14,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
 from reportlab.platypus.tableofcontents import IndexingFlowable
 
+from dokureport.engine.tags import artifact
 from dokureport.i18n.names import (
     PARTICLES,
     IndexName,
@@ -23,6 +24,7 @@ from dokureport.i18n.names import (
     sort_key,
 )
 from dokureport.layout.context import LayoutContext
+from dokureport.layout.direction import LEFT_TO_RIGHT, Direction
 from dokureport.sections.common import section_heading
 
 NBSP = "\u00a0"
@@ -101,16 +103,17 @@ class _Head(Flowable):
     """A group's letter over a hairline; kept with the entry under it."""
 
     def __init__(self, paragraph: Paragraph, rule: str, space: float,
-                 repeated: bool = False) -> None:
+                 repeated: bool = False, direction: Direction = LEFT_TO_RIGHT) -> None:
         super().__init__()
         self.paragraph, self.rule, self.space = paragraph, rule, space
         self.repeated = repeated
+        self.direction = direction
 
     def again(self) -> _Head:
         """The head repeated over a group that goes on on the next page: drawn as page
         furniture (an artifact), so the letter is read once."""
         return _Head(Paragraph(self.paragraph.text, self.paragraph.style), self.rule,
-                     self.space, repeated=True)
+                     self.space, repeated=True, direction=self.direction)
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         _, h = self.paragraph.wrap(avail_width, avail_height)
@@ -118,7 +121,12 @@ class _Head(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        if self.repeated:
+        if self.repeated and self.direction.right_to_left:
+            # Its letter may be shaped (glyph codes, not text): set by its paragraph,
+            # untagged (the letter is read once, where its group begins).
+            with artifact(self.canv):
+                self.paragraph.drawOn(self.canv, 0, 3)
+        elif self.repeated:
             self._draw_letters()
         else:
             self.paragraph.drawOn(self.canv, 0, 3)
@@ -148,10 +156,12 @@ class _Line(Flowable):
     a page list too long for that line goes whole onto a line of its own, never broken."""
 
     def __init__(self, name: Paragraph, pages: Paragraph, pages_width: float,
-                 gap: float, longest_word: float) -> None:
+                 gap: float, longest_word: float, direction: Direction = LEFT_TO_RIGHT
+                 ) -> None:
         super().__init__()
         self.name, self.pages, self.pages_width, self.gap = name, pages, pages_width, gap
         self.longest_word = longest_word
+        self.direction = direction
         self._below = False
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
@@ -175,13 +185,19 @@ class _Line(Flowable):
         if len(parts) < 2:
             return []
         empty = Paragraph("", self.pages.style)
-        return [_Line(parts[0], self.pages, self.pages_width, self.gap, self.longest_word),
-                *(_Line(p, empty, 0.0, self.gap, self.longest_word) for p in parts[1:])]
+        return [_Line(parts[0], self.pages, self.pages_width, self.gap, self.longest_word,
+                      self.direction),
+                *(_Line(p, empty, 0.0, self.gap, self.longest_word, self.direction)
+                  for p in parts[1:])]
 
     def draw(self) -> None:
         top = self.height - 2
-        self.name.drawOn(self.canv, 0, top - self.name.height)
-        x = self.width - self.pages_width - 0.5
+        # The name at the line's start, its pages at the end: mirrored right to left.
+        room = self.width if self._below else self.width - self.pages_width - self.gap
+        self.name.drawOn(self.canv, self.direction.x(0.0, room, self.width),
+                         top - self.name.height)
+        x = self.direction.x(self.width - self.pages_width - 0.5, self.pages_width + 0.5,
+                             self.width)
         y = top - (self.name.height if self._below else 0) - self.pages.height
         self.pages.drawOn(self.canv, x, y)
 
@@ -191,8 +207,12 @@ class Columns(Flowable):
     last page; a group head never ends a column. Split between pages like any flowable."""
 
     def __init__(self, rows: list[Flowable], heads: frozenset[int], count: int, gap: float,
-                 balance: bool = True, extra: float = 0.0) -> None:
+                 balance: bool = True, extra: float = 0.0,
+                 direction: Direction = LEFT_TO_RIGHT) -> None:
         super().__init__()
+        # The first column is filled first: the right one when right to left.
+        self.direction = direction
+        self.booklet = False  # a booklet's pages alternate their outer margin's side
         self.rows, self.heads, self.count, self.gap = rows, heads, count, gap
         self.balance = balance
         # Width beyond the frame's the columns take (into the outer margin the measure
@@ -283,7 +303,7 @@ class Columns(Flowable):
         if taken == 0:
             return []
         first = Columns(self.rows[:taken], self.heads, self.count, self.gap, balance=False,
-                        extra=self.extra)
+                        extra=self.extra, direction=self.direction)
         rows, heights = self.rows[taken:], self.row_heights[taken:]
         heads = frozenset(h - taken for h in self.heads if h >= taken)
         group = max((h for h in self.heads if h < taken), default=None)
@@ -295,16 +315,25 @@ class Columns(Flowable):
             rows = [again, *rows]
             heights = [again.wrap(self.column_width, 1e6)[1], *heights]
             heads = frozenset({0, *(h + 1 for h in heads)})
-        rest = Columns(rows, heads, self.count, self.gap, self.balance, self.extra)
+        rest = Columns(rows, heads, self.count, self.gap, self.balance, self.extra,
+                       self.direction)
         # The rows keep their heights at this width: the parts need not measure them again.
         for part, kept in ((first, self.row_heights[:taken]), (rest, heights)):
             part.row_heights, part.column_width = kept, self.column_width
+            part.booklet = self.booklet
         return [first, rest]
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        if self.direction.right_to_left and self.direction.binding_at_right(
+                canvas.getPageNumber(), booklet=self.booklet):
+            x -= self.extra  # the outer margin the columns widen into is at the left
+        super().drawOn(canvas, x, y, _sW)
 
     def draw(self) -> None:
         width = self.column_width
         for column, (start, end) in enumerate(self._cols):
-            x, y = column * (width + self.gap), self.height
+            x = self.direction.x(column * (width + self.gap), width, self.width)
+            y = self.height
             if start in self.heads:  # a head at a column's top: no space above it
                 y += getattr(self.rows[start], "space", 0.0)
             for at in range(start, end):
@@ -375,7 +404,8 @@ class SpeakerIndex(IndexingFlowable):
             if letter != last:
                 heads.append(len(rows))
                 rows.append(_Head(Paragraph(t.plain(letter, hyphenate=False), letter_style),
-                                  ctx.colour("rule"), ctx.geometry.body_leading * 0.6))
+                                  ctx.colour("rule"), ctx.geometry.body_leading * 0.6,
+                                  direction=ctx.direction))
                 last = letter
             name = name_markup(ctx, entry.name)
             name_text = Paragraph(name, s.agenda_item)
@@ -398,9 +428,9 @@ class SpeakerIndex(IndexingFlowable):
                            for word in name_text.getPlainText().split(" ")), default=0.0)
             widest = max(widest, pages_width, longest)
             rows.append(_Line(Paragraph(name, entry_style), Paragraph(links, right),
-                              pages_width, gap, longest))
+                              pages_width, gap, longest, ctx.direction))
         count = self._columns(width, natural, len(rows), widest)
-        return Columns(rows, frozenset(heads), count, gap * 1.5)
+        return Columns(rows, frozenset(heads), count, gap * 1.5, direction=ctx.direction)
 
     @staticmethod
     def _one_line(paragraph: Paragraph, width: float) -> float:
@@ -428,6 +458,7 @@ class SpeakerIndex(IndexingFlowable):
             extra = self._extra(width)
             self._tables[width] = table = self._rows(width + extra)
             table.extra = extra
+            table.booklet = self.ctx.options.booklet
         return self._tables[width]
 
     def _extra(self, width: float) -> float:

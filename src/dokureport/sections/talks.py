@@ -7,7 +7,7 @@ import datetime as dt
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer
 from reportlab.platypus.doctemplate import NextPageTemplate
 
 from dokureport.design.geometry import QR_SIZE_MM
@@ -16,6 +16,7 @@ from dokureport.event.model import AgendaItem, Speaker, Talk, fits_qr_code
 from dokureport.i18n.dates import long_date, time_span
 from dokureport.i18n.labels import with_colon
 from dokureport.i18n.language import pdf_language
+from dokureport.layout import direction
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.document import COLUMNS, section_start
 from dokureport.layout.flowables import Heading, OutlineEntry, QrCode, in_language
@@ -67,14 +68,14 @@ def _slides(ctx: LayoutContext, talk: Talk) -> list[Flowable]:
     link = Paragraph(label + t.link(url, url), style)
     if not fits_qr_code(url):  # validation warned: the link alone
         return [link]
-    table = Table([[link, QrCode(url, size)]], colWidths=(width, size + 4 * mm),
-                  splitInRow=1)
-    table.setStyle(TableStyle([
+    # The code at the line's end: at the left when right to left.
+    table = direction.table(ctx.direction, [[link, QrCode(url, size)]],
+                            (width, size + 4 * mm), [
         ("FONTNAME", (0, 0), (-1, -1), s.body.fontName),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-    ]))
+    ], splitInRow=1)
     return [table]
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
 from dokureport.design.geometry import QR_SIZE_MM
 from dokureport.event.model import fits_qr_code
 from dokureport.i18n.labels import with_colon
+from dokureport.layout import direction
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.flowables import QrCode
 from dokureport.sections.common import paragraphs, section_heading
@@ -41,15 +42,15 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
         if not fits_qr_code(video.url):  # validation warned: the link alone
             out.append(kept(block))
             continue
-        table = Table([[block, QrCode(video.url, size)]], colWidths=(text_width, size + 6 * mm),
-                      splitInRow=1)
-        table.setStyle(TableStyle([
+        # The code at the line's end: at the left when right to left.
+        table = direction.table(ctx.direction, [[block, QrCode(video.url, size)]],
+                                (text_width, size + 6 * mm), [
             ("FONTNAME", (0, 0), (-1, -1), s.body.fontName),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (0, -1), 6 * mm),
             ("RIGHTPADDING", (1, 0), (1, -1), 0),
             ("TOPPADDING", (1, 0), (1, -1), g.body_leading),
-        ]))
+        ], splitInRow=1)
         out.append(kept([table]))
     return out
