@@ -54,7 +54,9 @@ def visual_words(words: list[Any], base_level: int = 0) -> list[Any]:
     for frag in words:
         text = getattr(frag, "text", None)
         if hasattr(frag, "cbDefn") or not isinstance(text, str) or not text:
-            tokens.append((frag, text, False))
+            # A callback (the contents' page number at an entry's end) is no text: it is
+            # drawn where it stands, never dropped as a space at the line's end.
+            tokens.append((frag, None, False))
             continue
         rtl = getattr(frag, "fontName", None) in shaping.right_to_left_fonts()
         for match in _SPACES.finditer(text):
