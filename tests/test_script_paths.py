@@ -18,6 +18,7 @@ import yaml
 
 from dokureport.core.options import BuildOptions
 from dokureport.core.resources import fonts_dir, sample_event_dir
+from tests.test_accessibility import assert_accessible_and_archival, elements
 
 ARABIC_NAME = "يوسف الحسيني"
 HEBREW_NAME = "שרה כהן"
@@ -68,20 +69,31 @@ EVENT = {
 }
 
 
-@pytest.fixture(scope="module")
-def brochure(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _build(folder: Path, event: dict) -> Path:
     from dokureport.pipeline import build_brochure
 
-    folder = tmp_path_factory.mktemp("scripts") / "event"
     (folder / "photos").mkdir(parents=True)
     for n in range(4, 8):
         shutil.copy(sample_event_dir() / "photos" / f"0{n}.jpg", folder / "photos")
-    (folder / "event.yaml").write_text(yaml.safe_dump(EVENT, allow_unicode=True),
+    (folder / "event.yaml").write_text(yaml.safe_dump(event, allow_unicode=True),
                                        encoding="utf-8")
     out = folder.parent / "brochure.pdf"
     result = build_brochure(folder, out, BuildOptions())
     assert not result.warnings  # no character without a font
     return out
+
+
+@pytest.fixture(scope="module")
+def brochure(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _build(tmp_path_factory.mktemp("scripts") / "event", EVENT)
+
+
+@pytest.fixture(scope="module")
+def arabic_brochure(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same programme in a brochure in Arabic: set right to left."""
+    event = EVENT | {"lang": "ar", "title": "أيام البرمجيات الحرة",
+                     "subtitle": "مؤتمر لمطوري البرمجيات الحرة"}
+    return _build(tmp_path_factory.mktemp("scripts-ar") / "event", event)
 
 
 # Bidi controls are no text: poppler's embeddings, the LRM marks of engine/bidi_lines.
@@ -262,3 +274,41 @@ def test_no_glyph_is_drawn_from_a_font_that_lacks_it(brochure: Path) -> None:
                         assert all(ord(c) in own or 0xE000 <= ord(c) <= 0xF8FF
                                    for c in text), (font.BaseFont, text)
     assert drawn > 1000
+
+
+@pytest.mark.parametrize("which", ["en", "ar"])
+def test_the_tagged_brochure_passes_pdf_ua_and_pdf_a(
+        brochure: Path, arabic_brochure: Path, which: str) -> None:
+    # Shaped runs, phrase spans with /ActualText and glyphs with private codes whose
+    # ToUnicode entries are letters: PDF/UA-1, PDF/A-2u and our tagging checks pass.
+    assert_accessible_and_archival(brochure if which == "en" else arabic_brochure)
+
+
+@pytest.mark.parametrize("which", ["en", "ar"])
+def test_a_talk_in_another_language_is_tagged_in_it(
+        brochure: Path, arabic_brochure: Path, which: str) -> None:
+    pdf = brochure if which == "en" else arabic_brochure
+    with pikepdf.open(pdf) as document:
+        assert str(document.Root.Lang).startswith(which)
+        tagged = [(str(e.S), str(e.Lang)) for e in elements(document) if "/Lang" in e]
+    for lang, _, _ in TALKS.values():
+        if lang == which:
+            continue
+        # Its contents row, heading and abstract; the brochure's own language nowhere.
+        assert {("/TOCI", lang), ("/H2", lang), ("/P", lang)} <= set(tagged), lang
+    assert not [t for t in tagged if t[1].startswith(which)]
+
+
+def test_a_talk_in_japanese_in_an_arabic_brochure_runs_left_to_right(
+        arabic_brochure: Path) -> None:
+    import pdfplumber
+
+    page = _page(arabic_brochure, TALKS["japanese"][1])
+    with pdfplumber.open(arabic_brochure) as document:
+        chars = document.pages[page].chars
+    line = [c for c in chars if abs(c["top"] - next(
+        c["top"] for c in chars if c["text"] == "東")) < 1]
+    drawn = "".join(c["text"] for c in sorted(line, key=lambda c: c["x0"])).strip()
+    # Its full stop ends the line on the right, after the last word, as in Japanese
+    # (set right to left as the brochure, it stood left of the first).
+    assert drawn == ABSTRACTS["japanese"]

@@ -20,7 +20,7 @@ from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.platypus import Paragraph
 from reportlab.platypus import paragraph as _rl
 
-from dokureport.engine import shaping
+from dokureport.engine import shaping, tags
 
 _SPACES = re.compile(r" +|[^ ]+")
 # A strong right-to-left letter, standing in for a shaped word whose text is glyph codes.
@@ -278,11 +278,28 @@ def _drawn(paragraph: Paragraph, draw: Callable[..., Any], level: int, style: An
         paragraph.style = kept
 
 
+# Languages written right to left (ISO 639-1), by the first part of a language tag.
+_RIGHT_TO_LEFT_LANGUAGES = frozenset({"ar", "dv", "fa", "he", "iw", "ks", "ku", "ps", "sd",
+                                      "ug", "ur", "yi"})
+
+
+def _left_to_right_language(paragraph: Paragraph) -> bool:
+    """The paragraph is tagged in a language written left to right (a LanguageMark's)."""
+    lang = tags.language(getattr(paragraph, "canv", None))
+    return lang is not None and lang.split("-")[0].lower() not in _RIGHT_TO_LEFT_LANGUAGES
+
+
 def _in_its_direction(original: Callable[..., Any]) -> Callable[..., Any]:
     def drawPara(self: Paragraph, *args: Any, **kwargs: Any) -> Any:
         fonts = shaping.right_to_left_fonts()
         style = self.style
         if _brochure[0]:
+            if _left_to_right_language(self):
+                # A talk in Japanese or English amid Arabic: its own direction, at the
+                # brochure's side (justified text stays justified).
+                return _drawn(self, original, 0, style.clone(
+                    f"{style.name}+ltr", alignment=TA_RIGHT if style.alignment == TA_LEFT
+                    else style.alignment), *args, **kwargs)
             return _drawn(self, original, 1, style.clone(
                 f"{style.name}+rtl", alignment=_MIRRORED.get(style.alignment, style.alignment)),
                 *args, **kwargs)
