@@ -290,12 +290,18 @@ def test_a_talk_in_another_language_is_tagged_in_it(
     pdf = brochure if which == "en" else arabic_brochure
     with pikepdf.open(pdf) as document:
         assert str(document.Root.Lang).startswith(which)
-        tagged = [(str(e.S), str(e.Lang)) for e in elements(document) if "/Lang" in e]
+        every = elements(document)
+        tagged = [(str(e.S), str(e.Lang)) for e in every if "/Lang" in e]
+        in_cells = [str(kid.Lang) for e in every if e.S == "/TD"
+                    for kid in (e.K if isinstance(e.K, pikepdf.Array) else [e.K])
+                    if isinstance(kid, pikepdf.Dictionary) and "/Lang" in kid]
     for lang, _, _ in TALKS.values():
         if lang == which:
             continue
-        # Its contents row, heading and abstract; the brochure's own language nowhere.
+        # Its contents row, heading and abstract, and its agenda item (in a cell); the
+        # brochure's own language nowhere.
         assert {("/TOCI", lang), ("/H2", lang), ("/P", lang)} <= set(tagged), lang
+        assert lang in in_cells
     assert not [t for t in tagged if t[1].startswith(which)]
 
 

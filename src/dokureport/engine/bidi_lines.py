@@ -278,9 +278,9 @@ def _drawn(paragraph: Paragraph, draw: Callable[..., Any], level: int, style: An
         paragraph.style = kept
 
 
-# Languages written right to left (ISO 639-1), by the first part of a language tag.
-_RIGHT_TO_LEFT_LANGUAGES = frozenset({"ar", "dv", "fa", "he", "iw", "ks", "ku", "ps", "sd",
-                                      "ug", "ur", "yi"})
+# Languages written right to left, by the first part of a language tag (i18n.language's).
+_RIGHT_TO_LEFT_LANGUAGES = frozenset({"ar", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur",
+                                      "yi"})
 
 
 def _left_to_right_language(paragraph: Paragraph) -> bool:
