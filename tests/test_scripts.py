@@ -42,11 +42,16 @@ def _render(tmp_path: Path, texts: list[str], width: float = 300) -> Path:
     return out
 
 
+# Bidi controls are not part of the text read: poppler's embeddings around a right-to-left
+# run, and the LRM marks around a right-to-left phrase in a left-to-right line (its span's
+# /ActualText, see engine/bidi_lines).
+_CONTROLS = dict.fromkeys((0x200E, 0x200F, 0x202A, 0x202B, 0x202C))
+
+
 def _pdftotext(pdf: Path) -> list[str]:
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
-    # poppler marks a right-to-left run with embedding controls: not part of the text.
-    return [" ".join(line.translate({0x202A: None, 0x202B: None, 0x202C: None}).split())
+    return [" ".join(line.translate(_CONTROLS).split())
             for line in text.splitlines() if line.strip()]
 
 
@@ -56,7 +61,15 @@ def _pdfium(pdf: Path) -> list[str]:
         text = "\n".join(page.get_textpage().get_text_range() for page in document)
     finally:
         document.close()
-    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    return [" ".join(line.translate(_CONTROLS).split())
+            for line in text.splitlines() if line.strip()]
+
+
+def _glyph_text(pdf: Path, font: str) -> str:
+    """The characters of the page's glyphs in `font` by their ToUnicode entries, in the
+    order drawn (pdfminer reads no /ActualText)."""
+    with pdfplumber.open(pdf) as document:
+        return "".join(c["text"] for c in document.pages[0].chars if font in c["fontname"])
 
 
 def test_each_script_gets_its_own_font_and_latin_stays_with_the_family() -> None:
@@ -80,9 +93,8 @@ def test_a_vowel_sign_or_joiner_stays_in_its_letters_run() -> None:
 def test_indic_sentences_are_shaped_and_read_back_whole(tmp_path: Path) -> None:
     pdf = _render(tmp_path, [HINDI, TAMIL, BENGALI], width=400)
     assert _pdftotext(pdf) == [HINDI, TAMIL, BENGALI]
-    assert _pdfium(pdf)[1:] == [TAMIL, BENGALI]
-    # PDFium drops one space of the Hindi line, but loses no character.
-    assert _pdfium(pdf)[0].replace(" ", "") == HINDI.replace(" ", "")
+    # The space after "में" too, whose last glyph is a mark: it is in the run's span.
+    assert _pdfium(pdf) == [HINDI, TAMIL, BENGALI]
     # Shaped: the glyphs drawn (a conjunct, a vowel sign before its consonant) are not the
     # characters typed; the text above came from each run's /ActualText.
     with pdfplumber.open(pdf) as document:
@@ -91,31 +103,60 @@ def test_indic_sentences_are_shaped_and_read_back_whole(tmp_path: Path) -> None:
     assert glyphs != HINDI.replace(" ", "")
 
 
+# From the Arabic and Hebrew Wikipedias' first lines on their languages.
+ARABIC_SENTENCE = "اللغة العربية هي أكثر اللغات السامية انتشارا في العالم"
+HEBREW_SENTENCE = "עברית היא שפה שמית ממשפחת השפות האפרו-אסייתיות"
+
+
 def test_arabic_and_hebrew_read_back_in_logical_order(tmp_path: Path) -> None:
-    pdf = _render(tmp_path, [ARABIC, HEBREW])
-    assert _pdftotext(pdf) == [ARABIC, HEBREW]
+    texts = [ARABIC, HEBREW, ARABIC_SENTENCE, HEBREW_SENTENCE]
+    pdf = _render(tmp_path, texts, width=400)
+    # Both readers: PDFium read each line's words from left to right (the words'
+    # letters right) while their glyphs were read from one /ActualText.
+    assert _pdftotext(pdf) == texts
+    assert _pdfium(pdf) == texts
     # Joined by HarfBuzz from the letters as typed: no presentation forms in the text.
     assert not any("\ufb50" <= c <= "\ufeff" for line in _pdftotext(pdf) for c in line)
+
+
+def test_right_to_left_glyphs_map_to_the_letters_typed(tmp_path: Path) -> None:
+    # A reader without /ActualText (pdfminer, a screen reader on the glyphs) reads each
+    # glyph's ToUnicode entry: a joined Arabic form as its letter (not U+FExx), the lam-
+    # alef ligature of "أهلا" as its two letters. Drawn in visual order: reversed, the
+    # text typed.
+    pdf = _render(tmp_path, [ARABIC_SENTENCE, ARABIC, HEBREW])
+    assert _glyph_text(pdf, "Arabic")[::-1].strip() == f"{ARABIC} {ARABIC_SENTENCE}"
+    assert _glyph_text(pdf, "Hebrew")[::-1].strip() == HEBREW
 
 
 def test_an_arabic_name_inside_an_english_sentence(tmp_path: Path) -> None:
     sentence = f"A talk by {ARABIC_NAME} about Python 3.12."
     pdf = _render(tmp_path, [sentence], width=400)
-    # Both read the name in logical order amid the English words. (Both lose the space
-    # after it: a known gap, see the report of issue 22.)
-    for reader in (_pdftotext, _pdfium):
-        [line] = reader(pdf)
-        assert line.startswith(f"A talk by {ARABIC_NAME}")
-        assert line.endswith("about Python 3.12.")
+    # Both read the name in logical order amid the English words, the space after it in
+    # its place.
+    assert _pdftotext(pdf) == _pdfium(pdf) == [sentence]
 
 
 def test_a_hebrew_phrase_inside_a_german_sentence(tmp_path: Path) -> None:
     sentence = f"Zur Begrüßung sagen wir {HEBREW} zu allen Gästen."
     pdf = _render(tmp_path, [sentence], width=450)
-    for reader in (_pdftotext, _pdfium):
-        [line] = reader(pdf)
-        assert line.startswith(f"Zur Begrüßung sagen wir {HEBREW}")
-        assert line.endswith("zu allen Gästen.")
+    assert _pdftotext(pdf) == _pdfium(pdf) == [sentence]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Der Vortrag „اللغة العربية الفصحى“ beginnt um 10 Uhr.",
+    "Keynote: نجيب محفوظ and עמוס עוז, read by their translators.",
+    "Er sagte «שלום עולם» und ging.",
+], ids=["quotes", "two-names", "guillemets"])
+def test_quotes_and_commas_after_a_right_to_left_phrase_stay_with_the_sentence(
+        tmp_path: Path, sentence: str) -> None:
+    # Read as drawn, a closing quote or comma right of an Arabic phrase joins the phrase
+    # (poppler, PDFium): the LRM marks of its span end the phrase where it ends.
+    pdf = _render(tmp_path, [sentence], width=450)
+    assert _pdftotext(pdf) == _pdfium(pdf) == [sentence]
+    raw = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    assert raw.count("\u200e") >= 2  # the marks are in the text read
 
 
 def test_a_brochure_with_every_script_names_its_fonts_and_reads_back(make_event, build) -> None:
@@ -158,6 +199,28 @@ def test_an_arabic_paragraph_breaks_its_lines_before_it_is_reordered(tmp_path: P
     # as typed. (pdftotext moves a colon or comma in a right-to-left line beside its space.)
     assert re.findall(r"\w+", " ".join(lines)) == re.findall(r"\w+", PROVERB)
     assert lines[0].startswith("يقول المثل")
+    # PDFium reads every line in order, the punctuation and the bracket's year included.
+    assert " ".join(_pdfium(pdf)) == PROVERB
+
+
+# With the vowel marks of everyday Arabic (tanween: "تحدثًا", "انتشارًا").
+MARKED = "اللغة العربية هي أكثر اللغات السامية تحدثًا، وإحدى أكثر اللغات انتشارًا في العالم."
+
+
+def _words(text: str) -> list[str]:
+    return [word.strip("،.,") for word in text.split()]
+
+
+def test_words_with_vowel_marks_keep_their_place(tmp_path: Path) -> None:
+    pdf = _render(tmp_path, [MARKED], width=450)
+    assert _words(" ".join(_pdftotext(pdf))) == _words(MARKED)
+    # PDFium takes a vowel mark for a left-to-right character: it reverses the letters
+    # on each side of it apart ("اًتحدث"), which no drawing order avoids. Its words stay
+    # whole and in order.
+    assert [sorted(word) for word in _words(" ".join(_pdfium(pdf)))] == [
+        sorted(word) for word in _words(MARKED)]
+    # Without /ActualText, its glyphs read as typed (the full stop is the family's).
+    assert _glyph_text(pdf, "Arabic")[::-1].strip() == MARKED.rstrip(".")
 
 
 def test_a_right_to_left_paragraph_starts_at_the_right_and_ends_at_the_left(
@@ -201,6 +264,7 @@ def test_chinese_and_japanese_break_between_characters_with_kinsoku(
     lines = _pdftotext(pdf)
     assert len(lines) >= 4
     assert "".join(lines) == text  # read back whole, no hyphen, no space added
+    assert _pdfium(pdf) == lines
     for line in lines:
         assert line[0] not in CLOSING, lines
         assert line[-1] not in "「『（", lines

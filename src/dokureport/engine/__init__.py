@@ -39,6 +39,8 @@ def check() -> None:
              "shaping": (paragraph, "shapeFragWord"), "shaping's words": (ttfonts,
                                                                          "makeShapedFragWord"),
              "shaping's spans": (PDFTextObject, "_formatText"),
+             "shaping's ToUnicode maps": (ttfonts, "makeToUnicodeCMap"),
+             "shaping's fonts written": (ttfonts.TTFont, "addObjects"),
              "bidi_lines": (paragraph, "_putFragLine"),
              "bidi_lines' direction": (Paragraph, "drawPara"),
              "cjk_lines": (paragraph, "cjkFragSplit"), "cjk_lines' lines": (paragraph,
@@ -56,6 +58,12 @@ def check() -> None:
         "contents' page numbers": (inspect.getsource(toc), ("canvas._curr_tx_info",)),
         "keeping": (inspect.getsource(KeepTogether), ("self._content", "self._H")),
         "canvas": (inspect.getsource(Canvas), ("self._fontname",)),
+        # shaping: a right-to-left glyph's code says its text in the ToUnicode map.
+        "shaping": (inspect.getsource(ttfonts), ("makeToUnicodeCMap(baseFontName, subset)",
+                                                 "face.charToGlyph", "face.charWidths")),
+        # bidi_lines: a phrase's span opens and closes at a callback fragment.
+        "bidi_lines": (inspect.getsource(paragraph), ("tx._canvas.getNamedCB(name)",
+                                                      "_curr_tx_info=dict(tx=tx")),
         "linebreaks": (inspect.getsource(paragraph),
                        tuple(f"self.{n}" for n in linebreaks.STATE if n.startswith("_"))),
         "contents' cells": (inspect.getsource(Table), ("self._cellvalues",)),

@@ -14,13 +14,13 @@ import copy
 import re
 import unicodedata
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.platypus import Paragraph
 from reportlab.platypus import paragraph as _rl
 
-from dokureport.engine import shaping
+from dokureport.engine import shaping, tags
 
 _SPACES = re.compile(r" +|[^ ]+")
 # A strong right-to-left letter, standing in for a shaped word whose text is glyph codes.
@@ -54,7 +54,9 @@ def visual_words(words: list[Any], base_level: int = 0) -> list[Any]:
     for frag in words:
         text = getattr(frag, "text", None)
         if hasattr(frag, "cbDefn") or not isinstance(text, str) or not text:
-            tokens.append((frag, text, False))
+            # A callback (the contents' page number at an entry's end) is no text: it is
+            # drawn where it stands, never dropped as a space at the line's end.
+            tokens.append((frag, None, False))
             continue
         rtl = getattr(frag, "fontName", None) in shaping.right_to_left_fonts()
         for match in _SPACES.finditer(text):
@@ -105,30 +107,99 @@ def visual_words(words: list[Any], base_level: int = 0) -> list[Any]:
                 i = j
             else:
                 i += 1
+    phrases = _phrases([tokens[i] for i in order], [levels[i] for i in order], base_level)
     out: list[Any] = []
     previous: tuple[Any, Any] | None = None  # the last token's fragment and text, if merged
-    for index in order:
+    opened = -1  # where the open phrase's first fragment is in `out`
+    for position, index in enumerate(order):
         frag, text, rtl = tokens[index]
+        if position in phrases.starts:
+            opened = len(out)
+            previous = None
         if not isinstance(text, str):
             out.append(frag)
             previous = None
-            continue
-        if rtl and previous is not None and previous[0] is frag:
-            # A right-to-left phrase stays one piece of text (one /ActualText span), which
-            # readers reverse as a whole: word by word, they reversed its words' order.
+        elif rtl and previous is not None and previous[0] is frag:
+            # Words of one right-to-left run side by side: one piece of text to draw.
             merged = previous[1] + text
             out[-1] = frag.clone(text=merged)
             previous = (frag, merged)
-            continue
-        previous = (frag, text) if rtl else None
-        if levels[index] % 2 and not rtl and text.strip():
-            # A bracket or a number amid right-to-left words: the reference implementation,
-            # which mirrors brackets (python-bidi's fast one leaves them).
-            from bidi.algorithm import get_display
+        else:
+            previous = (frag, text) if rtl else None
+            if levels[index] % 2 and not rtl and text.strip():
+                # A bracket or a number amid right-to-left words: the reference
+                # implementation, which mirrors brackets (python-bidi's fast one leaves them).
+                from bidi.algorithm import get_display
 
-            text = get_display(text, base_dir="R")
-        out.append(frag.clone(text=text))
+                text = get_display(text, base_dir="R")
+            out.append(frag.clone(text=text))
+        if position in phrases.ends and opened >= 0:
+            drawn = "".join(shaping.drawn_text(f.text, f.fontName) for f in out[opened:]
+                            if not hasattr(f, "cbDefn") and isinstance(f.text, str))
+            out.insert(opened, _mark(out[opened], f"{_LRM}{drawn}{_LRM}"))
+            out.append(_mark(out[-1], None))
+            opened = -1
+            previous = None
     return out
+
+
+class _Phrases(NamedTuple):
+    starts: frozenset[int]
+    ends: frozenset[int]
+
+
+def _phrases(tokens: list[tuple[Any, Any, bool]], levels: list[int], base_level: int
+             ) -> _Phrases:
+    """Where each right-to-left phrase of a left-to-right line starts and ends (token
+    positions in visual order).
+
+    Each is drawn inside one span whose /ActualText is its text as drawn, between two LRM
+    marks. PDFium, reading glyphs, reverses each word of such a phrase but not their order
+    ("A talk by يوسف الحسيني" read "… الحسيني يوسف"); poppler reads the space after
+    it, or a closing quote, as part of it. With the span both read the phrase as one
+    piece, reversed as a whole, and the marks end it where the Arabic or Hebrew ends. (In a
+    right-to-left line, PDFium reverses a Latin phrase's words with or without a span,
+    and poppler reads it right without one: none is drawn.)
+    """
+    starts: set[int] = set()
+    ends: set[int] = set()
+    position = 0
+    while base_level == 0 and position < len(tokens):
+        if levels[position] == 0:
+            position += 1
+            continue
+        end = position
+        while end + 1 < len(tokens) and levels[end + 1] > 0:
+            end += 1
+        if any(isinstance(text, str) and text.strip() for _, text, _ in tokens[position:end + 1]):
+            starts.add(position)
+            ends.add(end)
+        position = end + 1
+    return _Phrases(frozenset(starts), frozenset(ends))
+
+
+_PHRASE = "dokureport-phrase"
+# Around a phrase's text: the run of right-to-left text ends there for every reader, and
+# the space or the closing quote after it stays with the left-to-right text.
+_LRM = "\u200e"
+
+
+def _mark(frag: Any, drawn: str | None) -> Any:
+    """A fragment that draws nothing: where a phrase's span begins (with the text it is
+    read as) or ends (None)."""
+    from reportlab.lib.abag import ABag
+
+    mark = frag.clone(text="")
+    mark.cbDefn = ABag(kind=_PHRASE, name=_PHRASE, label=drawn)
+    return mark
+
+
+def _phrase_mark(canvas: Any, kind: str, drawn: str | None) -> None:
+    tx = canvas._curr_tx_info["tx"]
+    if drawn is None:
+        shaping.end_actual_text(tx)
+    else:
+        shaping.begin_actual_text(tx, drawn)
 
 
 def _needs_order(line: Any, fonts: frozenset[str]) -> bool:
@@ -203,6 +274,9 @@ def _drawing_in_visual_order(draw: Callable[..., Any]) -> Callable[..., Any]:
         if _drawing[-1] or (fonts and _needs_order(line, fonts)):
             line = copy.copy(line)
             line.words = visual_words(line.words, _drawing[-1])
+            canvas = tx._canvas
+            if canvas.getNamedCB(_PHRASE) is None:
+                canvas.setNamedCB(_PHRASE, _phrase_mark)
         return draw(cur_x, tx, line, last, pKind)
 
     _putFragLine.__dokureport_bidi__ = True  # type: ignore[attr-defined]
@@ -221,6 +295,17 @@ def _drawn(paragraph: Paragraph, draw: Callable[..., Any], level: int, style: An
         paragraph.style = kept
 
 
+# Languages written right to left, by the first part of a language tag (i18n.language's).
+_RIGHT_TO_LEFT_LANGUAGES = frozenset({"ar", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur",
+                                      "yi"})
+
+
+def _left_to_right_language(paragraph: Paragraph) -> bool:
+    """The paragraph is tagged in a language written left to right (a LanguageMark's)."""
+    lang = tags.language(getattr(paragraph, "canv", None))
+    return lang is not None and lang.split("-")[0].lower() not in _RIGHT_TO_LEFT_LANGUAGES
+
+
 def _in_its_direction(original: Callable[..., Any]) -> Callable[..., Any]:
     def drawPara(self: Paragraph, *args: Any, **kwargs: Any) -> Any:
         fonts = shaping.right_to_left_fonts()
@@ -228,14 +313,22 @@ def _in_its_direction(original: Callable[..., Any]) -> Callable[..., Any]:
         if _brochure[0]:
             # Its indents mirrored too: the start indent at the right. A first line's
             # indent is the start's, which a line set flush right does not move: its
-            # extra space (measured with it) already places the line. A paragraph with
-            # no right-to-left letter at all (an English abstract) keeps its words in
-            # their order, its full stop at its end: only its alignment is the page's.
+            # extra space (measured with it) already places the line.
+            mirrored = {"leftIndent": style.rightIndent, "rightIndent": style.leftIndent,
+                        "firstLineIndent": 0}
+            if _left_to_right_language(self):
+                # A talk in Japanese or English amid Arabic: its own direction, at the
+                # brochure's side (justified text stays justified).
+                return _drawn(self, original, 0, style.clone(
+                    f"{style.name}+ltr", alignment=TA_RIGHT if style.alignment == TA_LEFT
+                    else style.alignment, **mirrored), *args, **kwargs)
+            # A paragraph with no right-to-left letter at all (an English abstract) keeps
+            # its words in their order, its full stop at its end: only its alignment is
+            # the page's.
             level = 1 if _any_right_to_left(self.frags, fonts) else 0
             return _drawn(self, original, level, style.clone(
                 f"{style.name}+rtl", alignment=_MIRRORED.get(style.alignment, style.alignment),
-                leftIndent=style.rightIndent, rightIndent=style.leftIndent,
-                firstLineIndent=0), *args, **kwargs)
+                **mirrored), *args, **kwargs)
         level = base_level(self.frags, fonts) if fonts else 0
         if (level and style.alignment in (TA_LEFT, TA_JUSTIFY)
                 and len(self.blPara.lines) > 1):

@@ -440,6 +440,13 @@ def recorder(canvas: Any) -> TagRecorder | None:
     return getattr(canvas, "tags", None)
 
 
+def language(canvas: Any) -> str | None:
+    """The language a LanguageMark set for what is drawn now (a talk in another language),
+    or None: the document's."""
+    tags = recorder(canvas)
+    return tags._languages[-1] if tags is not None and tags._languages else None
+
+
 @contextlib.contextmanager
 def artifact(canvas: Any) -> Iterator[None]:
     """Bracket page furniture drawn on `canvas` as an Artifact."""

@@ -17,6 +17,7 @@ from reportlab.platypus.tableofcontents import IndexingFlowable
 from dokureport.engine import linebreaks
 from dokureport.event.model import AgendaDay, AgendaItem
 from dokureport.i18n.dates import long_date, time_span
+from dokureport.i18n.language import pdf_language
 from dokureport.layout import direction
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.flowables import Heading, OutlineEntry
@@ -165,6 +166,9 @@ class _Agenda:
                           for number, talk in enumerate(ctx.event.talks, start=1) if talk.id}
         linked = {self.talk_keys[i.talk] for day in ctx.event.agenda for i in day.items
                   if i.talk in self.talk_keys}
+        # An item of a talk held in another language is tagged in it, as its contents row.
+        self.talk_languages = {talk.id: pdf_language(talk.lang) for talk in ctx.event.talks
+                               if talk.id and talk.lang and talk.lang != ctx.event.lang}
         # A large programme sets its time lists as closely as its listings per room.
         items = sum(len(day.items) for day in ctx.event.agenda)
         self.large = items >= ctx.design.agenda.dense_from > 0
@@ -197,6 +201,14 @@ class _Agenda:
 
     def key(self, item: AgendaItem) -> str | None:
         return self.talk_keys.get(item.talk) if item.talk else None
+
+    def item(self, text: str, style: ParagraphStyle, item: AgendaItem) -> Paragraph:
+        """An item's paragraph, with the /Lang of its talk's language."""
+        paragraph = Paragraph(text, style)
+        lang = self.talk_languages.get(item.talk or "")
+        if lang:
+            paragraph.lang = lang  # type: ignore[attr-defined]
+        return paragraph
 
     def title(self, item: AgendaItem) -> str:
         """The item's title in bold: a link on screen; on paper in ink (its page is given)."""
@@ -284,7 +296,7 @@ class _Agenda:
             if details:
                 lines.append(f'<font color="{muted}">{" · ".join(details)}</font>')
             rows.append([self.time(item),
-                         Paragraph("<br/>".join(lines), self.ctx.styles.agenda_item),
+                         self.item("<br/>".join(lines), self.ctx.styles.agenda_item, item),
                          self.page_cell(item)])
         columns = self.columns(self.ctx.geometry.body_size * 7, dense=False)
         return self.tables(rows, columns, dense=False)
@@ -297,7 +309,7 @@ class _Agenda:
             details.append(self.people(item))
         if details:
             text += f'<font color="{self.ctx.colour("muted")}"> · {" · ".join(details)}</font>'
-        return Paragraph(text, self.dense_item_style)
+        return self.item(text, self.dense_item_style, item)
 
     def dense_row(self, item: AgendaItem, *, place: bool = False) -> list[Any]:
         return [self.time(item, dense=True), self.dense_item(item, place=place),
@@ -406,7 +418,7 @@ class _Agenda:
             if own_times and item.end:
                 span = time_span(item.time, item.end, self.ctx.event.lang)
                 text = f'<font color="{muted}">{self.ctx.text.literal(span)}</font><br/>{text}'
-            out.append(Paragraph(text, self.ctx.styles.agenda_item))
+            out.append(self.item(text, self.ctx.styles.agenda_item, item))
             page = self.page_cell(item)
             if isinstance(page, Flowable):
                 page.style = ParagraphStyle("agenda_grid_page", parent=page.style,
