@@ -128,8 +128,8 @@ def check_font_file(path: Path) -> None:
         data = path.read_bytes()
     except OSError as exc:
         raise FontFileError(f"cannot read {path.name} ({exc.strerror or exc})") from None
+    check_directory(data, path.name)  # first: a collection is named as one, not "not a font"
     with _open(path) as font:
-        check_directory(data, path.name)
         try:
             outlines = any(tag in font for tag in ("glyf", "CFF ", "CFF2"))
             check_embedding(font, path.name)
@@ -166,8 +166,11 @@ def check_directory(data: bytes, name: str) -> None:
     if len(data) < 12 or data[:4] not in (*_SFNT_VERSIONS, b"ttcf"):
         raise FontFileError(f"not a font file (.ttf or .otf): {name}")
     if data[:4] == b"ttcf":
-        raise FontFileError(f"{name} is a font collection (.ttc); name one font file "
-                            "(.ttf or .otf) instead")
+        # Noto Sans CJK ships as such a collection (.ttc/.otc, its languages' fonts in one).
+        raise FontFileError(f"{name} is a font collection (.ttc or .otc: several fonts in one "
+                            "file, as Noto Sans CJK ships), which reportlab cannot embed; name "
+                            "one font file (.ttf or .otf) instead, e.g. one taken out with "
+                            f"`fonttools ttLib -y 0 {name} -o {Path(name).stem}-0.otf`")
     count = int.from_bytes(data[4:6], "big")
     if count == 0 or 12 + 16 * count > len(data):
         raise _bad(name, "its table directory is cut short or empty")
