@@ -195,3 +195,17 @@ def test_a_bad_fallback_entry_exits_2_from_the_command_line(tmp_path: Path) -> N
         assert done.returncode == 2, done.stderr
         assert "t.yaml:2:36: fonts.fallback[0].weight: unknown key `weight`" in done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_the_theme_schema_takes_a_file_name_or_an_entry_per_fallback_font() -> None:
+    import jsonschema
+
+    from dokureport.design.schema import theme_schema
+
+    schema = theme_schema()
+    jsonschema.validate({"fonts": {"fallback": [
+        "fonts/Arabic.ttf", {"regular": "fonts/Hebrew.ttf", "bold": "fonts/Hebrew-Bold.ttf"}]}},
+        schema)
+    with pytest.raises(jsonschema.ValidationError, match="'weight' was unexpected"):
+        jsonschema.validate({"fonts": {"fallback": [{"regular": "a.ttf", "weight": 7}]}},
+                            schema)

@@ -77,6 +77,11 @@ def _fallback_entries(value: Any) -> Any:
     return value
 
 
+def _file_name_or_entry(schema: dict[str, Any]) -> None:
+    # The schema an editor checks against: a file name alone is an entry too.
+    schema["items"] = {"anyOf": [{"type": "string"}, schema["items"]]}
+
+
 class Fonts(_Part):
     """Font files (.ttf or .otf), relative to the theme file (bundled: the fonts folder)."""
 
@@ -89,7 +94,8 @@ class Fonts(_Part):
         description="Fonts tried in order, run by run, for characters the family lacks, "
                     "before the bundled ones (Noto Sans Arabic, Hebrew, Devanagari, Bengali, "
                     "Tamil, DejaVu Sans, Droid Sans Fallback, Nanum Gothic), which end every "
-                    "chain. Each a file name or {regular, bold, italic, bold_italic}")
+                    "chain. Each a file name or {regular, bold, italic, bold_italic}",
+        json_schema_extra=_file_name_or_entry)
 
     _entries = field_validator("fallback", mode="before")(_fallback_entries)
 
