@@ -209,3 +209,17 @@ def test_the_theme_schema_takes_a_file_name_or_an_entry_per_fallback_font() -> N
     with pytest.raises(jsonschema.ValidationError, match="'weight' was unexpected"):
         jsonschema.validate({"fonts": {"fallback": [{"regular": "a.ttf", "weight": 7}]}},
                             schema)
+
+
+def test_a_cff_font_with_more_glyphs_than_post_can_name_converts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Noto Sans CJK (one font of the collection) has 65,535 glyphs: their names overflow
+    # the post table's format 2, and saving the converted font failed with a traceback.
+    # The bound lowered to below Inter's glyph count stands in for that size here.
+    from dokureport.text import font_files
+
+    monkeypatch.setattr(font_files, "_MOST_GLYPH_NAMES", 100)
+    converted = font_files.embeddable(fonts_dir() / "Inter-Regular.otf", tmp_path, "fonts.x")
+    with TTFont(str(converted.path)) as font:
+        assert font["post"].formatType == 3.0 and "glyf" in font
+        assert font["maxp"].numGlyphs > 100

@@ -18,6 +18,8 @@ if TYPE_CHECKING:  # fontTools is imported where a theme's own font file needs i
 CONVERSION_VERSION = 1
 # Curve approximation error in font units: 1/1000 em is far below what print shows.
 MAX_ERROR = 1.0
+# A post table of format 2 indexes its names in 16 bits, 258 of them standard names.
+_MOST_GLYPH_NAMES = 65535 - 258
 
 # OS/2 fsType bits (OpenType spec): 0x0002 restricted licence embedding forbids it;
 # 0x0200 bitmap-only embedding gives nothing a PDF can use for outlines.
@@ -107,9 +109,14 @@ def convert_cff(font: TTFont) -> TTFont:
         setattr(maxp, field, 0)
     maxp.maxZones = 1
     post = font["post"]
-    post.formatType = 2.0
-    post.extraNames = []
-    post.mapping = {}
+    if len(glyph_order) > _MOST_GLYPH_NAMES:
+        # Noto Sans CJK's 65,535 glyph names overflow format 2's 16-bit name indices
+        # (fontTools fails saving); format 3 keeps no names, which a PDF does not need.
+        post.formatType = 3.0
+    else:
+        post.formatType = 2.0
+        post.extraNames = []
+        post.mapping = {}
     post.glyphOrder = glyph_order
     font["head"].indexToLocFormat = 0
     font["head"].glyphDataFormat = 0
@@ -407,11 +414,11 @@ def embeddable(path: Path, cache_dir: Path | None, name: str) -> FontFile:
             raise FontFileError(f"{path.name}: variable CFF2 fonts are not supported; "
                                 "use a static instance (.otf or .ttf)")
         convert_cff(font)
+        _save_atomically(font, cached)
     except FontFileError:
         raise
     except Exception as exc:
         raise FontFileError(f"cannot convert {path.name} to TrueType outlines ({exc})") from None
-    _save_atomically(font, cached)
     return FontFile(path, cached, converted=True)
 
 
