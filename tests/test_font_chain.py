@@ -223,3 +223,24 @@ def test_a_cff_font_with_more_glyphs_than_post_can_name_converts(
     with TTFont(str(converted.path)) as font:
         assert font["post"].formatType == 3.0 and "glyf" in font
         assert font["maxp"].numGlyphs > 100
+
+
+def test_a_font_file_that_passed_its_checks_is_not_decoded_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Decoding every glyph of a CFF font with 65,535 (Noto Sans CJK) took 10 s a build.
+    from dokureport.text import font_files
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    decoded: list[str] = []
+    original = font_files._check_charstrings
+    monkeypatch.setattr(font_files, "_check_charstrings",
+                        lambda font, name: (decoded.append(name), original(font, name)))
+    font_files.check_font_file(fonts_dir() / "Inter-Regular.otf")
+    font_files.check_font_file(fonts_dir() / "Inter-Regular.otf")
+    assert decoded == ["Inter-Regular.otf"]
+    # A file of other content is checked whole: one damaged byte in it fails.
+    damaged = bytearray((fonts_dir() / "Inter-Regular.otf").read_bytes())
+    damaged[4:6] = (200).to_bytes(2, "big")  # more tables than the directory holds
+    (tmp_path / "Inter-Damaged.otf").write_bytes(bytes(damaged))
+    with pytest.raises(font_files.FontFileError, match=r"damaged font file: Inter-Damaged\.otf"):
+        font_files.check_font_file(tmp_path / "Inter-Damaged.otf")

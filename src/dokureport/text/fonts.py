@@ -186,7 +186,9 @@ def _register_chain_font(font: ChainFont, kind: str) -> str:
             continue
         style_name = name + _STYLE_SUFFIXES[index]
         registered = _font(style_name, path)
-        if font.kind is None:  # a theme's: damage only reportlab sees fails here, at its key
+        if font.kind is None and kind == "plain":
+            # A theme's, registered first as plain: damage only reportlab sees fails here,
+            # at its key.
             _embeds_whole(registered)
         pdfmetrics.registerFont(registered)
         if kind in ("rtl", "shaped"):
