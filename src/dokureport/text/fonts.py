@@ -7,7 +7,7 @@ import io
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
@@ -82,16 +82,13 @@ class ChainFont:
     # "plain"; None: by each run's script (a theme's font, which may cover several).
     kind: str | None
 
+    @cached_property
     def codepoints(self) -> frozenset[int]:
         """The characters every style of it has (read on the first text that asks)."""
-        return _chain_codepoints(tuple(f for f in self.files if f is not None))
+        return frozenset.intersection(*(_codepoints(f) for f in self.files if f is not None))
 
 
 @cache
-def _chain_codepoints(files: tuple[Path, ...]) -> frozenset[int]:
-    return frozenset.intersection(*(_codepoints(f) for f in files))
-
-
 def _bundled_chain() -> tuple[ChainFont, ...]:
     folder = fonts_dir()
     return tuple(ChainFont(name, (folder / regular, folder / bold if bold else None,
@@ -308,7 +305,7 @@ class Run:
 
 
 def _font_codepoints(name: str) -> frozenset[int]:
-    return _CHAIN_NAMES[name].codepoints()
+    return _CHAIN_NAMES[name].codepoints
 
 
 def _kind_of(char: str) -> str:
@@ -368,7 +365,7 @@ def split_runs(text: str, missing: set[str] | None = None,
         else:
             # One chain font at a time, in order: text that DejaVu Sans covers never reads
             # the CJK font's cmap.
-            found = next((f for f in chain if code in f.codepoints()), None)
+            found = next((f for f in chain if code in f.codepoints), None)
             # Emoji above U+FFFF get a wrong ToUnicode entry in reportlab: treat as missing.
             if found is None or code > 0xFFFF:
                 if missing is not None:
@@ -376,7 +373,7 @@ def split_runs(text: str, missing: set[str] | None = None,
                 continue
             kind = found.kind or _kind_of(char)
             if (found.kind is None and kind == "plain" and pieces and pieces[-1][0]
-                    and _CHAIN_NAMES[pieces[-1][0]] is found
+                    and _CHAIN_NAMES[pieces[-1][0]] == found
                     and not unicodedata.category(char).startswith("L")):
                 # A comma or a digit inside a theme font's Arabic run stays in that run.
                 pieces[-1][1].append(char)
