@@ -22,6 +22,12 @@ def test_wheel_carries_fonts_licences_and_sample(tmp_path: Path) -> None:
     for font in ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Italic.ttf",
                  "NotoSans-BoldItalic.ttf", "NotoSans.copyright.txt", "DroidSansFallbackFull.ttf"):
         assert f"dokureport/_fonts/{font}" in names
+    from dokureport.text.fonts import _FALLBACK_FILES
+
+    # Every font of the bundled fallback chain, its bold weights too.
+    for regular, bold, _ in _FALLBACK_FILES.values():
+        for font in filter(None, (regular, bold)):
+            assert f"dokureport/_fonts/{font}" in names
     assert "dokureport/_sample/event.yaml" in names
     assert sum(n.startswith("dokureport/_sample/photos/") for n in names) == 9
 

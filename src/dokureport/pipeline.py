@@ -171,6 +171,10 @@ def files_read(source: Path | None, named: dict[Path, Problem], theme: Theme | N
             inputs.setdefault(theme.source, "the theme file")
         for style, path in theme.font_files.items():
             inputs.setdefault(path, f"a font file the theme reads ({style})")
+        for index, files in enumerate(theme.fallback_files):
+            for style, path in files.items():
+                inputs.setdefault(path, f"a font file the theme reads (fallback {index + 1}, "
+                                        f"{style.replace('_', ' ')})")
         if theme.print_icc is not None:
             inputs.setdefault(theme.print_icc, "the print profile the theme reads (print.icc)")
     return inputs
@@ -293,7 +297,8 @@ def _theme_fonts(validated: ValidatedEvent, options: BuildOptions
     if theme is None:
         return None, []
     try:
-        fonts, notes = register_family(theme.font_files, options.cache_dir)
+        fonts, notes = register_family(theme.font_files, options.cache_dir,
+                                       theme.fallback_files)
     except ThemeFontError as exc:
         raise InputError([_theme_problem(validated, exc.key, exc.message)]) from None
     return fonts, [_theme_problem(validated, key, message) for key, message in notes]
@@ -301,7 +306,8 @@ def _theme_fonts(validated: ValidatedEvent, options: BuildOptions
 
 def _theme_problem(validated: ValidatedEvent, key: str, message: str) -> Problem:
     theme = validated.theme
-    path = tuple(key.split("."))
+    # fonts.fallback.0.bold: a list item's index is a number in the key path.
+    path = tuple(int(part) if part.isdigit() else part for part in key.split("."))
     if theme is not None and theme.source is not None and theme.source != validated.source:
         from dokureport.event.load import load_yaml
 

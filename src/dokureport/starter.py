@@ -37,6 +37,8 @@ colours:
 #   bold: fonts/Corporate-Bold.otf
 #   italic: fonts/Corporate-Italic.otf
 #   bold_italic: fonts/Corporate-BoldItalic.otf
+#   fallback: [fonts/Corporate-Arabic.ttf]   # for characters the family lacks, before
+#                                            # the bundled fonts for every script
 
 # The sections in order; leave one out to drop it.
 sections: [cover, contents, intro, agenda, talks, chapters, gallery, videos, contacts, speakers,

@@ -56,7 +56,10 @@ class ThemeCheck:
                 self.error((*path, key), f"unknown key `{key}`{hint}", key=True)
                 continue
             inner = _model_of(model.model_fields[key].annotation)
-            if inner is not None:
+            if inner is not None and isinstance(value, list):  # fonts.fallback's entries
+                for index, item in enumerate(value):
+                    self.unknown_keys(item, inner, (*path, key, index))
+            elif inner is not None:
                 self.unknown_keys(value, inner, (*path, key))
 
     def section_names(self, data: dict[str, Any]) -> None:

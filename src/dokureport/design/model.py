@@ -61,6 +61,27 @@ class PrintTarget(_Part):
                                   "name, e.g. FOGRA51; unset: the profile's description")
 
 
+class FallbackFont(_Part):
+    """A font for the characters the family lacks (a script, CJK): its files by style."""
+
+    regular: str
+    bold: str | None = Field(default=None, description="Unset: bold text in it is set regular")
+    italic: str | None = Field(default=None, description="Unset: italic text in it is upright")
+    bold_italic: str | None = Field(default=None, description="Unset: set in its bold")
+
+
+def _fallback_entries(value: Any) -> Any:
+    # A file name alone is a font of one style: `fallback: [fonts/Arabic.ttf]`.
+    if isinstance(value, list | tuple):
+        return [{"regular": v} if isinstance(v, str) else v for v in value]
+    return value
+
+
+def _file_name_or_entry(schema: dict[str, Any]) -> None:
+    # The schema an editor checks against: a file name alone is an entry too.
+    schema["items"] = {"anyOf": [{"type": "string"}, schema["items"]]}
+
+
 class Fonts(_Part):
     """Font files (.ttf or .otf), relative to the theme file (bundled: the fonts folder)."""
 
@@ -68,6 +89,15 @@ class Fonts(_Part):
     bold: str | None = None
     italic: str | None = None
     bold_italic: str | None = None
+    fallback: tuple[FallbackFont, ...] = Field(
+        default=(),
+        description="Fonts tried in order, run by run, for characters the family lacks, "
+                    "before the bundled ones (Noto Sans Arabic, Hebrew, Devanagari, Bengali, "
+                    "Tamil, DejaVu Sans, Droid Sans Fallback, Nanum Gothic), which end every "
+                    "chain. Each a file name or {regular, bold, italic, bold_italic}",
+        json_schema_extra=_file_name_or_entry)
+
+    _entries = field_validator("fallback", mode="before")(_fallback_entries)
 
 
 class TypeScale(_Part):
@@ -262,6 +292,8 @@ class Theme(BaseModel):
     name: str
     colours: Colours
     font_files: dict[str, Path]  # style → file, styles not given are absent
+    # fonts.fallback: style → file for each, in order (checked font files)
+    fallback_files: tuple[dict[str, Path], ...] = ()
     sections: tuple[str, ...]
     new_page: frozenset[str]
     type: TypeScale

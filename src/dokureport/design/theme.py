@@ -30,8 +30,14 @@ def bundled_themes() -> list[str]:
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for key, value in over.items():
-        if key == "fonts":
-            out[key] = value  # one family: a new regular never keeps the old bold
+        if key == "fonts" and isinstance(value, dict) and isinstance(out.get(key), dict):
+            # One family: a new regular never keeps the old bold. The fallback chain alone
+            # keeps the family it extends.
+            family = {k: v for k, v in value.items() if k != "fallback"}
+            kept = {k: v for k, v in out[key].items() if k == "fallback" or not family}
+            out[key] = {**kept, **value}
+        elif key == "fonts":
+            out[key] = value
         elif isinstance(value, dict) and isinstance(out.get(key), dict) and key != "labels":
             out[key] = _merge(out[key], value)
         elif key == "labels" and isinstance(value, dict) and isinstance(out.get(key), dict):
@@ -143,6 +149,44 @@ def _print_profile(model: ThemeFile, user: Any, base: Path | None, check: ThemeC
     return resolved
 
 
+def _fallback_files(model: ThemeFile, user_fonts: Any, base: Path | None, check: ThemeCheck
+                    ) -> tuple[dict[str, Path], ...]:
+    """The files of fonts.fallback, each beside the theme file and a font reportlab can embed
+    (checked as the family's); a bundled theme names none."""
+    if not model.fonts.fallback:
+        return ()
+    if not (isinstance(user_fonts, dict) and "fallback" in user_fonts) or base is None:
+        return ()
+    from dokureport.event.files import resolve_file
+    from dokureport.text.font_files import FontFileError, check_font_file
+
+    written = user_fonts["fallback"]
+    out: list[dict[str, Path]] = []
+    for index, entry in enumerate(model.fonts.fallback):
+        # A file name alone is reported at its list item, a style's file at its key.
+        alone = isinstance(written, list) and isinstance(written[index], str)
+        files: dict[str, Path] = {}
+        for style in ("regular", "bold", "italic", "bold_italic"):
+            value = getattr(entry, style)
+            if value is None:
+                continue
+            key: tuple[str | int, ...] = ("fonts", "fallback", index) + (() if alone
+                                                                          else (style,))
+            problem, resolved = resolve_file(base, value, image=False, allow_outside=False)
+            if problem or resolved is None:
+                check.error(key, problem or f"not found: {value}")
+                continue
+            try:
+                check_font_file(resolved)
+            except FontFileError as exc:
+                check.error(key, str(exc))
+                continue
+            files[style] = resolved
+        if "regular" in files:
+            out.append(files)
+    return tuple(out)
+
+
 def _finish(data: dict[str, Any], where: Any, origin: Path | None, name: str,
             warnings: list[Problem], *, fonts_base: Path | None, user: Any = None,
             check: ThemeCheck | None = None) -> tuple[Theme, list[Problem]]:
@@ -188,11 +232,13 @@ def _finish(data: dict[str, Any], where: Any, origin: Path | None, name: str,
             font_files[style] = resolved
         else:
             font_files[style] = fonts_dir() / value
+    fallback_files = _fallback_files(model, user_fonts, fonts_base, check)
     print_icc = _print_profile(model, user, fonts_base, check)
     if check.errors:
         raise InputError(ordered(check.errors))
     theme = Theme(
         name=model.name or name, colours=model.colours, font_files=font_files,
+        fallback_files=fallback_files,
         sections=model.sections, new_page=frozenset(model.new_page), type=model.type,
         margins=model.margins, cover=model.cover, gallery=model.gallery, footer=model.footer,
         index=model.index, talks=model.talks, pages=model.pages,

@@ -23,7 +23,15 @@ def check() -> None:
     builds do not (they run reportlab_fixes' own quick check).
     """
     from reportlab.pdfgen.canvas import Canvas
-    from reportlab.platypus import Frame, KeepTogether, Paragraph, Table, flowables, paragraph
+    from reportlab.platypus import (
+        Frame,
+        KeepTogether,
+        Paragraph,
+        Table,
+        flowables,
+        paragraph,
+        paraparser,
+    )
     from reportlab.platypus import tableofcontents as toc
 
     from dokureport.engine import linebreaks, reportlab_fixes
@@ -45,7 +53,8 @@ def check() -> None:
              "bidi_lines' direction": (Paragraph, "drawPara"),
              "cjk_lines": (paragraph, "cjkFragSplit"), "cjk_lines' lines": (paragraph,
                                                                            "makeCJKParaLine"),
-             "cjk_lines' characters": (paragraph, "cjkU")}
+             "cjk_lines' characters": (paragraph, "cjkU"),
+             "run_weights": (paraparser.ParaParser, "start_font")}
     for user, (owner, name) in where.items():
         if not callable(getattr(owner, name, None)):
             raise RuntimeError(f"reportlab changed: {owner.__name__}.{name} is gone ({user})")
@@ -92,6 +101,7 @@ def install() -> None:
         no_break_spaces,
         pageends,
         reportlab_fixes,
+        run_weights,
         shaping,
         spacing,
         tags,
@@ -111,6 +121,7 @@ def install() -> None:
     spacing.install()
     bidi_lines.install()  # after reportlab_fixes, whose line drawing it wraps
     cjk_lines.install()
+    run_weights.install()  # a fallback font's run in a heading is set in its bold
     linebreaks.install()
     pageends.install()  # after linebreaks: it wraps linebreaks' split
     _installed = True

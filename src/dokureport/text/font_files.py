@@ -11,13 +11,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dokureport.core import plain_cache
+from dokureport.core.cache_dir import default_cache_dir
+
 if TYPE_CHECKING:  # fontTools is imported where a theme's own font file needs it
     from fontTools.ttLib import TTFont
 
 # Bump when the conversion changes: old cache entries are then never read again.
 CONVERSION_VERSION = 1
+# Bump when check_font_file checks more: a file that passed is then checked anew.
+CHECKS_VERSION = 1
 # Curve approximation error in font units: 1/1000 em is far below what print shows.
 MAX_ERROR = 1.0
+# A post table of format 2 indexes its names in 16 bits, 258 of them standard names.
+_MOST_GLYPH_NAMES = 65535 - 258
 
 # OS/2 fsType bits (OpenType spec): 0x0002 restricted licence embedding forbids it;
 # 0x0200 bitmap-only embedding gives nothing a PDF can use for outlines.
@@ -107,9 +114,14 @@ def convert_cff(font: TTFont) -> TTFont:
         setattr(maxp, field, 0)
     maxp.maxZones = 1
     post = font["post"]
-    post.formatType = 2.0
-    post.extraNames = []
-    post.mapping = {}
+    if len(glyph_order) > _MOST_GLYPH_NAMES:
+        # Noto Sans CJK's 65,535 glyph names overflow format 2's 16-bit name indices
+        # (fontTools fails saving); format 3 keeps no names, which a PDF does not need.
+        post.formatType = 3.0
+    else:
+        post.formatType = 2.0
+        post.extraNames = []
+        post.mapping = {}
     post.glyphOrder = glyph_order
     font["head"].indexToLocFormat = 0
     font["head"].glyphDataFormat = 0
@@ -128,8 +140,11 @@ def check_font_file(path: Path) -> None:
         data = path.read_bytes()
     except OSError as exc:
         raise FontFileError(f"cannot read {path.name} ({exc.strerror or exc})") from None
+    check_directory(data, path.name)  # first: a collection is named as one, not "not a font"
+    passed = _passed_file(data)
+    if plain_cache.load(passed) is True:
+        return
     with _open(path) as font:
-        check_directory(data, path.name)
         try:
             outlines = any(tag in font for tag in ("glyf", "CFF ", "CFF2"))
             check_embedding(font, path.name)
@@ -141,6 +156,14 @@ def check_font_file(path: Path) -> None:
             raise _bad(path.name, exc) from None
     if not outlines:
         raise FontFileError(f"{path.name} has no outlines (neither TrueType nor CFF)")
+    plain_cache.store(passed, True)
+
+
+def _passed_file(data: bytes) -> Path:
+    """Where the user's cache notes that a font file of this content passed every check:
+    decoding each glyph of a CFF font with 65,535 (Noto Sans CJK) takes 10 s a build."""
+    digest = hashlib.sha256(data).hexdigest()[:32]
+    return default_cache_dir() / "font-checks" / f"v{CHECKS_VERSION}-{digest}.pickle"
 
 
 def damaged_message(name: str, reason: object) -> str:
@@ -166,8 +189,11 @@ def check_directory(data: bytes, name: str) -> None:
     if len(data) < 12 or data[:4] not in (*_SFNT_VERSIONS, b"ttcf"):
         raise FontFileError(f"not a font file (.ttf or .otf): {name}")
     if data[:4] == b"ttcf":
-        raise FontFileError(f"{name} is a font collection (.ttc); name one font file "
-                            "(.ttf or .otf) instead")
+        # Noto Sans CJK ships as such a collection (.ttc/.otc, its languages' fonts in one).
+        raise FontFileError(f"{name} is a font collection (.ttc or .otc: several fonts in one "
+                            "file, as Noto Sans CJK ships), which reportlab cannot embed; name "
+                            "one font file (.ttf or .otf) instead, e.g. one taken out with "
+                            f"`fonttools ttLib -y 0 {name} -o {Path(name).stem}-0.otf`")
     count = int.from_bytes(data[4:6], "big")
     if count == 0 or 12 + 16 * count > len(data):
         raise _bad(name, "its table directory is cut short or empty")
@@ -404,11 +430,11 @@ def embeddable(path: Path, cache_dir: Path | None, name: str) -> FontFile:
             raise FontFileError(f"{path.name}: variable CFF2 fonts are not supported; "
                                 "use a static instance (.otf or .ttf)")
         convert_cff(font)
+        _save_atomically(font, cached)
     except FontFileError:
         raise
     except Exception as exc:
         raise FontFileError(f"cannot convert {path.name} to TrueType outlines ({exc})") from None
-    _save_atomically(font, cached)
     return FontFile(path, cached, converted=True)
 
 

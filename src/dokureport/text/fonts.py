@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import io
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache, cached_property
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
@@ -18,7 +18,7 @@ from dokureport.core import plain_cache
 from dokureport.core.cache_dir import default_cache_dir
 from dokureport.core.errors import Problem
 from dokureport.core.resources import fonts_dir
-from dokureport.engine import cjk_lines, reportlab_fixes, shaping
+from dokureport.engine import cjk_lines, reportlab_fixes, run_weights, shaping
 from dokureport.text.font_files import FontFileError, damaged_message, embeddable
 
 # Bumped when what a cached character set holds, or how it is read, changes.
@@ -32,25 +32,27 @@ DEFAULT_FAMILY = {"regular": "NotoSans-Regular.ttf", "bold": "NotoSans-Bold.ttf"
 # A style a theme leaves out borrows from these, in order.
 _STAND_INS = {"bold": ("regular",), "italic": ("regular",),
               "bold_italic": ("bold", "italic", "regular")}
-# Tried in order for characters the family lacks: a script's own Noto font before DejaVu
-# Sans, whose Arabic and Hebrew have no shaping tables worth the name, and the CJK font last
-# (16 MB of Noto Sans CJK per weight is a CFF collection reportlab cannot embed; Droid Sans
-# Fallback is TrueType, 4 MB, and subset into the PDF like every font).
-_FALLBACK_FILES = {
-    "NotoSansArabic": "NotoSansArabic-Regular.ttf",
-    "NotoSansHebrew": "NotoSansHebrew-Regular.ttf",
-    "NotoSansDevanagari": "NotoSansDevanagari-Regular.ttf",
-    "NotoSansBengali": "NotoSansBengali-Regular.ttf",
-    "NotoSansTamil": "NotoSansTamil-Regular.ttf",
-    "DejaVuSans": "DejaVuSans.ttf",
-    "DroidSansFallback": "DroidSansFallbackFull.ttf",
+# The bundled chain, tried in order for characters the family (and the theme's own
+# fonts.fallback) lacks: a script's own Noto font before DejaVu Sans, whose Arabic and
+# Hebrew have no shaping tables worth the name, and the CJK font last (16 MB of Noto Sans
+# CJK per weight is a CFF collection reportlab cannot embed; Droid Sans Fallback is
+# TrueType, 4 MB, and subset into the PDF like every font). Each: its regular and bold
+# files (the scripts have no italic: italic runs stay upright), and how its runs are set.
+_FALLBACK_FILES: dict[str, tuple[str, str | None, str]] = {
+    "NotoSansArabic": ("NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf", "rtl"),
+    "NotoSansHebrew": ("NotoSansHebrew-Regular.ttf", "NotoSansHebrew-Bold.ttf", "rtl"),
+    "NotoSansDevanagari": ("NotoSansDevanagari-Regular.ttf", "NotoSansDevanagari-Bold.ttf",
+                           "shaped"),
+    "NotoSansBengali": ("NotoSansBengali-Regular.ttf", "NotoSansBengali-Bold.ttf", "shaped"),
+    "NotoSansTamil": ("NotoSansTamil-Regular.ttf", "NotoSansTamil-Bold.ttf", "shaped"),
+    "DejaVuSans": ("DejaVuSans.ttf", None, "plain"),
+    "DroidSansFallback": ("DroidSansFallbackFull.ttf", None, "cjk"),
     # Hangul: Droid Sans Fallback has Chinese and Japanese but three Korean syllables.
-    "NanumGothic": "NanumGothic.ttf",
+    "NanumGothic": ("NanumGothic.ttf", None, "cjk"),
 }
 # The fallback fonts whose runs HarfBuzz must shape (joining, conjuncts, vowel signs).
-COMPLEX_FONTS = frozenset({"NotoSansArabic", "NotoSansHebrew", "NotoSansDevanagari",
-                           "NotoSansBengali", "NotoSansTamil"})
-_RIGHT_TO_LEFT_FONTS = frozenset({"NotoSansArabic", "NotoSansHebrew"})
+COMPLEX_FONTS = frozenset(name for name, (_, _, kind) in _FALLBACK_FILES.items()
+                          if kind in ("rtl", "shaped"))
 
 
 @cache
@@ -71,14 +73,40 @@ def _codepoints(path: Path) -> frozenset[int]:
 
 
 @dataclass(frozen=True)
+class ChainFont:
+    """One font of the fallback chain: its files by style and how its runs are set."""
+
+    name: str  # its family's name in markup
+    files: tuple[Path | None, ...]  # regular, bold, italic, bold italic; None: a stand-in
+    # "rtl" (shaped, right to left), "shaped", "cjk" (broken between characters) or
+    # "plain"; None: by each run's script (a theme's font, which may cover several).
+    kind: str | None
+
+    @cached_property
+    def codepoints(self) -> frozenset[int]:
+        """The characters every style of it has (read on the first text that asks)."""
+        return frozenset.intersection(*(_codepoints(f) for f in self.files if f is not None))
+
+
+@cache
+def _bundled_chain() -> tuple[ChainFont, ...]:
+    folder = fonts_dir()
+    return tuple(ChainFont(name, (folder / regular, folder / bold if bold else None,
+                                  None, None), kind)
+                 for name, (regular, bold, kind) in _FALLBACK_FILES.items())
+
+
+@dataclass(frozen=True)
 class FontSet:
-    """The registered names of one brochure's family, and the characters all styles have."""
+    """The registered names of one brochure's family, and the characters all styles have;
+    the fallback chain for the others (the theme's fonts.fallback, then the bundled)."""
 
     regular: str
     bold: str
     italic: str
     bold_italic: str
     codepoints: frozenset[int]
+    chain: tuple[ChainFont, ...] = field(default_factory=_bundled_chain)
 
 
 def _font(name: str, path: Path) -> TTFont:
@@ -134,21 +162,76 @@ def _register_bundled_noto(style: str) -> str:
     return name
 
 
+# Registered name of a chain font's run → the chain font (what it covers, for the runs
+# split_runs joins).
+_CHAIN_NAMES: dict[str, ChainFont] = {}
+_STYLE_SUFFIXES = ("", "-Bold", "-Italic", "-BoldItalic")
+# A style a chain font leaves out: bold italic is set bold, italic upright.
+_CHAIN_STAND_INS = (None, 0, 0, 1)
+
+
 @cache
-def _register_fallback(name: str) -> str:
-    """Register one fallback font, on the first text that needs it: the CJK one is 16 MB."""
-    pdfmetrics.registerFont(_font(name, fonts_dir() / _FALLBACK_FILES[name]))
-    pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
-    if name in COMPLEX_FONTS:
-        shaping.shaped_font(name, right_to_left=name in _RIGHT_TO_LEFT_FONTS)
-    if name in ("DroidSansFallback", "NanumGothic"):
-        cjk_lines.cjk_font(name)
+def _register_chain_font(font: ChainFont, kind: str) -> str:
+    """Register one chain font for runs of one kind, on the first text that needs it (the
+    CJK one is 16 MB): its family name in markup. A theme's font covering several
+    scripts is registered once per kind it sets (each is embedded apart, if used)."""
+    name = font.name if font.kind is not None or kind == "plain" else f"{font.name}-{kind}"
+    names: list[str] = []
+    for index, path in enumerate(font.files):
+        if path is None:
+            names.append(names[_CHAIN_STAND_INS[index]])
+            continue
+        style_name = name + _STYLE_SUFFIXES[index]
+        registered = _font(style_name, path)
+        if font.kind is None and kind == "plain":
+            # A theme's, registered first as plain: damage only reportlab sees fails here,
+            # at its key.
+            _embeds_whole(registered)
+        pdfmetrics.registerFont(registered)
+        if kind in ("rtl", "shaped"):
+            shaping.shaped_font(style_name, right_to_left=kind == "rtl")
+        elif kind == "cjk":
+            cjk_lines.cjk_font(style_name)
+        names.append(style_name)
+    pdfmetrics.registerFontFamily(name, normal=names[0], bold=names[1], italic=names[2],
+                                  boldItalic=names[3])
+    # A heading's or a <b> run's characters in this font are set in its bold.
+    run_weights.keeps_weight(name)
+    _CHAIN_NAMES[name] = font
     return name
 
 
-def register_family(files: dict[str, Path], cache_dir: Path | None
+def _theme_chain_font(index: int, files: Mapping[str, Path], cache_dir: Path | None
+                      ) -> ChainFont:
+    """One entry of a theme's fonts.fallback, checked, converted if CFF and registered."""
+    usable: list[Path | None] = []
+    for style in STYLES:
+        path = files.get(style)
+        key = f"fonts.fallback.{index}.{style}"
+        if path is None:
+            usable.append(None)
+            continue
+        try:
+            usable.append(embeddable(path, cache_dir, key).path)
+        except FontFileError as exc:
+            raise ThemeFontError(key, str(exc)) from None
+    digest = hashlib.sha256("\0".join(map(str, usable)).encode()).hexdigest()[:8]
+    font = ChainFont(f"Fallback-{digest}", tuple(usable), None)
+    try:
+        _register_chain_font(font, "plain")
+    except Exception as exc:  # reportlab could not read what the checks let through
+        raise ThemeFontError(f"fonts.fallback.{index}.regular",
+                             damaged_message(files["regular"].name, exc)) from None
+    return font
+
+
+def register_family(files: dict[str, Path], cache_dir: Path | None,
+                    fallback: Sequence[Mapping[str, Path]] = ()
                     ) -> tuple[FontSet, list[tuple[str, str]]]:
     """Register a theme's font files; (the family, [(key, warning)]) for styles left out.
+
+    `fallback`: the theme's fonts.fallback (style → file each), tried in order before the
+    bundled chain for the characters the family lacks.
 
     Raises FontFileError(key, message) for a file that cannot be a brochure font.
     """
@@ -186,8 +269,10 @@ def register_family(files: dict[str, Path], cache_dir: Path | None
     pdfmetrics.registerFontFamily(names["regular"], normal=names["regular"], bold=names["bold"],
                                   italic=names["italic"], boldItalic=names["bold_italic"])
     common = frozenset.intersection(*(_codepoints(p) for p in paths.values()))
+    chain = (*(_theme_chain_font(i, entry, cache_dir) for i, entry in enumerate(fallback)),
+             *_bundled_chain())
     return FontSet(names["regular"], names["bold"], names["italic"], names["bold_italic"],
-                   common), warnings
+                   common, chain), warnings
 
 
 class ThemeFontError(Exception):
@@ -219,15 +304,22 @@ class Run:
     font: str | None
 
 
-def _fallback_codepoints() -> Iterator[tuple[str, frozenset[int]]]:
-    # One at a time, in order: text that DejaVu Sans covers never reads the CJK font's cmap.
-    folder = fonts_dir()
-    for name, file in _FALLBACK_FILES.items():
-        yield name, _codepoints(folder / file)
-
-
 def _font_codepoints(name: str) -> frozenset[int]:
-    return _codepoints(fonts_dir() / _FALLBACK_FILES[name])
+    return _CHAIN_NAMES[name].codepoints
+
+
+def _kind_of(char: str) -> str:
+    """How a run of this character is set, in a theme's font that may cover several scripts."""
+    code = ord(char)
+    if unicodedata.bidirectional(char) in ("R", "AL", "AN"):
+        return "rtl"
+    if 0x0900 <= code <= 0x109F or 0x1780 <= code <= 0x17FF or 0xA8E0 <= code <= 0xA8FF:
+        return "shaped"  # Indic, Thai, Lao, Tibetan, Myanmar, Khmer: clusters, marks
+    if (0x1100 <= code <= 0x11FF or 0x2E80 <= code <= 0x9FFF or 0xA960 <= code <= 0xA97F
+            or 0xAC00 <= code <= 0xD7FF or 0xF900 <= code <= 0xFAFF
+            or 0xFF00 <= code <= 0xFFEF):
+        return "cjk"
+    return "plain"
 
 
 def _clings(char: str) -> bool:
@@ -251,7 +343,8 @@ def split_runs(text: str, missing: set[str] | None = None,
     Characters no font has are dropped and added to `missing` so the build can
     warn: an empty box on paper is worse than a warning.
     """
-    codepoints = (family or default_fonts()).codepoints
+    family = family or default_fonts()
+    codepoints, chain = family.codepoints, family.chain
     # Almost all text is in the family: one set comparison instead of a loop per character.
     outside = set(map(ord, text)).difference(codepoints, _PASSING)
     if not outside or all(_is_invisible(chr(code)) for code in outside):
@@ -270,13 +363,22 @@ def split_runs(text: str, missing: set[str] | None = None,
         if code in codepoints or char in "\n\t " or _is_invisible(char):
             font = None
         else:
-            font = next((name for name, cps in _fallback_codepoints() if code in cps), "")
+            # One chain font at a time, in order: text that DejaVu Sans covers never reads
+            # the CJK font's cmap.
+            found = next((f for f in chain if code in f.codepoints), None)
             # Emoji above U+FFFF get a wrong ToUnicode entry in reportlab: treat as missing.
-            if not font or code > 0xFFFF:
+            if found is None or code > 0xFFFF:
                 if missing is not None:
                     missing.add(char)
                 continue
-            _register_fallback(font)
+            kind = found.kind or _kind_of(char)
+            if (found.kind is None and kind == "plain" and pieces and pieces[-1][0]
+                    and _CHAIN_NAMES[pieces[-1][0]] == found
+                    and not unicodedata.category(char).startswith("L")):
+                # A comma or a digit inside a theme font's Arabic run stays in that run.
+                pieces[-1][1].append(char)
+                continue
+            font = _register_chain_font(found, kind)
         if pieces and pieces[-1][0] == font:
             pieces[-1][1].append(char)
         else:
