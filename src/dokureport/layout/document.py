@@ -33,7 +33,7 @@ from dokureport.engine.frames import DraftFrame
 from dokureport.engine.keeping import KeepWithFirstLines
 from dokureport.engine.starts import SectionStart, frame_used
 from dokureport.i18n.language import pdf_language, right_to_left
-from dokureport.layout import source
+from dokureport.layout import restart, source
 from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.flowables import Heading, LanguageMark
 from dokureport.layout.marks import MARKS_AREA, crop_mark_lines, draw_marks
@@ -227,6 +227,9 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
             leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body",
         )
         self._passes = 0
+        self._digests: tuple[bytes | None, ...] | None = None
+        self._ledger: restart.Recorder | None = None
+        self.restart: restart.Comparison | None = None
         self.running_heads = RunningHeads()
         self._draft_first = False  # the first pass is known not to be the last
         self.drafting = False  # this pass only places: it draws nothing
@@ -309,8 +312,11 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
             self._progress = tqdm(desc=f"Pages (pass {self._passes})", unit="page",
                                   file=sys.stderr, leave=False)
         engine.brochure_direction(right_to_left(self.ctx.event.lang))
+        self._ledger = (restart.Recorder.of(flowables, self._digests)
+                        if self._digests is not None else None)
         try:
             super().build(flowables, filename, maker)
+            restart.count_pages(self.page)
         finally:
             engine.brochure_direction(False)
             if self._progress is not None:
@@ -330,15 +336,27 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         self._passes = 0
         self._reserve_contents(story)
         linebreaks.budget(story)
+        full = [EveryPhotoDrawn(self.ctx.images), *story]
+        # Watch mode: each page's start, to compare with the last build's (layout.restart).
+        self._digests = restart.digests(full) if restart.keeping() else None
         try:
-            passes = self.multiBuild([EveryPhotoDrawn(self.ctx.images), *story],
-                                     maxPasses=max_passes)
+            passes = self.multiBuild(full, maxPasses=max_passes)
         except IndexError:
             raise LayoutError("the table of contents did not settle in "
                               f"{max_passes + 1} passes") from None
         settled.remember(self._settle_key, settled.indexing(story),
                           self.ctx.options.cache_dir)
+        if self._ledger is not None:
+            states = settled.states(settled.indexing(story))
+            self.restart = restart.remember(self._restart_key(),
+                                            self._ledger.ledger(restart.references(states)))
         return passes
+
+    def _restart_key(self) -> tuple[Any, ...]:
+        """Which earlier layout this one's pages compare with: the same paper, target,
+        page plan and theme."""
+        return (tuple(self.pagesize), self.ctx.options.target, self.ctx.options.booklet,
+                self.ctx.plan.key(), restart.fingerprint(self.ctx.design))
 
     def _reserve_contents(self, story: list[Any]) -> None:
         """Give each table of contents its entries before the first pass, pages unknown.
@@ -377,6 +395,9 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         # The content being placed when reportlab gives up: split pieces carry no mark,
         # so the last marked flowable is the one that is being laid out.
         key = source.key_of(flowables[0]) if flowables else None
+        if self._ledger is not None:
+            self._ledger.flowable(flowables, self.page, self, self.canv,
+                                  getattr(self.pageTemplate, "id", ""))
         if key is not None:
             self._current_source = key
         try:
@@ -429,6 +450,8 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
             for n, column in enumerate(self._column_frames):
                 column.x1 = x + n * step
                 column.y1, column.height = frame.y1, frame.height
+        if self._ledger is not None:
+            self._ledger.begin_page()
         if self.marks_area and not self.drafting:
             g, bleed = self.ctx.geometry, self.ctx.bleed
             self.canv.translate(self.marks_area, self.marks_area)

@@ -1,0 +1,331 @@
+"""Layout stage: where each page of a layout began (its page ledger), kept between the
+builds of a watch session, and where a rebuild's pages part from the last build's and
+settle back into them: the pages a restartable layout would have to lay out again.
+
+A page is what the layout did to the story from the state the page began in, so two
+builds lay a page out alike when both began it at the same place of equal stories in
+equal states. What that state holds and the ledger records per page start:
+
+- the story position: the index of the whole flowable that begins the page (a page that
+  begins with the rest of a split flowable has none, and is no place to settle);
+- each TrueType font's glyphs numbered so far: reportlab numbers a subset's glyphs in
+  order of first use over the document, append-only, so this is a prefix of the final
+  numbering, and a page's content stream depends on it;
+- the PDF objects referenced so far (annotations, images, pages), and the page template.
+
+A story flowable's digest covers what it was given (its text, style, cells, seeded page
+numbers), not what a pass made of it; a flowable the digest cannot see through (an
+object it does not know) has none, and no page behind it settles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+# Attributes a pass adds or that point outside the story (the layout context, the image
+# preparer, the canvas): none is what a flowable was given.
+_DERIVED = frozenset({
+    "_showBoundary", "_traceInfo", "ctx", "images", "canv", "_frame", "blPara", "_table",
+    "_tables", "_lastEntries", "_rows", "_page_numbers", "wrapped", "_splitpara",
+    "_width", "_height", "_wrapWidth", "_wrapHeight", "_fixedWidth", "_fixedHeight",
+    # The page numbers the contents, the agenda and the index print: a layout's
+    # cross-references (`references`), compared as a whole.
+    "_seen", "_pages", "_entries",
+})
+_PLAIN = (str, int, float, bool, bytes, type(None))
+_DEPTH = 12
+
+# The last ledger of each brochure (paper, target, page plan) of this process.
+_KEPT = 8
+_ledgers: OrderedDict[tuple[Any, ...], Ledger] = OrderedDict()
+_keeping = False
+# Pages laid out in this process, every pass of every layout counted (see `pages_laid_out`).
+_laid_out = 0
+# The comparisons of this process's layouts with their brochure's last, newest last.
+comparisons: list[Comparison] = []
+
+
+@dataclass(frozen=True, slots=True)
+class PageStart:
+    """The state a page of a layout began in."""
+
+    page: int
+    position: int | None  # the story index of the whole flowable the page begins with
+    # Each TrueType font's glyphs numbered so far: how many, and a digest of their order.
+    glyphs: tuple[tuple[str, int, bytes], ...]
+    objects: int  # PDF objects referenced so far
+    template: str
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """One layout's story digests, the page each story flowable was placed on, and each
+    page's start."""
+
+    digests: tuple[bytes | None, ...]
+    placed: tuple[int, ...]  # per story flowable: the page it began on (0: not placed)
+    pages: tuple[PageStart, ...]
+    references: bytes = b""  # the page numbers the brochure prints (`references`)
+
+    def suffix(self, position: int) -> bytes | None:
+        """The digest of the story from `position` on (None: part of it has none)."""
+        return _suffixes(self.digests)[position]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A layout against the last one of the same brochure in this process."""
+
+    pages: int  # the new layout's pages
+    first_changed: int | None  # the first page that may differ (None: none does)
+    settled: int | None  # the first page from which it is the last layout's again
+
+    @property
+    def to_lay_out(self) -> int:
+        """How many pages a layout restarted at `first_changed` would lay out before its
+        page breaks settle back into the last layout's (all the rest without a settle)."""
+        if self.first_changed is None:
+            return 0
+        end = self.settled if self.settled is not None else self.pages + 1
+        return end - self.first_changed
+
+
+@dataclass
+class Recorder:
+    """Records one layout pass's ledger while reportlab lays the story out."""
+
+    story: list[Any]
+    digests: tuple[bytes | None, ...]
+    placed: list[int] = field(default_factory=list)
+    pages: list[PageStart] = field(default_factory=list)
+    page_open: bool = False
+    numbered: dict[str, tuple[int, bytes]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, story: list[Any], digests: tuple[bytes | None, ...]) -> Recorder:
+        return cls(story=list(story), digests=digests, placed=[0] * len(story))
+
+    def begin_page(self) -> None:
+        self.page_open = True
+
+    def flowable(self, queue: list[Any], page: int, doc: Any, canvas: Any,
+                 template: str) -> None:
+        """`queue` (what is left of the story) is about to be laid out on `page`."""
+        if not queue:
+            return
+        at = len(self.story) - len(queue)
+        whole = 0 <= at < len(self.story) and queue[0] is self.story[at]
+        if whole:
+            self.placed[at] = page
+        if self.page_open:
+            self.page_open = False
+            self.pages.append(PageStart(page=page, position=at if whole else None,
+                                        glyphs=self._glyphs(canvas),
+                                        objects=canvas._doc.objectcounter, template=template))
+
+    def _glyphs(self, canvas: Any) -> tuple[tuple[str, int, bytes], ...]:
+        """Each font's glyph numbering so far, its digest carried on from page to page
+        (the numbering only ever grows at its end)."""
+        out = []
+        for name, assignments in _assignments(canvas):
+            count, digest = self.numbered.get(name, (0, b""))
+            if len(assignments) != count:
+                added = "".join(chr(c) for c in list(assignments)[count:])
+                digest = hashlib.blake2b(digest + added.encode("utf-8", "surrogatepass"),
+                                         digest_size=16).digest()
+                count = len(assignments)
+                self.numbered[name] = (count, digest)
+            out.append((name, count, digest))
+        return tuple(out)
+
+    def ledger(self, references: bytes) -> Ledger:
+        return Ledger(digests=self.digests, placed=tuple(self.placed), pages=tuple(self.pages),
+                      references=references)
+
+
+def keep_between_builds(keep: bool = True) -> None:
+    """Whether layouts record their ledgers and keep the last one per brochure (watch
+    mode, the edit-loop benchmark); a one-shot build records none."""
+    global _keeping
+    _keeping = keep
+    if not keep:
+        _ledgers.clear()
+
+
+def keeping() -> bool:
+    return _keeping
+
+
+def count_pages(pages: int) -> None:
+    """A layout pass has laid out `pages` pages."""
+    global _laid_out
+    _laid_out += pages
+
+
+def pages_laid_out() -> int:
+    """Pages laid out in this process so far, every pass of every layout counted: a
+    build's count is the difference before and after it."""
+    return _laid_out
+
+
+def fingerprint(model: Any) -> str:
+    """A digest of a pydantic model (the theme's design): equal designs, equal pages."""
+    return hashlib.blake2b(model.model_dump_json().encode(), digest_size=16).hexdigest()
+
+
+def remember(key: tuple[Any, ...], ledger: Ledger) -> Comparison | None:
+    """Keep `ledger` as the last layout of the brochure `key`; the comparison with the
+    one it replaces (None for the first)."""
+    old = _ledgers.get(key)
+    _ledgers[key] = ledger
+    _ledgers.move_to_end(key)
+    while len(_ledgers) > _KEPT:
+        _ledgers.popitem(last=False)
+    if old is None:
+        return None
+    comparison = compare(old, ledger)
+    comparisons.append(comparison)
+    del comparisons[:-64]
+    return comparison
+
+
+def compare(old: Ledger, new: Ledger) -> Comparison:
+    """Where `new` parts from `old` and where its page breaks settle back into it."""
+    pages = len(new.pages)
+    if old.references != new.references:
+        # A page number the contents, the agenda or the index print has changed: their
+        # pages differ, and so may every page behind them.
+        return Comparison(pages, 1, None)
+    changed = next((i for i, (a, b) in enumerate(zip(old.digests, new.digests, strict=False))
+                    if a is None or a != b), None)
+    if changed is None and len(old.digests) == len(new.digests):
+        same_starts = old.pages == new.pages
+        return Comparison(pages, None if same_starts else 1, None)
+    if changed is None:
+        changed = min(len(old.digests), len(new.digests))
+    placed = [p for p in new.placed[changed:] if p] + [pages]
+    first = placed[0] if placed else 1
+    # A page may differ only once a changed flowable is on it; from a page that starts
+    # with a whole flowable of an equal rest of the story, in an equal state, on, the
+    # layout is the last one's.
+    olds = {start.page: start for start in old.pages}
+    settled = None
+    for start in new.pages:
+        if start.page <= first or start.position is None:
+            continue
+        before = olds.get(start.page)
+        if before is None or before.position is None:
+            continue
+        if (before.glyphs, before.objects, before.template) != (
+                start.glyphs, start.objects, start.template):
+            continue
+        tail = new.suffix(start.position)
+        if tail is not None and tail == old.suffix(before.position) \
+                and len(old.pages) == pages:
+            settled = start.page
+            break
+    return Comparison(pages, first, settled)
+
+
+def references(states: list[Any]) -> bytes:
+    """A digest of the page numbers the brochure prints: the settled states of its
+    contents, agenda and index (engine.settled's)."""
+    return hashlib.blake2b(repr(states).encode(), digest_size=16).digest()
+
+
+def _assignments(canvas: Any) -> list[tuple[str, dict[int, int]]]:
+    """Each TrueType font's glyph numbering in `canvas`'s document (character → code,
+    in the order the codes were given), by font name."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    doc = canvas._doc
+    out = []
+    for name, font in pdfmetrics._fonts.items():
+        if isinstance(font, TTFont):
+            state = font.state.get(doc)
+            if state is not None:
+                out.append((name, state.assignments))
+    return sorted(out, key=lambda item: item[0])
+
+
+def digests(story: list[Any]) -> tuple[bytes | None, ...]:
+    """Each story flowable's digest (None where it holds what the digest cannot see)."""
+    memo: dict[int, str | None] = {}
+    return tuple(_digest(f, memo) for f in story)
+
+
+def _digest(flowable: Any, memo: dict[int, str | None]) -> bytes | None:
+    text = _canonical(flowable, memo, 0, set())
+    return None if text is None else hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
+def _canonical(value: Any, memo: dict[int, str | None], depth: int, path: set[int]
+               ) -> str | None:
+    """A text that differs when `value`'s given content differs; None when unknown."""
+    if isinstance(value, _PLAIN):
+        return repr(value)
+    if depth > _DEPTH or id(value) in path:
+        return None
+    if isinstance(value, list | tuple):
+        parts = [_canonical(v, memo, depth + 1, path) for v in value]
+        return None if None in parts else f"[{','.join(parts)}]"  # type: ignore[arg-type]
+    if isinstance(value, dict):
+        items = []
+        for k in sorted(value, key=repr):
+            v = _canonical(value[k], memo, depth + 1, path)
+            if v is None:
+                return None
+            items.append(f"{k!r}:{v}")
+        return "{" + ",".join(items) + "}"
+    shared = id(value) in memo
+    if shared:
+        return memo[id(value)]
+    attrs = getattr(value, "__dict__", None)
+    if attrs is None:
+        slots = getattr(type(value), "__slots__", None)
+        if slots is None:
+            return None
+        attrs = {s: getattr(value, s) for s in slots if hasattr(value, s)}
+    path.add(id(value))
+    parts = [type(value).__module__, type(value).__qualname__]
+    for name in sorted(attrs):
+        if name in _DERIVED:
+            continue
+        part = _canonical(attrs[name], memo, depth + 1, path)
+        if part is None:
+            path.discard(id(value))
+            memo[id(value)] = None
+            return None
+        parts.append(f"{name}={part}")
+    path.discard(id(value))
+    text = "<" + ";".join(parts) + ">"
+    if not _is_flowable(value):
+        memo[id(value)] = text  # styles, colours: shared by many flowables
+    return text
+
+
+def _is_flowable(value: Any) -> bool:
+    return hasattr(value, "wrap") and hasattr(value, "drawOn")
+
+
+def _suffixes(digests: tuple[bytes | None, ...]) -> list[bytes | None]:
+    cached = _SUFFIXES.get(id(digests))
+    if cached is not None and cached[0] is digests:
+        return cached[1]
+    out: list[bytes | None] = [None] * (len(digests) + 1)
+    out[-1] = b""
+    for i in range(len(digests) - 1, -1, -1):
+        d, rest = digests[i], out[i + 1]
+        out[i] = None if d is None or rest is None else hashlib.blake2b(
+            d + rest, digest_size=16).digest()
+    _SUFFIXES[id(digests)] = (digests, out)
+    if len(_SUFFIXES) > 4 * _KEPT:
+        _SUFFIXES.pop(next(iter(_SUFFIXES)))
+    return out
+
+
+_SUFFIXES: dict[int, tuple[tuple[bytes | None, ...], list[bytes | None]]] = {}
