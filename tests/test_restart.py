@@ -23,6 +23,7 @@ TALK_TEXT = "Präventionsketten und Bildungslandschaften sind"
 
 @pytest.fixture
 def ledgers() -> Iterator[None]:
+    restart.keep_between_builds(False)  # nothing kept from another test's builds
     restart.keep_between_builds()
     restart.comparisons.clear()
     yield
@@ -105,17 +106,38 @@ def test_an_unchanged_rebuild_differs_nowhere(
     assert comparison.to_lay_out == 0
 
 
-def test_a_build_counts_the_pages_it_laid_out(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every pass of every layout counts: a rebuild whose pages settle in one pass lays
-    each page out once; a first build (its contents learn their pages) more often."""
+def test_a_build_counts_the_pages_it_laid_out(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ledgers: None) -> None:
+    """Every pass of every layout counts: a first build lays its pages out more than once
+    (its contents learn their pages); an unchanged rebuild in watch mode lays out its
+    cover only (drawn from the event, not the story) and takes every other page from the
+    build before."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    session, _, _ = _session(tmp_path)
+    session, _, out = _session(tmp_path)
     first = session.build()[0]
+    assert first is not None
+    before = out.read_bytes()
     again = session.build()[0]
-    assert first is not None and again is not None
-    assert again[0].pages_laid_out == again[0].pages
+    assert again is not None
     assert first[0].pages_laid_out >= 2 * first[0].pages
+    assert again[0].pages_laid_out == 1
+    assert out.read_bytes() == before
+
+
+def test_a_one_word_edit_lays_out_only_the_pages_before_the_breaks_settle(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ledgers: None) -> None:
+    """The rebuild lays out the pages up to the one where its page breaks are the last
+    build's again, and takes the rest from the last build."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    session, event, _ = _session(tmp_path)
+    assert session.build()[0] is not None
+    restart.comparisons.clear()
+    _edit(event, TALK_TEXT, "Präventionsketten und kommunale Bildungslandschaften sind")
+    results = session.build()[0]
+    assert results is not None
+    [comparison] = restart.comparisons
+    assert comparison.settled is not None
+    assert results[0].pages_laid_out == comparison.settled - 1 < results[0].pages
 
 
 def test_a_character_never_used_before_numbers_every_later_glyph_otherwise(

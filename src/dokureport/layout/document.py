@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import sys
 from collections.abc import Callable
@@ -19,14 +20,14 @@ from reportlab.platypus import (
     Paragraph,
     Spacer,
 )
-from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
+from reportlab.platypus.doctemplate import ActionFlowable, LayoutError, PageBegin
 from reportlab.platypus.flowables import NullDraw
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from dokureport import engine
 from dokureport.core.version import __version__
 from dokureport.design.print_ink import print_ink
-from dokureport.engine import linebreaks, reportlab_fixes, settled, tags
+from dokureport.engine import linebreaks, reportlab_fixes, settled, splice, tags
 from dokureport.engine.canvas import BrochureCanvas
 from dokureport.engine.contents import kept_content, reserve_entries
 from dokureport.engine.frames import DraftFrame
@@ -230,6 +231,15 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         self._digests: tuple[bytes | None, ...] | None = None
         self._ledger: restart.Recorder | None = None
         self.restart: restart.Comparison | None = None
+        # A watch rebuild takes the last build's pages where its page breaks settle back
+        # into them (layout.restart): that build, the pass that may, whether it did.
+        self._kept: restart.Kept | None = None
+        self._splice_from: restart.Kept | None = None
+        self._spliced = False
+        self._seeds = b""
+        self._notes: list[tuple[int, str, Any]] = []
+        self._finished: splice.Finished | None = None
+        self._indexing: list[Any] = []
         self.running_heads = RunningHeads()
         self._draft_first = False  # the first pass is known not to be the last
         self.drafting = False  # this pass only places: it draws nothing
@@ -314,6 +324,14 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         engine.brochure_direction(right_to_left(self.ctx.event.lang))
         self._ledger = (restart.Recorder.of(flowables, self._digests)
                         if self._digests is not None else None)
+        self._notes, self._spliced, self._finished = [], False, None
+        if self._ledger is not None:
+            # The page numbers this pass prints (what the last pass's notifications said).
+            self._seeds = restart.references(settled.states(self._indexing))
+        kept = self._kept
+        self._splice_from = kept if (
+            kept is not None and self._passes == 1 and not self.drafting
+            and kept.seeds == self._seeds) else None
         try:
             super().build(flowables, filename, maker)
             restart.count_pages(self.page)
@@ -339,24 +357,42 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         full = [EveryPhotoDrawn(self.ctx.images), *story]
         # Watch mode: each page's start, to compare with the last build's (layout.restart).
         self._digests = restart.digests(full) if restart.keeping() else None
+        self._indexing = settled.indexing(story)
+        key = self._restart_key() if self._digests is not None else None
+        self._kept = restart.take(key) if key is not None else None
         try:
             passes = self.multiBuild(full, maxPasses=max_passes)
         except IndexError:
             raise LayoutError("the table of contents did not settle in "
                               f"{max_passes + 1} passes") from None
-        settled.remember(self._settle_key, settled.indexing(story),
-                          self.ctx.options.cache_dir)
-        if self._ledger is not None:
-            states = settled.states(settled.indexing(story))
-            self.restart = restart.remember(self._restart_key(),
-                                            self._ledger.ledger(restart.references(states)))
+        settled.remember(self._settle_key, self._indexing, self.ctx.options.cache_dir)
+        self._kept = self._splice_from = None
+        if self._ledger is not None and key is not None:
+            ledger = self._ledger.ledger(restart.references(settled.states(self._indexing)))
+            self.restart = restart.remember(key, ledger)
+            self._keep(key, ledger)
         return passes
+
+    def _keep(self, key: tuple[Any, ...], ledger: restart.Ledger) -> None:
+        """Keep this layout for the next of the same brochure to take pages from."""
+        ctx, recorder = self.ctx, tags.recorder(self.canv)
+        if self._finished is None or ctx.text.missing_glyphs:
+            return
+        restart.keep(key, restart.Kept(
+            ledger=ledger, spines=self._ledger.spines if self._ledger else {},
+            document=self._finished, recorder=recorder, notes=self._notes,
+            starts=list(ctx.starts), pages_used=list(ctx.pages_used),
+            sections=[dataclasses.replace(s) for s in ctx.sections],
+            placed=list(ctx.images.placed.items()), warnings=len(ctx.warnings),
+            seeds=self._seeds))
 
     def _restart_key(self) -> tuple[Any, ...]:
         """Which earlier layout this one's pages compare with: the same paper, target,
-        page plan and theme."""
-        return (tuple(self.pagesize), self.ctx.options.target, self.ctx.options.booklet,
-                self.ctx.plan.key(), restart.fingerprint(self.ctx.design))
+        page plan, theme and footer."""
+        return (tuple(self.pagesize), repr(self.ctx.options), self.ctx.plan.key(),
+                restart.fingerprint(self.ctx.design),
+                # Drawn on every page by the page template, from the event, not the story.
+                self._footer_text(), self.ctx.event.lang)
 
     def _reserve_contents(self, story: list[Any]) -> None:
         """Give each table of contents its entries before the first pass, pages unknown.
@@ -395,9 +431,9 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         # The content being placed when reportlab gives up: split pieces carry no mark,
         # so the last marked flowable is the one that is being laid out.
         key = source.key_of(flowables[0]) if flowables else None
-        if self._ledger is not None:
-            self._ledger.flowable(flowables, self.page, self, self.canv,
-                                  getattr(self.pageTemplate, "id", ""))
+        if self._ledger is not None and flowables is not self._hanging \
+                and self._page_started(flowables):
+            return
         if key is not None:
             self._current_source = key
         try:
@@ -405,6 +441,101 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         except LayoutError as exc:
             raise ContentTooLarge(getattr(self, "_current_source", ()), self.page,
                                   str(exc).splitlines()[0]) from None
+
+    def _page_started(self, flowables: list[Any]) -> bool:
+        """Record where a page begins (layout.restart); True when from there on the page
+        breaks are the last build's, whose pages this layout then takes."""
+        ledger, recorder = self._ledger, tags.recorder(self.canv)
+        assert ledger is not None
+        if not ledger.page_open:
+            ledger.flowable(flowables, self.page, self.canv, "")
+            return False
+        spine = tuple((elem, len(elem.kids)) for _, elem in recorder._sections) \
+            if recorder is not None else ()
+        ctx = self.ctx
+        last = ctx.sections[-1] if ctx.sections else None
+        state = (
+            getattr(self, "_nextPageTemplateIndex", None),
+            bool(getattr(self, "_nextPageTemplateCycle", None)),
+            getattr(self, "_nextFrameIndex", None), getattr(self.frame, "id", None),
+            len(self._hanging), self.running_heads.current,
+            getattr(self, "_leftExtraIndent", 0), getattr(self, "_rightExtraIndent", 0),
+            repr(getattr(self, "_frameBGs", None)),
+            None if recorder is None else (
+                tuple(recorder._languages), len(recorder._frames), recorder._furniture,
+                tuple((level, e.role, e.lang, sorted(e.attrs.items()),
+                       _last_role(e)) for level, e in recorder._sections)),
+            len(ctx.sections), last and (last.key, last.first))
+        marks = (len(self._notes), len(ctx.starts), len(ctx.images.placed), len(ctx.warnings),
+                 len(ctx.sections))
+        start = ledger.flowable(flowables, self.page, self.canv,
+                                getattr(self.pageTemplate, "id", ""), state, marks, spine)
+        kept = self._splice_from
+        if start is None or kept is None:
+            return False
+        old = restart.settles(kept, ledger, start)
+        if old is None or not splice.same_objects(self.canv, kept.document, start.names):
+            return False
+        if kept.warnings != old.marks[3] or list(ctx.images.placed) != [
+                request for request, _ in kept.placed[:old.marks[2]]]:
+            return False
+        self._take_pages(flowables, start, old, spine)
+        return True
+
+    def _take_pages(self, flowables: list[Any], start: restart.PageStart,
+                    old: restart.PageStart, spine: tuple[tuple[Any, int], ...]) -> None:
+        """Take the kept layout's pages from `start`'s on, and its records of them."""
+        kept, ctx, page = self._splice_from, self.ctx, start.page
+        assert kept is not None and self._ledger is not None
+        splice.take_over(self.canv, kept.document, page, start.names)
+        notes, starts, placed, _, sections = old.marks
+        recorder = tags.recorder(self.canv)
+        if recorder is not None and kept.recorder is not None:
+            for (elem, _), (theirs, count) in zip(spine, kept.spines[page], strict=True):
+                elem.kids.extend(theirs.kids[count:])
+            recorder.links.update({at: target for at, target in kept.recorder.links.items()
+                                   if at[0] >= page})
+            for name, title in kept.recorder.destinations.items():
+                recorder.destinations.setdefault(name, title)
+        for at, kind, stuff in kept.notes[notes:]:
+            self._notes.append((at, kind, stuff))
+            super().notify(kind, stuff)  # recorded with its own page above
+        ctx.starts.extend(kept.starts[starts:])
+        ctx.pages_used[:] = [*ctx.pages_used[:page - 1], *kept.pages_used[page - 1:]]
+        for request, prepared in kept.placed[placed:]:
+            ctx.images.placed.setdefault(request, prepared)
+        if sections:
+            ctx.sections[sections - 1].last = kept.sections[sections - 1].last
+        ctx.sections.extend(dataclasses.replace(s) for s in kept.sections[sections:])
+        self._ledger.take_rest(kept, start, old, spine)
+        restart.count_pages(-(kept.document.pages - page + 1))
+        self.page = kept.document.pages
+        flowables.clear()
+        self._spliced = True
+
+    def notify(self, kind: str, stuff: Any) -> None:
+        if self._ledger is not None:
+            self._notes.append((self.page, kind, stuff))
+        super().notify(kind, stuff)
+
+    def _endBuild(self) -> None:
+        # reportlab's, keeping what the document holds before saving adds to it.
+        self._removeVars(("build", "page", "frame"))
+        if self._spliced:
+            self._hanging = []
+        elif self._hanging != [] and self._hanging[-1] is PageBegin:
+            del self._hanging[-1]
+            self.clean_hanging()
+        else:
+            self.clean_hanging()
+            self.handle_pageBreak()
+        if self._ledger is not None:
+            self._finished = splice.finished(self.canv, len(self.canv._doc.Pages.pages),
+                                             getattr(self.canv, "outline_calls", []))
+        if getattr(self, "_doSave", 1):
+            self.canv.save()
+        if self._onPage:
+            self.canv.setPageCallBack(None)
 
     def handle_pageEnd(self) -> None:
         # What the page planner reads: how much of the page's frame its content used.
@@ -559,6 +690,11 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         if _listed(flowable):
             level, text, key = _contents_entry(flowable, self.ctx)
             self.notify("TOCEntry", (level, text, self.page, key))
+
+
+def _last_role(elem: Any) -> str | None:
+    last = elem.kids[-1] if elem.kids else None
+    return getattr(last, "role", None)
 
 
 def laid_out(ctx: LayoutContext, pages: int) -> Laid:

@@ -20,9 +20,12 @@ object it does not know) has none, and no page behind it settles.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import os
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 # Attributes a pass adds or that point outside the story (the layout context, the image
@@ -34,6 +37,8 @@ _DERIVED = frozenset({
     # The page numbers the contents, the agenda and the index print: a layout's
     # cross-references (`references`), compared as a whole.
     "_seen", "_pages", "_entries",
+    # A paragraph's fragments are its text parsed in its style (both digested).
+    "frags",
 })
 _PLAIN = (str, int, float, bool, bytes, type(None))
 _DEPTH = 12
@@ -58,6 +63,11 @@ class PageStart:
     glyphs: tuple[tuple[str, int, bytes], ...]
     objects: int  # PDF objects referenced so far
     template: str
+    names: int = 0  # PDF objects named so far (engine.splice)
+    state: bytes = b""  # a digest of the rest of the state a page begins in (`Recorder`)
+    # How long the layout's records were (notes, section starts, photos placed, warnings):
+    # what a layout that takes the pages from here on takes of them.
+    marks: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,6 +113,8 @@ class Recorder:
     pages: list[PageStart] = field(default_factory=list)
     page_open: bool = False
     numbered: dict[str, tuple[int, bytes]] = field(default_factory=dict)
+    # Per page: the open sections of the structure tree, each with its kids so far.
+    spines: dict[int, tuple[tuple[Any, int], ...]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, story: list[Any], digests: tuple[bytes | None, ...]) -> Recorder:
@@ -111,20 +123,28 @@ class Recorder:
     def begin_page(self) -> None:
         self.page_open = True
 
-    def flowable(self, queue: list[Any], page: int, doc: Any, canvas: Any,
-                 template: str) -> None:
-        """`queue` (what is left of the story) is about to be laid out on `page`."""
+    def flowable(self, queue: list[Any], page: int, canvas: Any, template: str,
+                 state: Any = None, marks: tuple[int, ...] = (),
+                 spine: tuple[tuple[Any, int], ...] = ()) -> PageStart | None:
+        """`queue` (what is left of the story) is about to be laid out on `page`; the
+        page's start when it begins there."""
         if not queue:
-            return
+            return None
         at = len(self.story) - len(queue)
         whole = 0 <= at < len(self.story) and queue[0] is self.story[at]
         if whole:
             self.placed[at] = page
-        if self.page_open:
-            self.page_open = False
-            self.pages.append(PageStart(page=page, position=at if whole else None,
-                                        glyphs=self._glyphs(canvas),
-                                        objects=canvas._doc.objectcounter, template=template))
+        if not self.page_open:
+            return None
+        self.page_open = False
+        start = PageStart(page=page, position=at if whole else None,
+                          glyphs=self._glyphs(canvas), objects=canvas._doc.objectcounter,
+                          template=template, names=len(canvas._doc.idToObject),
+                          state=hashlib.blake2b(repr(state).encode(), digest_size=16).digest(),
+                          marks=marks)
+        self.pages.append(start)
+        self.spines[page] = spine
+        return start
 
     def _glyphs(self, canvas: Any) -> tuple[tuple[str, int, bytes], ...]:
         """Each font's glyph numbering so far, its digest carried on from page to page
@@ -141,9 +161,86 @@ class Recorder:
             out.append((name, count, digest))
         return tuple(out)
 
+    def suffix(self, position: int) -> bytes | None:
+        return _suffixes(self.digests)[position]
+
+    def take_rest(self, kept: Kept, start: PageStart, old: PageStart,
+                  spine: tuple[tuple[Any, int], ...]) -> None:
+        """This layout took `kept`'s pages from `start`'s on (`old` is kept's start of that
+        page, `spine` this layout's open sections then): their records become its own,
+        counted in its records, its structure elements in place of kept's."""
+        shift = start.position - old.position  # type: ignore[operator]
+        for j in range(old.position or 0, len(kept.ledger.placed)):
+            if 0 <= j + shift < len(self.placed):
+                self.placed[j + shift] = kept.ledger.placed[j]
+        delta = [n - o for n, o in zip(start.marks, old.marks, strict=True)]
+        for later in kept.ledger.pages[start.page:]:
+            self.pages.append(dataclasses.replace(
+                later, marks=tuple(m + d for m, d in zip(later.marks, delta, strict=True))))
+        ours = {id(theirs): (elem, count - old_count) for (theirs, old_count), (elem, count)
+                in zip(kept.spines[start.page], spine, strict=True)}
+        for page, theirs in kept.spines.items():
+            if page > start.page:
+                self.spines[page] = tuple(
+                    (ours[id(e)][0], n + ours[id(e)][1]) if id(e) in ours else (e, n)
+                    for e, n in theirs)
+
     def ledger(self, references: bytes) -> Ledger:
         return Ledger(digests=self.digests, placed=tuple(self.placed), pages=tuple(self.pages),
                       references=references)
+
+
+@dataclass
+class Kept:
+    """A finished layout, kept for the next layout of the same brochure to take its pages
+    from where their page breaks settle back into it (see `settles`)."""
+
+    ledger: Ledger
+    spines: dict[int, tuple[tuple[Any, int], ...]]
+    document: Any  # engine.splice.Finished
+    recorder: Any  # its structure tree's TagRecorder (None: untagged)
+    notes: list[tuple[int, str, Any]]  # the document's notifications, with their pages
+    starts: list[Any]  # the layout context's records (layout.context)
+    pages_used: list[Any]
+    sections: list[Any]
+    placed: list[tuple[Any, Any]]
+    warnings: int
+    seeds: bytes  # the page numbers its output pass began with (`references`)
+
+
+# The last finished layout of each brochure: a few only (each holds its whole document).
+_KEPT_LAYOUTS = 4
+_finished: OrderedDict[tuple[Any, ...], Kept] = OrderedDict()
+
+
+def keep(key: tuple[Any, ...], kept: Kept) -> None:
+    """Keep `kept` as the layout the next one of brochure `key` may take pages from."""
+    _finished[key] = kept
+    _finished.move_to_end(key)
+    while len(_finished) > _KEPT_LAYOUTS:
+        _finished.popitem(last=False)
+
+
+def take(key: tuple[Any, ...]) -> Kept | None:
+    """The kept layout of brochure `key`, no longer kept: a layout that takes pages from
+    it takes its objects, and keeps itself when done."""
+    return _finished.pop(key, None)
+
+
+def settles(kept: Kept, recorder: Recorder, start: PageStart) -> PageStart | None:
+    """`kept`'s start of the page `start` begins, when from there on this layout would
+    lay out what `kept` did: the same rest of the story, begun in the same state."""
+    # The cover is drawn from the event, not the story: always laid out.
+    if start.position is None or not 1 < start.page <= len(kept.ledger.pages):
+        return None
+    old = kept.ledger.pages[start.page - 1]
+    if old.page != start.page or old.position is None:
+        return None
+    if (old.glyphs, old.objects, old.names, old.template, old.state) != (
+            start.glyphs, start.objects, start.names, start.template, start.state):
+        return None
+    rest = recorder.suffix(start.position)
+    return old if rest is not None and rest == kept.ledger.suffix(old.position) else None
 
 
 def keep_between_builds(keep: bool = True) -> None:
@@ -153,6 +250,7 @@ def keep_between_builds(keep: bool = True) -> None:
     _keeping = keep
     if not keep:
         _ledgers.clear()
+        _finished.clear()
 
 
 def keeping() -> bool:
@@ -268,6 +366,13 @@ def _canonical(value: Any, memo: dict[int, str | None], depth: int, path: set[in
     """A text that differs when `value`'s given content differs; None when unknown."""
     if isinstance(value, _PLAIN):
         return repr(value)
+    if isinstance(value, PurePath):
+        # A photo or logo drawn from a file: the file as it is now, not only its name.
+        try:
+            st = os.stat(value)
+        except OSError:
+            return f"{value!r}:missing"
+        return f"{value!r}:{st.st_size}:{st.st_mtime_ns}"
     if depth > _DEPTH or id(value) in path:
         return None
     if isinstance(value, list | tuple):
@@ -281,8 +386,7 @@ def _canonical(value: Any, memo: dict[int, str | None], depth: int, path: set[in
                 return None
             items.append(f"{k!r}:{v}")
         return "{" + ",".join(items) + "}"
-    shared = id(value) in memo
-    if shared:
+    if id(value) in memo:
         return memo[id(value)]
     attrs = getattr(value, "__dict__", None)
     if attrs is None:
@@ -304,7 +408,9 @@ def _canonical(value: Any, memo: dict[int, str | None], depth: int, path: set[in
     path.discard(id(value))
     text = "<" + ";".join(parts) + ">"
     if not _is_flowable(value):
-        memo[id(value)] = text  # styles, colours: shared by many flowables
+        # Styles, colours: shared by many flowables, stood for by a short digest.
+        text = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+        memo[id(value)] = text
     return text
 
 

@@ -1,0 +1,131 @@
+"""Layout (engine): a reportlab document's state at a page start, and the pages of an earlier
+document of the same brochure taken over from there on (layout.restart decides when).
+
+A reportlab document grows only at its end while it is laid out: objects are named and
+numbered in order of first use (pages, annotations, images), and each TrueType subset
+numbers its glyphs in order of first use. Where a layout reaches a page start in the same
+state as an earlier layout reached that page (the same objects named so far, the same
+glyphs numbered, the same fonts mapped), the earlier layout's objects from there on are
+the ones this layout would make: they are taken over, numbered in the same order, and the
+earlier document's fonts (their complete numbering) with them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+
+@dataclass
+class Finished:
+    """What a layout's document held when its last page was done, before saving (which
+    adds the fonts, catalog and outline): for a later layout to take pages from."""
+
+    canvas: Any
+    names: list[str]  # every object's name, in the order named
+    font_mapping: dict[str, str]
+    delayed_fonts: list[Any]
+    pages: int
+    outline: list[tuple[int, tuple[Any, ...]]]  # (page, addOutlineEntry's arguments)
+    fonts: dict[str, Any]  # each TrueType font's numbering (reportlab's state), by name
+
+
+def names(canvas: Any) -> int:
+    """How many objects `canvas`'s document has named so far."""
+    return len(canvas._doc.idToObject)
+
+
+def font_state(canvas: Any) -> tuple[Any, ...]:
+    """The fonts mapped so far, in order (what a page's font names depend on)."""
+    doc = canvas._doc
+    return (tuple(doc.fontMapping.items()), tuple(id(f) for f in doc.delayedFonts))
+
+
+def finished(canvas: Any, pages: int, outline: list[tuple[int, tuple[Any, ...]]]) -> Finished:
+    doc = canvas._doc
+    fonts = {name: font.state[doc] for name, font in pdfmetrics._fonts.items()
+             if isinstance(font, TTFont) and doc in font.state}
+    return Finished(canvas=canvas, names=list(doc.idToObject), font_mapping=dict(doc.fontMapping),
+                    delayed_fonts=list(doc.delayedFonts), pages=pages, outline=list(outline),
+                    fonts=fonts)
+
+
+def same_objects(canvas: Any, earlier: Finished, count: int) -> bool:
+    """Whether `canvas`'s document named the same `count` objects, in the same order, as
+    the earlier document had named by then, and mapped its fonts alike."""
+    doc = canvas._doc
+    if len(doc.idToObject) != count or doc.objectcounter != count:
+        return False
+    if list(doc.idToObject) != earlier.names[:count]:
+        return False
+    mapped = list(doc.fontMapping.items())
+    return mapped == list(earlier.font_mapping.items())[:len(mapped)] and [
+        f.fontName for f in doc.delayedFonts] == [
+        f.fontName for f in earlier.delayed_fonts[:len(doc.delayedFonts)]]
+
+
+def take_over(canvas: Any, earlier: Finished, page: int, count: int) -> None:
+    """Give `canvas`'s document the earlier document's pages from `page` on and every
+    object named from `count` on, in the same order; its fonts' numbering; its outline
+    entries from `page` on and the destinations they and its links name.
+
+    The canvas must have shown every page before `page` and drawn nothing since."""
+    doc, old = canvas._doc, earlier.canvas._doc
+    for name in earlier.names[count:]:
+        obj = old.idToObject[name]
+        if type(obj).__name__ == "PDFPage":
+            # Made anew when saved: the content stream and the parent are objects the
+            # earlier save numbered, and the resources name the fonts' dictionary.
+            obj.Contents = obj.Parent = obj.Resources = None
+        doc.objectcounter += 1
+        doc.idToObjectNumberAndVersion[name] = (doc.objectcounter, 0)
+        doc.numberToId[doc.objectcounter] = name
+        doc.idToObject[name] = obj
+    doc.Pages.pages[page - 1:] = old.Pages.pages[page - 1:earlier.pages]
+    doc.pageCounter = earlier.pages + 1
+    doc.fontMapping = dict(earlier.font_mapping)
+    # A build registers its fonts anew: the same font, by name, in another object.
+    doc.delayedFonts = [pdfmetrics.getFont(font.fontName) for font in earlier.delayed_fonts]
+    for name, state in earlier.fonts.items():
+        font = pdfmetrics.getFont(name)
+        if isinstance(font, TTFont):
+            font.state[doc] = state
+    _destinations(canvas, earlier.canvas, page)
+    calls = getattr(canvas, "outline_calls", None)
+    for at, args in earlier.outline:
+        if at >= page:
+            # reportlab's own, recorded here with the page the entry was made on.
+            Canvas.addOutlineEntry(canvas, *args)
+            if calls is not None:
+                calls.append((at, args))
+    canvas._annotationCount = earlier.canvas._annotationCount
+    canvas._code = []
+
+
+def _destinations(canvas: Any, earlier: Any, page: int) -> None:
+    """Each destination as this layout bound it (before `page`) or the earlier one did
+    (from `page` on); the earlier pages' links name the earlier objects: both alike."""
+    ours, theirs = canvas._destinations, earlier._destinations
+    for name in set(ours) | set(theirs):
+        mine, old = ours.get(name), theirs.get(name)
+        if old is not None and (mine is None or mine.fmt is None) and old.fmt is not None \
+                and _page_of(old) >= page:
+            state = dict(vars(old))
+        elif mine is not None:
+            state = dict(vars(mine))
+        else:
+            continue
+        for dest in (mine, old):
+            if dest is not None:
+                dest.__dict__.update(state)
+        if mine is None:
+            ours[name] = old
+
+
+def _page_of(destination: Any) -> int:
+    name = getattr(destination.page, "name", "")
+    return int(name[4:]) if name.startswith("Page") and name[4:].isdigit() else 0
