@@ -16,8 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import Destination
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+
+
+class Unrestorable(Exception):
+    """The earlier document cannot be set back to a page's start (a layout from the
+    first page is the way)."""
 
 
 @dataclass
@@ -129,3 +135,80 @@ def _destinations(canvas: Any, earlier: Any, page: int) -> None:
 def _page_of(destination: Any) -> int:
     name = getattr(destination.page, "name", "")
     return int(name[4:]) if name.startswith("Page") and name[4:].isdigit() else 0
+
+
+def restore(canvas: Any, earlier: Finished, page: int, count: int, fonts: int,
+            glyphs: dict[str, int]) -> None:
+    """Give `canvas`'s new document the earlier document as it was when `page` began: its
+    first `count` objects (its pages before `page` among them), its first `fonts` fonts
+    mapped, each TrueType font's first `glyphs[name]` glyphs numbered, its destinations
+    bound before `page` and its outline entries made before it.
+
+    The earlier document is taken apart: it is no longer the earlier layout's."""
+    doc, old = canvas._doc, earlier.canvas._doc
+    for name in earlier.names[:count]:
+        if name in doc.idToObject:
+            continue  # made by every new document (the fonts' dictionary)
+        obj = old.idToObject[name]
+        if type(obj).__name__ == "PDFPage":
+            obj.Contents = obj.Parent = obj.Resources = None
+        doc.objectcounter += 1
+        doc.idToObjectNumberAndVersion[name] = (doc.objectcounter, 0)
+        doc.numberToId[doc.objectcounter] = name
+        doc.idToObject[name] = obj
+    doc.Pages.pages[:] = old.Pages.pages[:page - 1]
+    doc.pageCounter = page
+    canvas._pageNumber = page
+    annotations = [int(n[len("Annot.NUMBER"):]) for n in earlier.names[:count]
+                   if n.startswith("Annot.NUMBER") and n[len("Annot.NUMBER"):].isdigit()]
+    canvas._annotationCount = max(annotations, default=0)
+    for name in list(earlier.font_mapping)[:fonts]:
+        font = pdfmetrics.getFont(name)
+        if isinstance(font, TTFont):
+            _number(font, doc, earlier.fonts.get(name), glyphs.get(name, 0))
+            font.getSubsetInternalName(0, doc)
+        else:
+            doc.getInternalFontName(name)
+    for name, state in earlier.fonts.items():
+        font = pdfmetrics.getFont(name)
+        if isinstance(font, TTFont) and doc not in font.state:
+            _number(font, doc, state, glyphs.get(name, 0))
+    if list(doc.fontMapping.items()) != list(earlier.font_mapping.items())[:fonts]:
+        raise Unrestorable("fonts mapped otherwise than the earlier document's")
+    ours = canvas._destinations
+    for name, dest in earlier.canvas._destinations.items():
+        # Bound before the page: the earlier one, which the earlier pages' links name.
+        # Others are bound anew as their pages are laid out; the earlier objects then
+        # follow (`bind_earlier`), and hold their binding meanwhile for a later page
+        # to take (`take_over`).
+        bound = dest.fmt is not None and 0 < _page_of(dest) < page
+        ours[name] = dest if bound else Destination(name)
+    calls = getattr(canvas, "outline_calls", None)
+    for at, args in earlier.outline:
+        if at < page:
+            Canvas.addOutlineEntry(canvas, *args)
+            if calls is not None:
+                calls.append((at, args))
+
+
+def _number(font: Any, doc: Any, state: Any, count: int) -> None:
+    """Number `font`'s glyphs in `doc` as `state` (the earlier document's, complete)
+    numbered its first `count`: the same characters, in the same order."""
+    if state is None or count == 0:
+        return
+    fresh = font.state[doc] = TTFont.State(font._asciiReadable, font)
+    chars = [c for c in list(state.assignments)[:count] if c not in fresh.assignments]
+    if chars:
+        font.splitString("".join(map(chr, chars)), doc)
+    if list(fresh.assignments.items()) != list(state.assignments.items())[:count]:
+        raise Unrestorable(f"{font.fontName}: glyphs numbered otherwise")
+
+
+def bind_earlier(canvas: Any, earlier: Finished) -> None:
+    """The earlier document's destinations bound as this layout bound them: the earlier
+    pages it took (`restore`) link to those objects."""
+    ours = canvas._destinations
+    for name, dest in earlier.canvas._destinations.items():
+        mine = ours.get(name)
+        if mine is not None and mine is not dest:
+            dest.__dict__.update(vars(mine))

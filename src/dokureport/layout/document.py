@@ -127,6 +127,66 @@ class EveryPhotoDrawn(Flowable):
     def afterBuild(self) -> None:
         pass
 
+    def handle_documentBegin(self) -> None:
+        super().handle_documentBegin()
+        if self._restart_at is not None:
+            self._restore(self._restart_at)
+
+    def _restore(self, start: restart.PageStart) -> None:
+        """Begin this pass where `start` (the kept layout's) began: its document, records
+        and structure tree as they were then; the story from there on is what is left."""
+        kept, ctx, page = self._splice_from, self.ctx, start.page
+        assert kept is not None and self._ledger is not None
+        notes, starts, placed, _, sections, fonts = start.marks
+        splice.restore(self.canv, kept.document, page, start.names, fonts,
+                       {name: count for name, count, _ in start.glyphs})
+        (next_index, next_cycle, next_frame, left, right, backgrounds, head, tagging,
+         section_last) = start.raw
+        self.page = page - 1
+        self.pageTemplate = next(t for t in self.pageTemplates if t.id == start.template)
+        for name, value in (("_nextPageTemplateIndex", next_index),
+                            ("_nextPageTemplateCycle", next_cycle),
+                            ("_nextFrameIndex", next_frame)):
+            if value is not None:
+                setattr(self, name, value)
+            elif hasattr(self, name):
+                delattr(self, name)
+        self._leftExtraIndent, self._rightExtraIndent = left, right
+        self._frameBGs = list(backgrounds)
+        self.running_heads.current = head
+        copies: dict[int, Any] = {}
+        recorder = tags.recorder(self.canv)
+        if recorder is not None and kept.recorder is not None and tagging is not None:
+            # The open sections anew (the kept ones go on holding the kept layout's pages
+            # for a later page to take); everything closed before the page is shared.
+            spine = kept.spines[page]
+            made: list[tags.StructElem] = []
+            for elem, count in spine:
+                copy = tags.StructElem(elem.role, dict(elem.attrs), elem.kids[:count], elem.lang)
+                if made:
+                    parent = made[-1]
+                    parent.kids[:] = [copy if kid is elem else kid for kid in parent.kids]
+                made.append(copy)
+                copies[id(elem)] = copy
+            languages, levels = tagging
+            recorder.root = made[0]
+            recorder._sections = list(zip(levels, made, strict=True))
+            recorder._languages = list(languages)
+            recorder.links = {at: target for at, target in kept.recorder.links.items()
+                              if at[0] < page}
+            recorder.destinations = dict(kept.recorder.destinations)
+        for at, kind, stuff in kept.notes[:notes]:
+            self._notes.append((at, kind, stuff))
+            super().notify(kind, stuff)
+        ctx.starts[:] = kept.starts[:starts]
+        ctx.pages_used[:] = kept.pages_used[:page - 1]
+        ctx.images.placed.update(kept.placed[:placed])
+        ctx.sections[:] = [dataclasses.replace(s) for s in kept.sections[:sections]]
+        if ctx.sections:
+            ctx.sections[-1].last = section_last
+        self._ledger.take_start(kept, start, copies)
+        restart.count_pages(-(page - 1))
+
     def notify(self, kind: str, stuff: Any) -> None:
         pass
 
@@ -239,6 +299,8 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         self._seeds = b""
         self._notes: list[tuple[int, str, Any]] = []
         self._finished: splice.Finished | None = None
+        self._restart_at: restart.PageStart | None = None
+        self._warnings_start = 0
         self._indexing: list[Any] = []
         self.running_heads = RunningHeads()
         self._draft_first = False  # the first pass is known not to be the last
@@ -332,6 +394,14 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         self._splice_from = kept if (
             kept is not None and self._passes == 1 and not self.drafting
             and kept.seeds == self._seeds) else None
+        self._warnings_start = len(self.ctx.warnings)
+        # Where this pass may begin: the kept layout's pages before the first one whose
+        # story changed are its own (layout.restart).
+        self._restart_at = None
+        if self._splice_from is not None and self._ledger is not None:
+            self._restart_at = restart.restart_point(self._splice_from, self._ledger)
+            if self._restart_at is not None:
+                del flowables[:self._restart_at.position]
         try:
             super().build(flowables, filename, maker)
             restart.count_pages(self.page)
@@ -361,7 +431,11 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         key = self._restart_key() if self._digests is not None else None
         self._kept = restart.take(key) if key is not None else None
         try:
-            passes = self.multiBuild(full, maxPasses=max_passes)
+            try:
+                passes = self.multiBuild(full, maxPasses=max_passes)
+            except splice.Unrestorable:
+                self._kept = None  # lay out from the first page after all
+                passes = self.multiBuild(full, maxPasses=max_passes)
         except IndexError:
             raise LayoutError("the table of contents did not settle in "
                               f"{max_passes + 1} passes") from None
@@ -384,15 +458,26 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
             starts=list(ctx.starts), pages_used=list(ctx.pages_used),
             sections=[dataclasses.replace(s) for s in ctx.sections],
             placed=list(ctx.images.placed.items()), warnings=len(ctx.warnings),
-            seeds=self._seeds))
+            seeds=self._seeds, warnings_start=self._warnings_start))
 
     def _restart_key(self) -> tuple[Any, ...]:
         """Which earlier layout this one's pages compare with: the same paper, target,
         page plan, theme and footer."""
         return (tuple(self.pagesize), repr(self.ctx.options), self.ctx.plan.key(),
                 restart.fingerprint(self.ctx.design),
-                # Drawn on every page by the page template, from the event, not the story.
-                self._footer_text(), self.ctx.event.lang)
+                # Drawn by the page templates from the event, not the story: the footer
+                # on every page, the cover's photo, logo and panel.
+                self._footer_text(), self.ctx.event.lang, self._cover_inputs())
+
+    def _cover_inputs(self) -> str:
+        """What the cover's page drawer draws, its files as they are now."""
+        event, ctx = self.ctx.event, self.ctx
+        cover = event.photos.cover
+        files = [restart.stamp(event.resolve(f)) for f in (
+            cover.file if cover is not None else None,
+            event.organiser.logo if event.organiser is not None else None) if f is not None]
+        return repr((cover, event.organiser, event.title, event.subtitle, ctx.cover_text,
+                     ctx.cover_panel_top, files))
 
     def _reserve_contents(self, story: list[Any]) -> None:
         """Give each table of contents its entries before the first pass, pages unknown.
@@ -467,9 +552,18 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
                        _last_role(e)) for level, e in recorder._sections)),
             len(ctx.sections), last and (last.key, last.first))
         marks = (len(self._notes), len(ctx.starts), len(ctx.images.placed), len(ctx.warnings),
-                 len(ctx.sections))
+                 len(ctx.sections), len(self.canv._doc.fontMapping))
+        raw = (getattr(self, "_nextPageTemplateIndex", None),
+               getattr(self, "_nextPageTemplateCycle", None),
+               getattr(self, "_nextFrameIndex", None),
+               getattr(self, "_leftExtraIndent", 0), getattr(self, "_rightExtraIndent", 0),
+               list(getattr(self, "_frameBGs", [])), self.running_heads.current,
+               None if recorder is None else (list(recorder._languages),
+                                              [level for level, _ in recorder._sections]),
+               last and last.last) if not self._hanging and not (
+                   recorder is not None and recorder._frames) else ()
         start = ledger.flowable(flowables, self.page, self.canv,
-                                getattr(self.pageTemplate, "id", ""), state, marks, spine)
+                                getattr(self.pageTemplate, "id", ""), state, marks, spine, raw)
         kept = self._splice_from
         if start is None or kept is None:
             return False
@@ -488,7 +582,7 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         kept, ctx, page = self._splice_from, self.ctx, start.page
         assert kept is not None and self._ledger is not None
         splice.take_over(self.canv, kept.document, page, start.names)
-        notes, starts, placed, _, sections = old.marks
+        notes, starts, placed, _, sections, _ = old.marks
         recorder = tags.recorder(self.canv)
         if recorder is not None and kept.recorder is not None:
             for (elem, _), (theirs, count) in zip(spine, kept.spines[page], strict=True):
@@ -513,6 +607,66 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         flowables.clear()
         self._spliced = True
 
+    def handle_documentBegin(self) -> None:
+        super().handle_documentBegin()
+        if self._restart_at is not None:
+            self._restore(self._restart_at)
+
+    def _restore(self, start: restart.PageStart) -> None:
+        """Begin this pass where `start` (the kept layout's) began: its document, records
+        and structure tree as they were then; the story from there on is what is left."""
+        kept, ctx, page = self._splice_from, self.ctx, start.page
+        assert kept is not None and self._ledger is not None
+        notes, starts, placed, _, sections, fonts = start.marks
+        splice.restore(self.canv, kept.document, page, start.names, fonts,
+                       {name: count for name, count, _ in start.glyphs})
+        (next_index, next_cycle, next_frame, left, right, backgrounds, head, tagging,
+         section_last) = start.raw
+        self.page = page - 1
+        self.pageTemplate = next(t for t in self.pageTemplates if t.id == start.template)
+        for name, value in (("_nextPageTemplateIndex", next_index),
+                            ("_nextPageTemplateCycle", next_cycle),
+                            ("_nextFrameIndex", next_frame)):
+            if value is not None:
+                setattr(self, name, value)
+            elif hasattr(self, name):
+                delattr(self, name)
+        self._leftExtraIndent, self._rightExtraIndent = left, right
+        self._frameBGs = list(backgrounds)
+        self.running_heads.current = head
+        copies: dict[int, Any] = {}
+        recorder = tags.recorder(self.canv)
+        if recorder is not None and kept.recorder is not None and tagging is not None:
+            # The open sections anew (the kept ones go on holding the kept layout's pages
+            # for a later page to take); everything closed before the page is shared.
+            spine = kept.spines[page]
+            made: list[tags.StructElem] = []
+            for elem, count in spine:
+                copy = tags.StructElem(elem.role, dict(elem.attrs), elem.kids[:count], elem.lang)
+                if made:
+                    parent = made[-1]
+                    parent.kids[:] = [copy if kid is elem else kid for kid in parent.kids]
+                made.append(copy)
+                copies[id(elem)] = copy
+            languages, levels = tagging
+            recorder.root = made[0]
+            recorder._sections = list(zip(levels, made, strict=True))
+            recorder._languages = list(languages)
+            recorder.links = {at: target for at, target in kept.recorder.links.items()
+                              if at[0] < page}
+            recorder.destinations = dict(kept.recorder.destinations)
+        for at, kind, stuff in kept.notes[:notes]:
+            self._notes.append((at, kind, stuff))
+            super().notify(kind, stuff)
+        ctx.starts[:] = kept.starts[:starts]
+        ctx.pages_used[:] = kept.pages_used[:page - 1]
+        ctx.images.placed.update(kept.placed[:placed])
+        ctx.sections[:] = [dataclasses.replace(s) for s in kept.sections[:sections]]
+        if ctx.sections:
+            ctx.sections[-1].last = section_last
+        self._ledger.take_start(kept, start, copies)
+        restart.count_pages(-(page - 1))
+
     def notify(self, kind: str, stuff: Any) -> None:
         if self._ledger is not None:
             self._notes.append((self.page, kind, stuff))
@@ -529,6 +683,9 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         else:
             self.clean_hanging()
             self.handle_pageBreak()
+        if self._restart_at is not None and not self._spliced:
+            assert self._splice_from is not None
+            splice.bind_earlier(self.canv, self._splice_from.document)
         if self._ledger is not None:
             self._finished = splice.finished(self.canv, len(self.canv._doc.Pages.pages),
                                              getattr(self.canv, "outline_calls", []))

@@ -68,6 +68,8 @@ class PageStart:
     # How long the layout's records were (notes, section starts, photos placed, warnings):
     # what a layout that takes the pages from here on takes of them.
     marks: tuple[int, ...] = ()
+    # The state itself, where a layout restarted at this page sets it again.
+    raw: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,8 @@ class Recorder:
 
     def flowable(self, queue: list[Any], page: int, canvas: Any, template: str,
                  state: Any = None, marks: tuple[int, ...] = (),
-                 spine: tuple[tuple[Any, int], ...] = ()) -> PageStart | None:
+                 spine: tuple[tuple[Any, int], ...] = (), raw: tuple[Any, ...] = ()
+                 ) -> PageStart | None:
         """`queue` (what is left of the story) is about to be laid out on `page`; the
         page's start when it begins there."""
         if not queue:
@@ -141,7 +144,7 @@ class Recorder:
                           glyphs=self._glyphs(canvas), objects=canvas._doc.objectcounter,
                           template=template, names=len(canvas._doc.idToObject),
                           state=hashlib.blake2b(repr(state).encode(), digest_size=16).digest(),
-                          marks=marks)
+                          marks=marks, raw=raw)
         self.pages.append(start)
         self.spines[page] = spine
         return start
@@ -185,6 +188,18 @@ class Recorder:
                     (ours[id(e)][0], n + ours[id(e)][1]) if id(e) in ours else (e, n)
                     for e, n in theirs)
 
+    def take_start(self, kept: Kept, start: PageStart, copies: dict[int, Any]) -> None:
+        """This layout begins at `start`, with `kept`'s pages before it: their records
+        become its own (`copies`: the open sections made anew, by the kept ones' id)."""
+        self.pages = list(kept.ledger.pages[:start.page - 1])
+        # The glyphs' digests go on from where kept's were at the page.
+        self.numbered = {name: (count, digest) for name, count, digest in start.glyphs}
+        position = start.position or 0
+        self.placed[:position] = kept.ledger.placed[:position]
+        for page, spine in kept.spines.items():
+            if page < start.page:
+                self.spines[page] = tuple((copies.get(id(e), e), n) for e, n in spine)
+
     def ledger(self, references: bytes) -> Ledger:
         return Ledger(digests=self.digests, placed=tuple(self.placed), pages=tuple(self.pages),
                       references=references)
@@ -206,6 +221,7 @@ class Kept:
     placed: list[tuple[Any, Any]]
     warnings: int
     seeds: bytes  # the page numbers its output pass began with (`references`)
+    warnings_start: int = 0  # the warnings before its output pass began
 
 
 # The last finished layout of each brochure: a few only (each holds its whole document).
@@ -241,6 +257,24 @@ def settles(kept: Kept, recorder: Recorder, start: PageStart) -> PageStart | Non
         return None
     rest = recorder.suffix(start.position)
     return old if rest is not None and rest == kept.ledger.suffix(old.position) else None
+
+
+def restart_point(kept: Kept, recorder: Recorder) -> PageStart | None:
+    """The last page of `kept` that begins with a whole flowable no later in the story
+    than the first one this layout changes: a layout may begin there, with kept's pages
+    before it (None when that would be the cover or the first page)."""
+    new, old = recorder.digests, kept.ledger.digests
+    changed = next((i for i, (a, b) in enumerate(zip(old, new, strict=False))
+                    if a is None or a != b), min(len(old), len(new)))
+    best = None
+    for start in kept.ledger.pages:
+        if start.position is None or start.page < 3:
+            continue
+        if start.position > changed:
+            break
+        if start.marks[3] == kept.warnings_start and start.raw:
+            best = start
+    return best
 
 
 def keep_between_builds(keep: bool = True) -> None:
@@ -328,6 +362,15 @@ def compare(old: Ledger, new: Ledger) -> Comparison:
     return Comparison(pages, first, settled)
 
 
+def stamp(path: Any) -> str:
+    """A file's name with its size and time: another when the file is replaced."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return f"{path!r}:missing"
+    return f"{path!r}:{st.st_size}:{st.st_mtime_ns}"
+
+
 def references(states: list[Any]) -> bytes:
     """A digest of the page numbers the brochure prints: the settled states of its
     contents, agenda and index (engine.settled's)."""
@@ -368,11 +411,7 @@ def _canonical(value: Any, memo: dict[int, str | None], depth: int, path: set[in
         return repr(value)
     if isinstance(value, PurePath):
         # A photo or logo drawn from a file: the file as it is now, not only its name.
-        try:
-            st = os.stat(value)
-        except OSError:
-            return f"{value!r}:missing"
-        return f"{value!r}:{st.st_size}:{st.st_mtime_ns}"
+        return stamp(value)
     if depth > _DEPTH or id(value) in path:
         return None
     if isinstance(value, list | tuple):
