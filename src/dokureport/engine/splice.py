@@ -19,6 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import Destination
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus.doctemplate import PageBegin
 
 
 class Unrestorable(Exception):
@@ -212,3 +213,83 @@ def bind_earlier(canvas: Any, earlier: Finished) -> None:
         mine = ours.get(name)
         if mine is not None and mine is not dest:
             dest.__dict__.update(vars(mine))
+
+
+class Restartable:
+    """The doc template's part (mixed in before reportlab's BaseDocTemplate): the state of
+    its page templates a page begins in, set again where a layout restarts; a build that
+    ends without its last page once it took an earlier layout's pages (`_spliced`)."""
+
+    def template_state(self) -> tuple[Any, ...]:
+        """What the next page templates and frames are, and what frames carry over."""
+        return (getattr(self, "_nextPageTemplateIndex", None),
+                getattr(self, "_nextPageTemplateCycle", None),
+                getattr(self, "_nextFrameIndex", None),
+                getattr(self, "_leftExtraIndent", 0), getattr(self, "_rightExtraIndent", 0),
+                list(getattr(self, "_frameBGs", [])))
+
+    def set_template_state(self, state: tuple[Any, ...]) -> None:
+        next_index, next_cycle, next_frame, left, right, backgrounds = state
+        for name, value in (("_nextPageTemplateIndex", next_index),
+                            ("_nextPageTemplateCycle", next_cycle),
+                            ("_nextFrameIndex", next_frame)):
+            if value is not None:
+                setattr(self, name, value)
+            elif hasattr(self, name):
+                delattr(self, name)
+        self._leftExtraIndent, self._rightExtraIndent = left, right
+        self._frameBGs = list(backgrounds)
+
+    def pending(self, flowables: list[Any] | None = None) -> int | bool:
+        """How many actions hang (a page to begin); with `flowables`: whether they are
+        those actions, not the story."""
+        hanging = self._hanging  # type: ignore[attr-defined]
+        return flowables is hanging if flowables is not None else len(hanging)
+
+    def before_save(self) -> None:
+        """The last page is done: the document holds what its layout made."""
+
+    def _endBuild(self) -> None:
+        # reportlab's, with `before_save`; after taking pages the page begun is dropped.
+        doc: Any = self
+        doc._removeVars(("build", "page", "frame"))
+        if getattr(doc, "_spliced", False):
+            doc._hanging = []
+        elif doc._hanging != [] and doc._hanging[-1] is PageBegin:
+            del doc._hanging[-1]
+            doc.clean_hanging()
+        else:
+            doc.clean_hanging()
+            doc.handle_pageBreak()
+        self.before_save()
+        if getattr(doc, "_doSave", 1):
+            doc.canv.save()
+        if doc._onPage:
+            doc.canv.setPageCallBack(None)
+
+
+def pages_shown(canvas: Any) -> int:
+    return len(canvas._doc.Pages.pages)
+
+
+def fonts_mapped(canvas: Any) -> int:
+    return len(canvas._doc.fontMapping)
+
+
+def objects(canvas: Any) -> tuple[int, int]:
+    """The objects numbered and named so far."""
+    doc = canvas._doc
+    return doc.objectcounter, len(doc.idToObject)
+
+
+def glyph_numbering(canvas: Any) -> list[tuple[str, dict[int, int]]]:
+    """Each TrueType font's glyph numbering in `canvas`'s document (character → code,
+    in the order the codes were given), by font name."""
+    doc = canvas._doc
+    out = []
+    for name, font in pdfmetrics._fonts.items():
+        if isinstance(font, TTFont):
+            state = font.state.get(doc)
+            if state is not None:
+                out.append((name, state.assignments))
+    return sorted(out, key=lambda item: item[0])

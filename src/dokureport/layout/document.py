@@ -20,7 +20,7 @@ from reportlab.platypus import (
     Paragraph,
     Spacer,
 )
-from reportlab.platypus.doctemplate import ActionFlowable, LayoutError, PageBegin
+from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 from reportlab.platypus.flowables import NullDraw
 from reportlab.platypus.tableofcontents import TableOfContents
 
@@ -127,66 +127,6 @@ class EveryPhotoDrawn(Flowable):
     def afterBuild(self) -> None:
         pass
 
-    def handle_documentBegin(self) -> None:
-        super().handle_documentBegin()
-        if self._restart_at is not None:
-            self._restore(self._restart_at)
-
-    def _restore(self, start: restart.PageStart) -> None:
-        """Begin this pass where `start` (the kept layout's) began: its document, records
-        and structure tree as they were then; the story from there on is what is left."""
-        kept, ctx, page = self._splice_from, self.ctx, start.page
-        assert kept is not None and self._ledger is not None
-        notes, starts, placed, _, sections, fonts = start.marks
-        splice.restore(self.canv, kept.document, page, start.names, fonts,
-                       {name: count for name, count, _ in start.glyphs})
-        (next_index, next_cycle, next_frame, left, right, backgrounds, head, tagging,
-         section_last) = start.raw
-        self.page = page - 1
-        self.pageTemplate = next(t for t in self.pageTemplates if t.id == start.template)
-        for name, value in (("_nextPageTemplateIndex", next_index),
-                            ("_nextPageTemplateCycle", next_cycle),
-                            ("_nextFrameIndex", next_frame)):
-            if value is not None:
-                setattr(self, name, value)
-            elif hasattr(self, name):
-                delattr(self, name)
-        self._leftExtraIndent, self._rightExtraIndent = left, right
-        self._frameBGs = list(backgrounds)
-        self.running_heads.current = head
-        copies: dict[int, Any] = {}
-        recorder = tags.recorder(self.canv)
-        if recorder is not None and kept.recorder is not None and tagging is not None:
-            # The open sections anew (the kept ones go on holding the kept layout's pages
-            # for a later page to take); everything closed before the page is shared.
-            spine = kept.spines[page]
-            made: list[tags.StructElem] = []
-            for elem, count in spine:
-                copy = tags.StructElem(elem.role, dict(elem.attrs), elem.kids[:count], elem.lang)
-                if made:
-                    parent = made[-1]
-                    parent.kids[:] = [copy if kid is elem else kid for kid in parent.kids]
-                made.append(copy)
-                copies[id(elem)] = copy
-            languages, levels = tagging
-            recorder.root = made[0]
-            recorder._sections = list(zip(levels, made, strict=True))
-            recorder._languages = list(languages)
-            recorder.links = {at: target for at, target in kept.recorder.links.items()
-                              if at[0] < page}
-            recorder.destinations = dict(kept.recorder.destinations)
-        for at, kind, stuff in kept.notes[:notes]:
-            self._notes.append((at, kind, stuff))
-            super().notify(kind, stuff)
-        ctx.starts[:] = kept.starts[:starts]
-        ctx.pages_used[:] = kept.pages_used[:page - 1]
-        ctx.images.placed.update(kept.placed[:placed])
-        ctx.sections[:] = [dataclasses.replace(s) for s in kept.sections[:sections]]
-        if ctx.sections:
-            ctx.sections[-1].last = section_last
-        self._ledger.take_start(kept, start, copies)
-        restart.count_pages(-(page - 1))
-
     def notify(self, kind: str, stuff: Any) -> None:
         pass
 
@@ -237,7 +177,8 @@ def cover_panel_padding(ctx: LayoutContext, panel: tuple[float, float]) -> float
     return (g.margin_top if at_edge else 0) + g.body_leading * 2
 
 
-class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
+class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
+                       BaseDocTemplate):
     """A4/A5/Letter pages, trimmed size plus bleed, with a cover and content template."""
 
     def __init__(self, filename: str, ctx: LayoutContext, draw_cover: PageDrawer | None) -> None:
@@ -516,7 +457,7 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         # The content being placed when reportlab gives up: split pieces carry no mark,
         # so the last marked flowable is the one that is being laid out.
         key = source.key_of(flowables[0]) if flowables else None
-        if self._ledger is not None and flowables is not self._hanging \
+        if self._ledger is not None and not self.pending(flowables) \
                 and self._page_started(flowables):
             return
         if key is not None:
@@ -539,28 +480,21 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
             if recorder is not None else ()
         ctx = self.ctx
         last = ctx.sections[-1] if ctx.sections else None
+        template_state = self.template_state()
         state = (
-            getattr(self, "_nextPageTemplateIndex", None),
-            bool(getattr(self, "_nextPageTemplateCycle", None)),
-            getattr(self, "_nextFrameIndex", None), getattr(self.frame, "id", None),
-            len(self._hanging), self.running_heads.current,
-            getattr(self, "_leftExtraIndent", 0), getattr(self, "_rightExtraIndent", 0),
-            repr(getattr(self, "_frameBGs", None)),
+            template_state, getattr(self.frame, "id", None),
+            self.pending(), self.running_heads.current,
             None if recorder is None else (
                 tuple(recorder._languages), len(recorder._frames), recorder._furniture,
                 tuple((level, e.role, e.lang, sorted(e.attrs.items()),
                        _last_role(e)) for level, e in recorder._sections)),
             len(ctx.sections), last and (last.key, last.first))
         marks = (len(self._notes), len(ctx.starts), len(ctx.images.placed), len(ctx.warnings),
-                 len(ctx.sections), len(self.canv._doc.fontMapping))
-        raw = (getattr(self, "_nextPageTemplateIndex", None),
-               getattr(self, "_nextPageTemplateCycle", None),
-               getattr(self, "_nextFrameIndex", None),
-               getattr(self, "_leftExtraIndent", 0), getattr(self, "_rightExtraIndent", 0),
-               list(getattr(self, "_frameBGs", [])), self.running_heads.current,
+                 len(ctx.sections), splice.fonts_mapped(self.canv))
+        raw = (template_state, self.running_heads.current,
                None if recorder is None else (list(recorder._languages),
                                               [level for level, _ in recorder._sections]),
-               last and last.last) if not self._hanging and not (
+               last and last.last) if not self.pending() and not (
                    recorder is not None and recorder._frames) else ()
         start = ledger.flowable(flowables, self.page, self.canv,
                                 getattr(self.pageTemplate, "id", ""), state, marks, spine, raw)
@@ -620,19 +554,10 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         notes, starts, placed, _, sections, fonts = start.marks
         splice.restore(self.canv, kept.document, page, start.names, fonts,
                        {name: count for name, count, _ in start.glyphs})
-        (next_index, next_cycle, next_frame, left, right, backgrounds, head, tagging,
-         section_last) = start.raw
+        template_state, head, tagging, section_last = start.raw
         self.page = page - 1
         self.pageTemplate = next(t for t in self.pageTemplates if t.id == start.template)
-        for name, value in (("_nextPageTemplateIndex", next_index),
-                            ("_nextPageTemplateCycle", next_cycle),
-                            ("_nextFrameIndex", next_frame)):
-            if value is not None:
-                setattr(self, name, value)
-            elif hasattr(self, name):
-                delattr(self, name)
-        self._leftExtraIndent, self._rightExtraIndent = left, right
-        self._frameBGs = list(backgrounds)
+        self.set_template_state(template_state)
         self.running_heads.current = head
         copies: dict[int, Any] = {}
         recorder = tags.recorder(self.canv)
@@ -672,27 +597,13 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
             self._notes.append((self.page, kind, stuff))
         super().notify(kind, stuff)
 
-    def _endBuild(self) -> None:
-        # reportlab's, keeping what the document holds before saving adds to it.
-        self._removeVars(("build", "page", "frame"))
-        if self._spliced:
-            self._hanging = []
-        elif self._hanging != [] and self._hanging[-1] is PageBegin:
-            del self._hanging[-1]
-            self.clean_hanging()
-        else:
-            self.clean_hanging()
-            self.handle_pageBreak()
+    def before_save(self) -> None:
         if self._restart_at is not None and not self._spliced:
             assert self._splice_from is not None
             splice.bind_earlier(self.canv, self._splice_from.document)
         if self._ledger is not None:
-            self._finished = splice.finished(self.canv, len(self.canv._doc.Pages.pages),
+            self._finished = splice.finished(self.canv, splice.pages_shown(self.canv),
                                              getattr(self.canv, "outline_calls", []))
-        if getattr(self, "_doSave", 1):
-            self.canv.save()
-        if self._onPage:
-            self.canv.setPageCallBack(None)
 
     def handle_pageEnd(self) -> None:
         # What the page planner reads: how much of the page's frame its content used.

@@ -21,12 +21,16 @@ object it does not know) has none, and no page behind it settles.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import os
+import types
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
+
+from dokureport.engine import splice
 
 # Attributes a pass adds or that point outside the story (the layout context, the image
 # preparer, the canvas): none is what a flowable was given.
@@ -141,8 +145,8 @@ class Recorder:
             return None
         self.page_open = False
         start = PageStart(page=page, position=at if whole else None,
-                          glyphs=self._glyphs(canvas), objects=canvas._doc.objectcounter,
-                          template=template, names=len(canvas._doc.idToObject),
+                          glyphs=self._glyphs(canvas), objects=splice.objects(canvas)[0],
+                          template=template, names=splice.objects(canvas)[1],
                           state=hashlib.blake2b(repr(state).encode(), digest_size=16).digest(),
                           marks=marks, raw=raw)
         self.pages.append(start)
@@ -153,7 +157,7 @@ class Recorder:
         """Each font's glyph numbering so far, its digest carried on from page to page
         (the numbering only ever grows at its end)."""
         out = []
-        for name, assignments in _assignments(canvas):
+        for name, assignments in splice.glyph_numbering(canvas):
             count, digest = self.numbered.get(name, (0, b""))
             if len(assignments) != count:
                 added = "".join(chr(c) for c in list(assignments)[count:])
@@ -377,22 +381,6 @@ def references(states: list[Any]) -> bytes:
     return hashlib.blake2b(repr(states).encode(), digest_size=16).digest()
 
 
-def _assignments(canvas: Any) -> list[tuple[str, dict[int, int]]]:
-    """Each TrueType font's glyph numbering in `canvas`'s document (character → code,
-    in the order the codes were given), by font name."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    doc = canvas._doc
-    out = []
-    for name, font in pdfmetrics._fonts.items():
-        if isinstance(font, TTFont):
-            state = font.state.get(doc)
-            if state is not None:
-                out.append((name, state.assignments))
-    return sorted(out, key=lambda item: item[0])
-
-
 def digests(story: list[Any]) -> tuple[bytes | None, ...]:
     """Each story flowable's digest (None where it holds what the digest cannot see)."""
     memo: dict[int, str | None] = {}
@@ -413,6 +401,13 @@ def _canonical(value: Any, memo: dict[int, str | None], depth: int, path: set[in
         # A photo or logo drawn from a file: the file as it is now, not only its name.
         return stamp(value)
     if depth > _DEPTH or id(value) in path:
+        return None
+    if isinstance(value, types.FunctionType | types.BuiltinFunctionType):
+        # A module's own function is its name; a closure holds what no digest sees.
+        if getattr(value, "__closure__", None) or "<" in value.__qualname__:
+            return None
+        return f"fn:{value.__module__}.{value.__qualname__}"
+    if isinstance(value, types.MethodType | functools.partial):
         return None
     if isinstance(value, list | tuple):
         parts = [_canonical(v, memo, depth + 1, path) for v in value]
