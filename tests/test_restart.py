@@ -164,3 +164,38 @@ def test_a_character_never_used_before_numbers_every_later_glyph_otherwise(
     [comparison] = restart.comparisons
     assert comparison.first_changed == talk
     assert comparison.settled is None
+
+
+@pytest.mark.slow
+def test_a_print_booklet_rebuild_takes_pages_over_and_is_the_one_shot_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ledgers: None) -> None:
+    """The print target (crop marks, CMYK, its own page plan) and the booklet's sheets
+    too: a one-word edit lays out some of the pages and writes what a one-shot build in
+    a fresh process writes."""
+    import os
+    import sys
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    folder = tmp_path / "event"
+    shutil.copytree(SAMPLE, folder)
+    out = tmp_path / "watch.pdf"
+    session = _Session(folder, out, BuildOptions(cache_dir=tmp_path / "cache", target="print",
+                                                 booklet=True),
+                       ["print"], lambda line, _err: None)
+    assert session.build()[0] is not None
+    restart.comparisons.clear()
+    _edit(folder / "event.yaml", TALK_TEXT,
+          "Präventionsketten und kommunale Bildungslandschaften sind")
+    results = session.build()[0]
+    assert results is not None
+    # Fewer pages than its layouts have (the page planner may lay the brochure out twice).
+    assert restart.comparisons
+    assert results[0].pages_laid_out < sum(c.pages for c in restart.comparisons)
+    one_shot = tmp_path / "one-shot.pdf"
+    subprocess.run([sys.executable, "-m", "dokureport", "build", str(folder), "-o",
+                    str(one_shot), "-q", "--cache-dir", str(tmp_path / "fresh"), "--target",
+                    "print", "--booklet"], check=True, capture_output=True,
+                   env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH})
+    assert out.read_bytes() == one_shot.read_bytes()
+    assert (tmp_path / "watch-booklet.pdf").read_bytes() == (
+        tmp_path / "one-shot-booklet.pdf").read_bytes()
