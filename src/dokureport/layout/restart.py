@@ -41,9 +41,11 @@ _DERIVED = frozenset({
     # The page numbers the contents, the agenda and the index print: a layout's
     # cross-references (`references`), compared as a whole.
     "_seen", "_pages", "_entries",
-    # A paragraph's fragments are its text parsed in its style (both digested).
-    "frags",
+    # A paragraph's fragments are its text parsed in its style (both digested), and what
+    # breaking its lines leaves on it (engine.linebreaks keeps more, as `_dokureport_…`).
+    "frags", "_hyphenations", "_width_max", "_splitLongWordCount",
 })
+_DERIVED_PREFIX = "_dokureport_"
 _PLAIN = (str, int, float, bool, bytes, type(None))
 _DEPTH = 12
 
@@ -431,7 +433,7 @@ def _canonical(value: Any, memo: dict[int, str | None], depth: int, path: set[in
     path.add(id(value))
     parts = [type(value).__module__, type(value).__qualname__]
     for name in sorted(attrs):
-        if name in _DERIVED:
+        if name in _DERIVED or name.startswith(_DERIVED_PREFIX):
             continue
         part = _canonical(attrs[name], memo, depth + 1, path)
         if part is None:
