@@ -77,8 +77,12 @@ def main():
             text = text[:start] + "Neue " + text[start:]
             event.write_text(text, encoding="utf-8")
             c0, w0 = cpu(), time.perf_counter()
-            assert build_once(folder, out, options, ["screen"], echo) is not None, lines
-            runs.append({"cpu": cpu() - c0, "wall": time.perf_counter() - w0})
+            results = build_once(folder, out, options, ["screen"], echo)
+            assert results is not None, lines
+            runs.append({"cpu": cpu() - c0, "wall": time.perf_counter() - w0,
+                         "pages": results[0].pages,
+                         # Pages laid out, every layout counted (None before issue 23).
+                         "laid_out": getattr(results[0], "pages_laid_out", None)})
     finally:
         event.write_text(original, encoding="utf-8")
     print(json.dumps(runs))
@@ -197,7 +201,10 @@ def markdown(r: dict) -> str:
         return f"{s['median']:.2f} s ({s['min']:.2f}–{s['max']:.2f})"
 
     for n, e in r["edit"].items():
-        lines.append(f"| watch, one-word edit, {n} talks | {cell(e['cpu'])} | "
+        laid = [run.get("laid_out") for run in e["runs"]]
+        pages = f" (pages laid out: {', '.join(map(str, laid))} of {e['runs'][0]['pages']})" \
+            if None not in laid else ""
+        lines.append(f"| watch, one-word edit, {n} talks{pages} | {cell(e['cpu'])} | "
                      f"{cell(e['wall'])} |")
     o = r["one_shot"]
     for name in ("dokureport", "plain reportlab"):

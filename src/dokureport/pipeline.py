@@ -25,6 +25,7 @@ from dokureport.core.collector import long_lived_frozen
 from dokureport.core.errors import DokureportError, ExitCode, InputError, Problem, SystemFailure
 from dokureport.core.options import BuildOptions, Target
 from dokureport.event.publish import Withheld, published
+from dokureport.layout import restart
 from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.document import ContentTooLarge, laid_out
 from dokureport.layout.plan import next_plan
@@ -70,6 +71,8 @@ class BuildResult:
     withheld: Withheld = field(default_factory=Withheld)
     # The layout check of the brochure's pages (output.layout_check).
     layout: LayoutCheck | None = None
+    # Pages laid out for it, every layout pass counted (layout.restart.pages_laid_out).
+    pages_laid_out: int = 0
 
 
 @dataclass(frozen=True)
@@ -351,6 +354,7 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
             report(Progress("photos", target, done, total))
 
     profile = print_profile(validated) if target == "print" else None
+    laid = restart.pages_laid_out()
     with ImagePreparer(dpi=options.dpi, cache_dir=options.cache_dir, jobs=options.jobs,
                        progress=options.progress, pool=trace.pool,
                        on_photo=on_photo, profile=profile) as preparer:
@@ -408,7 +412,8 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
     return BuildResult(output=output, pages=pages, warnings=tuple(warnings),
                        target=options.target, booklet=booklet, sheet_sides=sides,
                        sections=tuple(dataclasses.replace(s) for s in ctx.sections),
-                       photos=_placed_photos(ctx), withheld=trace.withheld, layout=check)
+                       photos=_placed_photos(ctx), withheld=trace.withheld, layout=check,
+                       pages_laid_out=restart.pages_laid_out() - laid)
 
 
 def _placed_photos(ctx: LayoutContext) -> tuple[PlacedPhoto, ...]:

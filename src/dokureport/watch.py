@@ -26,6 +26,7 @@ from pathlib import Path
 from dokureport.core import interrupts
 from dokureport.core.errors import DokureportError, Problem
 from dokureport.core.options import BuildOptions, Target
+from dokureport.layout import restart
 from dokureport.output import page_reads
 from dokureport.pipeline import BuildResult, build_brochures, files_read
 from dokureport.validate import EVENT_FILE, ValidatedEvent, locate, validate_event
@@ -108,8 +109,10 @@ class _Session:
                  targets: Sequence[Target], echo: Echo) -> None:
         self.source, self.output, self.options = source, output, options
         self.targets, self.echo = targets, echo
-        # A rebuild's layout check reads back only the pages that changed.
+        # A rebuild's layout check reads back only the pages that changed, and its layout
+        # takes the last build's pages where its page breaks settle back into them.
         page_reads.keep_between_builds()
+        restart.keep_between_builds()
         self.folder = event_folder(source).resolve()
         self.written = {p.resolve() for p in _outputs(output, targets)}
         try:

@@ -112,6 +112,13 @@ class BrochureCanvas(Canvas):
         # What flowables draw is recorded here as a structure tree (tagged PDF); without
         # a recorder (`tagged=False`, for measurement only) nothing is tagged.
         self.tags = TagRecorder(self, lang=kwargs.get("lang")) if tagged else None
+        # Each outline entry with the page it was added on (engine.splice replays them).
+        self.outline_calls: list[tuple[int, tuple[Any, ...]]] = []
+
+    def addOutlineEntry(self, title: str, key: str, level: int = 0,
+                        closed: Any = None) -> None:
+        self.outline_calls.append((self._pageNumber, (title, key, level, closed)))
+        super().addOutlineEntry(title, key, level, closed)
 
     def linkURL(self, url: str, rect: Any, *args: Any, **kwargs: Any) -> Any:
         if self.tags is not None:

@@ -83,11 +83,16 @@ def seed(key: tuple[Any, ...], flowables: list[Any], cache_dir: Path | None = No
     return True
 
 
+def states(flowables: list[Any]) -> list[Any]:
+    """What `flowables` (`indexing`'s) settled on: contents entries, talks' pages."""
+    return [[tuple(entry) for entry in f._entries] if isinstance(f, TableOfContents)
+            else f.settled_pages() for f in flowables]
+
+
 def remember(key: tuple[Any, ...], flowables: list[Any], cache_dir: Path | None = None) -> None:
     """Keep what `flowables` settled on for the next build with `key`, in this process and
     in `cache_dir` (the newest few brochures' there)."""
-    state = [[tuple(entry) for entry in f._entries] if isinstance(f, TableOfContents)
-             else f.settled_pages() for f in flowables]
+    state = states(flowables)
     _settled[key] = state
     _settled.move_to_end(key)
     while len(_settled) > _KEPT:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import sys
 from collections.abc import Callable
@@ -26,14 +27,14 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from dokureport import engine
 from dokureport.core.version import __version__
 from dokureport.design.print_ink import print_ink
-from dokureport.engine import linebreaks, reportlab_fixes, settled, tags
+from dokureport.engine import linebreaks, reportlab_fixes, settled, splice, tags
 from dokureport.engine.canvas import BrochureCanvas
 from dokureport.engine.contents import kept_content, reserve_entries
 from dokureport.engine.frames import DraftFrame
 from dokureport.engine.keeping import KeepWithFirstLines
 from dokureport.engine.starts import SectionStart, frame_used
 from dokureport.i18n.language import pdf_language
-from dokureport.layout import source
+from dokureport.layout import restart, source
 from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.flowables import Heading, LanguageMark
 from dokureport.layout.marks import MARKS_AREA, crop_mark_lines, draw_marks
@@ -176,7 +177,8 @@ def cover_panel_padding(ctx: LayoutContext, panel: tuple[float, float]) -> float
     return (g.margin_top if at_edge else 0) + g.body_leading * 2
 
 
-class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
+class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
+                       BaseDocTemplate):
     """A4/A5/Letter pages, trimmed size plus bleed, with a cover and content template."""
 
     def __init__(self, filename: str, ctx: LayoutContext, draw_cover: PageDrawer | None) -> None:
@@ -227,6 +229,20 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
             leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body",
         )
         self._passes = 0
+        self._digests: tuple[bytes | None, ...] | None = None
+        self._ledger: restart.Recorder | None = None
+        self.restart: restart.Comparison | None = None
+        # A watch rebuild takes the last build's pages where its page breaks settle back
+        # into them (layout.restart): that build, the pass that may, whether it did.
+        self._kept: restart.Kept | None = None
+        self._splice_from: restart.Kept | None = None
+        self._spliced = False
+        self._seeds = b""
+        self._notes: list[tuple[int, str, Any]] = []
+        self._finished: splice.Finished | None = None
+        self._restart_at: restart.PageStart | None = None
+        self._warnings_start = 0
+        self._indexing: list[Any] = []
         self.running_heads = RunningHeads()
         self._draft_first = False  # the first pass is known not to be the last
         self.drafting = False  # this pass only places: it draws nothing
@@ -312,8 +328,27 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
             self._progress = tqdm(desc=f"Pages (pass {self._passes})", unit="page",
                                   file=sys.stderr, leave=False)
         engine.brochure_direction(self.ctx.direction.right_to_left)
+        self._ledger = (restart.Recorder.of(flowables, self._digests)
+                        if self._digests is not None else None)
+        self._notes, self._spliced, self._finished = [], False, None
+        if self._ledger is not None:
+            # The page numbers this pass prints (what the last pass's notifications said).
+            self._seeds = restart.references(settled.states(self._indexing))
+        kept = self._kept
+        self._splice_from = kept if (
+            kept is not None and self._passes == 1 and not self.drafting
+            and kept.seeds == self._seeds) else None
+        self._warnings_start = len(self.ctx.warnings)
+        # Where this pass may begin: the kept layout's pages before the first one whose
+        # story changed are its own (layout.restart).
+        self._restart_at = None
+        if self._splice_from is not None and self._ledger is not None:
+            self._restart_at = restart.restart_point(self._splice_from, self._ledger)
+            if self._restart_at is not None:
+                del flowables[:self._restart_at.position]
         try:
             super().build(flowables, filename, maker)
+            restart.count_pages(self.page)
         finally:
             engine.brochure_direction(False)
             if self._progress is not None:
@@ -333,15 +368,60 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         self._passes = 0
         self._reserve_contents(story)
         linebreaks.budget(story)
+        full = [EveryPhotoDrawn(self.ctx.images), *story]
+        # Watch mode: each page's start, to compare with the last build's (layout.restart).
+        self._digests = restart.digests(full) if restart.keeping() else None
+        self._indexing = settled.indexing(story)
+        key = self._restart_key() if self._digests is not None else None
+        self._kept = restart.take(key) if key is not None else None
         try:
-            passes = self.multiBuild([EveryPhotoDrawn(self.ctx.images), *story],
-                                     maxPasses=max_passes)
+            try:
+                passes = self.multiBuild(full, maxPasses=max_passes)
+            except splice.Unrestorable:
+                self._kept = None  # lay out from the first page after all
+                passes = self.multiBuild(full, maxPasses=max_passes)
         except IndexError:
             raise LayoutError("the table of contents did not settle in "
                               f"{max_passes + 1} passes") from None
-        settled.remember(self._settle_key, settled.indexing(story),
-                          self.ctx.options.cache_dir)
+        settled.remember(self._settle_key, self._indexing, self.ctx.options.cache_dir)
+        self._kept = self._splice_from = None
+        if self._ledger is not None and key is not None:
+            ledger = self._ledger.ledger(restart.references(settled.states(self._indexing)))
+            self.restart = restart.remember(key, ledger)
+            self._keep(key, ledger)
         return passes
+
+    def _keep(self, key: tuple[Any, ...], ledger: restart.Ledger) -> None:
+        """Keep this layout for the next of the same brochure to take pages from."""
+        ctx, recorder = self.ctx, tags.recorder(self.canv)
+        if self._finished is None or ctx.text.missing_glyphs:
+            return
+        restart.keep(key, restart.Kept(
+            ledger=ledger, spines=self._ledger.spines if self._ledger else {},
+            document=self._finished, recorder=recorder, notes=self._notes,
+            starts=list(ctx.starts), pages_used=list(ctx.pages_used),
+            sections=[dataclasses.replace(s) for s in ctx.sections],
+            placed=list(ctx.images.placed.items()), warnings=len(ctx.warnings),
+            seeds=self._seeds, warnings_start=self._warnings_start))
+
+    def _restart_key(self) -> tuple[Any, ...]:
+        """Which earlier layout this one's pages compare with: the same paper, target,
+        page plan, theme and footer."""
+        return (tuple(self.pagesize), repr(self.ctx.options), self.ctx.plan.key(),
+                restart.fingerprint(self.ctx.design),
+                # Drawn by the page templates from the event, not the story: the footer
+                # on every page, the cover's photo, logo and panel.
+                self._footer_text(), self.ctx.event.lang, self._cover_inputs())
+
+    def _cover_inputs(self) -> str:
+        """What the cover's page drawer draws, its files as they are now."""
+        event, ctx = self.ctx.event, self.ctx
+        cover = event.photos.cover
+        files = [restart.stamp(event.resolve(f)) for f in (
+            cover.file if cover is not None else None,
+            event.organiser.logo if event.organiser is not None else None) if f is not None]
+        return repr((cover, event.organiser, event.title, event.subtitle, ctx.cover_text,
+                     ctx.cover_panel_top, files))
 
     def _reserve_contents(self, story: list[Any]) -> None:
         """Give each table of contents its entries before the first pass, pages unknown.
@@ -380,6 +460,9 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         # The content being placed when reportlab gives up: split pieces carry no mark,
         # so the last marked flowable is the one that is being laid out.
         key = source.key_of(flowables[0]) if flowables else None
+        if self._ledger is not None and not self.pending(flowables) \
+                and self._page_started(flowables):
+            return
         if key is not None:
             self._current_source = key
         try:
@@ -387,6 +470,143 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         except LayoutError as exc:
             raise ContentTooLarge(getattr(self, "_current_source", ()), self.page,
                                   str(exc).splitlines()[0]) from None
+
+    def _page_started(self, flowables: list[Any]) -> bool:
+        """Record where a page begins (layout.restart); True when from there on the page
+        breaks are the last build's, whose pages this layout then takes."""
+        ledger, recorder = self._ledger, tags.recorder(self.canv)
+        assert ledger is not None
+        if not ledger.page_open:
+            ledger.flowable(flowables, self.page, self.canv, "")
+            return False
+        spine = tuple((elem, len(elem.kids)) for _, elem in recorder._sections) \
+            if recorder is not None else ()
+        ctx = self.ctx
+        last = ctx.sections[-1] if ctx.sections else None
+        template_state = self.template_state()
+        state = (
+            template_state, getattr(self.frame, "id", None),
+            self.pending(), self.running_heads.current,
+            None if recorder is None else (
+                tuple(recorder._languages), len(recorder._frames), recorder._furniture,
+                tuple((level, e.role, e.lang, sorted(e.attrs.items()),
+                       _last_role(e)) for level, e in recorder._sections)),
+            len(ctx.sections), last and (last.key, last.first))
+        marks = (len(self._notes), len(ctx.starts), len(ctx.images.placed), len(ctx.warnings),
+                 len(ctx.sections), splice.fonts_mapped(self.canv))
+        raw = (template_state, self.running_heads.current,
+               None if recorder is None else (list(recorder._languages),
+                                              [level for level, _ in recorder._sections]),
+               last and last.last) if not self.pending() and not (
+                   recorder is not None and recorder._frames) else ()
+        start = ledger.flowable(flowables, self.page, self.canv,
+                                getattr(self.pageTemplate, "id", ""), state, marks, spine, raw)
+        kept = self._splice_from
+        if start is None or kept is None:
+            return False
+        old = restart.settles(kept, ledger, start)
+        if old is None or not splice.same_objects(self.canv, kept.document, start.names):
+            return False
+        if kept.warnings != old.marks[3] or list(ctx.images.placed) != [
+                request for request, _ in kept.placed[:old.marks[2]]]:
+            return False
+        self._take_pages(flowables, start, old, spine)
+        return True
+
+    def _take_pages(self, flowables: list[Any], start: restart.PageStart,
+                    old: restart.PageStart, spine: tuple[tuple[Any, int], ...]) -> None:
+        """Take the kept layout's pages from `start`'s on, and its records of them."""
+        kept, ctx, page = self._splice_from, self.ctx, start.page
+        assert kept is not None and self._ledger is not None
+        splice.take_over(self.canv, kept.document, page, start.names)
+        notes, starts, placed, _, sections, _ = old.marks
+        recorder = tags.recorder(self.canv)
+        if recorder is not None and kept.recorder is not None:
+            for (elem, _), (theirs, count) in zip(spine, kept.spines[page], strict=True):
+                elem.kids.extend(theirs.kids[count:])
+            recorder.links.update({at: target for at, target in kept.recorder.links.items()
+                                   if at[0] >= page})
+            for name, title in kept.recorder.destinations.items():
+                recorder.destinations.setdefault(name, title)
+        for at, kind, stuff in kept.notes[notes:]:
+            self._notes.append((at, kind, stuff))
+            super().notify(kind, stuff)  # recorded with its own page above
+        ctx.starts.extend(kept.starts[starts:])
+        ctx.pages_used[:] = [*ctx.pages_used[:page - 1], *kept.pages_used[page - 1:]]
+        for request, prepared in kept.placed[placed:]:
+            ctx.images.placed.setdefault(request, prepared)
+        if sections:
+            ctx.sections[sections - 1].last = kept.sections[sections - 1].last
+        ctx.sections.extend(dataclasses.replace(s) for s in kept.sections[sections:])
+        self._ledger.take_rest(kept, start, old, spine)
+        restart.count_pages(-(kept.document.pages - page + 1))
+        self.page = kept.document.pages
+        flowables.clear()
+        self._spliced = True
+
+    def handle_documentBegin(self) -> None:
+        super().handle_documentBegin()
+        if self._restart_at is not None:
+            self._restore(self._restart_at)
+
+    def _restore(self, start: restart.PageStart) -> None:
+        """Begin this pass where `start` (the kept layout's) began: its document, records
+        and structure tree as they were then; the story from there on is what is left."""
+        kept, ctx, page = self._splice_from, self.ctx, start.page
+        assert kept is not None and self._ledger is not None
+        notes, starts, placed, _, sections, fonts = start.marks
+        splice.restore(self.canv, kept.document, page, start.names, fonts,
+                       {name: count for name, count, _ in start.glyphs})
+        template_state, head, tagging, section_last = start.raw
+        self.page = page - 1
+        self.pageTemplate = next(t for t in self.pageTemplates if t.id == start.template)
+        self.set_template_state(template_state)
+        self.running_heads.current = head
+        copies: dict[int, Any] = {}
+        recorder = tags.recorder(self.canv)
+        if recorder is not None and kept.recorder is not None and tagging is not None:
+            # The open sections anew (the kept ones go on holding the kept layout's pages
+            # for a later page to take); everything closed before the page is shared.
+            spine = kept.spines[page]
+            made: list[tags.StructElem] = []
+            for elem, count in spine:
+                copy = tags.StructElem(elem.role, dict(elem.attrs), elem.kids[:count], elem.lang)
+                if made:
+                    parent = made[-1]
+                    parent.kids[:] = [copy if kid is elem else kid for kid in parent.kids]
+                made.append(copy)
+                copies[id(elem)] = copy
+            languages, levels = tagging
+            recorder.root = made[0]
+            recorder._sections = list(zip(levels, made, strict=True))
+            recorder._languages = list(languages)
+            recorder.links = {at: target for at, target in kept.recorder.links.items()
+                              if at[0] < page}
+            recorder.destinations = dict(kept.recorder.destinations)
+        for at, kind, stuff in kept.notes[:notes]:
+            self._notes.append((at, kind, stuff))
+            super().notify(kind, stuff)
+        ctx.starts[:] = kept.starts[:starts]
+        ctx.pages_used[:] = kept.pages_used[:page - 1]
+        ctx.images.placed.update(kept.placed[:placed])
+        ctx.sections[:] = [dataclasses.replace(s) for s in kept.sections[:sections]]
+        if ctx.sections:
+            ctx.sections[-1].last = section_last
+        self._ledger.take_start(kept, start, copies)
+        restart.count_pages(-(page - 1))
+
+    def notify(self, kind: str, stuff: Any) -> None:
+        if self._ledger is not None:
+            self._notes.append((self.page, kind, stuff))
+        super().notify(kind, stuff)
+
+    def before_save(self) -> None:
+        if self._restart_at is not None and not self._spliced:
+            assert self._splice_from is not None
+            splice.bind_earlier(self.canv, self._splice_from.document)
+        if self._ledger is not None:
+            self._finished = splice.finished(self.canv, splice.pages_shown(self.canv),
+                                             getattr(self.canv, "outline_calls", []))
 
     def handle_pageEnd(self) -> None:
         # What the page planner reads: how much of the page's frame its content used.
@@ -443,6 +663,8 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
             for n, column in zip(order, self._column_frames, strict=True):
                 column.x1 = x + n * step
                 column.y1, column.height = frame.y1, frame.height
+        if self._ledger is not None:
+            self._ledger.begin_page()
         if self.marks_area and not self.drafting:
             g, bleed = self.ctx.geometry, self.ctx.bleed
             self.canv.translate(self.marks_area, self.marks_area)
@@ -552,6 +774,11 @@ class BrochureDocument(reportlab_fixes.WeakMultiBuildEdits, BaseDocTemplate):
         if _listed(flowable):
             level, text, key = _contents_entry(flowable, self.ctx)
             self.notify("TOCEntry", (level, text, self.page, key))
+
+
+def _last_role(elem: Any) -> str | None:
+    last = elem.kids[-1] if elem.kids else None
+    return getattr(last, "role", None)
 
 
 def laid_out(ctx: LayoutContext, pages: int) -> Laid:
