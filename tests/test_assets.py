@@ -637,3 +637,27 @@ def test_no_progress_output_by_default(
     with ImagePreparer(dpi=150, jobs=1) as preparer:
         preparer.result(ImageRequest(big_jpeg, 30, 20))
     assert capsys.readouterr() == ("", "")
+
+
+# -- scheduling ---------------------------------------------------------------------------
+
+
+def test_a_photo_the_layout_waits_for_is_prepared_before_those_queued_before_it(
+        tmp_path: Path) -> None:
+    # The gallery is submitted before the pages in front of it are built; the layout then
+    # asks for the cover's photo first, which must not wait for the whole gallery.
+    requests = []
+    for n in range(8):
+        path = tmp_path / f"{n}.jpg"
+        noisy((1200, 800), seed=n).save(path, quality=90)
+        requests.append(ImageRequest(path, 100, 100 / 1.5))
+    with ImagePreparer(dpi=150, jobs=1) as preparer:
+        for request in requests:
+            preparer.submit(request)
+        preparer.result(requests[-1])
+        prepared_before = sum(preparer.ready(r) for r in requests[:-1])
+        # One worker: with every task queued in the pool in submission order, all seven
+        # would have been prepared first. At most the few in the pool are.
+        assert prepared_before <= 4
+        assert [preparer.result(r).width_px for r in requests] == [209] * 8
+        assert preparer.stats.prepared == 8
