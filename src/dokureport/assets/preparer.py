@@ -189,6 +189,11 @@ class ImagePreparer:
         self._in_pool = 0  # tasks handed to the pool and not finished
         self._feeding = True  # False once this build's workers are stopped
         self._feed_lock = threading.RLock()
+        # This build's own pool is started by a thread of its own: the forkserver imports
+        # the pixel work's modules before the first worker exists, and the layout goes on
+        # meanwhile instead of waiting for it.
+        self._starter: threading.Thread | None = None
+        self._pool_ready = threading.Event()
         self._done: dict[tuple[str, Settings], dict[str, Any]] = {}
         self._results: dict[ImageRequest, PreparedImage] = {}
         self._used_keys: set[str] = set()
@@ -330,6 +335,9 @@ class ImagePreparer:
         """Shut this build's own pool down (`cancel`: what it has not started is dropped)."""
         with self._feed_lock:
             self._feeding = False  # tasks still queued start one by one, when asked for
+        if self._starter is not None:
+            self._starter.join()
+            self._starter = None
         if self._executor is not None and self._own_pool:
             with interrupts.held():
                 self._executor.shutdown(wait=True, cancel_futures=cancel)
@@ -388,9 +396,23 @@ class ImagePreparer:
             self._use_temp_dir()
 
     def _pool(self) -> ProcessPoolExecutor:
+        if self._starter is not None:
+            self._pool_ready.wait()  # the starter's pool (it never takes the feed lock first)
         if self._executor is None:
             self._executor = worker_pool(self.jobs)
         return self._executor
+
+    def _start_pool(self) -> None:
+        """In the starter thread: the pool and its workers, then the first tasks."""
+        try:
+            pool = worker_pool(self.jobs)
+            # Workers are spawned as tasks arrive: one trivial task each spawns them here.
+            for _ in range(self.jobs):
+                pool.submit(os.getpid)
+            self._executor = pool
+        finally:
+            self._pool_ready.set()  # without a pool, `_pool` makes one where it is needed
+        self._feed()
 
     def _limit(self) -> int:
         """Tasks in the pool at once: one running per worker and one waiting each, so a
@@ -400,6 +422,13 @@ class ImagePreparer:
     def _feed(self) -> None:
         """Hand queued tasks to the pool, in submission order, up to the limit."""
         with self._feed_lock:
+            if self._executor is None and self._feeding and self._queued:
+                if self._starter is None:
+                    self._starter = threading.Thread(target=self._start_pool,
+                                                     name="photo-pool-start", daemon=True)
+                    self._starter.start()
+                if not self._pool_ready.is_set():
+                    return  # the starter feeds the pool once it is up
             while self._feeding and self._queued and self._in_pool < self._limit():
                 task_key, _ = next(iter(self._queued.items()))
                 self._start(task_key)
