@@ -348,11 +348,12 @@ class Run:
     note: str = ""
 
 
-def run_measured(name: str, command: list[str], output: Path | None) -> Run:
+def run_measured(name: str, command: list[str], output: Path | None,
+                 env: dict[str, str] | None = None) -> Run:
     out_log = WORK / f"{name}.log"
     with open(out_log, "wb") as log:
         started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
         peak = largest = 0
         cpu: dict[int, float] = {}
         done = threading.Event()
@@ -515,7 +516,27 @@ class Result:
     pending: list[str] = field(default_factory=list)
 
 
-def bench(n: int, jobs: int, target: str, rounds: int = 1) -> Result:
+def baseline_env(src: str) -> dict[str, str]:
+    """The environment that runs dokureport from another checkout's `src` (before/after)."""
+    return {**os.environ, "PYTHONPATH": str(Path(src).resolve())}
+
+
+def baseline_runs(baseline: str, n: int, tag: str, common: list[str], event: Path,
+                  text_only: Path, cached: bool, no_cache: list[str]) -> list[Run]:
+    """The other checkout's cold build, warm rebuild and build without photos."""
+    cache = WORK / f"cache-{n}-base"
+    shutil.rmtree(cache, ignore_errors=True)
+    out, text_out = WORK / f"out-{n}-base.pdf", WORK / f"out-{n}-text-base.pdf"
+    with_cache = ["--cache-dir", str(cache)] if cached else []
+    env = baseline_env(baseline)
+    return [run_measured(f"{kind}-{tag}", [*common, str(where), "-o", str(to), *extra], to, env)
+            for kind, where, to, extra in (("basecold", event, out, with_cache),
+                                           ("basewarm", event, out, with_cache),
+                                           ("basetext", text_only, text_out, no_cache))]
+
+
+def bench(n: int, jobs: int, target: str, rounds: int = 1, baseline: str | None = None
+          ) -> Result:
     photos = ensure_photos(n, jobs)
     event = ensure_event(n, photos, with_photos=True)
     text_only = ensure_event(n, photos, with_photos=False)
@@ -547,6 +568,12 @@ def bench(n: int, jobs: int, target: str, rounds: int = 1) -> Result:
     # (other work, a VM's neighbours) then skews each ratio's two sides alike.
     for number in range(1, rounds + 1):
         tag = f"{n}" if rounds == 1 else f"{n}-r{number}"
+        # With a baseline, its builds run in this round too: in odd rounds before this
+        # tree's, in even rounds after them.
+        base_runs: list[Run] = []
+        if baseline is not None and number % 2:
+            base_runs = baseline_runs(baseline, n, tag, common, event, text_only,
+                                      bool(cached), no_cache)
         shutil.rmtree(cache, ignore_errors=True)
         cold = run_measured(f"cold-{tag}", [*common, str(event), "-o", str(out), *cached],
                             out)
@@ -557,6 +584,10 @@ def bench(n: int, jobs: int, target: str, rounds: int = 1) -> Result:
                                          in zip(event_photos, sizes, strict=True)]))
         floor, floor_cpu = decode_floor(event_photos, sizes, jobs)
         this = Round(floor_seconds=floor, floor_cpu_seconds=floor_cpu, runs=[cold])
+        if baseline is not None and not number % 2:
+            base_runs = baseline_runs(baseline, n, tag, common, event, text_only,
+                                      bool(cached), no_cache)
+        this.runs += base_runs
         shutil.rmtree(prep_cache, ignore_errors=True)
         this.runs.append(run_measured(f"prepcold-{tag}", prep, None))
         this.runs.append(run_measured(f"prepwarm-{tag}", prep, None))
@@ -585,6 +616,11 @@ RATIO_TARGETS = [
     ("warm rebuild ≤ 1.1× the build without photos", "warm", "text", 1.1),
     ("`validate` ≤ 1.2× the decode floor", "validate", "floor", 1.2),
 ]
+# With --baseline: the same two ratios for the other checkout, measured in the same rounds.
+BASELINE_RATIOS = [
+    ("baseline: cold build / decode floor", "basecold", "floor", 1.25),
+    ("baseline: warm rebuild / build without photos", "basewarm", "basetext", 1.1),
+]
 PEAK_TREE_LIMIT_MB = 300  # at every N (10^6 bytes)
 
 
@@ -611,7 +647,10 @@ def targets_table(results: list[Result]) -> str:
     """Every target, each N measured, against its limit (wall time decides; CPU shown)."""
     rows = ["| target | N | wall ratio (median, range) | CPU ratio (median) | status |",
             "|---|---|---|---|---|"]
-    for what, num, den, limit in RATIO_TARGETS:
+    measured = [k for rnd in (results[0].rounds[:1] if results else [])
+                for k in (run.name.split("-")[0] for run in rnd.runs)]
+    for what, num, den, limit in RATIO_TARGETS + [
+            t for t in BASELINE_RATIOS if t[1] in measured]:
         for r in results:
             wall, cpu = ratios(r, num, den)
             med, cpu_med = _median(wall), _median(cpu)
@@ -699,11 +738,14 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true", help="print a table for the docs")
     parser.add_argument("--rounds", type=int, default=1,
                         help="measure everything this many times, interleaved; medians")
+    parser.add_argument("--baseline", metavar="SRC",
+                        help="also build with dokureport from this src folder (another "
+                             "checkout), in the same rounds: before and after side by side")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     results = []
     for n in args.n or [9]:
-        result = bench(n, args.jobs, args.target, max(1, args.rounds))
+        result = bench(n, args.jobs, args.target, max(1, args.rounds), args.baseline)
         results.append(result)
         print(json.dumps(asdict(result), indent=2, ensure_ascii=False))
         (WORK / f"results-{n}.json").write_text(json.dumps(asdict(result), indent=2))

@@ -637,3 +637,55 @@ def test_no_progress_output_by_default(
     with ImagePreparer(dpi=150, jobs=1) as preparer:
         preparer.result(ImageRequest(big_jpeg, 30, 20))
     assert capsys.readouterr() == ("", "")
+
+
+# -- scheduling ---------------------------------------------------------------------------
+
+
+def test_a_photo_the_layout_waits_for_is_prepared_before_those_queued_before_it(
+        tmp_path: Path) -> None:
+    # The gallery is submitted before the pages in front of it are built; the layout then
+    # asks for the cover's photo first, which must not wait for the whole gallery.
+    requests = []
+    for n in range(8):
+        path = tmp_path / f"{n}.jpg"
+        noisy((1200, 800), seed=n).save(path, quality=90)
+        requests.append(ImageRequest(path, 100, 100 / 1.5))
+    with ImagePreparer(dpi=150, jobs=1) as preparer:
+        for request in requests:
+            preparer.submit(request)
+        preparer.result(requests[-1])
+        prepared_before = sum(preparer.ready(r) for r in requests[:-1])
+        # One worker: with every task queued in the pool in submission order, all seven
+        # would have been prepared first. At most the few in the pool are.
+        assert prepared_before <= 4
+        assert [preparer.result(r).width_px for r in requests] == [209] * 8
+        assert preparer.stats.prepared == 8
+
+
+def test_submitting_does_not_wait_for_the_workers_to_start(
+        big_jpeg: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Starting the pool means starting the forkserver, which imports the pixel work's
+    # modules before the first worker exists: the layout goes on meanwhile.
+    import threading
+
+    from dokureport.assets import preparer as preparer_module
+
+    may_start = threading.Event()
+    real_pool = preparer_module.worker_pool
+
+    def slow_pool(jobs: int | None = None):  # type: ignore[no-untyped-def]
+        may_start.wait(30)
+        return real_pool(jobs)
+
+    monkeypatch.setattr(preparer_module, "worker_pool", slow_pool)
+    request = ImageRequest(big_jpeg, 200, 200 / 1.5)
+    with ImagePreparer(dpi=150, jobs=1) as preparer:
+        submitting = threading.Thread(target=preparer.submit, args=(request,))
+        submitting.start()
+        submitting.join(5)
+        returned = not submitting.is_alive()
+        may_start.set()
+        submitting.join()
+        assert returned, "submit waited for the pool"
+        assert preparer.result(request).width_px == px_size(200, 150).__ceil__()

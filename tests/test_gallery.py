@@ -104,3 +104,37 @@ def test_photos_with_different_credits_keep_theirs_under_each(make_event, build)
     texts = [text for _, text in captions_under_images(out)]
     assert ["© Test" in t for t in texts] == [True, True, False]
     assert "© Andere" in texts[2]
+
+
+def test_the_gallerys_photos_go_to_the_workers_before_the_talks_are_built(
+        make_event, build, monkeypatch) -> None:
+    # The talks are most of the work before the gallery: the photo workers must not
+    # wait for it. The early requests are the very ones the gallery places (each photo is
+    # prepared once, at its placed size).
+    from dokureport.assets import preparer as preparer_module
+    from dokureport.sections import talks
+
+    submitted: list[object] = []
+    at_talks: list[int] = []
+    submit = preparer_module.ImagePreparer.submit
+    talks_flowables = talks.flowables
+
+    def recording_submit(self, request):  # type: ignore[no-untyped-def]
+        submitted.append(request)
+        return submit(self, request)
+
+    def recording_talks(ctx):  # type: ignore[no-untyped-def]
+        at_talks.append(len({r.source for r in submitted}))
+        return talks_flowables(ctx)
+
+    monkeypatch.setattr(preparer_module.ImagePreparer, "submit", recording_submit)
+    monkeypatch.setattr(talks, "flowables", recording_talks)
+    items = [{"file": f"photos/{name}", "caption": f"Bild {n}"} for n, name in enumerate(PHOTOS)]
+    folder = make_event(minimal_event(
+        photos={"items": items},
+        talks=[{"id": "t", "title": "Vortrag", "abstract": "Text " * 200}]), PHOTOS)
+    _, result = build(folder)
+    assert at_talks and at_talks[0] >= len(PHOTOS)
+    placed = {(p.file.name, p.width_px, p.height_px) for p in result.photos}
+    assert len(placed) == len(PHOTOS)
+    assert len(set(submitted)) == len(PHOTOS)  # no request that the gallery did not place

@@ -8,7 +8,7 @@ from types import ModuleType
 from reportlab.platypus import Flowable, PageBreak, Spacer
 from reportlab.platypus.doctemplate import NextPageTemplate
 
-from dokureport.core.errors import Problem
+from dokureport.core.errors import InputError, Problem
 from dokureport.layout import source
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.document import BLANK, CONTENT, BrochureDocument
@@ -106,10 +106,24 @@ def _blank(pages: int) -> list[Flowable]:
     return out
 
 
+def _submit_gallery(ctx: LayoutContext) -> None:
+    """The gallery's photos to the photo workers before the story is built: building the
+    pages before it (the talks) takes a while, and the workers would wait for it. The
+    preparer still prepares first whatever the layout waits for (the cover's photo)."""
+    try:
+        requests = gallery.requests(ctx)
+    except (InputError, ValueError):
+        return  # the gallery meets the same when the story builds it, and says so there
+    for request in requests:
+        ctx.images.submit(request)
+
+
 def lay_out(ctx: LayoutContext, path: Path, blank_pages: int = 0) -> int:
     """Write the brochure to `path`, `blank_pages` before the imprint; returns the page count."""
     with_cover = "cover" in ctx.design.sections
     doc = BrochureDocument(str(path), ctx, cover.page_drawer(ctx) if with_cover else None)
+    if "gallery" in ctx.design.sections:
+        _submit_gallery(ctx)
     doc.build_settled(story(ctx, blank_pages))
     ctx.tags = getattr(doc.canv, "tags", None)
     if ctx.tags is not None:

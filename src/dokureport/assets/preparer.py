@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import errno
 import hashlib
@@ -180,6 +181,19 @@ class ImagePreparer:
         self._on_photo = on_photo  # (done, total) after each photo: the API's progress
         self._photos_done = 0
         self._futures: dict[tuple[str, Settings], Future[dict[str, Any]]] = {}
+        # Tasks not handed to the pool yet, in submission order. The pool is given a few
+        # at a time, so that the photo layout waits for (`result`) jumps the queue: the
+        # gallery can be submitted before the pages that come first are built.
+        self._queued: collections.OrderedDict[tuple[str, Settings], tuple[Task, str | None]] = (
+            collections.OrderedDict())
+        self._in_pool = 0  # tasks handed to the pool and not finished
+        self._feeding = True  # False once this build's workers are stopped
+        self._feed_lock = threading.RLock()
+        # This build's own pool is started by a thread of its own: the forkserver imports
+        # the pixel work's modules before the first worker exists, and the layout goes on
+        # meanwhile instead of waiting for it.
+        self._starter: threading.Thread | None = None
+        self._pool_ready = threading.Event()
         self._done: dict[tuple[str, Settings], dict[str, Any]] = {}
         self._results: dict[ImageRequest, PreparedImage] = {}
         self._used_keys: set[str] = set()
@@ -218,7 +232,7 @@ class ImagePreparer:
             raise RuntimeError("ImagePreparer is closed")
         settings = make_settings(request, self.dpi, self.quality, self._ink)
         task_key = (str(request.source), settings)
-        if task_key in self._futures or task_key in self._done:
+        if task_key in self._futures or task_key in self._done or task_key in self._queued:
             return
         self.stats.submitted += 1
         self._order.append(task_key)
@@ -253,11 +267,10 @@ class ImagePreparer:
             content_hash=content_hash,
             cache_dir=str(self._out_dir) if self._caching else None,
         )
-        with interrupts.held():
-            future = self._pool().submit(work, task)
-        self._futures[task_key] = future
         ident_for_index = _StatIndex.identity(request.source, st) if self._index else None
-        future.add_done_callback(lambda f: self._on_done(f, ident_for_index))
+        with self._feed_lock:
+            self._queued[task_key] = (task, ident_for_index)
+        self._feed()
 
     def ready(self, request: ImageRequest) -> bool:
         """Whether `result` would return (or raise) at once, without waiting for a worker."""
@@ -276,8 +289,9 @@ class ImagePreparer:
         task_key = (str(request.source), settings)
         meta = self._done.get(task_key)
         if meta is None:
-            if task_key not in self._futures:
+            if task_key not in self._futures and task_key not in self._queued:
                 self.submit(request)
+            self._start_now(task_key)
             future = self._futures.get(task_key)
             # The future may have finished (and moved to _done) in the meantime.
             meta = self._collect(task_key, future) if future else self._done[task_key]
@@ -319,6 +333,11 @@ class ImagePreparer:
 
     def _stop_own_pool(self, *, cancel: bool) -> None:
         """Shut this build's own pool down (`cancel`: what it has not started is dropped)."""
+        with self._feed_lock:
+            self._feeding = False  # tasks still queued start one by one, when asked for
+        if self._starter is not None:
+            self._starter.join()
+            self._starter = None
         if self._executor is not None and self._own_pool:
             with interrupts.held():
                 self._executor.shutdown(wait=True, cancel_futures=cancel)
@@ -329,6 +348,9 @@ class ImagePreparer:
         if self._closed:
             return
         self._closed = True
+        with self._feed_lock:
+            self._feeding = False
+            self._queued.clear()
         if self._own_pool:
             self._stop_own_pool(cancel=True)
         elif self._executor is not None:
@@ -374,12 +396,64 @@ class ImagePreparer:
             self._use_temp_dir()
 
     def _pool(self) -> ProcessPoolExecutor:
+        if self._starter is not None:
+            self._pool_ready.wait()  # the starter's pool (it never takes the feed lock first)
         if self._executor is None:
             self._executor = worker_pool(self.jobs)
         return self._executor
 
+    def _start_pool(self) -> None:
+        """In the starter thread: the pool and its workers, then the first tasks."""
+        try:
+            pool = worker_pool(self.jobs)
+            # Workers are spawned as tasks arrive: one trivial task each spawns them here.
+            for _ in range(self.jobs):
+                pool.submit(os.getpid)
+            self._executor = pool
+        finally:
+            self._pool_ready.set()  # without a pool, `_pool` makes one where it is needed
+        self._feed()
+
+    def _limit(self) -> int:
+        """Tasks in the pool at once: one running per worker and one waiting each, so a
+        worker never idles between tasks and a task asked for starts within a photo."""
+        return 2 * self.jobs
+
+    def _feed(self) -> None:
+        """Hand queued tasks to the pool, in submission order, up to the limit."""
+        with self._feed_lock:
+            if self._executor is None and self._feeding and self._queued:
+                if self._starter is None:
+                    self._starter = threading.Thread(target=self._start_pool,
+                                                     name="photo-pool-start", daemon=True)
+                    self._starter.start()
+                if not self._pool_ready.is_set():
+                    return  # the starter feeds the pool once it is up
+            while self._feeding and self._queued and self._in_pool < self._limit():
+                task_key, _ = next(iter(self._queued.items()))
+                self._start(task_key)
+
+    def _start_now(self, task_key: tuple[str, Settings]) -> None:
+        """Hand a queued task to the pool at once, whatever waits before it: the layout
+        is waiting for it."""
+        with self._feed_lock:
+            if task_key in self._queued:
+                self._start(task_key)
+
+    def _start(self, task_key: tuple[str, Settings]) -> None:
+        # Under _feed_lock (re-entrant: a callback of a future that is done already runs
+        # in this thread, and feeds again).
+        task, ident = self._queued.pop(task_key)
+        with interrupts.held():
+            future = self._pool().submit(work, task)
+        self._in_pool += 1
+        self._futures[task_key] = future
+        future.add_done_callback(lambda f: self._on_done(f, ident))
+
     def _all_problems(self) -> list[Problem]:
         """Every bad image, in submission order: the user fixes them all in one go."""
+        for task_key in list(self._queued):
+            self._start_now(task_key)
         for task_key, future in list(self._futures.items()):
             with contextlib.suppress(Exception):
                 self._collect(task_key, future)
@@ -398,7 +472,10 @@ class ImagePreparer:
         return self._done[task_key]
 
     def _on_done(self, future: Future[dict[str, Any]], ident: str | None) -> None:
-        # Runs in the executor's thread: stats, index and progress only.
+        # Runs in the executor's thread: stats, index, progress, and the next task.
+        with self._feed_lock:
+            self._in_pool -= 1
+        self._feed()
         if future.cancelled() or future.exception() is not None:
             return
         meta = future.result()

@@ -68,15 +68,16 @@ def credited_once(ctx: LayoutContext) -> bool:
     return len(credits) == 1 and None not in credits and "imprint" in ctx.design.sections
 
 
-def _texts(ctx: LayoutContext, number: int, photo: Photo
+def _texts(ctx: LayoutContext, number: int, photo: Photo, once: bool
            ) -> tuple[Paragraph | None, Paragraph | None]:
     """The lines under a photo: its number (what the imprint's credits cite), caption, credit.
 
     The number opens the first line; without a caption it stands before the credit.
+    `once`: the imprint credits every photo (`credited_once`), none is credited here.
     """
     t, s = ctx.text, ctx.styles
     mark = f'<font color="{ctx.colour("primary")}"><b>{number}</b></font>\u2002'
-    credit_text = None if credited_once(ctx) else ctx.event.photos.credit_of(photo)
+    credit_text = None if once else ctx.event.photos.credit_of(photo)
     credit = t.plain(credit_text, hyphenate=False) if credit_text else None
     if photo.caption:
         caption = Paragraph(mark + t.plain(photo.caption), s.caption)
@@ -98,27 +99,36 @@ def _alt(ctx: LayoutContext, number: int, photo: Photo) -> str:
     return f"{ctx.labels.gallery} {number}"
 
 
-def photo_rows(ctx: LayoutContext, numbered: list[tuple[int, Photo]], width: float,
-               columns: int, max_height: float) -> list[Flowable]:
-    """Numbered photos as justified rows of `width` (the gallery's and a talk's)."""
-    g = ctx.geometry
-    photos = [p for _, p in numbered]
+def placed_rows(ctx: LayoutContext, photos: Sequence[Photo], width: float, columns: int,
+                max_height: float) -> list[list[tuple[Slot, ImageRequest]]]:
+    """Where `photos` go as justified rows of `width`, and the image each slot asks for."""
     # Slivers and strips are cropped to a shape a gallery can show (focus kept in view).
     sources = [ctx.event.resolve(p.file) for p in photos]
     natural = [w / h for w, h in (oriented_size(src) for src in sources)]
     low, high = GALLERY_ASPECT_RANGE
     aspects = [min(max(a, low), high) for a in natural]
+    return [[(slot, ImageRequest(source=sources[slot.index], width_pt=slot.width,
+                                 height_pt=slot.height,
+                                 crop=aspects[slot.index] != natural[slot.index],
+                                 focus=photos[slot.index].focus))
+             for slot in row]
+            for row in justified_rows(aspects, width, ctx.geometry.gallery_gutter, columns,
+                                      max_height)]
+
+
+def photo_rows(ctx: LayoutContext, numbered: list[tuple[int, Photo]], width: float,
+               columns: int, max_height: float) -> list[Flowable]:
+    """Numbered photos as justified rows of `width` (the gallery's and a talk's)."""
+    g = ctx.geometry
+    # Asked once, not per photo: it looks at every photo of the event.
+    once = credited_once(ctx)
     out: list[Flowable] = []
-    for row in justified_rows(aspects, width, g.gallery_gutter, columns, max_height):
+    for row in placed_rows(ctx, [p for _, p in numbered], width, columns, max_height):
         cells = []
-        for slot in row:
-            request = ImageRequest(source=sources[slot.index], width_pt=slot.width,
-                                   height_pt=slot.height,
-                                   crop=aspects[slot.index] != natural[slot.index],
-                                   focus=photos[slot.index].focus)
+        for slot, request in row:
             ctx.images.submit(request)
             number, photo = numbered[slot.index]
-            caption, credit = _texts(ctx, number, photo)
+            caption, credit = _texts(ctx, number, photo, once)
             cells.append(PhotoCell(request, slot.width, slot.height, caption, credit,
                                    alt=_alt(ctx, number, photo)))
         out.append(FittingPhotoRow(cells, g.gallery_gutter, ctx.images,
