@@ -106,8 +106,15 @@ def _blank(pages: int) -> list[Flowable]:
     return out
 
 
-def lay_out(ctx: LayoutContext, path: Path, blank_pages: int = 0) -> int:
-    """Write the brochure to `path`, `blank_pages` before the imprint; returns the page count."""
+def lay_out(ctx: LayoutContext, path: Path, blank_pages: int = 0, *, same_until: int = 0
+            ) -> int:
+    """Write the brochure to `path`, `blank_pages` before the imprint; returns the page count.
+
+    `same_until`: pages 1 to it hold what the last lay_out of this brochure put there (the
+    page planner's promise, layout.plan.first_change), only their references to later
+    pages may differ; a layout that restarts may go on from the page after it. This one
+    lays out every page.
+    """
     with_cover = "cover" in ctx.design.sections
     doc = BrochureDocument(str(path), ctx, cover.page_drawer(ctx) if with_cover else None)
     doc.build_settled(story(ctx, blank_pages))
