@@ -9,6 +9,7 @@ from reportlab.platypus import Flowable, PageBreak, Spacer
 from reportlab.platypus.doctemplate import NextPageTemplate
 
 from dokureport.core.errors import Problem
+from dokureport.engine import parsed
 from dokureport.layout import source
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.document import BLANK, CONTENT, BrochureDocument
@@ -55,6 +56,9 @@ def story(ctx: LayoutContext, blank_pages: int = 0) -> list[Flowable]:
     before the imprint (or at the end without one): the imprint then stays on the back
     cover, and no section is split by a blank page.
     """
+    # Paragraphs of unchanged texts take the markup parsed for the last story (a watch
+    # rebuild, the page planner's next layout).
+    parsed.next_story()
     flowables: list[Flowable] = []
     order = chapter_order(ctx)
     padding = _padding(ctx, blank_pages + ctx.plan.blank)
