@@ -13,6 +13,7 @@ from reportlab.platypus import Paragraph
 from reportlab.platypus.paraparser import ParaParser
 
 from dokureport import engine
+from dokureport.core import memo
 from dokureport.engine import parsed
 
 
@@ -20,7 +21,8 @@ from dokureport.engine import parsed
 def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """The markup reportlab's parser reads, in order; the cache starts empty."""
     engine.install()
-    parsed.clear()
+    memo.clear()
+    parsed.next_story()
     seen: list[str] = []
     real = ParaParser.parse
 
@@ -30,7 +32,8 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
     monkeypatch.setattr(ParaParser, "parse", counting)
     yield seen
-    parsed.clear()
+    memo.clear()
+    parsed.next_story()  # the families as they are again
 
 
 def _style(**values: object) -> ParagraphStyle:
@@ -85,9 +88,11 @@ def test_other_font_families_parse_bold_again(parses: list[str],
 def test_a_parse_is_kept_for_the_next_story_only(parses: list[str]) -> None:
     Paragraph("Erster Satz.", _style())
     Paragraph("Zweiter Satz.", _style())
+    memo.next_story()
     parsed.next_story()
     Paragraph("Erster Satz.", _style())  # used again: kept
     assert len(parses) == 2
+    memo.next_story()
     parsed.next_story()
     Paragraph("Erster Satz.", _style())
     Paragraph("Zweiter Satz.", _style())  # unused for a story: dropped

@@ -8,6 +8,7 @@ from types import ModuleType
 from reportlab.platypus import Flowable, PageBreak, Spacer
 from reportlab.platypus.doctemplate import NextPageTemplate
 
+from dokureport.core import memo
 from dokureport.core.errors import Problem
 from dokureport.engine import parsed
 from dokureport.layout import source
@@ -58,6 +59,7 @@ def story(ctx: LayoutContext, blank_pages: int = 0) -> list[Flowable]:
     """
     # Paragraphs of unchanged texts take the markup parsed for the last story (a watch
     # rebuild, the page planner's next layout).
+    memo.next_story()
     parsed.next_story()
     flowables: list[Flowable] = []
     order = chapter_order(ctx)

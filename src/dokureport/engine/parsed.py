@@ -9,8 +9,7 @@ copies of the kept fragments (reportlab and the engine give a paragraph's fragme
 attributes only on copies; the copies guard against one that does not). Markup whose
 parse has side effects (<seq> counters, <img> files, callbacks) is never kept.
 
-Entries not used since the story before last are dropped (`next_story`): the cache holds
-about two stories' paragraphs.
+What the story before last used and the last one did not is dropped (core.memo).
 """
 
 from __future__ import annotations
@@ -22,30 +21,22 @@ from typing import Any
 from reportlab.lib import fonts as rl_fonts
 from reportlab.platypus import paragraph as rl_paragraph
 
+from dokureport.core.memo import StoryMemo
+
 # Tags whose parse reads a file, counts, or calls back: such markup is parsed every time.
 _UNCACHED = ("<seq", "<img", "<ondraw", "<index", "<evalstring", "<pagenumber",
              "<pagecount", "<getvalue", "<unichar")
 
-_kept: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-_previous: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+_kept = StoryMemo()
 _fingerprints: weakref.WeakKeyDictionary[Any, tuple[Any, ...]] = weakref.WeakKeyDictionary()
 _families: tuple[Any, ...] | None = None
 _original_setup: Any = None
 
 
 def next_story() -> None:
-    """A new story is being built: what the story before last used and the last one did
-    not is dropped, and the font families are read again."""
-    global _kept, _previous, _families
-    _previous, _kept = _kept, {}
-    _families = None
-
-
-def clear() -> None:
-    """Forget every parse (tests; a process that is done building)."""
+    """A new story is being built: the font families are read again (the memo itself
+    moves on with core.memo.next_story)."""
     global _families
-    _kept.clear()
-    _previous.clear()
     _families = None
 
 
@@ -89,17 +80,14 @@ def _setup(self: Any, text: Any, style: Any, bulletText: Any, frags: Any, cleane
            id(bulletText), self.caseSensitive, cleaner, _families_key())
     entry = _kept.get(key)
     if entry is None:
-        entry = _previous.pop(key, None)
-        if entry is None:
-            _original_setup(self, text, style, bulletText, frags, cleaner)
-            if not isinstance(self.bulletText, str | None):
-                return  # parsed bullet fragments: rare, not kept
-            entry = (self.text, self.style if self.style is not style else None,
-                     tuple(self.frags), self.bulletText)
-            _kept[key] = entry
-            self.frags = [f.clone() for f in entry[2]]
-            return
-        _kept[key] = entry
+        _original_setup(self, text, style, bulletText, frags, cleaner)
+        if not isinstance(self.bulletText, str | None):
+            return  # parsed bullet fragments: rare, not kept
+        entry = (self.text, self.style if self.style is not style else None,
+                 tuple(self.frags), self.bulletText)
+        _kept.put(key, entry)
+        self.frags = [f.clone() for f in entry[2]]
+        return
     parsed_text, own_style, kept_frags, bullet = entry
     self.text = parsed_text
     self.frags = [f.clone() for f in kept_frags]

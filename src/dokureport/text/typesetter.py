@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from dokureport.core.memo import StoryMemo
 from dokureport.core.urls import is_safe_url, names_its_address, short_address
 from dokureport.core.xmltext import escape, quoteattr, unescape
 from dokureport.event.markdown import paragraph_inlines
@@ -64,6 +65,8 @@ _LOWER_PARTICLES = frozenset({"von", "van", "der", "den", "de", "di", "da", "du"
 # Link text that is an address (a URL, a domain, an e-mail) is never hyphenated: a
 # hyphen would read as part of it.
 _ADDRESS = re.compile(r"://|@|^\s*www\.|/|\w\.[a-z]{2,}\b")
+# Plain text as set by the last stories: markup and the characters no font had.
+_prepared = StoryMemo()
 
 
 @dataclass
@@ -106,21 +109,36 @@ class Typesetter:
 
         return _WORD.sub(breaks, text)
 
-    def _fonted(self, text: str) -> str:
-        """Escape text and wrap characters the family lacks in a fallback font."""
+    def _fonted(self, text: str, missing: set[str] | None = None) -> str:
+        """Escape text and wrap characters the family lacks in a fallback font (those
+        no font has go to `missing`, else to the typesetter's missing_glyphs)."""
         out = []
-        for run in split_runs(text, self.missing_glyphs, self.fonts):
+        for run in split_runs(text, self.missing_glyphs if missing is None else missing,
+                              self.fonts):
             piece = escape(run.text)
             out.append(piece if run.font is None else f'<font face="{run.font}">{piece}</font>')
         return "".join(out)
 
     def _prepare(self, text: str, *, hyphenate: bool = True, ends_paragraph: bool = True) -> str:
+        # The same text set the same way by the last story (a watch rebuild, the next
+        # layout): its markup, and the characters no font had, are the same.
+        key = (text, hyphenate, ends_paragraph, self.lang, self.hyphenate, self.fonts)
+        kept = _prepared.get(key)
+        if kept is None:
+            missing: set[str] = set()
+            kept = (self._prepared(text, hyphenate, ends_paragraph, missing), frozenset(missing))
+            _prepared.put(key, kept)
+        self.missing_glyphs.update(kept[1])
+        return kept[0]
+
+    def _prepared(self, text: str, hyphenate: bool, ends_paragraph: bool, missing: set[str]
+                  ) -> str:
         text = self.typographic(text)
         if hyphenate:
             text = self._soft_hyphens(text, ends_paragraph=ends_paragraph)
         else:  # names, titles, labels: their lowercase particles are tied too
             text = tie_names(text, lowercase=True)
-        return self._fonted(text)
+        return self._fonted(text, missing)
 
     def plain(self, text: str, *, hyphenate: bool = True) -> str:
         """Markup for a plain-text field: printed literally, nothing interpreted."""
