@@ -14,6 +14,7 @@ from markdown_it import MarkdownIt
 from dokureport.assets import ImagePreparer
 from dokureport.core import memo
 from dokureport.core.options import BuildOptions
+from dokureport.event.markdown import references
 from dokureport.event.model import Event
 from dokureport.layout import markdown
 from dokureport.layout.context import LayoutContext
@@ -82,7 +83,7 @@ def test_characters_no_font_has_are_reported_by_every_story(typeset: list[str]) 
     assert first.missing_glyphs == second.missing_glyphs == {"😀"}
 
 
-def test_unchanged_markdown_is_parsed_once(monkeypatch: pytest.MonkeyPatch,
+def test_markdown_is_parsed_once_for_validation_layout_and_the_next_build(monkeypatch: pytest.MonkeyPatch,
                                           tmp_path: Path) -> None:
     memo.clear()
     parses: list[str] = []
@@ -99,10 +100,14 @@ def test_unchanged_markdown_is_parsed_once(monkeypatch: pytest.MonkeyPatch,
     set_as = []
     with ImagePreparer(dpi=150) as images:
         for source in (text, text, edited):
+            references(source)  # validation's look at it
             memo.next_story()
             ctx = LayoutContext(event=event, options=BuildOptions(), images=images,
                                 build_date=dt.date(2024, 3, 5))
             set_as.append([p.text for p in markdown.flowables(ctx, source)])
+    assert parses == [text, edited]
+    # What validation parsed, the layout reads: the edited text was parsed once.
+    assert references(edited) == []
     assert parses == [text, edited]
     assert set_as[0] == set_as[1] == ["Ein <i>Absatz</i>.", "Noch einer."]
     assert set_as[2] == ["Ein <i>Absatz</i>.", "Noch einer, neu."]

@@ -20,8 +20,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Spacer, TableStyle
 
 from dokureport.assets import ImageRequest, oriented_size
-from dokureport.core.memo import StoryMemo
-from dokureport.event.markdown import MAX_TABLE_COLUMNS, is_local_image, parser
+from dokureport.event.markdown import MAX_TABLE_COLUMNS, is_local_image, parsed
 from dokureport.layout.blocks import (
     BlockList,
     BlockListItem,
@@ -49,8 +48,6 @@ FIGURE_MAX_HEIGHT = 0.55
 CELL_PADDING = 4.0
 TABLE_MIN_TEXT_EM = 2.0
 TABLE_MIN_SIZE = 7.0
-# Each text's Markdown tokens, for the next story (a watch rebuild, the next layout).
-_parsed = StoryMemo()
 
 
 @dataclass(frozen=True)
@@ -68,11 +65,8 @@ def flowables(ctx: LayoutContext, text: str | None, setting: Setting | None = No
     """The flowables of a Markdown text."""
     if not text or not text.strip():
         return []
-    tokens = _parsed.get(text)
-    if tokens is None:  # the tokens are only read: an unchanged text's serve again
-        tokens = parser().parse(text)
-        _parsed.put(text, tokens)
-    tree = SyntaxTreeNode(tokens)
+    # Parsed by validation already, or by the last build (a watch rebuild).
+    tree = SyntaxTreeNode(parsed(text))
     return _Blocks(ctx, setting or Setting()).children(tree, depth=0)
 
 
