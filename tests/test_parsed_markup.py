@@ -104,3 +104,17 @@ def test_markup_whose_parse_counts_is_parsed_every_time(parses: list[str]) -> No
     second = Paragraph("Abb. <seq id='fig'/>", _style())
     assert len(parses) == 2
     assert first.frags[-1].text != second.frags[-1].text  # 1, then 2
+
+
+def test_a_kept_parse_gives_the_fragments_a_fresh_parse_gives(parses: list[str]) -> None:
+    markup = ('Die <b>Kommune</b> plant, <i>die <font color="#7a1f5c">Stadt</font></i> '
+              'lenkt: <a href="https://example.org/" color="#00576b">Bericht</a>.')
+    plain = "Ein Absatz ohne Auszeichnung, in einem Stück."
+    for text in (markup, plain):
+        fresh = Paragraph(text, _style())
+        kept = Paragraph(text, _style())
+        assert parses.count(text) == 1
+        assert [type(f) for f in kept.frags] == [type(f) for f in fresh.frags]
+        assert [vars(f) for f in kept.frags] == [vars(f) for f in fresh.frags]
+        assert kept.text == fresh.text
+    assert len(Paragraph(markup, _style()).frags) > 3  # of several pieces

@@ -8,6 +8,7 @@ stories' worth, however long a watch session runs.
 
 from __future__ import annotations
 
+import hashlib
 import weakref
 from typing import Any
 
@@ -40,6 +41,11 @@ class StoryMemo:
     def clear(self) -> None:
         self._kept.clear()
         self._previous.clear()
+
+
+def text_key(text: str) -> bytes:
+    """A text as a memo's key: its digest, not a second copy of a long text."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def next_story() -> None:

@@ -21,13 +21,15 @@ from typing import Any
 from reportlab.lib import fonts as rl_fonts
 from reportlab.platypus import paragraph as rl_paragraph
 
-from dokureport.core.memo import StoryMemo
+from dokureport.core.memo import StoryMemo, text_key
 
 # Tags whose parse reads a file, counts, or calls back: such markup is parsed every time.
 _UNCACHED = ("<seq", "<img", "<ondraw", "<index", "<evalstring", "<pagenumber",
              "<pagecount", "<getvalue", "<unichar")
 
 _kept = StoryMemo()
+_bases = StoryMemo()  # by style: what its fragments share (see _compact)
+_MISSING = object()
 _fingerprints: weakref.WeakKeyDictionary[Any, tuple[Any, ...]] = weakref.WeakKeyDictionary()
 _families: tuple[Any, ...] | None = None
 _original_setup: Any = None
@@ -70,27 +72,69 @@ def _families_key() -> tuple[Any, ...]:
     return _families
 
 
+Compact = tuple[type, dict[str, Any], tuple[str, ...], bool]
+
+
+def _compact(style_key: tuple[Any, ...], frags: list[Any], text: str
+             ) -> tuple[dict[str, Any], tuple[Compact, ...]]:
+    """Fragments as what each has beyond a base shared by every fragment of the style
+    (a fragment's thirty-odd attributes are mostly the style's: a large programme's
+    paragraphs kept whole took 20 MB), and whether its text is the whole markup."""
+    base = _bases.get(style_key)
+    if base is None:
+        base = dict(vars(frags[0])) if frags else {}
+        _bases.put(style_key, base)
+    compact = []
+    for frag in frags:
+        values = vars(frag)
+        own = {name: value for name, value in values.items()
+               if base.get(name, _MISSING) is not value}
+        whole = "text" in own and own["text"] == text
+        if whole:
+            del own["text"]  # a paragraph of one piece: its text is the markup, kept once
+        compact.append((type(frag), own, tuple(name for name in base if name not in values),
+                        whole))
+    return base, tuple(compact)
+
+
+def _expanded(base: dict[str, Any], compact: tuple[Compact, ...], text: str) -> list[Any]:
+    """New fragments from `_compact`'s, of the markup `text`."""
+    frags = []
+    for kind, own, without, whole in compact:
+        values = {**base, **own}
+        if whole:
+            values["text"] = text
+        for name in without:
+            del values[name]
+        frag = kind.__new__(kind)
+        frag.__dict__.update(values)
+        frags.append(frag)
+    return frags
+
+
 def _setup(self: Any, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any
            ) -> None:
     if frags is not None or not isinstance(text, str) or (
             "<" in text and any(tag in text.lower() for tag in _UNCACHED)):
         _original_setup(self, text, style, bulletText, frags, cleaner)
         return
-    key = (text, _style_key(style), bulletText if isinstance(bulletText, str) else
+    key = (text_key(text), _style_key(style), bulletText if isinstance(bulletText, str) else
            id(bulletText), self.caseSensitive, cleaner, _families_key())
     entry = _kept.get(key)
     if entry is None:
         _original_setup(self, text, style, bulletText, frags, cleaner)
         if not isinstance(self.bulletText, str | None):
             return  # parsed bullet fragments: rare, not kept
-        entry = (self.text, self.style if self.style is not style else None,
-                 tuple(self.frags), self.bulletText)
+        # The markup as cleaned is nearly always the markup as given: kept once.
+        entry = (None if self.text == text else self.text,
+                 self.style if self.style is not style else None,
+                 _compact(key[1], self.frags, text), self.bulletText)
         _kept.put(key, entry)
-        self.frags = [f.clone() for f in entry[2]]
+        self.frags = [f.clone() for f in self.frags]
         return
     parsed_text, own_style, kept_frags, bullet = entry
-    self.text = parsed_text
-    self.frags = [f.clone() for f in kept_frags]
+    self.text = text if parsed_text is None else parsed_text
+    self.frags = _expanded(*kept_frags, text)
     self.style = own_style if own_style is not None else style
     self.bulletText = bullet
     self.debug = 0

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from dokureport.core.memo import StoryMemo
+from dokureport.core.memo import StoryMemo, text_key
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
@@ -39,10 +39,11 @@ _tokens = StoryMemo()
 
 def parsed(text: str) -> list[Token]:
     """The tokens of a Markdown text (shared: read them, never change them)."""
-    tokens = _tokens.get(text)
+    key = text_key(text)
+    tokens = _tokens.get(key)
     if tokens is None:
         tokens = parser().parse(text)
-        _tokens.put(text, tokens)
+        _tokens.put(key, tokens)
     return tokens
 
 

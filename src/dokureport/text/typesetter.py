@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from dokureport.core.memo import StoryMemo
+from dokureport.core.memo import StoryMemo, text_key
 from dokureport.core.urls import is_safe_url, names_its_address, short_address
 from dokureport.core.xmltext import escape, quoteattr, unescape
 from dokureport.event.markdown import paragraph_inlines
@@ -122,7 +122,7 @@ class Typesetter:
     def _prepare(self, text: str, *, hyphenate: bool = True, ends_paragraph: bool = True) -> str:
         # The same text set the same way by the last story (a watch rebuild, the next
         # layout): its markup, and the characters no font had, are the same.
-        key = (text, hyphenate, ends_paragraph, self.lang, self.hyphenate, self.fonts)
+        key = (text_key(text), hyphenate, ends_paragraph, self.lang, self.hyphenate, self.fonts)
         kept = _prepared.get(key)
         if kept is None:
             missing: set[str] = set()
