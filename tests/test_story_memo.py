@@ -83,8 +83,8 @@ def test_characters_no_font_has_are_reported_by_every_story(typeset: list[str]) 
     assert first.missing_glyphs == second.missing_glyphs == {"😀"}
 
 
-def test_markdown_is_parsed_once_for_validation_layout_and_the_next_build(monkeypatch: pytest.MonkeyPatch,
-                                          tmp_path: Path) -> None:
+def test_markdown_is_parsed_once_for_validation_layout_and_the_next_build(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     memo.clear()
     parses: list[str] = []
     real = MarkdownIt.parse
