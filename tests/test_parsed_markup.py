@@ -118,3 +118,18 @@ def test_a_kept_parse_gives_the_fragments_a_fresh_parse_gives(parses: list[str])
         assert [vars(f) for f in kept.frags] == [vars(f) for f in fresh.frags]
         assert kept.text == fresh.text
     assert len(Paragraph(markup, _style()).frags) > 3  # of several pieces
+
+
+def test_a_family_registered_while_a_story_is_built_parses_bold_again(
+        parses: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    # A fallback font is registered on the first text that needs it, amid a story.
+    for name in ("_tt2ps_map", "_ps2tt_map"):  # restored after the test
+        monkeypatch.setattr(rl_fonts, name, dict(getattr(rl_fonts, name)))
+    rl_fonts.addMapping("FallbackSans", 0, 0, "FallbackSans")
+    rl_fonts.addMapping("FallbackSans", 1, 0, "FallbackSans")
+    assert Paragraph("<b>fett</b>", _style(fontName="FallbackSans")
+                     ).frags[0].fontName == "FallbackSans"
+    rl_fonts.addMapping("FallbackSans", 1, 0, "FallbackSans-Bold")
+    again = Paragraph("<b>fett</b>", _style(fontName="FallbackSans"))
+    assert len(parses) == 2
+    assert again.frags[0].fontName == "FallbackSans-Bold"

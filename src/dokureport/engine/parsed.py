@@ -32,6 +32,7 @@ _bases = StoryMemo()  # by style: what its fragments share (see _compact)
 _MISSING = object()
 _fingerprints: weakref.WeakKeyDictionary[Any, tuple[Any, ...]] = weakref.WeakKeyDictionary()
 _families: tuple[Any, ...] | None = None
+_sizes: tuple[int, int] = (0, 0)
 _original_setup: Any = None
 
 
@@ -65,10 +66,14 @@ def _style_key(style: Any) -> tuple[Any, ...]:
 
 
 def _families_key() -> tuple[Any, ...]:
-    global _families
-    if _families is None:
+    """The registered font families, read again when a story begins or a family was
+    registered since (a fallback font, on the first text that needs it)."""
+    global _families, _sizes
+    sizes = (len(rl_fonts._tt2ps_map), len(rl_fonts._ps2tt_map))
+    if _families is None or sizes != _sizes:
         _families = (tuple(sorted(rl_fonts._tt2ps_map.items())),
                      tuple(sorted(rl_fonts._ps2tt_map.items())))
+        _sizes = sizes
     return _families
 
 
