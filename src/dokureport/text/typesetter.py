@@ -67,6 +67,7 @@ _LOWER_PARTICLES = frozenset({"von", "van", "der", "den", "de", "di", "da", "du"
 _ADDRESS = re.compile(r"://|@|^\s*www\.|/|\w\.[a-z]{2,}\b")
 # Plain text as set by the last stories: markup and the characters no font had.
 _prepared = StoryMemo()
+_settings: dict[tuple[Any, ...], int] = {}  # a typesetter's setting → its number
 
 
 @dataclass
@@ -81,6 +82,8 @@ class Typesetter:
     # Print: a link whose text is not its address is followed by the address, short, in
     # this colour ("Landschaftsverband (lvr.de)"); None on screen, where links are links.
     address_colour: str | None = None
+    # See _setting: computed on first use, not copied by in_language.
+    _setting_id: int | None = field(default=None, init=False, repr=False, compare=False)
 
     def in_language(self, lang: str) -> Typesetter:
         """A typesetter for text in `lang` (hyphenation, quotation marks) that reports the
@@ -122,7 +125,7 @@ class Typesetter:
     def _prepare(self, text: str, *, hyphenate: bool = True, ends_paragraph: bool = True) -> str:
         # The same text set the same way by the last story (a watch rebuild, the next
         # layout): its markup, and the characters no font had, are the same.
-        key = (text_key(text), hyphenate, ends_paragraph, self.lang, self.hyphenate, self.fonts)
+        key = (text_key(text), hyphenate, ends_paragraph, self._setting())
         kept = _prepared.get(key)
         if kept is None:
             missing: set[str] = set()
@@ -130,6 +133,16 @@ class Typesetter:
             _prepared.put(key, kept)
         self.missing_glyphs.update(kept[1])
         return kept[0]
+
+    def _setting(self) -> int:
+        """What sets a plain text besides the text (language, hyphenation, family), as a
+        number the same for equal settings in every build of the process: hashing the
+        family (its characters, its fallback chain) for every text cost more than
+        typesetting short ones."""
+        if self._setting_id is None:
+            setting = (self.lang, self.hyphenate, self.fonts)
+            self._setting_id = _settings.setdefault(setting, len(_settings))
+        return self._setting_id
 
     def _prepared(self, text: str, hyphenate: bool, ends_paragraph: bool, missing: set[str]
                   ) -> str:
