@@ -363,10 +363,10 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
                 # Pages before the first one a new plan changes are laid out as before
                 # (plan.first_change): what a restartable layout may take over.
                 tried = {ctx.plan}
-                while (plan := next_plan(ctx.plan, laid := laid_out(ctx, pages), tried,
+                while (plan := next_plan(ctx.plan, read := laid_out(ctx, pages), tried,
                                          booklet=options.booklet)) is not None:
                     tried.add(plan)
-                    same_until = first_change(ctx.plan, plan, laid) - 1
+                    same_until = first_change(ctx.plan, plan, read) - 1
                     ctx = context()
                     ctx.plan = plan
                     pages = lay_out(ctx, temp, same_until=same_until)
