@@ -108,6 +108,9 @@ def test_every_kind_of_edit_rebuilds_as_a_one_shot_build_does(
             event, "    abstract: |\n      Präventionsketten",
             f"    abstract: |\n      {LONG_PARAGRAPH}\n\n      {LONG_PARAGRAPH}\n\n"
             "      Präventionsketten")),
+        # Texts kept from the last build are kept per language: English quotes and
+        # hyphenation now, English labels.
+        ("the language", lambda: _edit(event, "\nlang: de\n", "\nlang: en\n")),
     ]
     before = out.read_bytes()
     previous = _pages(before, tmp_path / "before.pdf")

@@ -4,7 +4,10 @@ four pages without a run of blank pages, a photo row shrinks a little to stay (i
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import itertools
+import re
 from pathlib import Path
 
 import pdfplumber
@@ -22,11 +25,12 @@ from dokureport.layout.plan import (
     Laid,
     PagePlan,
     SectionStartRecord,
+    first_change,
     next_booklet_plan,
     next_plan,
 )
 from dokureport.pipeline import build_brochure
-from tests.helpers import invoke, near_empty_pages, page_fill
+from tests.helpers import invoke, near_empty_pages, page_fill, pdftotext
 
 THEMES = ("default", "classic", "bold")
 PAPERS = ("a4", "a5")
@@ -244,3 +248,60 @@ def test_a_planned_notes_page_is_ruled_and_stands_before_the_imprint(tmp_path: P
     assert texts[-2] == []  # blank: no page number either
     assert "Impressum" in texts[-1]  # the imprint stays on the back
     assert not any("Notizen" in line for line in texts[1])  # not in the contents
+
+
+def test_a_new_plan_names_the_first_page_it_changes() -> None:
+    laid = Laid(pages=20, starts=(_start("videos", 0.6, False, page=9),
+                                  _start("contacts", 0.45, True, page=14),
+                                  _start("imprint", 0.3, True, page=19)),
+                used=(), line=15.0, frame_height=600.0)
+    # A page that ends early changes from itself on; an unchanged shortening is no change.
+    assert first_change(PagePlan(shorten=((4, 30.0),)),
+                        PagePlan(shorten=((4, 30.0), (12, 90.0))), laid) == 12
+    assert first_change(PagePlan(shorten=((12, 90.0),)),
+                        PagePlan(shorten=((12, 120.0),)), laid) == 12
+    # A section start is decided where its SectionStart was met: on the heading's page
+    # when it ran on, on the page before when it broke.
+    assert first_change(PagePlan(), PagePlan(starts=frozenset({"videos"})), laid) == 9
+    assert first_change(PagePlan(), PagePlan(run_ons=frozenset({"contacts"})), laid) == 13
+    # A starts change also drops the shortening of the pages after it.
+    assert first_change(PagePlan(shorten=((16, 40.0),)),
+                        PagePlan(starts=frozenset({"videos"})), laid) == 9
+    # The notes page and blank pages go before the imprint.
+    assert first_change(PagePlan(), PagePlan(notes=True), laid) == 18
+    assert first_change(PagePlan(notes=True), PagePlan(notes=True, blank=1), laid) == 18
+    # Without an imprint, after the last page; a start never recorded: from the first.
+    bare = dataclasses.replace(laid, starts=())
+    assert first_change(PagePlan(), PagePlan(blank=1), bare) == 20
+    assert first_change(PagePlan(), PagePlan(starts=frozenset({"videos"})), bare) == 1
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_the_pages_before_a_plans_first_change_are_laid_out_as_before(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paper: str) -> None:
+    # The sample's booklets are re-planned (a section made to start a page, a notes page):
+    # each layout's pages before the page the planner names are those of the layout before.
+    import dokureport.pipeline as pipeline
+
+    layouts: list[tuple[int, list[str]]] = []
+    real = pipeline.lay_out
+
+    def recording(ctx, path, blank_pages=0, *, same_until=0):  # type: ignore[no-untyped-def]
+        pages = real(ctx, path, blank_pages, same_until=same_until)
+        layouts.append((same_until, pdftotext(path, "-layout").split("\f")[:pages]))
+        return pages
+
+    monkeypatch.setattr(pipeline, "lay_out", recording)
+    build_brochure(sample_event_dir(), tmp_path / "b.pdf",
+                   BuildOptions(paper=paper, booklet=True, jobs=2))
+    assert len(layouts) >= 2
+    assert layouts[0][0] == 0
+    for (_, before), (same_until, after) in itertools.pairwise(layouts):
+        assert 2 <= same_until < min(len(before), len(after))
+        # The contents prints the later pages' numbers: lines are compared without
+        # the number that ends them.
+        def unnumbered(pages: list[str]) -> list[list[str]]:
+            return [[re.sub(r"\s*\d+\s*$", "", line) for line in page.splitlines()]
+                    for page in pages]
+
+        assert unnumbered(before[:same_until]) == unnumbered(after[:same_until])

@@ -8,7 +8,9 @@ from types import ModuleType
 from reportlab.platypus import Flowable, PageBreak, Spacer
 from reportlab.platypus.doctemplate import NextPageTemplate
 
+from dokureport.core import memo
 from dokureport.core.errors import InputError, Problem
+from dokureport.engine import parsed
 from dokureport.layout import source
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.document import BLANK, CONTENT, BrochureDocument
@@ -55,6 +57,10 @@ def story(ctx: LayoutContext, blank_pages: int = 0) -> list[Flowable]:
     before the imprint (or at the end without one): the imprint then stays on the back
     cover, and no section is split by a blank page.
     """
+    # Paragraphs of unchanged texts take the markup parsed for the last story (a watch
+    # rebuild, the page planner's next layout).
+    memo.next_story()
+    parsed.next_story()
     flowables: list[Flowable] = []
     order = chapter_order(ctx)
     padding = _padding(ctx, blank_pages + ctx.plan.blank)
@@ -118,8 +124,15 @@ def _submit_gallery(ctx: LayoutContext) -> None:
         ctx.images.submit(request)
 
 
-def lay_out(ctx: LayoutContext, path: Path, blank_pages: int = 0) -> int:
-    """Write the brochure to `path`, `blank_pages` before the imprint; returns the page count."""
+def lay_out(ctx: LayoutContext, path: Path, blank_pages: int = 0, *, same_until: int = 0
+            ) -> int:
+    """Write the brochure to `path`, `blank_pages` before the imprint; returns the page count.
+
+    `same_until`: pages 1 to it hold what the last lay_out of this brochure put there (the
+    page planner's promise, layout.plan.first_change), only their references to later
+    pages may differ; a layout that restarts may go on from the page after it. This one
+    lays out every page.
+    """
     with_cover = "cover" in ctx.design.sections
     doc = BrochureDocument(str(path), ctx, cover.page_drawer(ctx) if with_cover else None)
     if "gallery" in ctx.design.sections:

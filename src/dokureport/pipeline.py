@@ -28,7 +28,7 @@ from dokureport.event.publish import Withheld, published
 from dokureport.layout import restart
 from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.document import ContentTooLarge, laid_out
-from dokureport.layout.plan import next_plan
+from dokureport.layout.plan import first_change, next_plan
 from dokureport.output.booklet import impose
 from dokureport.output.guard import Planned, refuse_clashes
 from dokureport.output.layout_check import LayoutCheck, check_layout
@@ -370,13 +370,16 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
                 pages = lay_out(ctx, temp)
                 # The page planner reads the pages and lays out again where one is
                 # nearly empty, or a booklet is no multiple of four pages.
+                # Pages before the first one a new plan changes are laid out as before
+                # (plan.first_change): what a restartable layout may take over.
                 tried = {ctx.plan}
-                while (plan := next_plan(ctx.plan, laid_out(ctx, pages), tried,
+                while (plan := next_plan(ctx.plan, read := laid_out(ctx, pages), tried,
                                          booklet=options.booklet)) is not None:
                     tried.add(plan)
+                    same_until = first_change(ctx.plan, plan, read) - 1
                     ctx = context()
                     ctx.plan = plan
-                    pages = lay_out(ctx, temp)
+                    pages = lay_out(ctx, temp, same_until=same_until)
             preparer.stop_workers()  # every placed photo is in the PDF by now
             warnings += preparer.warnings
             warnings += ctx.warnings

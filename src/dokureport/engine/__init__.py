@@ -4,9 +4,9 @@ Importing dokureport changes no reportlab state. A build calls `install()` befor
 registers fonts or lays out a page: the repairs of reportlab_fixes (soft hyphens, the
 outline's count, line ends), the tagging hooks on every flowable's drawOn (tags), the
 kept line breaks (linebreaks), word spaces within bounds (spacing), no hyphen at a
-page's end (pageends), and reportlab's settings. Each part is idempotent;
-tests/test_reportlab_internals.py fails loudly when a reportlab upgrade moves what
-they rely on.
+page's end (pageends), markup parsed once per text (parsed), and reportlab's settings.
+Each part is idempotent; tests/test_reportlab_internals.py fails loudly when a
+reportlab upgrade moves what they rely on.
 """
 
 from __future__ import annotations
@@ -54,10 +54,19 @@ def check() -> None:
              "cjk_lines": (paragraph, "cjkFragSplit"), "cjk_lines' lines": (paragraph,
                                                                            "makeCJKParaLine"),
              "cjk_lines' characters": (paragraph, "cjkU"),
-             "run_weights": (paraparser.ParaParser, "start_font")}
+             "run_weights": (paraparser.ParaParser, "start_font"),
+             "parsed": (Paragraph, "_setup")}
     for user, (owner, name) in where.items():
         if not callable(getattr(owner, name, None)):
             raise RuntimeError(f"reportlab changed: {owner.__name__}.{name} is gone ({user})")
+    from reportlab.lib import fonts as rl_fonts
+
+    if not (isinstance(getattr(rl_fonts, "_tt2ps_map", None), dict)
+            and isinstance(getattr(rl_fonts, "_ps2tt_map", None), dict)):
+        raise RuntimeError("reportlab changed: its font family maps are gone (parsed)")
+    setup = inspect.signature(Paragraph._setup).parameters
+    if list(setup) != ["self", "text", "style", "bulletText", "frags", "cleaner"]:
+        raise RuntimeError("reportlab changed: Paragraph._setup's parameters (parsed)")
     if Frame.add is not Frame._add:
         raise RuntimeError("reportlab changed: Frame.add is no longer Frame._add (frames)")
     # Private attributes read or set on reportlab's objects, by the engine module that does.
@@ -100,6 +109,7 @@ def install() -> None:
         linebreaks,
         no_break_spaces,
         pageends,
+        parsed,
         reportlab_fixes,
         run_weights,
         shaping,
@@ -124,6 +134,7 @@ def install() -> None:
     run_weights.install()  # a fallback font's run in a heading is set in its bold
     linebreaks.install()
     pageends.install()  # after linebreaks: it wraps linebreaks' split
+    parsed.install()  # markup parsed once per text and style (see compose.story)
     _installed = True
 
 

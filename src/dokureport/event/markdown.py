@@ -15,6 +15,8 @@ from typing import NamedTuple
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from dokureport.core.memo import StoryMemo, text_key
+
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 # A table has at most this many columns: validation refuses a wider one. At 12, every
@@ -30,6 +32,21 @@ def parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False}).enable("table").disable("entity")
 
 
+# Each text's tokens, for validation and the layout of this build and the next (a watch
+# rebuild parses only the texts that changed): read, never changed.
+_tokens = StoryMemo()
+
+
+def parsed(text: str) -> list[Token]:
+    """The tokens of a Markdown text (shared: read them, never change them)."""
+    key = text_key(text)
+    tokens = _tokens.get(key)
+    if tokens is None:
+        tokens = parser().parse(text)
+        _tokens.put(key, tokens)
+    return tokens
+
+
 def paragraph_inlines(text: str) -> list[list[Token]]:
     """The inline tokens of every paragraph of text, at any depth."""
     return [list(t.children or []) for t in _inline_tokens(text)]
@@ -40,7 +57,7 @@ def printed_paragraphs(text: str) -> list[tuple[int, str]]:
     markup), with the 0-based line it starts on: what the size limits measure. Table
     cells are not paragraphs here."""
     found = []
-    tokens = parser().parse(text)
+    tokens = parsed(text)
     for before, token in zip([None, *tokens], tokens, strict=False):
         if token.type in ("fence", "code_block"):
             found.append((token.map[0] if token.map else 0, token.content))
@@ -69,7 +86,7 @@ def typed_paragraphs(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _inline_tokens(text: str) -> Iterator[Token]:
-    tokens = parser().parse(text)
+    tokens = parsed(text)
     for before, token in zip([None, *tokens], tokens, strict=False):
         if token.type == "inline" and before is not None and before.type == "paragraph_open":
             yield token
@@ -88,7 +105,7 @@ class Reference:
 def references(text: str) -> list[Reference]:
     """Every image and link of a Markdown text, for validation (files, safe links)."""
     found = []
-    for token in parser().parse(text):
+    for token in parsed(text):
         if token.type != "inline" or not token.children:
             continue
         line = token.map[0] if token.map else 0
@@ -115,7 +132,7 @@ def tables(text: str) -> list[TableShape]:
     """Every table of a Markdown text, at any depth, for validation (its width)."""
     found = []
     start, columns = 0, 0
-    for token in parser().parse(text):
+    for token in parsed(text):
         if token.type == "table_open":
             start, columns = (token.map[0] if token.map else 0), 0
         elif token.type == "th_open":

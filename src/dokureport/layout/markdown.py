@@ -20,7 +20,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Spacer
 
 from dokureport.assets import ImageRequest, oriented_size
-from dokureport.event.markdown import MAX_TABLE_COLUMNS, is_local_image, parser
+from dokureport.event.markdown import MAX_TABLE_COLUMNS, is_local_image, parsed
 from dokureport.layout import direction
 from dokureport.layout.blocks import (
     BlockList,
@@ -66,7 +66,8 @@ def flowables(ctx: LayoutContext, text: str | None, setting: Setting | None = No
     """The flowables of a Markdown text."""
     if not text or not text.strip():
         return []
-    tree = SyntaxTreeNode(parser().parse(text))
+    # Parsed by validation already, or by the last build (a watch rebuild).
+    tree = SyntaxTreeNode(parsed(text))
     return _Blocks(ctx, setting or Setting()).children(tree, depth=0)
 
 

@@ -154,3 +154,25 @@ def next_booklet_plan(plan: PagePlan, pages: int, starts: list[SectionStartRecor
     if plan.blank == 0:
         options.append(dataclasses.replace(plan, blank=1))
     return next((option for option in options if option not in tried), padded)
+
+
+def first_change(before: PagePlan, after: PagePlan, laid: Laid) -> int:
+    """The first page (1-based) that laying out with `after` may set differently from the
+    layout `before` gave (`laid`): every page before it holds the same flowables in the
+    same frames under both plans, so a layout that can restart need only go on from it.
+
+    What those pages print of later ones (contents, page references) may still change.
+    A section start is decided on the page its SectionStart met (the page before its
+    heading when it broke); the notes page and blank pages go before the imprint, else
+    after the last page. 1 when the layout did not record where a change applies.
+    """
+    pages: list[int] = []
+    shortened, shortening = dict(before.shorten), dict(after.shorten)
+    pages += [page for page in shortened.keys() | shortening.keys()
+              if shortened.get(page) != shortening.get(page)]
+    met = {start.key: start.page - start.broke for start in laid.starts}
+    for key in before.starts ^ after.starts | before.run_ons ^ after.run_ons:
+        pages.append(met.get(key, 1))
+    if (before.notes, before.blank) != (after.notes, after.blank):
+        pages.append(met.get("imprint", laid.pages))
+    return max(1, min(pages, default=laid.pages + 1))

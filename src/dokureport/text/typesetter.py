@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from dokureport.core.memo import StoryMemo, text_key
 from dokureport.core.urls import is_safe_url, names_its_address, short_address
 from dokureport.core.xmltext import escape, quoteattr, unescape
 from dokureport.event.markdown import paragraph_inlines
@@ -64,6 +65,9 @@ _LOWER_PARTICLES = frozenset({"von", "van", "der", "den", "de", "di", "da", "du"
 # Link text that is an address (a URL, a domain, an e-mail) is never hyphenated: a
 # hyphen would read as part of it.
 _ADDRESS = re.compile(r"://|@|^\s*www\.|/|\w\.[a-z]{2,}\b")
+# Plain text as set by the last stories: markup and the characters no font had.
+_prepared = StoryMemo()
+_settings: dict[tuple[Any, ...], int] = {}  # a typesetter's setting → its number
 
 
 @dataclass
@@ -78,6 +82,8 @@ class Typesetter:
     # Print: a link whose text is not its address is followed by the address, short, in
     # this colour ("Landschaftsverband (lvr.de)"); None on screen, where links are links.
     address_colour: str | None = None
+    # See _setting: computed on first use, not copied by in_language.
+    _setting_id: int | None = field(default=None, init=False, repr=False, compare=False)
 
     def in_language(self, lang: str) -> Typesetter:
         """A typesetter for text in `lang` (hyphenation, quotation marks) that reports the
@@ -106,21 +112,46 @@ class Typesetter:
 
         return _WORD.sub(breaks, text)
 
-    def _fonted(self, text: str) -> str:
-        """Escape text and wrap characters the family lacks in a fallback font."""
+    def _fonted(self, text: str, missing: set[str] | None = None) -> str:
+        """Escape text and wrap characters the family lacks in a fallback font (those
+        no font has go to `missing`, else to the typesetter's missing_glyphs)."""
         out = []
-        for run in split_runs(text, self.missing_glyphs, self.fonts):
+        for run in split_runs(text, self.missing_glyphs if missing is None else missing,
+                              self.fonts):
             piece = escape(run.text)
             out.append(piece if run.font is None else f'<font face="{run.font}">{piece}</font>')
         return "".join(out)
 
     def _prepare(self, text: str, *, hyphenate: bool = True, ends_paragraph: bool = True) -> str:
+        # The same text set the same way by the last story (a watch rebuild, the next
+        # layout): its markup, and the characters no font had, are the same.
+        key = (text_key(text), hyphenate, ends_paragraph, self._setting())
+        kept = _prepared.get(key)
+        if kept is None:
+            missing: set[str] = set()
+            kept = (self._prepared(text, hyphenate, ends_paragraph, missing), frozenset(missing))
+            _prepared.put(key, kept)
+        self.missing_glyphs.update(kept[1])
+        return kept[0]
+
+    def _setting(self) -> int:
+        """What sets a plain text besides the text (language, hyphenation, family), as a
+        number the same for equal settings in every build of the process: hashing the
+        family (its characters, its fallback chain) for every text cost more than
+        typesetting short ones."""
+        if self._setting_id is None:
+            setting = (self.lang, self.hyphenate, self.fonts)
+            self._setting_id = _settings.setdefault(setting, len(_settings))
+        return self._setting_id
+
+    def _prepared(self, text: str, hyphenate: bool, ends_paragraph: bool, missing: set[str]
+                  ) -> str:
         text = self.typographic(text)
         if hyphenate:
             text = self._soft_hyphens(text, ends_paragraph=ends_paragraph)
         else:  # names, titles, labels: their lowercase particles are tied too
             text = tie_names(text, lowercase=True)
-        return self._fonted(text)
+        return self._fonted(text, missing)
 
     def plain(self, text: str, *, hyphenate: bool = True) -> str:
         """Markup for a plain-text field: printed literally, nothing interpreted."""

@@ -1,0 +1,114 @@
+"""What a story computes from its texts alone is kept for the next story (core.memo): an
+unchanged text is neither typeset nor parsed as Markdown again, an edited one is, and
+so is one set in another language or family."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from dokureport.assets import ImagePreparer
+from dokureport.core import memo
+from dokureport.core.options import BuildOptions
+from dokureport.event.markdown import references
+from dokureport.event.model import Event
+from dokureport.layout import markdown
+from dokureport.layout.context import LayoutContext
+from dokureport.text.fonts import default_fonts
+from dokureport.text.typesetter import Typesetter
+
+
+@pytest.fixture
+def typeset(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The texts the typesetter makes typographic, in order (each time it sets one)."""
+    memo.clear()
+    seen: list[str] = []
+    real = Typesetter.typographic
+
+    def counting(self: Typesetter, text: str) -> str:
+        seen.append(text)
+        return real(self, text)
+
+    monkeypatch.setattr(Typesetter, "typographic", counting)
+    yield seen
+    memo.clear()
+
+
+def test_an_unchanged_text_is_typeset_once(typeset: list[str]) -> None:
+    first = Typesetter().plain("Die Bildungslandschaft im Quartier")
+    memo.next_story()  # a rebuild: a new story, a new typesetter
+    again = Typesetter().plain("Die Bildungslandschaft im Quartier")
+    assert again == first and "\xad" in first
+    assert typeset == ["Die Bildungslandschaft im Quartier"]
+    # Set another way, it is set again: without hyphenation, or not as a paragraph's end.
+    assert "\xad" not in Typesetter().plain("Die Bildungslandschaft im Quartier",
+                                            hyphenate=False)
+    assert len(typeset) == 2
+
+
+def test_an_edited_text_is_typeset_again(typeset: list[str]) -> None:
+    Typesetter().plain("Die Kommune plant")
+    assert Typesetter().plain("Die Kommune plant neu") == "Die Kom\xadmune plant neu"
+    assert typeset == ["Die Kommune plant", "Die Kommune plant neu"]
+
+
+def test_another_language_sets_the_same_text_again(typeset: list[str]) -> None:
+    # An event's `lang:` changed: its quotation marks and hyphenation follow.
+    assert Typesetter(lang="de").plain('"Wirkung"') == "„Wirkung“"
+    assert Typesetter(lang="en").plain('"Wirkung"') == "“Wirkung”"
+    assert len(typeset) == 2
+
+
+def test_another_family_sets_the_same_text_again(typeset: list[str]) -> None:
+    # A theme whose font lacks a character: it falls back (or is missing) in that family.
+    fonts = default_fonts()
+    no_a = type(fonts)(fonts.regular, fonts.bold, fonts.italic, fonts.bold_italic,
+                       fonts.codepoints - {ord("a")})
+    assert Typesetter(fonts=fonts, hyphenate=False).plain("Tag") == "Tag"
+    assert Typesetter(fonts=no_a, hyphenate=False).plain("Tag") != "Tag"
+    assert len(typeset) == 2
+
+
+def test_characters_no_font_has_are_reported_by_every_story(typeset: list[str]) -> None:
+    first = Typesetter(hyphenate=False)
+    first.plain("Danke 😀")
+    memo.next_story()
+    second = Typesetter(hyphenate=False)  # the rebuild's: its warning names them too
+    second.plain("Danke 😀")
+    assert len(typeset) == 1
+    assert first.missing_glyphs == second.missing_glyphs == {"😀"}
+
+
+def test_markdown_is_parsed_once_for_validation_layout_and_the_next_build(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    memo.clear()
+    parses: list[str] = []
+    real = MarkdownIt.parse
+
+    def counting(self: MarkdownIt, text: str, env: object = None) -> object:
+        parses.append(text)
+        return real(self, text, env)
+
+    monkeypatch.setattr(MarkdownIt, "parse", counting)
+    event = Event.model_validate({"title": "Fachtag", "event": {"start": "2024-03-05"}}
+                                 ).model_copy(update={"folder": tmp_path})
+    text, edited = "Ein *Absatz*.\n\nNoch einer.", "Ein *Absatz*.\n\nNoch einer, neu."
+    set_as = []
+    with ImagePreparer(dpi=150) as images:
+        for source in (text, text, edited):
+            references(source)  # validation's look at it
+            memo.next_story()
+            ctx = LayoutContext(event=event, options=BuildOptions(), images=images,
+                                build_date=dt.date(2024, 3, 5))
+            set_as.append([p.text for p in markdown.flowables(ctx, source)])
+    assert parses == [text, edited]
+    # What validation parsed, the layout reads: the edited text was parsed once.
+    assert references(edited) == []
+    assert parses == [text, edited]
+    assert set_as[0] == set_as[1] == ["Ein <i>Absatz</i>.", "Noch einer."]
+    assert set_as[2] == ["Ein <i>Absatz</i>.", "Noch einer, neu."]
+    memo.clear()
