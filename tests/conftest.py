@@ -4,7 +4,6 @@ and readers for the PDFs we write. Plain helpers shared by test modules are in h
 from __future__ import annotations
 
 import re
-import shutil
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -12,11 +11,10 @@ from typing import TYPE_CHECKING
 
 import pdfplumber
 import pytest
-import yaml
 
 from dokureport.core.options import BuildOptions
 from dokureport.core.resources import sample_event_dir
-from tests.helpers import cli_runner
+from tests.helpers import cli_runner, write_event
 
 if TYPE_CHECKING:
     from click.testing import CliRunner
@@ -74,13 +72,7 @@ def make_event(tmp_path: Path) -> Callable[..., Path]:
     """Write an event folder from a dict (photos copied from the sample by name)."""
 
     def make(data: dict, photos: tuple[str, ...] = (), name: str = "event") -> Path:
-        folder = tmp_path / name
-        (folder / "photos").mkdir(parents=True)
-        for photo in photos:
-            shutil.copy(SAMPLE / "photos" / photo, folder / "photos" / photo)
-        (folder / "event.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
-                                           encoding="utf-8")
-        return folder
+        return write_event(tmp_path / name, data, photos)
 
     return make
 

@@ -3,15 +3,29 @@ reads it, a page's boxes. Fixtures are in conftest.py (`runner` makes the CliRun
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pikepdf
+import yaml
 from click.testing import CliRunner
 
 from dokureport.cli import cli
+
+
+def write_event(folder: Path, data: dict, photos: tuple[str, ...] = ()) -> Path:
+    """An event folder from a dict, photos copied from the sample by name."""
+    from tests.conftest import SAMPLE
+
+    (folder / "photos").mkdir(parents=True)
+    for photo in photos:
+        shutil.copy(SAMPLE / "photos" / photo, folder / "photos" / photo)
+    (folder / "event.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
+                                       encoding="utf-8")
+    return folder
 
 
 def cli_runner() -> CliRunner:

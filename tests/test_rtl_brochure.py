@@ -4,7 +4,6 @@ the catalog saying so; the outline as typed."""
 
 from __future__ import annotations
 
-import shutil
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -12,27 +11,17 @@ from pathlib import Path
 import pdfplumber
 import pikepdf
 import pytest
-import yaml
 
 from dokureport.core.options import BuildOptions
 from dokureport.layout.direction import Direction
 from dokureport.layout.direction import table as direction_table
 from dokureport.output.booklet import sheet_sides
 from dokureport.pipeline import BuildResult, build_brochure
-from tests.conftest import SAMPLE
+from tests.helpers import write_event
 from tests.rtl_events import ARABIC, ARABIC_TITLES, HEBREW, HEBREW_TITLES, PHOTOS
 from tests.test_accessibility import assert_accessible_and_archival
 
 Chars = list[dict]
-
-
-def _write(folder: Path, data: dict, photos: tuple[str, ...] = ()) -> Path:
-    (folder / "photos").mkdir(parents=True)
-    for photo in photos:
-        shutil.copy(SAMPLE / "photos" / photo, folder / "photos" / photo)
-    (folder / "event.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
-                                       encoding="utf-8")
-    return folder
 
 
 Build = Callable[..., tuple[Path, BuildResult]]
@@ -49,7 +38,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Build:
             folder = tmp_path_factory.mktemp(lang) / "event"
             data, photos = (ARABIC, PHOTOS) if lang == "ar" else (HEBREW, ())
             out = folder.parent / "brochure.pdf"
-            result = build_brochure(_write(folder, data, photos), out,
+            result = build_brochure(write_event(folder, data, photos), out,
                                     BuildOptions(**options))  # type: ignore[arg-type]
             done[key] = (out, result)
         return done[key]
@@ -81,7 +70,7 @@ def test_a_speaker_index_over_pages_stays_on_them(tmp_path: Path) -> None:
         {"id": f"t{n}", "title": f"محاضرة {n}", "speakers": [{"name": name}]}
         for n, name in enumerate(people, start=1)]}
     out = tmp_path / "index.pdf"
-    build_brochure(_write(tmp_path / "event", data), out, BuildOptions(paper="a5"))
+    build_brochure(write_event(tmp_path / "event", data), out, BuildOptions(paper="a5"))
     with pdfplumber.open(out) as document:
         texts = ["".join(c["text"] for c in p.chars) for p in document.pages]
         first = next(n for n, t in enumerate(texts) if _shows("المتحدثون", t) and
@@ -105,7 +94,7 @@ def test_running_heads_and_folios_stand_at_the_outer_edge_of_a_right_bound_bookl
     data = {k: v for k, v in ARABIC.items() if k not in ("photos", "talks")} | {
         "agenda": [{"date": "2024-03-05", "items": items}]}
     out = tmp_path / "agenda.pdf"
-    build_brochure(_write(tmp_path / "event", data), out, BuildOptions(paper="a5",
+    build_brochure(write_event(tmp_path / "event", data), out, BuildOptions(paper="a5",
                                                                        booklet=True))
     sides = []
     with pdfplumber.open(out) as document:

@@ -83,15 +83,7 @@ def take_over(canvas: Any, earlier: Finished, page: int, count: int) -> None:
     The canvas must have shown every page before `page` and drawn nothing since."""
     doc, old = canvas._doc, earlier.canvas._doc
     for name in earlier.names[count:]:
-        obj = old.idToObject[name]
-        if type(obj).__name__ == "PDFPage":
-            # Made anew when saved: the content stream and the parent are objects the
-            # earlier save numbered, and the resources name the fonts' dictionary.
-            obj.Contents = obj.Parent = obj.Resources = None
-        doc.objectcounter += 1
-        doc.idToObjectNumberAndVersion[name] = (doc.objectcounter, 0)
-        doc.numberToId[doc.objectcounter] = name
-        doc.idToObject[name] = obj
+        _adopt(doc, old, name)
     doc.Pages.pages[page - 1:] = old.Pages.pages[page - 1:earlier.pages]
     doc.pageCounter = earlier.pages + 1
     doc.fontMapping = dict(earlier.font_mapping)
@@ -150,13 +142,7 @@ def restore(canvas: Any, earlier: Finished, page: int, count: int, fonts: int,
     for name in earlier.names[:count]:
         if name in doc.idToObject:
             continue  # made by every new document (the fonts' dictionary)
-        obj = old.idToObject[name]
-        if type(obj).__name__ == "PDFPage":
-            obj.Contents = obj.Parent = obj.Resources = None
-        doc.objectcounter += 1
-        doc.idToObjectNumberAndVersion[name] = (doc.objectcounter, 0)
-        doc.numberToId[doc.objectcounter] = name
-        doc.idToObject[name] = obj
+        _adopt(doc, old, name)
     doc.Pages.pages[:] = old.Pages.pages[:page - 1]
     doc.pageCounter = page
     canvas._pageNumber = page
@@ -293,3 +279,16 @@ def glyph_numbering(canvas: Any) -> list[tuple[str, dict[int, int]]]:
             if state is not None:
                 out.append((name, state.assignments))
     return sorted(out, key=lambda item: item[0])
+
+
+def _adopt(doc: Any, old: Any, name: str) -> None:
+    """The earlier document's object `name`, numbered next in `doc`."""
+    obj = old.idToObject[name]
+    if type(obj).__name__ == "PDFPage":
+        # Made anew when saved: the content stream and the parent are objects the
+        # earlier save numbered, and the resources name the fonts' dictionary.
+        obj.Contents = obj.Parent = obj.Resources = None
+    doc.objectcounter += 1
+    doc.idToObjectNumberAndVersion[name] = (doc.objectcounter, 0)
+    doc.numberToId[doc.objectcounter] = name
+    doc.idToObject[name] = obj
