@@ -375,3 +375,21 @@ def test_german_words_keep_their_order_at_the_end_of_a_right_to_left_paragraph(
     [row] = _lines(pdf)
     drawn = "".join(c["text"] for c in row).strip()
     assert drawn.startswith(".gemischt mit Deutsch —")
+
+
+def test_a_character_no_font_has_is_left_out_with_a_warning_at_its_key(make_event,
+                                                                       build) -> None:
+    # No bundled font has emoji: the character is left out (no empty box drawn) and the
+    # warning says where it was typed, so the organiser can find it among 1,000 talks.
+    event = minimal_event(intro="Willkommen 🎉 in Duisburg.", talks=[
+        {"id": "a", "title": "Erster Vortrag"},
+        {"id": "b", "title": "Zweiter Vortrag 😁", "abstract": "Kurz und ⌚ pünktlich."}])
+    out, result = build(make_event(event))
+    missing = [w for w in result.warnings if w.code == "missing-glyph"]
+    assert [(w.key_path, w.line is not None) for w in missing] == [
+        ("intro", True), ("talks[1].title", True), ("talks[1].abstract", True)]
+    assert "🎉 (U+1F389)" in missing[0].message
+    assert "⌚ (U+231A)" in missing[2].message
+    text = "\n".join(_pdftotext(out))
+    assert "Willkommen in Duisburg" in " ".join(text.split())
+    assert not set("🎉😁⌚") & set(text)

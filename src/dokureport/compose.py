@@ -9,7 +9,7 @@ from reportlab.platypus import Flowable, PageBreak, Spacer
 from reportlab.platypus.doctemplate import NextPageTemplate
 
 from dokureport.core import memo
-from dokureport.core.errors import InputError, Problem
+from dokureport.core.errors import InputError
 from dokureport.engine import parsed
 from dokureport.layout import source
 from dokureport.layout.context import LayoutContext
@@ -141,9 +141,4 @@ def lay_out(ctx: LayoutContext, path: Path, blank_pages: int = 0, *, same_until:
     ctx.tags = getattr(doc.canv, "tags", None)
     if ctx.tags is not None:
         ctx.tags.laid_out()
-    if ctx.text.missing_glyphs:
-        chars = "".join(sorted(ctx.text.missing_glyphs))
-        codes = ", ".join(f"U+{ord(c):04X}" for c in sorted(ctx.text.missing_glyphs))
-        ctx.warnings.append(Problem(f"no font has these characters, left out: {chars} ({codes})",
-                                    code="missing-glyph"))
     return doc.page

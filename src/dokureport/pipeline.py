@@ -383,6 +383,7 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
             preparer.stop_workers()  # every placed photo is in the PDF by now
             warnings += preparer.warnings
             warnings += ctx.warnings
+            warnings += _missing_glyphs(validated, ctx.text.missing_glyphs)
             warnings += [validated.locate_file_problem(w)
                          for w in low_resolution_warnings(ctx.images.placed, options.target)]
             # Its time is its own (the report's layout[].seconds), not a stage of its own.
@@ -417,6 +418,33 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
                        sections=tuple(dataclasses.replace(s) for s in ctx.sections),
                        photos=_placed_photos(ctx), withheld=trace.withheld, layout=check,
                        pages_laid_out=restart.pages_laid_out() - laid)
+
+
+# Keys named one by one in the warning about characters no font has; the rest counted.
+_MISSING_GLYPH_KEYS = 5
+
+
+def _missing_glyphs(validated: ValidatedEvent, missing: set[str]) -> list[Problem]:
+    """A warning at each key whose text has characters no font has (they were left out),
+    or one for the brochure when none of the event's texts has them (a theme's label)."""
+    if not missing:
+        return []
+
+    def message(chars: str) -> str:
+        codes = ", ".join(f"U+{ord(c):04X}" for c in chars)
+        return f"no font has these characters, left out: {chars} ({codes})"
+
+    found = validated.keys_with(missing)
+    if not found:
+        return [Problem(message("".join(sorted(missing))), file=validated.source,
+                        code="missing-glyph")]
+    problems = [validated.locate_key(path, message(chars), code="missing-glyph")
+                for path, chars in found[:_MISSING_GLYPH_KEYS]]
+    if len(found) > _MISSING_GLYPH_KEYS:
+        rest = "".join(sorted(set().union(*(set(c) for _, c in found[_MISSING_GLYPH_KEYS:]))))
+        problems.append(Problem(f"{message(rest)}, in {len(found) - _MISSING_GLYPH_KEYS} "
+                                "more texts", file=validated.source, code="missing-glyph"))
+    return problems
 
 
 def _placed_photos(ctx: LayoutContext) -> tuple[PlacedPhoto, ...]:

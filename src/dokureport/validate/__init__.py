@@ -70,6 +70,25 @@ class ValidatedEvent:
             return Problem(message, file=self.source, key_path=format_path(path), code=code)
         return self.source_map.problem(path, message, code=code)
 
+    def keys_with(self, chars: set[str] | frozenset[str]) -> list[tuple[tuple[str | int, ...],
+                                                                     str]]:
+        """Each key path whose text holds some of `chars`, with those characters, in the
+        event's order."""
+        found: list[tuple[tuple[str | int, ...], str]] = []
+
+        def walk(value: Any, path: tuple[str | int, ...]) -> None:
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    walk(item, (*path, key))
+            elif isinstance(value, list | tuple):
+                for i, item in enumerate(value):
+                    walk(item, (*path, i))
+            elif isinstance(value, str) and (here := chars.intersection(value)):
+                found.append((path, "".join(sorted(here))))
+
+        walk(self.event.model_dump(), ())
+        return found
+
     def locate_file_problem(self, problem: Problem) -> Problem:
         """The problem at the event.yaml key that named its file, if one did."""
         named = self.file_locations.get(problem.file) if problem.file else None
