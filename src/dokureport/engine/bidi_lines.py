@@ -20,6 +20,7 @@ from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.platypus import Paragraph
 from reportlab.platypus import paragraph as _rl
 
+from dokureport.core.writing import right_to_left
 from dokureport.engine import shaping, tags
 
 _SPACES = re.compile(r" +|[^ ]+")
@@ -295,15 +296,10 @@ def _drawn(paragraph: Paragraph, draw: Callable[..., Any], level: int, style: An
         paragraph.style = kept
 
 
-# Languages written right to left, by the first part of a language tag (i18n.language's).
-_RIGHT_TO_LEFT_LANGUAGES = frozenset({"ar", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur",
-                                      "yi"})
-
-
 def _left_to_right_language(paragraph: Paragraph) -> bool:
     """The paragraph is tagged in a language written left to right (a LanguageMark's)."""
     lang = tags.language(getattr(paragraph, "canv", None))
-    return lang is not None and lang.split("-")[0].lower() not in _RIGHT_TO_LEFT_LANGUAGES
+    return lang is not None and not right_to_left(lang)
 
 
 def _in_its_direction(original: Callable[..., Any]) -> Callable[..., Any]:
