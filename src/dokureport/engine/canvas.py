@@ -100,7 +100,7 @@ class BrochureCanvas(Canvas):
 
     def __init__(self, *args: Any, flatten_alpha: bool = False, k_black: bool = False,
                  tagged: bool = True, ink: Callable[[Any], Any] | None = None,
-                 **kwargs: Any) -> None:
+                 deferred: bool = False, **kwargs: Any) -> None:
         # `ink` (the print target's colour conversion) sees every colour set on the
         # canvas, its text objects and the drawings rendered onto it (logos, QR codes).
         if ink is not None:
@@ -114,6 +114,23 @@ class BrochureCanvas(Canvas):
         self.tags = TagRecorder(self, lang=kwargs.get("lang")) if tagged else None
         # Each outline entry with the page it was added on (engine.splice replays them).
         self.outline_calls: list[tuple[int, tuple[Any, ...]]] = []
+        # With `deferred`, save() only marks the document finished; write() saves it.
+        # The page planner may replace a layout by another: formatting and compressing
+        # its pages for a file the next layout overwrites was a fifth of a rebuild.
+        self.deferred = deferred
+        self.unwritten = False
+
+    def save(self) -> None:
+        if self.deferred:
+            self.unwritten = True
+            return
+        super().save()
+
+    def write(self) -> None:
+        """Save a deferred document (once; a canvas saved already is left alone)."""
+        if self.unwritten:
+            self.unwritten = self.deferred = False
+            super().save()
 
     def addOutlineEntry(self, title: str, key: str, level: int = 0,
                         closed: Any = None) -> None:
