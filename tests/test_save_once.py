@@ -3,6 +3,7 @@ and a watch rebuild does not compress the pages it took from the last build agai
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ import dokureport.pipeline as pipeline
 from dokureport.core.options import BuildOptions
 from dokureport.core.resources import sample_event_dir
 from dokureport.pipeline import build_brochure
+from dokureport.watch import _Session
+from tests.conftest import SAMPLE
 from tests.helpers import pdftotext
 
 
@@ -42,3 +45,43 @@ def test_a_layout_the_planner_replaces_is_never_formatted(
     text = pdftotext(out)
     assert text.count("\f") == result.pages
     assert "Impressum" in text or "Imprint" in text
+
+
+def test_a_rebuild_compresses_only_the_pages_it_laid_out(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A watch rebuild after a one-word edit takes most pages from the last build: their
+    # content streams are those the last build compressed, and are not compressed again.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    folder = tmp_path / "event"
+    shutil.copytree(SAMPLE, folder)
+    out = tmp_path / "watch.pdf"
+    lines: list[str] = []
+    session = _Session(folder, out, BuildOptions(cache_dir=tmp_path / "cache"), ["screen"],
+                       lambda line, _err: lines.append(line))
+    assert session.build()[0] is not None, lines
+    first = out.read_bytes()
+    compressed: list[str] = []
+    real_encode = pdfdoc.PDFStreamFilterZCompress.encode
+
+    def encode(self, text):  # type: ignore[no-untyped-def]
+        # A page's content; fonts and images are bytes, a font's character map begins so.
+        if isinstance(text, str) and not text.startswith("/CIDInit"):
+            compressed.append(text)
+        return real_encode(self, text)
+
+    monkeypatch.setattr(pdfdoc.PDFStreamFilterZCompress, "encode", encode)
+    event = folder / "event.yaml"
+    text = event.read_text(encoding="utf-8")
+    old = "Präventionsketten und Bildungslandschaften sind"
+    assert old in text
+    event.write_text(text.replace(old, "Präventionsketten und kommunale "
+                                       "Bildungslandschaften sind", 1), encoding="utf-8")
+    results = session.build()[0]
+    assert results is not None, lines
+    result = results[0]
+    assert out.read_bytes() != first
+    assert "kommunale" in pdftotext(out)
+    assert 0 < result.pages_laid_out < result.pages - 4
+    # Pages laid out are drawn anew (and each layout pass draws its own); the pages
+    # taken over keep their compressed bytes.
+    assert 0 < len(compressed) <= result.pages_laid_out, (len(compressed), result)

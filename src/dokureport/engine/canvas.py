@@ -13,6 +13,7 @@ from reportlab.lib.colors import CMYKColor, Color, toColor
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
+from dokureport.engine.streams import give_stream
 from dokureport.engine.tags import TagRecorder
 
 
@@ -125,6 +126,12 @@ class BrochureCanvas(Canvas):
             self.unwritten = True
             return
         super().save()
+
+    def showPage(self) -> None:
+        shown = len(self._doc.Pages.pages)
+        super().showPage()
+        if len(self._doc.Pages.pages) > shown:
+            give_stream(self._doc.Pages.pages[-1])
 
     def write(self) -> None:
         """Save a deferred document (once; a canvas saved already is left alone)."""
