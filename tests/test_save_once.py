@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pikepdf
 import pytest
 from reportlab.pdfbase import pdfdoc
 
@@ -70,6 +71,14 @@ def test_a_rebuild_compresses_only_the_pages_it_laid_out(
         return real_encode(self, text)
 
     monkeypatch.setattr(pdfdoc.PDFStreamFilterZCompress, "encode", encode)
+    links_formatted: list[object] = []
+    real_dict = pdfdoc.LinkAnnotation.Dict
+
+    def link_dict(self):  # type: ignore[no-untyped-def]
+        links_formatted.append(self)
+        return real_dict(self)
+
+    monkeypatch.setattr(pdfdoc.LinkAnnotation, "Dict", link_dict)
     event = folder / "event.yaml"
     text = event.read_text(encoding="utf-8")
     old = "Präventionsketten und Bildungslandschaften sind"
@@ -85,3 +94,9 @@ def test_a_rebuild_compresses_only_the_pages_it_laid_out(
     # Pages laid out are drawn anew (and each layout pass draws its own); the pages
     # taken over keep their compressed bytes.
     assert 0 < len(compressed) <= result.pages_laid_out, (len(compressed), result)
+    # So do the links into the document on those pages (agenda, contents, index).
+    with pikepdf.open(out) as pdf:
+        links = [annot for page in pdf.pages for annot in page.get("/Annots", ())
+                 if "/Dest" in annot]
+    assert len(links) >= 10
+    assert len(links_formatted) < len(links) / 2, (len(links_formatted), len(links))

@@ -13,7 +13,7 @@ from reportlab.lib.colors import CMYKColor, Color, toColor
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from dokureport.engine.streams import give_stream
+from dokureport.engine.streams import give_stream, memoising
 from dokureport.engine.tags import TagRecorder
 
 
@@ -155,7 +155,7 @@ class BrochureCanvas(Canvas):
         return super().linkRect(contents, destinationname, *args, **kwargs)
 
     def _addAnnotation(self, annotation: Any, name: Any = None, addtopage: int = 1) -> Any:
-        result = super()._addAnnotation(annotation, name, addtopage)
+        result = super()._addAnnotation(memoising(annotation), name, addtopage)
         if addtopage and self.tags is not None:
             self.tags.link(len(self._annotationrefs) - 1)
         return result

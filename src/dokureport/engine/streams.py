@@ -13,7 +13,18 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab import rl_config
-from reportlab.pdfbase.pdfdoc import NoEncryption, PDFBase85Encode, PDFStream, PDFZCompress
+from reportlab.pdfbase.pdfdoc import (
+    LinkAnnotation,
+    NoEncryption,
+    PDFArray,
+    PDFBase85Encode,
+    PDFDictionary,
+    PDFObject,
+    PDFObjectReference,
+    PDFStream,
+    PDFString,
+    PDFZCompress,
+)
 
 # How many content streams were formatted anew (not taken from a page's memo): a test
 # and a benchmark read it.
@@ -52,3 +63,81 @@ def give_stream(page: Any) -> None:
     document's numbered object)."""
     if page.stream and not page.Override_default_compilation:
         page.Contents = PageStream(page)
+
+
+# Link annotations: thousands in a large programme (the agenda's, the index's), each
+# formatted anew by every save. Their bytes depend on what they were made with and, for
+# a link into the document, on its destination and the object number of the page it
+# names: while those are the same, so are the bytes.
+annotations_formatted = 0
+
+
+def _plain(value: Any) -> bool:
+    """Whether `value` formats without references (to numbered objects)."""
+    if isinstance(value, PDFDictionary):
+        return all(_plain(v) for v in value.dict.values())
+    if isinstance(value, PDFArray):
+        return all(_plain(v) for v in value.sequence)
+    if isinstance(value, PDFString):
+        return True
+    return isinstance(value, str | int | float | bytes) or value is None
+
+
+def _destination_key(destination: Any, document: Any) -> tuple[Any, ...] | None:
+    fmt, page = getattr(destination, "fmt", None), getattr(destination, "page", None)
+    if fmt is None or type(page) is not PDFObjectReference:
+        return None
+    values = tuple(sorted((k, v) for k, v in vars(fmt).items() if k != "page"))
+    if not all(isinstance(v, int | float | str) or v is None for _, v in values):
+        return None
+    return (type(fmt), values, page.name,
+            document.idToObjectNumberAndVersion.get(page.name))
+
+
+class MemoLink(LinkAnnotation):
+    """A link into the document whose formatted bytes are kept with what made them."""
+
+    def format(self, document: Any) -> bytes:
+        global annotations_formatted
+        made = (self.Rect, self.Contents, self.Border, self.Destination,
+                tuple(self.otherkw.items()))
+        key = _destination_key(self.Destination, document)
+        memo = self.__dict__.get("_formatted")
+        if key is not None and memo is not None and memo[1] == key and len(memo[0]) == len(
+                made) and all(a is b for a, b in zip(memo[0], made, strict=True)) and all(
+                a[1] is b[1] for a, b in zip(memo[0][4], made[4], strict=True)):
+            return memo[2]  # type: ignore[no-any-return]
+        data: bytes = super().format(document)
+        annotations_formatted += 1
+        if key is not None and isinstance(document.encrypt, NoEncryption) and all(
+                _plain(v) for v in (self.Rect, self.Contents, self.Border,
+                                     *self.otherkw.values())
+                if isinstance(v, PDFObject)):
+            self._formatted = (made, key, data)
+        return data
+
+
+class MemoDictionary(PDFDictionary):
+    """A link to an address (a dictionary without references): formatted once."""
+
+    def format(self, document: Any, IND: bytes = b"\n ") -> bytes:
+        global annotations_formatted
+        made = tuple(self.dict.items())
+        memo = self.__dict__.get("_formatted")
+        if memo is not None and len(memo[0]) == len(made) and all(
+                a[0] == b[0] and a[1] is b[1] for a, b in zip(memo[0], made, strict=True)):
+            return memo[1]  # type: ignore[no-any-return]
+        data: bytes = super().format(document, IND)
+        annotations_formatted += 1
+        if isinstance(document.encrypt, NoEncryption) and _plain(self):
+            self._formatted = (made, data)
+        return data
+
+
+def memoising(annotation: Any) -> Any:
+    """`annotation` (as reportlab's canvas makes it), its formatted bytes kept."""
+    if type(annotation) is LinkAnnotation:
+        annotation.__class__ = MemoLink
+    elif type(annotation) is PDFDictionary:
+        annotation.__class__ = MemoDictionary
+    return annotation
