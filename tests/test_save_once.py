@@ -100,3 +100,24 @@ def test_a_rebuild_compresses_only_the_pages_it_laid_out(
                  if "/Dest" in annot]
     assert len(links) >= 10
     assert len(links_formatted) < len(links) / 2, (len(links_formatted), len(links))
+
+
+def test_a_links_kept_bytes_follow_the_number_of_the_page_it_names(tmp_path: Path) -> None:
+    # A link's bytes are reused only while its destination page keeps its object number
+    # (a take-over keeps the numbering; were it to change, the link is formatted anew).
+    from dokureport.engine.canvas import BrochureCanvas
+
+    canvas = BrochureCanvas(str(tmp_path / "l.pdf"), tagged=False, invariant=1)
+    canvas.linkRect("", "there", (10, 10, 50, 20), relative=0)
+    canvas.showPage()
+    canvas.bookmarkPage("there")
+    canvas.showPage()
+    doc = canvas._doc
+    link = doc.idToObject["Annot.NUMBER1"]
+    first = link.format(doc)
+    number, version = doc.idToObjectNumberAndVersion["Page2"]
+    assert f"{number} {version} R".encode() in first
+    assert link.format(doc) == first
+    doc.idToObjectNumberAndVersion["Page2"] = (number + 40, 0)
+    again = link.format(doc)
+    assert f"{number + 40} 0 R".encode() in again and again != first

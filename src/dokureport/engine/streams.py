@@ -94,6 +94,19 @@ def _destination_key(destination: Any, document: Any) -> tuple[Any, ...] | None:
             document.idToObjectNumberAndVersion.get(page.name))
 
 
+def _same_items(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
+    """The same keys, each with the very same value object."""
+    return len(old) == len(new) and all(
+        a[0] == b[0] and a[1] is b[1] for a, b in zip(old, new, strict=True))
+
+
+def _same(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
+    """A link made of the very same values: its rectangle, text, border, destination and
+    other keys."""
+    return all(a is b for a, b in zip(old[:4], new[:4], strict=True)) and _same_items(
+        old[4], new[4])
+
+
 class MemoLink(LinkAnnotation):
     """A link into the document whose formatted bytes are kept with what made them."""
 
@@ -103,9 +116,7 @@ class MemoLink(LinkAnnotation):
                 tuple(self.otherkw.items()))
         key = _destination_key(self.Destination, document)
         memo = self.__dict__.get("_formatted")
-        if key is not None and memo is not None and memo[1] == key and len(memo[0]) == len(
-                made) and all(a is b for a, b in zip(memo[0], made, strict=True)) and all(
-                a[1] is b[1] for a, b in zip(memo[0][4], made[4], strict=True)):
+        if key is not None and memo is not None and memo[1] == key and _same(memo[0], made):
             return memo[2]  # type: ignore[no-any-return]
         data: bytes = super().format(document)
         annotations_formatted += 1
@@ -124,8 +135,7 @@ class MemoDictionary(PDFDictionary):
         global annotations_formatted
         made = tuple(self.dict.items())
         memo = self.__dict__.get("_formatted")
-        if memo is not None and len(memo[0]) == len(made) and all(
-                a[0] == b[0] and a[1] is b[1] for a, b in zip(memo[0], made, strict=True)):
+        if memo is not None and _same_items(memo[0], made):
             return memo[1]  # type: ignore[no-any-return]
         data: bytes = super().format(document, IND)
         annotations_formatted += 1
