@@ -55,7 +55,7 @@ def test_a_crash_during_layout_leaves_no_partial_file(tmp_path: Path, make_event
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     from dokureport import pipeline as build_module
 
-    def explode(ctx, path):
+    def explode(ctx, path, *args, **kwargs):
         path.write_bytes(b"%PDF- half")
         raise RuntimeError("boom")
 

@@ -34,7 +34,7 @@ def test_a_bug_is_exit_1_with_one_line_and_a_traceback_file(make_event, tmp_path
                                                             monkeypatch) -> None:
     from dokureport import pipeline as build_module
 
-    def explode(ctx, path, blank_pages=0):
+    def explode(ctx, path, blank_pages=0, **kwargs):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(build_module, "lay_out", explode)
@@ -92,7 +92,7 @@ def test_a_talk_that_cannot_be_placed_is_named_by_its_index(make_event, tmp_path
 def test_ctrl_c_inside_the_build_is_exit_130(make_event, tmp_path: Path, monkeypatch) -> None:
     from dokureport import pipeline as build_module
 
-    def interrupted(ctx, path, blank_pages=0):
+    def interrupted(ctx, path, blank_pages=0, **kwargs):
         path.write_bytes(b"%PDF- half")
         raise KeyboardInterrupt
 
@@ -339,7 +339,7 @@ def test_no_temporary_file_survives_any_ending(make_event, tmp_path: Path,
         import sys
         from dokureport import cli, pipeline
         if {outcome == "bug"!r}:
-            def explode(ctx, path, blank_pages=0):
+            def explode(ctx, path, blank_pages=0, **kwargs):
                 raise RuntimeError("boom")
             pipeline.lay_out = explode
         cli.main(["build", {str(folder)!r}, "-o", {str(tmp_path / "out.pdf")!r},

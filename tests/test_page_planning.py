@@ -286,7 +286,8 @@ def test_the_pages_before_a_plans_first_change_are_laid_out_as_before(
     layouts: list[tuple[int, list[str]]] = []
     real = pipeline.lay_out
 
-    def recording(ctx, path, blank_pages=0, *, same_until=0):  # type: ignore[no-untyped-def]
+    def recording(ctx, path, blank_pages=0, *, same_until=0, save=True):  # type: ignore[no-untyped-def]
+        # Each layout written, to be read (the pipeline writes only the one it keeps).
         pages = real(ctx, path, blank_pages, same_until=same_until)
         layouts.append((same_until, pdftotext(path, "-layout").split("\f")[:pages]))
         return pages

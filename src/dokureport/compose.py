@@ -124,17 +124,22 @@ def _submit_gallery(ctx: LayoutContext) -> None:
         ctx.images.submit(request)
 
 
-def lay_out(ctx: LayoutContext, path: Path, blank_pages: int = 0, *, same_until: int = 0
-            ) -> int:
+def lay_out(ctx: LayoutContext, path: Path, blank_pages: int = 0, *, same_until: int = 0,
+            save: bool = True) -> int:
     """Write the brochure to `path`, `blank_pages` before the imprint; returns the page count.
 
     `same_until`: pages 1 to it hold what the last lay_out of this brochure put there (the
     page planner's promise, layout.plan.first_change), only their references to later
     pages may differ; a layout that restarts may go on from the page after it. This one
     lays out every page.
+
+    `save=False`: the PDF is written only by `write_laid_out(ctx)`, which a layout the page
+    planner replaces never needs (its records are what the planner reads).
     """
     with_cover = "cover" in ctx.design.sections
     doc = BrochureDocument(str(path), ctx, cover.page_drawer(ctx) if with_cover else None)
+    doc.deferred = not save
+    ctx.unwritten = doc if not save else None
     if "gallery" in ctx.design.sections:
         _submit_gallery(ctx)
     doc.build_settled(story(ctx, blank_pages))
@@ -142,3 +147,10 @@ def lay_out(ctx: LayoutContext, path: Path, blank_pages: int = 0, *, same_until:
     if ctx.tags is not None:
         ctx.tags.laid_out()
     return doc.page
+
+
+def write_laid_out(ctx: LayoutContext) -> None:
+    """Write the PDF of the layout `ctx` was last used for, if `lay_out` left it unsaved."""
+    if ctx.unwritten is not None:
+        doc, ctx.unwritten = ctx.unwritten, None
+        doc.write()

@@ -19,7 +19,7 @@ from dokureport.assets.cmyk import (
     bundled_profile,
     load_profile,
 )
-from dokureport.compose import lay_out
+from dokureport.compose import lay_out, write_laid_out
 from dokureport.core import interrupts
 from dokureport.core.collector import long_lived_frozen
 from dokureport.core.errors import DokureportError, ExitCode, InputError, Problem, SystemFailure
@@ -367,7 +367,9 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
         with staged.output(output) as temp:
             with trace.stage("layout", target):
                 ctx = context()
-                pages = lay_out(ctx, temp)
+                # A layout is written only once the planner keeps it: the records it
+                # reads are not the file.
+                pages = lay_out(ctx, temp, save=False)
                 # The page planner reads the pages and lays out again where one is
                 # nearly empty, or a booklet is no multiple of four pages.
                 # Pages before the first one a new plan changes are laid out as before
@@ -379,7 +381,8 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
                     same_until = first_change(ctx.plan, plan, read) - 1
                     ctx = context()
                     ctx.plan = plan
-                    pages = lay_out(ctx, temp, same_until=same_until)
+                    pages = lay_out(ctx, temp, same_until=same_until, save=False)
+                write_laid_out(ctx)
             preparer.stop_workers()  # every placed photo is in the PDF by now
             warnings += preparer.warnings
             warnings += ctx.warnings

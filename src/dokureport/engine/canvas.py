@@ -13,6 +13,7 @@ from reportlab.lib.colors import CMYKColor, Color, toColor
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
+from dokureport.engine.streams import give_stream, memoising
 from dokureport.engine.tags import TagRecorder
 
 
@@ -100,7 +101,7 @@ class BrochureCanvas(Canvas):
 
     def __init__(self, *args: Any, flatten_alpha: bool = False, k_black: bool = False,
                  tagged: bool = True, ink: Callable[[Any], Any] | None = None,
-                 **kwargs: Any) -> None:
+                 deferred: bool = False, **kwargs: Any) -> None:
         # `ink` (the print target's colour conversion) sees every colour set on the
         # canvas, its text objects and the drawings rendered onto it (logos, QR codes).
         if ink is not None:
@@ -114,6 +115,29 @@ class BrochureCanvas(Canvas):
         self.tags = TagRecorder(self, lang=kwargs.get("lang")) if tagged else None
         # Each outline entry with the page it was added on (engine.splice replays them).
         self.outline_calls: list[tuple[int, tuple[Any, ...]]] = []
+        # With `deferred`, save() only marks the document finished; write() saves it.
+        # The page planner may replace a layout by another: formatting and compressing
+        # its pages for a file the next layout overwrites was a fifth of a rebuild.
+        self.deferred = deferred
+        self.unwritten = False
+
+    def save(self) -> None:
+        if self.deferred:
+            self.unwritten = True
+            return
+        super().save()
+
+    def showPage(self) -> None:
+        shown = len(self._doc.Pages.pages)
+        super().showPage()
+        if len(self._doc.Pages.pages) > shown:
+            give_stream(self._doc.Pages.pages[-1])
+
+    def write(self) -> None:
+        """Save a deferred document (once; a canvas saved already is left alone)."""
+        if self.unwritten:
+            self.unwritten = self.deferred = False
+            super().save()
 
     def addOutlineEntry(self, title: str, key: str, level: int = 0,
                         closed: Any = None) -> None:
@@ -131,7 +155,7 @@ class BrochureCanvas(Canvas):
         return super().linkRect(contents, destinationname, *args, **kwargs)
 
     def _addAnnotation(self, annotation: Any, name: Any = None, addtopage: int = 1) -> Any:
-        result = super()._addAnnotation(annotation, name, addtopage)
+        result = super()._addAnnotation(memoising(annotation), name, addtopage)
         if addtopage and self.tags is not None:
             self.tags.link(len(self._annotationrefs) - 1)
         return result

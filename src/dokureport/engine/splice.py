@@ -21,6 +21,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus.doctemplate import PageBegin
 
+from dokureport.engine.streams import give_stream
+
 
 class Unrestorable(Exception):
     """The earlier document cannot be set back to a page's start (a layout from the
@@ -286,8 +288,11 @@ def _adopt(doc: Any, old: Any, name: str) -> None:
     obj = old.idToObject[name]
     if type(obj).__name__ == "PDFPage":
         # Made anew when saved: the content stream and the parent are objects the
-        # earlier save numbered, and the resources name the fonts' dictionary.
-        obj.Contents = obj.Parent = obj.Resources = None
+        # earlier save numbered, and the resources name the fonts' dictionary. The
+        # stream's formatted bytes are the page's (engine.streams): not compressed again.
+        obj.Parent = obj.Resources = None
+        obj.Contents = None
+        give_stream(obj)
     doc.objectcounter += 1
     doc.idToObjectNumberAndVersion[name] = (doc.objectcounter, 0)
     doc.numberToId[doc.objectcounter] = name

@@ -98,6 +98,8 @@ class LayoutContext:
     sections: list[SectionPages] = field(default_factory=list)
     # The structure tree the last layout pass recorded (an engine.tags.TagRecorder).
     tags: Any = None
+    # The last layout's document when its PDF is not written yet (compose.write_laid_out).
+    unwritten: Any = None
     # The page planner's decisions for this layout, and where each section started.
     plan: PagePlan = field(default_factory=PagePlan)
     starts: list[SectionStartRecord] = field(default_factory=list)

@@ -224,6 +224,9 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
             **boxes,
         )
         self.ctx = ctx
+        # The settled pass's save only marks the PDF done; `write` saves it (a layout the
+        # page planner replaces is never formatted).
+        self.deferred = False
         self._content_frame = content_frame = DraftFrame(
             self.leftMargin, self.bottomMargin, g.frame_width, g.frame_height,
             leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body",
@@ -300,7 +303,7 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         profile = self.ctx.profile if self.for_print else None
         maker = canvasmaker or functools.partial(
             BrochureCanvas, flatten_alpha=self.for_print, k_black=self.for_print,
-            tagged=self.ctx.options.tagged,
+            tagged=self.ctx.options.tagged, deferred=self.deferred,
             ink=print_ink(self.ctx.design, profile) if profile is not None else None)
         self._passes += 1
         engine.install()
@@ -356,6 +359,12 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
             recorder = tags.recorder(self.canv)
             if recorder is not None:
                 recorder.laid_out()
+
+    def write(self) -> None:
+        """Save the PDF a deferred layout left unsaved (nothing when it was saved)."""
+        write = getattr(self.canv, "write", None)
+        if write is not None:
+            write()
 
     def build_settled(self, story: list[Any], max_passes: int = 6) -> int:
         """Lay the story out until the table of contents settles; returns the passes.
