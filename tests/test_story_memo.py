@@ -205,11 +205,51 @@ def test_a_kept_heading_reports_the_characters_no_font_has(typeset: list[str]) -
     assert first.missing_glyphs == second.missing_glyphs == {"😀"}
 
 
-def test_a_long_date_is_the_one_of_its_day_and_language() -> None:
+def test_a_long_date_is_formatted_once_and_is_the_one_of_its_day_and_language(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from dokureport.i18n import dates
     from dokureport.i18n.dates import long_date
 
+    formatted: list[object] = []
+    real = dates.format_date
+
+    def counting(day: dt.date, *args: object, **kwargs: object) -> str:
+        formatted.append(day)
+        return real(day, *args, **kwargs)
+
+    dates.long_date.cache_clear()
+    monkeypatch.setattr(dates, "format_date", counting)
     day = dt.date(2019, 10, 29)
     assert long_date(day, "de") == "Dienstag, 29. Oktober 2019"
     assert long_date(day + dt.timedelta(days=1), "de") == "Mittwoch, 30. Oktober 2019"
     assert long_date(day, "en") == "Tuesday, 29 October 2019"
     assert long_date(day, "de") == "Dienstag, 29. Oktober 2019"
+    assert formatted == [day, day + dt.timedelta(days=1), day]
+    dates.long_date.cache_clear()
+
+
+def test_a_names_sort_key_is_computed_once_and_is_the_one_of_its_parts(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from dokureport.i18n import names
+    from dokureport.i18n.names import IndexName, sort_key
+
+    real = names._collator()
+    collated: list[str] = []
+
+    class Counting:
+        def sort_key(self, text: str) -> object:
+            collated.append(text)
+            return real.sort_key(text)
+
+    names._sort_key.cache_clear()
+    monkeypatch.setattr(names, "_collator", Counting)
+    müller = sort_key(IndexName("Müller", "Anna"))
+    assert sort_key(IndexName("Müller", "Anna")) == müller
+    assert len(collated) == 4  # family, given, suffix, both: once
+    # Another family name, given name or suffix sorts elsewhere.
+    assert sort_key(IndexName("Mueller", "Anna")) != müller
+    assert sort_key(IndexName("Müller", "Anne")) > müller
+    assert sort_key(IndexName("Müller", "Anna", suffix="Jr.")) > müller
+    assert sort_key(IndexName("Maier", "Anna")) < müller
+    assert len(collated) == 20
+    names._sort_key.cache_clear()
