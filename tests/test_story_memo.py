@@ -112,3 +112,144 @@ def test_markdown_is_parsed_once_for_validation_layout_and_the_next_build(
     assert set_as[0] == set_as[1] == ["Ein <i>Absatz</i>.", "Noch einer."]
     assert set_as[2] == ["Ein <i>Absatz</i>.", "Noch einer, neu."]
     memo.clear()
+
+
+@pytest.fixture
+def set_inline(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The Markdown paragraphs the typesetter sets (each time it sets one), by their text."""
+    memo.clear()
+    seen: list[str] = []
+    real = Typesetter._inline
+
+    def counting(self: Typesetter, tokens: list, hyphenate: bool) -> str:
+        seen.append("".join(t.content for t in tokens))
+        return real(self, tokens, hyphenate)
+
+    monkeypatch.setattr(Typesetter, "_inline", counting)
+    yield seen
+    memo.clear()
+
+
+def _paragraph(text: str) -> list:
+    from dokureport.event.markdown import paragraph_inlines
+    return paragraph_inlines(text)[0]
+
+
+def test_an_unchanged_markdown_paragraph_is_set_once(set_inline: list[str]) -> None:
+    text = "Die *Kommune* plant [neu](https://example.org/plan) – mit `Code`"
+    first = Typesetter().inline(_paragraph(text))
+    memo.next_story()  # a rebuild: a new story, a new typesetter, the text parsed anew
+    assert Typesetter().inline(_paragraph(text)) == first
+    assert len(set_inline) == 1
+    assert "<i>Kom\xadmune</i>" in first and 'href="https://example.org/plan"' in first
+
+
+def test_an_edited_markdown_paragraph_or_link_is_set_again(set_inline: list[str]) -> None:
+    Typesetter().inline(_paragraph("Die Kommune plant [neu](https://example.org/a)"))
+    # Another word, another address, emphasis, hyphenation, colour, or language: set again.
+    assert "plant jetzt" in Typesetter().inline(
+        _paragraph("Die Kommune plant jetzt [neu](https://example.org/a)"))
+    assert "example.org/b" in Typesetter().inline(
+        _paragraph("Die Kommune plant [neu](https://example.org/b)"))
+    assert "<b>Kom\xadmune</b>" in Typesetter().inline(
+        _paragraph("Die **Kommune** plant [neu](https://example.org/a)"))
+    assert "\xad" not in Typesetter().inline(
+        _paragraph("Die Kommune plant [neu](https://example.org/a)"), hyphenate=False)
+    assert "#ff0000" in Typesetter(link_colour="#ff0000").inline(
+        _paragraph("Die Kommune plant [neu](https://example.org/a)"))
+    assert "(example.org/a)" in Typesetter(address_colour="#777777").inline(
+        _paragraph("Die Kommune plant [neu](https://example.org/a)"))
+    assert "“neu”" in Typesetter(lang="en").inline(_paragraph('Die Kommune plant "neu"'))
+    assert "„neu“" in Typesetter(lang="de").inline(_paragraph('Die Kommune plant "neu"'))
+    assert len(set_inline) == 9
+
+
+def test_characters_no_font_has_in_a_kept_markdown_paragraph_are_reported_again(
+        set_inline: list[str]) -> None:
+    first = Typesetter(hyphenate=False)
+    first.inline(_paragraph("Danke *sehr* 😀"))
+    memo.next_story()
+    second = Typesetter(hyphenate=False)  # the rebuild's: its warning names them too
+    second.inline(_paragraph("Danke *sehr* 😀"))
+    assert len(set_inline) == 1
+    assert first.missing_glyphs == second.missing_glyphs == {"😀"}
+
+
+def test_an_unchanged_heading_is_set_once_and_again_when_it_or_its_measure_changes(
+        typeset: list[str]) -> None:
+    from reportlab.lib.styles import ParagraphStyle
+
+    style = ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=18)
+    first = Typesetter().heading("Bildungslandschaften", style, 400)
+    memo.next_story()
+    assert Typesetter().heading("Bildungslandschaften", style, 400) == first == \
+        "Bildungslandschaften"
+    assert typeset == ["Bildungslandschaften"]
+    # Narrower, or in a larger size: the word no longer fits, and the heading is set smaller.
+    assert Typesetter().heading("Bildungslandschaften", style, 150).startswith("<font size=")
+    bigger = ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=40)
+    assert Typesetter().heading("Bildungslandschaften", bigger, 400).startswith("<font size=")
+    assert Typesetter().heading("Bildungslandschaft", style, 400) == "Bildungslandschaft"
+    assert len(typeset) == 4
+
+
+def test_a_kept_heading_reports_the_characters_no_font_has(typeset: list[str]) -> None:
+    from reportlab.lib.styles import ParagraphStyle
+
+    style = ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=18)
+    first, second = Typesetter(), Typesetter()
+    first.heading("Danke 😀", style, 400)
+    memo.next_story()
+    second.heading("Danke 😀", style, 400)
+    assert len(typeset) == 1
+    assert first.missing_glyphs == second.missing_glyphs == {"😀"}
+
+
+def test_a_long_date_is_formatted_once_and_is_the_one_of_its_day_and_language(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from dokureport.i18n import dates
+    from dokureport.i18n.dates import long_date
+
+    formatted: list[object] = []
+    real = dates.format_date
+
+    def counting(day: dt.date, *args: object, **kwargs: object) -> str:
+        formatted.append(day)
+        return real(day, *args, **kwargs)
+
+    dates.long_date.cache_clear()
+    monkeypatch.setattr(dates, "format_date", counting)
+    day = dt.date(2019, 10, 29)
+    assert long_date(day, "de") == "Dienstag, 29. Oktober 2019"
+    assert long_date(day + dt.timedelta(days=1), "de") == "Mittwoch, 30. Oktober 2019"
+    assert long_date(day, "en") == "Tuesday, 29 October 2019"
+    assert long_date(day, "de") == "Dienstag, 29. Oktober 2019"
+    assert formatted == [day, day + dt.timedelta(days=1), day]
+    dates.long_date.cache_clear()
+
+
+def test_a_names_sort_key_is_computed_once_and_is_the_one_of_its_parts(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from dokureport.i18n import names
+    from dokureport.i18n.names import IndexName, sort_key
+
+    real = names._collator()
+    collated: list[str] = []
+
+    class Counting:
+        def sort_key(self, text: str) -> object:
+            collated.append(text)
+            return real.sort_key(text)
+
+    names._sort_key.cache_clear()
+    monkeypatch.setattr(names, "_collator", Counting)
+    müller = sort_key(IndexName("Müller", "Anna"))
+    assert sort_key(IndexName("Müller", "Anna")) == müller
+    assert len(collated) == 4  # family, given, suffix, both: once
+    # Another family name, given name or suffix sorts elsewhere.
+    assert sort_key(IndexName("Mueller", "Anna")) != müller
+    assert sort_key(IndexName("Müller", "Anne")) > müller
+    assert sort_key(IndexName("Müller", "Anna", suffix="Jr.")) > müller
+    assert sort_key(IndexName("Maier", "Anna")) < müller
+    assert len(collated) == 20
+    names._sort_key.cache_clear()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.dates import format_date, format_time
@@ -19,6 +19,8 @@ def locale(lang: str) -> Locale:
     return Locale.parse(_LOCALE.get(lang, lang.replace("-", "_")))
 
 
+# A large programme's talks print a few days, a thousand times each: Babel formats each once.
+@lru_cache(maxsize=1024)
 def long_date(day: dt.date, lang: str) -> str:
     """Weekday and full date: "Dienstag, 29. Oktober 2019", "mardi 29 octobre 2019"."""
     if lang == "en":

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from dokureport.i18n.name_parts import PARTICLES, identity, parse
@@ -58,9 +58,16 @@ def _collator() -> Any:
 
 def sort_key(name: IndexName) -> tuple[tuple[int, ...], ...]:
     """Family name, then given names, by the Unicode Collation Algorithm."""
+    return _sort_key(name.family, name.given, name.suffix)
+
+
+# A large programme's index sorts a thousand names in every story (a watch rebuild, each
+# layout of the page planner): each name's key is computed once.
+@lru_cache(maxsize=16384)
+def _sort_key(family: str, given: str, suffix: str) -> tuple[tuple[int, ...], ...]:
     collator = _collator()
-    return (collator.sort_key(name.family.casefold()), collator.sort_key(name.given.casefold()),
-            collator.sort_key(name.suffix.casefold()), collator.sort_key(name.family + name.given))
+    return (collator.sort_key(family.casefold()), collator.sort_key(given.casefold()),
+            collator.sort_key(suffix.casefold()), collator.sort_key(family + given))
 
 
 def initial(name: IndexName) -> str:

@@ -47,6 +47,10 @@ _DERIVED = frozenset({
 })
 _DERIVED_PREFIX = "_dokureport_"
 _PLAIN = (str, int, float, bool, bytes, type(None))
+# Exactly these types (no subclass) are written as their repr without a call of
+# `_canonical` (most of a story's values: a large programme's digests took a tenth of a
+# rebuild); anything else goes through it, to the same text.
+_PLAIN_TYPES = frozenset(_PLAIN)
 _DEPTH = 12
 
 # The last ledger of each brochure (paper, target, page plan) of this process.
@@ -412,12 +416,14 @@ def _canonical(value: Any, memo: dict[int, str | None], depth: int, path: set[in
     if isinstance(value, types.MethodType | functools.partial):
         return None
     if isinstance(value, list | tuple):
-        parts = [_canonical(v, memo, depth + 1, path) for v in value]
+        parts = [repr(v) if type(v) in _PLAIN_TYPES else _canonical(v, memo, depth + 1, path)
+                 for v in value]
         return None if None in parts else f"[{','.join(parts)}]"  # type: ignore[arg-type]
     if isinstance(value, dict):
         items = []
         for k in sorted(value, key=repr):
-            v = _canonical(value[k], memo, depth + 1, path)
+            v = value[k]
+            v = repr(v) if type(v) in _PLAIN_TYPES else _canonical(v, memo, depth + 1, path)
             if v is None:
                 return None
             items.append(f"{k!r}:{v}")
@@ -435,7 +441,9 @@ def _canonical(value: Any, memo: dict[int, str | None], depth: int, path: set[in
     for name in sorted(attrs):
         if name in _DERIVED or name.startswith(_DERIVED_PREFIX):
             continue
-        part = _canonical(attrs[name], memo, depth + 1, path)
+        part = attrs[name]
+        part = repr(part) if type(part) in _PLAIN_TYPES else _canonical(part, memo, depth + 1,
+                                                                         path)
         if part is None:
             path.discard(id(value))
             memo[id(value)] = None

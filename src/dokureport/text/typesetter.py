@@ -67,6 +67,9 @@ _LOWER_PARTICLES = frozenset({"von", "van", "der", "den", "de", "di", "da", "du"
 _ADDRESS = re.compile(r"://|@|^\s*www\.|/|\w\.[a-z]{2,}\b")
 # Plain text as set by the last stories: markup and the characters no font had.
 _prepared = StoryMemo()
+# Paragraphs of Markdown as set by the last stories (`inline`): markup and missing characters.
+_inlines = StoryMemo()
+_headings = StoryMemo()  # headings as set by the last stories (`heading`)
 _settings: dict[tuple[Any, ...], int] = {}  # a typesetter's setting → its number
 
 
@@ -161,6 +164,18 @@ class Typesetter:
         """Markup for a heading: never hyphenated. A word wider than the line makes the
         heading smaller until it fits (down to HEADING_LEAST_SCALE of its size); only a
         word too wide even then is hyphenated."""
+        # The same heading set the same way by the last story: the same markup and
+        # missing characters.
+        key = (text_key(text), style.fontName, style.fontSize, width, self._setting())
+        kept = _headings.get(key)
+        if kept is None:
+            alone = dataclasses.replace(self, missing_glyphs=set())
+            kept = (alone._heading(text, style, width), frozenset(alone.missing_glyphs))
+            _headings.put(key, kept)
+        self.missing_glyphs.update(kept[1])
+        return kept[0]
+
+    def _heading(self, text: str, style: Any, width: float) -> str:
         text = self.typographic(_collapse(text))
         widest = max((stringWidth(w, style.fontName, style.fontSize) for w in text.split()),
                      default=0.0)
@@ -195,6 +210,21 @@ class Typesetter:
         word is never hyphenated (no word is, without `hyphenate`: a heading); a spaced
         dash is bound to what precedes it, across markup.
         """
+        # The same paragraph set the same way by the last story (a watch rebuild, the
+        # next layout): its markup and the characters no font had are the same. The key
+        # is what is read of each token below, and what sets it besides.
+        key = (tuple((t.type, t.content, t.markup, _attr(t, "href"), _attr(t, "src"))
+                     for t in tokens), hyphenate, self._setting(), self.link_colour,
+               self.address_colour)
+        kept = _inlines.get(key)
+        if kept is None:
+            alone = dataclasses.replace(self, missing_glyphs=set())
+            kept = (alone._inline(tokens, hyphenate), frozenset(alone.missing_glyphs))
+            _inlines.put(key, kept)
+        self.missing_glyphs.update(kept[1])
+        return kept[0]
+
+    def _inline(self, tokens: Sequence[Token], hyphenate: bool) -> str:
         items: list[tuple[str, str]] = []  # ("text", plain) or ("markup", built here)
         links: list[tuple[bool, str, int]] = []  # open links: linked or as typed, url, start
         for token in tokens:
@@ -292,6 +322,11 @@ class Typesetter:
             return self._prepare(f"[{label}]({url})", hyphenate=False)
         shown = self._prepare(label, hyphenate=not _ADDRESS.search(label))
         return f"{self._link_open(url)}{shown}</a>" + self._address(label, url)
+
+
+def _attr(token: Token, name: str) -> str | None:
+    value = token.attrs.get(name) if token.attrs else None
+    return None if value is None else str(value)
 
 
 def outline_text(markup: str) -> str:
