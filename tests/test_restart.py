@@ -199,3 +199,23 @@ def test_a_print_booklet_rebuild_takes_pages_over_and_is_the_one_shot_build(
     assert out.read_bytes() == one_shot.read_bytes()
     assert (tmp_path / "watch-booklet.pdf").read_bytes() == (
         tmp_path / "one-shot-booklet.pdf").read_bytes()
+
+
+def test_a_watch_session_keeps_no_document_of_an_earlier_build(tmp_path: Path,
+                                                               ledgers: None) -> None:
+    # What a rebuild takes over is kept as records and PDF objects, never the document
+    # template: a document kept alive holds its whole story, about 40 MB at 1,000 talks,
+    # and a long watch session would grow by that on every save.
+    import gc
+
+    from dokureport.layout.document import BrochureDocument
+
+    session, event, _ = _session(tmp_path)
+    session.build()
+    word = "Bildungslandschaften"
+    for n in range(3):
+        _edit(event, word, f"{word} {n}")
+        word = f"{word} {n}"
+        assert session.build()[0] is not None
+    gc.collect()
+    assert [o for o in gc.get_objects() if isinstance(o, BrochureDocument)] == []

@@ -244,6 +244,9 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         self._notes: list[tuple[int, str, Any]] = []
         self._finished: splice.Finished | None = None
         self._restart_at: restart.PageStart | None = None
+        # The footer's title, set once per document (a cache of the instance, not of the
+        # method: functools.cache on a method kept every document of the process alive).
+        self._footer_paragraphs: dict[tuple[str, float, Any], Paragraph] = {}
         self._warnings_start = 0
         self._indexing: list[Any] = []
         self.running_heads = RunningHeads()
@@ -737,18 +740,19 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
             return event.organiser.name
         return event.title if chosen != "none" else ""
 
-    @functools.cache  # noqa: B019 - one document, one or two styles
     def _footer_paragraph(self, text: str, width: float, style: Any) -> Paragraph:
         """The footer's title, set and wrapped once: the same on every page (each page's
         drawing of it is the same, and typesetting it per page cost 3-7 % of a build)."""
-        title = Paragraph(self.ctx.text.plain(self._footer_title(text, width * 0.75,
-                                                                 self.ctx.styles.footer),
-                                              hyphenate=False), style)
-        title.wrap(width * 0.8, self.ctx.geometry.margin_bottom)
+        key = (text, width, style)
+        if (title := self._footer_paragraphs.get(key)) is None:
+            title = Paragraph(self.ctx.text.plain(self._footer_title(
+                text, width * 0.75, self.ctx.styles.footer), hyphenate=False), style)
+            title.wrap(width * 0.8, self.ctx.geometry.margin_bottom)
+            self._footer_paragraphs[key] = title
         return title
 
-    @functools.cache  # noqa: B019 - one document, a handful of calls
-    def _footer_title(self, text: str, width: float, style: Any) -> str:
+    @staticmethod
+    def _footer_title(text: str, width: float, style: Any) -> str:
         """The footer's text (the title), shortened with "…" to one footer line."""
         words = text.split()
         title = " ".join(words)
