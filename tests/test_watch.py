@@ -354,3 +354,28 @@ def test_a_missing_file_behind_a_link_out_of_the_folder_watches_nothing_outside(
                                     folder / "texte/drei.md"}
     # `up` leads out: its file waits unwatched; the others wait in `texte`.
     assert awaited(caught.value.missing, folder) == {folder / "texte"}
+
+
+def test_each_build_of_a_session_is_collected_before_the_next_edit_is_awaited(
+        make_event: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    # The command line's collector runs rarely; a watch session hands each build's
+    # cycles back while it waits, so a long session does not grow by a brochure a save.
+    import gc
+
+    from dokureport.layout.document import BrochureDocument
+
+    folder = make_event(_event(ABSTRACT))
+    alive: list[int] = []
+    collect = gc.collect
+
+    def counting_collect(*args: object) -> int:
+        found = collect(*args)
+        alive.append(sum(isinstance(o, BrochureDocument) for o in gc.get_objects()))
+        return found
+
+    monkeypatch.setattr(gc, "collect", counting_collect)
+    stop = threading.Event()
+    stop.set()  # build once, then leave
+    watch_builds(folder, folder / "x.pdf", BuildOptions(cache_dir=None), ["screen"],
+                 lambda line, err: None, stop)
+    assert alive == [0]

@@ -17,6 +17,7 @@ is compared with how it looks once the new watcher is up.
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 import time
@@ -200,14 +201,25 @@ def watch_builds(source: Path, output: Path, options: BuildOptions,
                  stop: threading.Event | None = None) -> None:
     """Build, then rebuild on every change of the event's files until Ctrl-C or `stop`."""
     session = _Session(source, output, options, targets, echo)
-    _, watched = session.build()
+    watched = _build_then_collect(session)
     echo(f"Watching {session.folder} for changes (Ctrl-C to stop)", True)
     try:
         while _changed(session, watched, stop):
-            _, watched = session.build()
+            watched = _build_then_collect(session)
     except KeyboardInterrupt:
         interrupts.caught()  # Ctrl-C is how watching ends: not an interrupted command
         echo("Stopped watching", True)
+
+
+def _build_then_collect(session: _Session) -> dict[Path, Stamp]:
+    """Build, then collect the build's garbage while the next edit is awaited.
+
+    A layout leaves cycles behind (its document, canvas and story); the command line's
+    collector, tuned for one build and an exit, would let them pile up across rebuilds:
+    about 40 MB a save at 1,000 talks. The PDF is written and reported before this."""
+    _, watched = session.build()
+    gc.collect()
+    return watched
 
 
 def _changed(session: _Session, watched: dict[Path, Stamp],
