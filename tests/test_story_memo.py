@@ -253,3 +253,30 @@ def test_a_names_sort_key_is_computed_once_and_is_the_one_of_its_parts(
     assert sort_key(IndexName("Maier", "Anna")) < müller
     assert len(collated) == 20
     names._sort_key.cache_clear()
+
+
+def test_a_one_shot_build_lets_go_of_its_stories_before_post_processing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Post-processing is a build's peak of memory (1,000 talks: about 300 MB); a build
+    # with no next story keeps nothing for one. A watch session keeps its memos.
+    from dokureport.layout import restart
+    from dokureport.output import postprocess
+    from dokureport.pipeline import build_brochure
+    from tests.conftest import SAMPLE
+
+    seen: list[int] = []
+    finish = postprocess.finish
+
+    def counting_finish(*args: object, **kwargs: object) -> None:
+        seen.append(memo.kept())
+        finish(*args, **kwargs)
+
+    monkeypatch.setattr("dokureport.pipeline.finish", counting_finish)
+    build_brochure(SAMPLE, tmp_path / "one.pdf", BuildOptions(cache_dir=None))
+    restart.keep_between_builds()
+    try:
+        build_brochure(SAMPLE, tmp_path / "watch.pdf", BuildOptions(cache_dir=None))
+    finally:
+        restart.keep_between_builds(False)
+    assert seen[0] == 0
+    assert seen[1] > 100

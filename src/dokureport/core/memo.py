@@ -58,3 +58,8 @@ def clear() -> None:
     """Every memo forgets everything (tests)."""
     for memo in list(_memos):
         memo.clear()
+
+
+def kept() -> int:
+    """How many values every memo keeps, for the story being built and the one before."""
+    return sum(len(memo._kept) + len(memo._previous) for memo in list(_memos))
