@@ -29,10 +29,12 @@ def _fresh_layout_guesses() -> None:
     """Each test's first build settles its pages as a fresh process would (no guesses kept
     by earlier tests' builds); a test's later builds of the same brochure may use them."""
     from dokureport.engine import settled
+    from dokureport.event import reload
     from dokureport.output import page_reads
 
     settled.forget()
     page_reads.keep_between_builds(False)  # a watch session of an earlier test kept pages
+    reload.keep_between_builds(False)  # and event.yaml's parts
 
 
 @pytest.fixture

@@ -201,3 +201,76 @@ def test_a_watch_validation_after_edits_is_a_one_shot_validation(tmp_path: Path)
             assert watch.source_map == once.source_map
         path.write_text(text, encoding="utf-8")
         validate_event(path, decode_images=False)  # kept again as it was before the edit
+
+
+def validated(path: Path) -> Any:
+    """What validation says: the event and its warnings, or its problems."""
+    try:
+        result = validate_event(path, decode_images=False)
+    except InputError as exc:
+        return [str(p) for p in exc.problems]
+    return result.event, [str(w) for w in result.warnings]
+
+
+def one_shot(path: Path) -> Any:
+    reload.keep_between_builds(False)
+    try:
+        return validated(path)
+    finally:
+        reload.keep_between_builds()
+
+
+def test_a_watch_validation_checks_again_only_the_texts_of_the_edited_talk(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dokureport.event import markdown, sizes
+
+    path = tmp_path / "event.yaml"
+    text = talks_event(20)
+    path.write_text(text, encoding="utf-8")
+    validated(path)
+    sized: list[str] = []
+    found: list[str] = []
+    real_sizes, real_references = sizes._markdown_oversizes, markdown._find_references
+    monkeypatch.setattr(sizes, "_markdown_oversizes",
+                        lambda at, t: (sized.append(t), real_sizes(at, t))[1])
+    monkeypatch.setattr(markdown, "_find_references",
+                        lambda t: (found.append(t), real_references(t))[1])
+    path.write_text(text.replace("Erster Absatz von 12.", "Erster Absatz von zwölf."),
+                    encoding="utf-8")
+    watch = validated(path)
+    edited = "Erster Absatz von zwölf.\n\nZweiter Absatz.\n"
+    assert sized == [edited] and found == [edited]
+    assert watch == one_shot(path)
+    assert len(sized) == len(found) == 1 + 20  # a one-shot validation reads all 20 texts
+
+
+def test_text_problems_found_in_watch_mode_are_where_a_one_shot_build_finds_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dokureport.event import sizes
+
+    sized: list[str] = []
+    real = sizes._markdown_oversizes
+    monkeypatch.setattr(sizes, "_markdown_oversizes",
+                        lambda at, t: (sized.append(t), real(at, t))[1])
+    path = tmp_path / "event.yaml"
+    text = talks_event(20)
+    path.write_text(text, encoding="utf-8")
+    validated(path)
+    long_word = "Donaudampfschifffahrt" * 20
+    bad = text.replace("Zweiter Absatz.\n\n  - id: t6", f"Zweiter {long_word}.\n\n  - id: t6")
+    bad = bad.replace("Erster Absatz von 9.", "Erster ![Bild](fehlt.png) von 9.")
+    seen: list[tuple[str, Any]] = []
+    for n, after in enumerate((
+            bad, bad.replace("Erster Absatz von 2.", "Erster Absatz von 2.\n\n\n      Neu."),
+            bad.replace("Vortrag 3", "Vortrag drei"))):
+        path.write_text(after, encoding="utf-8")
+        sized.clear()
+        watch = validated(path)
+        # The long word's talk is measured once, when it changed; then its problem is kept
+        # (at the lines where its talk now is).
+        assert sum(long_word in t for t in sized) == (n == 0)
+        assert any("a word of" in p for p in watch) and any("fehlt.png" in p for p in watch)
+        seen.append((after, watch))
+    for after, watch in seen:  # one-shot validations forget what watch mode keeps: after
+        path.write_text(after, encoding="utf-8")
+        assert watch == one_shot(path)

@@ -25,7 +25,7 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from dokureport.core.errors import InputError
-from dokureport.event import load
+from dokureport.event import load, textmemo
 from dokureport.event.load import KeyPath, Loaded, SourceMap
 
 # What the split cannot see through: tabs (PyYAML's parser reads those files), line breaks
@@ -49,8 +49,13 @@ def keep_between_builds(keep: bool = True) -> None:
     a one-shot build keeps nothing."""
     global _keeping
     _keeping = keep
+    textmemo.activate(keep)
     if not keep:
         _kept.clear()
+
+
+def keeping() -> bool:
+    return _keeping
 
 
 def load_yaml(path: Path) -> Loaded:
@@ -58,6 +63,7 @@ def load_yaml(path: Path) -> Loaded:
     if not _keeping:
         return load.load_yaml(path)
     text = load.read_text(path)
+    textmemo.next_read()
     kept = _kept.pop(path, None)
     if kept is not None:
         loaded = kept.reread(text)
