@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from dokureport.core.limits import MAX_PARAGRAPH, MAX_PARAGRAPH_TYPED, MAX_TITLE, MAX_WORD
+from dokureport.event import textmemo
 from dokureport.event.load import KeyPath
 from dokureport.event.markdown import printed_paragraphs, typed_paragraphs
-from dokureport.event.textmemo import TextMemo
 
 # Keys whose value is an address or a file name: checked as links and files, not as words.
 ADDRESSES = frozenset({"url", "slides", "email", "file", "logo", "photo", "theme"})
@@ -42,12 +42,14 @@ def rich_texts(data: dict[str, Any]) -> list[KeyPath]:
     return texts
 
 
-_longest = TextMemo()
-_markdown = TextMemo()
+_longest = textmemo.TextMemo()
+_markdown = textmemo.TextMemo()
 
 
 def longest_word(text: str) -> int:
     """The length of text's longest run of characters without a space (linear time)."""
+    if not textmemo.active:
+        return max(map(len, text.split()), default=0)
     return _longest.get(text, lambda: max(map(len, text.split()), default=0))
 
 

@@ -16,7 +16,9 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 _memos: weakref.WeakSet[TextMemo] = weakref.WeakSet()
-_active = False
+# Read by the memos' users before they make a call to `get` (a one-shot validation makes
+# tens of thousands of these calls, and pays nothing for them).
+active = False
 
 
 class TextMemo:
@@ -29,7 +31,7 @@ class TextMemo:
 
     def get(self, key: Any, compute: Callable[[], T]) -> T:
         """The result kept for key, else compute()'s (kept when a session keeps reads)."""
-        if not _active:
+        if not active:
             return compute()
         try:
             return self._kept[key]  # type: ignore[no-any-return]
@@ -52,11 +54,11 @@ class TextMemo:
 _MISSING = object()
 
 
-def activate(active: bool) -> None:
+def activate(on: bool) -> None:
     """Whether memos keep results (watch mode); switched off, they forget everything."""
-    global _active
-    _active = active
-    if not active:
+    global active
+    active = on
+    if not on:
         for memo in list(_memos):
             memo.clear()
 
