@@ -274,3 +274,33 @@ def test_text_problems_found_in_watch_mode_are_where_a_one_shot_build_finds_them
     for after, watch in seen:  # one-shot validations forget what watch mode keeps: after
         path.write_text(after, encoding="utf-8")
         assert watch == one_shot(path)
+
+
+# Lists as people write them: indentless, kept trailing lines, comments between items,
+# items on the dash's next line, a last line without its line break, a list in flow style.
+SHAPES = {
+    "indentless": "title: T\ntalks:\n- id: a\n  abstract: eins\n- id: b\n  abstract: zwei\n"
+                  "- id: c\n  abstract: drei\nend: 1\n",
+    "kept trailing lines": "talks:\n  - id: a\n    abstract: |+\n      eins\n\n\n"
+                           "  - id: b\n    abstract: >+\n      zwei\n\n  - id: c\n"
+                           "    abstract: |-\n      drei\n\n",
+    "comments": "# Kopf\n\ntalks:\n  # erste\n  - id: a # a\n#x\n  - id: b\n  # dazwischen\n"
+                "  - id: c\n    title: \"x # y\"\n# Ende\n",
+    "item below its dash": "talks:\n  -\n    id: a\n  -\n    id: b\n  - id: c\n",
+    "no last line break": "title: T\ntalks:\n  - id: a\n  - id: b\n  - id: c",
+    "flow list": "talks: [a, b,\n  c]\nevent:\n  start: 2024-03-05\n",
+    "scalars": "people:\n  - Ada\n  - Bob\n  - \"Cy\"\n  - 'Di'\n",
+    "nested lists": "agenda:\n  - date: 1\n    items:\n      - a\n      - b\n  - date: 2\n"
+                    "    items:\n    - c\n",
+}
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_lists_of_every_shape_edited_read_as_a_full_parse_reads_them(name: str,
+                                                                     tmp_path: Path) -> None:
+    text = SHAPES[name]
+    for _, after in edits(text):
+        edited_as_in_full(tmp_path / "event.yaml", text, after)
+    for word in ("eins", "zwei", "drei", "Ada", "Di", "id: c", "b"):
+        if word in text:
+            edited_as_in_full(tmp_path / "event.yaml", text, text.replace(word, word + "x"))
