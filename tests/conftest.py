@@ -29,15 +29,17 @@ def _fresh_layout_guesses() -> None:
     """Each test's first build settles its pages as a fresh process would (no guesses kept
     by earlier tests' builds); a test's later builds of the same brochure may use them."""
     from dokureport.engine import settled
+    from dokureport.event import reload
     from dokureport.layout import restart
     from dokureport.output import page_reads
 
     settled.forget()
-    # A watch session of an earlier test kept pages and layouts, and left keeping on: a
-    # one-shot build of a later test would then keep its stories too (it once failed a
-    # memo test only when a watch test ran before it on the same worker).
+    # A watch session of an earlier test kept pages, layouts and event.yaml's parts, and
+    # left keeping on: a one-shot build of a later test would then keep its stories too
+    # (it once failed a memo test only when a watch test ran before it on the same worker).
     page_reads.keep_between_builds(False)
     restart.keep_between_builds(False)
+    reload.keep_between_builds(False)
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ from pathlib import Path
 from dokureport.core import interrupts
 from dokureport.core.errors import DokureportError, Problem
 from dokureport.core.options import BuildOptions, Target
+from dokureport.event import reload
 from dokureport.layout import restart
 from dokureport.output import page_reads
 from dokureport.pipeline import BuildResult, build_brochures, files_read
@@ -114,6 +115,7 @@ class _Session:
         # takes the last build's pages where its page breaks settle back into them.
         page_reads.keep_between_builds()
         restart.keep_between_builds()
+        reload.keep_between_builds()  # and event.yaml's parse: only changed parts again
         self.folder = event_folder(source).resolve()
         self.written = {p.resolve() for p in _outputs(output, targets)}
         try:

@@ -16,6 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from dokureport.core.memo import StoryMemo, text_key
+from dokureport.event.textmemo import TextMemo
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
@@ -102,8 +103,17 @@ class Reference:
     text: str  # alt text or label
 
 
+_references = TextMemo()
+_tables = TextMemo()
+
+
 def references(text: str) -> list[Reference]:
-    """Every image and link of a Markdown text, for validation (files, safe links)."""
+    """Every image and link of a Markdown text, for validation (files, safe links); shared:
+    read it, never change it."""
+    return _references.get(text, lambda: _find_references(text))
+
+
+def _find_references(text: str) -> list[Reference]:
     found = []
     for token in parsed(text):
         if token.type != "inline" or not token.children:
@@ -129,7 +139,12 @@ class TableShape:
 
 
 def tables(text: str) -> list[TableShape]:
-    """Every table of a Markdown text, at any depth, for validation (its width)."""
+    """Every table of a Markdown text, at any depth, for validation (its width); shared:
+    read it, never change it."""
+    return _tables.get(text, lambda: _find_tables(text))
+
+
+def _find_tables(text: str) -> list[TableShape]:
     found = []
     start, columns = 0, 0
     for token in parsed(text):

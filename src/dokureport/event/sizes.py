@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dokureport.core.limits import MAX_PARAGRAPH, MAX_PARAGRAPH_TYPED, MAX_TITLE, MAX_WORD
+from dokureport.event import textmemo
 from dokureport.event.load import KeyPath
 from dokureport.event.markdown import printed_paragraphs, typed_paragraphs
 
@@ -41,9 +42,15 @@ def rich_texts(data: dict[str, Any]) -> list[KeyPath]:
     return texts
 
 
+_longest = textmemo.TextMemo()
+_markdown = textmemo.TextMemo()
+
+
 def longest_word(text: str) -> int:
     """The length of text's longest run of characters without a space (linear time)."""
-    return max(map(len, text.split()), default=0)
+    if not textmemo.active:
+        return max(map(len, text.split()), default=0)
+    return _longest.get(text, lambda: max(map(len, text.split()), default=0))
 
 
 def too_long(text: str, limit: int, what: str, hint: str) -> str | None:
@@ -59,6 +66,11 @@ def too_long(text: str, limit: int, what: str, hint: str) -> str | None:
 
 def markdown_oversizes(path: KeyPath, text: str) -> Iterator[Oversize]:
     """A Markdown text paragraph by paragraph: as typed first, then as it prints."""
+    for found in _markdown.get(text, lambda: list(_markdown_oversizes((), text))):
+        yield Oversize(path, found.line, found.message, found.unparsed)
+
+
+def _markdown_oversizes(path: KeyPath, text: str) -> Iterator[Oversize]:
     for line, typed in typed_paragraphs(text):
         if typed > MAX_PARAGRAPH_TYPED:
             # Refused unparsed: parsing 5 MB of `*` or `[` takes Markdown parsers a while.

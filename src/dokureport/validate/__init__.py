@@ -13,8 +13,9 @@ from dokureport.core.errors import InputError, Problem
 from dokureport.design.checks import check_labels
 from dokureport.design.model import Theme
 from dokureport.design.theme import load_theme
+from dokureport.event import reload
 from dokureport.event.files import leads_outside
-from dokureport.event.load import Loaded, SourceMap, format_path, load_yaml
+from dokureport.event.load import Loaded, SourceMap, format_path
 from dokureport.event.model import Event
 from dokureport.i18n.labels import labels_for
 from dokureport.validate.chapters import check_chapters
@@ -129,7 +130,8 @@ def validate_event(path: Path, *, allow_outside: bool = False,
             "folder are read (--allow-outside lifts this)", file=source,
             code="file-outside")])
     folder = source.parent.resolve()
-    return _validated(load_yaml(source), source, folder, allow_outside, decode_images, theme)
+    return _validated(reload.load_yaml(source), source, folder, allow_outside, decode_images,
+                      theme)
 
 
 def _validated(loaded: Loaded, source: Path, folder: Path, allow_outside: bool,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import types
@@ -61,14 +62,34 @@ def _suggest(key: str, fields: list[str]) -> str:
     return f"; known keys here: {', '.join(fields)}"
 
 
+_Plan = tuple[Any, dict[str, Any] | None, Any, tuple[Any, ...]]
+_PLANS: dict[Any, _Plan] = {}
+
+
+def _plan(annotation: Any) -> _Plan:
+    """An annotation without its Optional, its model's fields (if a model), its origin
+    and arguments: worked out once per annotation, not once per value."""
+    try:
+        return _PLANS[annotation]
+    except (KeyError, TypeError):
+        pass
+    stripped = _strip_optional(annotation)
+    fields = None
+    if isinstance(stripped, type) and issubclass(stripped, BaseModel):
+        fields = {n: f for n, f in stripped.model_fields.items() if not f.exclude}
+    plan = (stripped, fields, typing.get_origin(stripped), typing.get_args(stripped))
+    with contextlib.suppress(TypeError):  # an unhashable annotation: worked out each time
+        _PLANS[annotation] = plan
+    return plan
+
+
 def shape(state: State, value: Any, annotation: Any, path: KeyPath) -> Any:
     """value made ready for the model at path: unknown keys reported and dropped,
     text fields given their source text (`phone: 0401234` is not the number 131740)."""
-    annotation = _strip_optional(annotation)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    annotation, fields, origin, args = _plan(annotation)
+    if fields is not None:
         if not isinstance(value, dict):
             return value
-        fields = {n: f for n, f in annotation.model_fields.items() if not f.exclude}
         shaped = {}
         for key, item in value.items():
             if key in fields and item is None and fields[key].default is not None and (
@@ -82,16 +103,15 @@ def shape(state: State, value: Any, annotation: Any, path: KeyPath) -> Any:
                 state.error((*path, key), f"unknown key `{name(key)}`{hint}", key=True,
                             code="unknown-key")
         return shaped
-    origin = typing.get_origin(annotation)
-    if origin is tuple and typing.get_args(annotation)[1:] == (Ellipsis,):
-        inner = typing.get_args(annotation)[0]
+    if origin is tuple and args[1:] == (Ellipsis,):
+        inner = args[0]
         if isinstance(value, str) and inner is str:
             # A single name or a multi-line address is what people mean by a list here.
             return [line.strip() for line in value.splitlines() if line.strip()]
         if isinstance(value, list):
             return [shape(state, v, inner, (*path, i)) for i, v in enumerate(value)]
         return value
-    kinds = (annotation, *typing.get_args(annotation))
+    kinds = (annotation, *args)
     if annotation in (str, Path) or dt.date in kinds or dt.time in kinds:
         # YAML's guess (an int, a bool, a date) is not what a text field means, and a number
         # in a date or time field would be read as seconds since 1970 or since midnight.
