@@ -92,14 +92,16 @@ def edits(text: str) -> Iterator[tuple[str, str]]:
         yield f"{where} item dropped", "".join([*lines[:start], *lines[end:]])
 
 
-@pytest.mark.parametrize("path", [
-    pytest.param(p, marks=pytest.mark.slow) if "billion" in str(p) else p for p in EVENTS
-], ids=lambda p: str(p.parent.relative_to(ROOT)))
+@pytest.mark.parametrize("path", EVENTS, ids=lambda p: str(p.parent.relative_to(ROOT)))
 def test_every_event_file_edited_reads_as_a_full_parse_reads_it(path: Path,
                                                                 tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     target = tmp_path / "event.yaml"
-    for _, after in edits(text):
+    # A file with anchors is always parsed whole (its aliases reach across parts); each of
+    # the billion laughs' parses runs into the value limit (about a second): two edits show
+    # the fallback as well as thirty would.
+    every = list(edits(text))
+    for _, after in every[:2] if "billion" in str(path) else every:
         edited_as_in_full(target, text, after)
 
 
