@@ -129,6 +129,10 @@ def start_worker(broker: str, tmp_path: Path) -> Iterator[Callable[..., Worker]]
         return worker
 
     yield start
+    # Shown by pytest only when the test failed: where the jobs were, and what each
+    # worker said.
+    if started:
+        print(_queue_state(broker))
     for worker in started:
         if worker.process.poll() is None:
             os.killpg(worker.process.pid, signal.SIGTERM)
@@ -137,6 +141,28 @@ def start_worker(broker: str, tmp_path: Path) -> Iterator[Callable[..., Worker]]
             except subprocess.TimeoutExpired:
                 os.killpg(worker.process.pid, signal.SIGKILL)
                 worker.process.wait()
+    for n, worker in enumerate(started, 1):
+        print(f"----- worker {n} (process {worker.process.pid}, exit status "
+              f"{worker.process.returncode}), {worker.log.name}:\n{worker.text()}")
+
+
+def _queue_state(broker: str) -> str:
+    """The queue as Redis has it: jobs waiting, jobs taken by a worker and not finished
+    (since when), and the lock under which workers put lost jobs back."""
+    try:
+        store = redis.Redis.from_url(broker)
+        now = time.time()
+        taken = []
+        for tag, at in store.zrange("unacked_index", 0, -1, withscores=True):
+            message = json.loads(store.hget("unacked", tag) or "[{}]")[0]
+            job = message.get("headers", {}).get("id", "?")
+            taken.append(f"job {job[:16]} {now - at:.1f} s ago")
+        expires = store.pttl("unacked_mutex")
+        lock = f"held, expires in {expires / 1000:g} s" if expires > 0 else "free"
+        return (f"----- redis: {store.llen('dokureport')} job(s) waiting; taken: "
+                f"{', '.join(taken) or 'none'}; lost-job lock: {lock}")
+    except redis.RedisError as exc:
+        return f"----- redis: {exc}"
 
 
 def _programme(talks: int) -> dict:
