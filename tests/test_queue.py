@@ -102,11 +102,6 @@ class Worker:
                 pytest.fail(f"no {what!r} from the worker in {timeout} s:\n{self.text()}")
             time.sleep(0.05)
 
-    def kill(self) -> None:
-        """SIGKILL to the worker and its build processes at once: a machine lost."""
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(10)
-
 
 @pytest.fixture
 def start_worker(broker: str, tmp_path: Path) -> Iterator[Callable[..., Worker]]:
@@ -129,6 +124,10 @@ def start_worker(broker: str, tmp_path: Path) -> Iterator[Callable[..., Worker]]
         return worker
 
     yield start
+    # Shown by pytest only when the test failed: where the jobs were, and what each
+    # worker said.
+    if started:
+        print(_queue_state(broker))
     for worker in started:
         if worker.process.poll() is None:
             os.killpg(worker.process.pid, signal.SIGTERM)
@@ -137,6 +136,28 @@ def start_worker(broker: str, tmp_path: Path) -> Iterator[Callable[..., Worker]]
             except subprocess.TimeoutExpired:
                 os.killpg(worker.process.pid, signal.SIGKILL)
                 worker.process.wait()
+    for n, worker in enumerate(started, 1):
+        print(f"----- worker {n} (process {worker.process.pid}, exit status "
+              f"{worker.process.returncode}), {worker.log.name}:\n{worker.text()}")
+
+
+def _queue_state(broker: str) -> str:
+    """The queue as Redis has it: jobs waiting, jobs taken by a worker and not finished
+    (since when), and the lock under which workers put lost jobs back."""
+    try:
+        store = redis.Redis.from_url(broker)
+        now = time.time()
+        taken = []
+        for tag, at in store.zrange("unacked_index", 0, -1, withscores=True):
+            message = json.loads(store.hget("unacked", tag) or "[{}]")[0]
+            job = message.get("headers", {}).get("id", "?")
+            taken.append(f"job {job[:16]} {now - at:.1f} s ago")
+        expires = store.pttl("unacked_mutex")
+        lock = f"held, expires in {expires / 1000:g} s" if expires > 0 else "free"
+        return (f"----- redis: {store.llen('dokureport')} job(s) waiting; taken: "
+                f"{', '.join(taken) or 'none'}; lost-job lock: {lock}")
+    except redis.RedisError as exc:
+        return f"----- redis: {exc}"
 
 
 def _programme(talks: int) -> dict:
@@ -249,32 +270,83 @@ def test_an_unchanged_event_is_built_once(make_event, tmp_path: Path, broker: st
     assert len(worker.builds()) == 2
 
 
+# Loaded by the workers at start-up (Python imports `sitecustomize` from its path): the
+# worker building a job dies (SIGKILL to its process group, as a machine is lost) once the
+# build's PDF is half written, in the worst moment: while it looks for lost jobs, under a
+# lock in Redis. Every worker does so every 2 s, so a worker killed at any moment is now
+# and then killed there.
+DIES_SWEEPING = """
+import contextlib, os, signal, threading, time
+from pathlib import Path
+from celery.worker import state
+from kombu.transport import redis as transport
+
+OUT = Path(os.environ["DIES_SWEEPING"])
+real_mutex, real_restore = transport.Mutex, transport.QoS.restore_visible
+found, dying = [], threading.local()
+
+def restore_visible(self, *args, **kwargs):
+    found[:] = [self]  # the worker's consumer, which sweeps every 2 s from its start
+    return real_restore(self, *args, **kwargs)
+
+@contextlib.contextmanager
+def mutex(client, name, expire):
+    with real_mutex(client, name, expire):
+        if getattr(dying, "now", False):
+            os.killpg(0, signal.SIGKILL)
+        yield
+
+def die_mid_build():
+    while not (state.active_requests and found and list(OUT.glob(".*.pdf.*.part"))):
+        time.sleep(0.01)
+    with contextlib.suppress(FileExistsError):
+        (Path(__file__).parent / "died").touch(exist_ok=False)  # the first that builds
+        dying.now = True
+        while True:  # until the lock is free: another sweep may hold it for a moment
+            found[0].restore_visible(num=None, interval=1)
+            time.sleep(0.01)
+
+transport.QoS.restore_visible, transport.Mutex = restore_visible, mutex
+threading.Thread(target=die_mid_build, daemon=True).start()
+"""
+
+
 @pytest.mark.slow  # a real Redis and real workers
 def test_a_worker_killed_mid_build_leaves_its_job_to_another(
-        make_event, tmp_path: Path, broker: str, start_worker) -> None:
+        make_event, tmp_path: Path, broker: str, start_worker, monkeypatch) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    inject = tmp_path / "inject"
+    inject.mkdir()
+    (inject / "sitecustomize.py").write_text(DIES_SWEEPING)
+    monkeypatch.setenv("DIES_SWEEPING", str(out))
     # Lost jobs come back after 26 s: longer than the time limit and its grace (25 s),
     # which is far over the build's few seconds even on a loaded machine.
     options = ("--time-limit", "20", "--lost-after", "26")
-    workers = [start_worker(*options), start_worker(*options)]
+    workers = [start_worker(*options, path=inject), start_worker(*options, path=inject)]
     folder = make_event(_programme(200), name="gross")
-    out = tmp_path / "out"
-    out.mkdir()
     env = dict(os.environ, PYTHONPATH=str(Path(dokureport.__file__).parents[1]))
     waiting = subprocess.Popen(
         [sys.executable, "-m", "dokureport", "enqueue", str(folder), "--broker", broker,
          "--out-dir", str(out), "--wait"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True, env=env)
     try:
-        # Killed while the PDF is being written: its temporary file is there.
         deadline = time.monotonic() + 60
-        while not list(out.glob(".gross.pdf.*.part")) and time.monotonic() < deadline:
+        while all(w.process.poll() is None for w in workers) and time.monotonic() < deadline:
             time.sleep(0.01)
-        first, second = workers if workers[0].builds() else workers[::-1]
-        first.kill()
+        dead = [w for w in workers if w.process.poll() is not None]
+        assert len(dead) == 1, "no worker died while building"
+        [first], [second] = dead, [w for w in workers if w is not dead[0]]
+        assert first.process.returncode == -signal.SIGKILL
+        assert len(first.builds()) == 1 and not second.builds()
         assert not (out / "gross.pdf").exists()
         assert list(out.glob(".gross.pdf.*.part"))  # the dead build's, half written
+        # The dead worker's lock is left in Redis: for 10 s, not for kombu's 300 s.
+        assert 0 < redis.Redis.from_url(broker).pttl("unacked_mutex") <= 10_000
 
-        stdout, stderr = waiting.communicate(timeout=120)
+        # Back on the queue after 26 s (the dead worker's lock long gone), looked for
+        # every 2 s, built (or failed) within the hard time limit, 25 s.
+        stdout, stderr = waiting.communicate(timeout=70)
     finally:
         waiting.kill()  # no enqueue left waiting when the test fails
         waiting.wait()

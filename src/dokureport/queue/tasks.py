@@ -27,6 +27,11 @@ TASK = "dokureport.build"
 QUEUE = "dokureport"
 MACHINE_FAILURES = (ExitCode.CANNOT_CREATE, ExitCode.IO_ERROR)
 RESULT_SECONDS = 7 * 24 * 3600  # how long a job's report (and its key) is kept
+# A worker looks for lost jobs every 2 s under a lock in Redis. The look takes
+# milliseconds (50 ms at most on a loaded machine), but a worker killed during it leaves
+# the lock behind until it expires: kombu's 300 s kept the dead worker's job, and every
+# other lost one, from coming back for five minutes, whatever --lost-after said.
+SWEEP_LOCK_SECONDS = 10
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,9 @@ def make_app(broker: str, settings: WorkerSettings | None = None) -> Celery:
             "visibility_timeout": settings.visibility_timeout,
             # Look for lost messages every 2 s, not every 100 s (10 × 10 s).
             "unacked_restore_interval": 2, "unacked_restore_throttle": 1,
+            # Two workers looking at once is harmless (each job is put back in a
+            # transaction that finds it gone if the other did), a stale lock is not.
+            "unacked_mutex_expire": SWEEP_LOCK_SECONDS,
         },
         worker_hijack_root_logger=False,
     )
