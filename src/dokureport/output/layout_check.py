@@ -9,7 +9,6 @@ item's section.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -303,25 +302,39 @@ def _page_defects(checks: list[PageCheck], total: int, bounds: Bounds) -> list[D
     return defects
 
 
-def _contents(elem: Any, parents: dict[int, Any], parent: Any = None
-              ) -> Iterator[tuple[Any, int, int]]:
-    """Every (element, page, mcid) under elem, in reading order; fills `parents`."""
-    if parent is not None:
-        parents[id(elem)] = parent
-    for kid in elem.kids:
-        if isinstance(kid, tuple):
-            if kid[0] == "mcid":
-                yield elem, kid[1], kid[2]
+def _contents(root: Any, parents: dict[int, Any]) -> list[tuple[Any, int, int]]:
+    """Every (element, page, mcid) under `root`, in reading order; fills `parents`.
+
+    A loop with a stack, not recursive generators: a 1,000-talk tree has 18,000 elements,
+    and a rebuild's check walks it whole."""
+    found: list[tuple[Any, int, int]] = []
+    stack = [iter(root.kids)]
+    owners = [root]
+    while stack:
+        for kid in stack[-1]:
+            if type(kid) is tuple:
+                if kid[0] == "mcid":
+                    found.append((owners[-1], kid[1], kid[2]))
+            else:
+                parents[id(kid)] = owners[-1]
+                stack.append(iter(kid.kids))
+                owners.append(kid)
+                break
         else:
-            yield from _contents(kid, parents, elem)
+            stack.pop()
+            owners.pop()
+    return found
 
 
 def _structure_defects(root: Any, readers: list[PageRead]) -> list[Defect]:
     """Headings alone at a page's foot; captions and QR codes away from their item."""
     parents: dict[int, Any] = {}
-    order = [(elem, page, mcid) for elem, page, mcid in _contents(root, parents)
-             if 0 < page <= len(readers) and (drawn := readers[page - 1].owners.get(mcid))
-             is not None and drawn.drew]
+    drawn_on = [reader.owners for reader in readers]
+    order = []
+    for elem, page, mcid in _contents(root, parents):
+        if 0 < page <= len(drawn_on) and (drawn := drawn_on[page - 1].get(mcid)) is not None \
+                and drawn.drew:
+            order.append((elem, page, mcid))
 
     def owner(page: int, mcid: int) -> Drawn:
         return readers[page - 1].owners[mcid]
