@@ -1,19 +1,25 @@
 """Post-processing in watch mode: a rebuild keeps, between the builds of one process, the
 per-page work whose result depends only on the page, keyed by what the page draws, never
 by its number alone. Pages drawn as before are not measured again; an edited page is, and
-its defects are reported as a fresh check reports them."""
+its defects are reported as a fresh check reports them; the PDF stays a one-shot build's,
+byte for byte."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from reportlab.lib.pagesizes import A4
 
+from dokureport.core.options import BuildOptions
 from dokureport.engine.canvas import BrochureCanvas
 from dokureport.engine.tags import tagged
 from dokureport.output import layout_check, page_reads
 from dokureport.output.layout_check import check_layout
+from dokureport.watch import _Session
+from tests.conftest import SAMPLE
+from tests.test_incremental import EPOCH, _edit, _one_shot
 from tests.test_layout_check import SENTENCE, _paragraphs
 
 AREA = (62.0, 68.0)
@@ -94,3 +100,37 @@ def test_a_page_drawn_as_before_at_another_number_is_numbered_anew(
     page_reads.keep_between_builds(False)
     fresh = check_layout(path, canvas.tags, type_area=AREA)
     assert fresh.pages == moved.pages and fresh.defects == moved.defects
+
+
+@pytest.mark.slow
+def test_a_watch_rebuild_measures_the_pages_drawn_anew_and_writes_a_one_shot_builds_pdf(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, measured: list[int]) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    folder = tmp_path / "event"
+    shutil.copytree(SAMPLE, folder)
+    out = tmp_path / "watch.pdf"
+    lines: list[str] = []
+    session = _Session(folder, out, BuildOptions(cache_dir=tmp_path / "watch-cache"),
+                       ["screen"], lambda line, _err: lines.append(line))
+    first = session.build()[0]
+    assert first is not None, lines
+    assert sorted(measured) == list(range(1, first[0].pages + 1))
+
+    for number, (old, new) in enumerate([
+            ("Präventionsketten und Bildungslandschaften sind",
+             "Präventionsketten und kommunale Bildungslandschaften sind"),
+            ("Beim Stadtspaziergang durch", "Unterwegs beim Stadtspaziergang durch")]):
+        _edit(folder / "event.yaml", old, new)
+        measured.clear()
+        results = session.build()[0]
+        assert results is not None, lines
+        [result] = results
+        # Only pages drawn anew are measured: fewer than were laid out again (a page laid
+        # out as before is drawn as before), none of the pages taken over.
+        assert 0 < len(measured) <= result.pages_laid_out < result.pages
+        one_shot, warned = _one_shot(folder, tmp_path / f"one-shot-{number}.pdf",
+                                     tmp_path / f"one-shot-cache-{number}")
+        assert out.read_bytes() == one_shot
+        assert result.layout is not None
+        assert [f"warning: {w}" for w in dict.fromkeys(
+            [*result.warnings, *result.layout.problems()])] == warned
