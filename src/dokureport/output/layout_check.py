@@ -9,14 +9,14 @@ item's section.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pikepdf
 
 from dokureport.core.errors import Problem
+from dokureport.output import page_reads
 from dokureport.output.page_content import Drawn, decode
 from dokureport.output.page_reads import PageRead, read_pages
 
@@ -189,14 +189,46 @@ def check_layout(path: Path, tags: Any, *, type_area: tuple[float, float],
         for page in pdf.pages:
             box = [float(v) for v in page.obj.get("/TrimBox", page.mediabox)]
             areas.append((box[1] + type_area[1], box[3] - type_area[0]))
-        checks = [_page_check(n, r, area, bounds) for n, (r, area)
-                  in enumerate(zip(readers, areas, strict=True), start=1)]
+        checks = _page_checks(readers, areas, bounds)
         defects = _page_defects(checks, total, bounds)
         if tags is not None:
             defects += _structure_defects(tags.root, readers)
     defects.sort(key=lambda d: (d.page, d.code))
     return LayoutCheck(tuple(checks), tuple(defects), bounds,
                        round(time.perf_counter() - began, 4))
+
+
+# Watch mode: the last build's page checks, by what each was measured from (`_CheckKey`).
+_kept_checks: dict[tuple[Any, ...], PageCheck] = {}
+
+
+def _page_checks(readers: list[PageRead], areas: list[tuple[float, float]],
+                 bounds: Bounds) -> list[PageCheck]:
+    """Each page measured; in watch mode a page drawn, framed and bounded as in an earlier
+    build is not measured again, only numbered anew (a page drawn otherwise has another
+    read's key: page_reads digests its content, fonts and forms)."""
+    keeping = page_reads.keeping()
+    checks: list[PageCheck] = []
+    now: dict[tuple[Any, ...], PageCheck] = {}
+    for number, (reader, area) in enumerate(zip(readers, areas, strict=True), start=1):
+        key = (reader.key, area, bounds)
+        check = _kept_checks.get(key) if keeping and reader.key else None
+        if check is None:
+            check = _page_check(number, reader, area, bounds)
+        elif check.page != number:
+            check = replace(check, page=number)
+        if keeping and reader.key:
+            now[key] = check
+        checks.append(check)
+    # This build's first, then the last builds' of other targets, as page_reads keeps.
+    for key, check in _kept_checks.items():
+        if len(now) >= page_reads.KEPT_PAGES:
+            break
+        now.setdefault(key, check)
+    _kept_checks.clear()
+    if keeping:
+        _kept_checks.update(now)
+    return checks
 
 
 def _page_check(number: int, reader: PageRead, area: tuple[float, float],
@@ -270,25 +302,39 @@ def _page_defects(checks: list[PageCheck], total: int, bounds: Bounds) -> list[D
     return defects
 
 
-def _contents(elem: Any, parents: dict[int, Any], parent: Any = None
-              ) -> Iterator[tuple[Any, int, int]]:
-    """Every (element, page, mcid) under elem, in reading order; fills `parents`."""
-    if parent is not None:
-        parents[id(elem)] = parent
-    for kid in elem.kids:
-        if isinstance(kid, tuple):
-            if kid[0] == "mcid":
-                yield elem, kid[1], kid[2]
+def _contents(root: Any, parents: dict[int, Any]) -> list[tuple[Any, int, int]]:
+    """Every (element, page, mcid) under `root`, in reading order; fills `parents`.
+
+    A loop with a stack, not recursive generators: a 1,000-talk tree has 18,000 elements,
+    and a rebuild's check walks it whole."""
+    found: list[tuple[Any, int, int]] = []
+    stack = [iter(root.kids)]
+    owners = [root]
+    while stack:
+        for kid in stack[-1]:
+            if type(kid) is tuple:
+                if kid[0] == "mcid":
+                    found.append((owners[-1], kid[1], kid[2]))
+            else:
+                parents[id(kid)] = owners[-1]
+                stack.append(iter(kid.kids))
+                owners.append(kid)
+                break
         else:
-            yield from _contents(kid, parents, elem)
+            stack.pop()
+            owners.pop()
+    return found
 
 
 def _structure_defects(root: Any, readers: list[PageRead]) -> list[Defect]:
     """Headings alone at a page's foot; captions and QR codes away from their item."""
     parents: dict[int, Any] = {}
-    order = [(elem, page, mcid) for elem, page, mcid in _contents(root, parents)
-             if 0 < page <= len(readers) and (drawn := readers[page - 1].owners.get(mcid))
-             is not None and drawn.drew]
+    drawn_on = [reader.owners for reader in readers]
+    order = []
+    for elem, page, mcid in _contents(root, parents):
+        if 0 < page <= len(drawn_on) and (drawn := drawn_on[page - 1].get(mcid)) is not None \
+                and drawn.drew:
+            order.append((elem, page, mcid))
 
     def owner(page: int, mcid: int) -> Drawn:
         return readers[page - 1].owners[mcid]

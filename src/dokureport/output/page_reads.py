@@ -21,19 +21,26 @@ from dokureport.output.page_content import Drawn, FontFacts, PageReader
 
 # The latest pages built in this process: this build's, then the last builds' of other
 # targets (a screen and a print PDF take turns), up to about 30 MiB.
-_KEPT_PAGES = 2_500
+KEPT_PAGES = 2_500
 
 
 @dataclass(frozen=True, slots=True)
 class PageRead:
-    """What a page draws, by marked content; its smallest type (size, role)."""
+    """What a page draws, by marked content; its smallest type (size, role); `key`: the
+    digest of all it was read from (its content, fonts and forms, tagged or not)."""
 
     owners: dict[Any, Drawn]
     smallest: tuple[float, str] | None
+    key: bytes = b""
 
 
 _kept: dict[bytes, PageRead] = {}
 _keeping = False
+
+
+def keeping() -> bool:
+    """Whether this process keeps what a build read for the next (watch mode)."""
+    return _keeping
 
 
 def keep_between_builds(keep: bool = True) -> None:
@@ -66,13 +73,23 @@ def _resource_digest(obj: Any, digests: dict[Any, bytes]) -> bytes:
     return digest
 
 
+def _raw(stream: Any) -> bytes:
+    """A stream as stored, with its filters: what it decodes to, without decoding it (a
+    rebuild digests every page's content; inflating all of it took a tenth of its check)."""
+    try:
+        return (repr((stream.get("/Filter"), stream.get("/DecodeParms"))).encode()
+                + b"\x00" + bytes(stream.read_raw_bytes()))
+    except pikepdf.PdfError:
+        return b"\x00unreadable"
+
+
 def _content(page: Any) -> bytes:
     contents = page.obj.get("/Contents")
     if contents is None:
         return b""
     if isinstance(contents, pikepdf.Array):
-        return b"\n".join(_stream_bytes(part) for part in contents)
-    return _stream_bytes(contents)
+        return b"\n".join(_raw(part) for part in contents)
+    return _raw(contents)
 
 
 def _key(page: Any, tagged: bool, digests: dict[Any, bytes]) -> bytes:
@@ -101,14 +118,14 @@ def read_pages(pdf: pikepdf.Pdf, *, tagged: bool) -> list[PageRead]:
         if found is None:
             reader = PageReader(page, fonts, tagged=tagged)
             reader.read()
-            found = PageRead(reader.owners, reader.smallest)
+            found = PageRead(reader.owners, reader.smallest, key)
         now[key] = found
         reads.append(found)
     if not _keeping:
         return reads
     # This build's pages first: they are what the next build (an edit of it) will meet.
     for key, read in _kept.items():
-        if len(now) >= _KEPT_PAGES:
+        if len(now) >= KEPT_PAGES:
             break
         now.setdefault(key, read)
     _kept.clear()

@@ -61,6 +61,10 @@ def write_structure(pdf: pikepdf.Pdf, tags: TagRecorder) -> None:
     by_mcid: dict[int, dict[int, str]] = {}
     annotations: list[tuple[pikepdf.Object, str]] = []  # each link's annotation, parent
 
+    # A page's annotations, read once per page (thousands of links in a long brochure).
+    annotations_on: dict[int, list[pikepdf.Object]] = {}
+    roles: dict[str, str] = {}  # a role's "/S" entry, written once per role
+
     # Every element is an uncompressed object of its own (no object streams: see
     # output.postprocess.finish), so its bytes count: the optional /Type /StructElem is left out,
     # and content on the element's own page (/Pg) is a bare MCID, not an MCR dictionary.
@@ -81,28 +85,39 @@ def write_structure(pdf: pikepdf.Pdf, tags: TagRecorder) -> None:
             if kind == "mcid":
                 kids.append(str(index) if page == first else
                             f'{{"/Type":"/MCR","/Pg":"{page_refs[page - 1]}","/MCID":{index}}}')
-                by_mcid.setdefault(page - 1, {})[index] = ref
+                mcids = by_mcid.get(page - 1)
+                if mcids is None:
+                    mcids = by_mcid[page - 1] = {}
+                mcids[index] = ref
                 continue
-            annotation = pages[page - 1].Annots[index]
+            on = annotations_on.get(page)
+            if on is None:
+                on = annotations_on[page] = list(pages[page - 1].Annots)
+            annotation = on[index]
             annotations.append((annotation, ref))
             annotation.Contents = text_string(link_description(
                 tags.links.get((page, index), ""), tags.destinations))
             on_page = "" if page == first else f',"/Pg":"{page_refs[page - 1]}"'
             kids.append(f'{{"/Type":"/OBJR","/Obj":"{_reference(annotation)}"{on_page}}}')
-        if not kids and elem.role not in _KEEP_EMPTY:
+        role = elem.role
+        if not kids and role not in _KEEP_EMPTY:
             return None
-        entries = [f'"/S":{json.dumps("/" + elem.role)}', f'"/P":"{parent}"',
-                   f'"/K":[{",".join(kids)}]']
+        entry = roles.get(role)
+        if entry is None:
+            entry = roles[role] = f'"/S":{json.dumps("/" + role)}'
+        entries = [entry, f'"/P":"{parent}"', f'"/K":[{",".join(kids)}]']
         if first:
             entries.append(f'"/Pg":"{page_refs[first - 1]}"')
         attrs = elem.attrs
-        for key in ("Alt", "Lang", "ActualText"):
-            if attrs.get(key):
-                entries.append(f'"/{key}":"{json_text(str(attrs[key]))}"')
-        table = ([f'"/Scope":{json.dumps("/" + attrs["Scope"])}'] if "Scope" in attrs else [])
-        table += [f'"/ColSpan":{int(attrs["ColSpan"])}'] if "ColSpan" in attrs else []
-        if table:
-            entries.append(f'"/A":{{"/O":"/Table",{",".join(table)}}}')
+        if attrs:
+            for key in ("Alt", "Lang", "ActualText"):
+                if attrs.get(key):
+                    entries.append(f'"/{key}":"{json_text(str(attrs[key]))}"')
+            table = ([f'"/Scope":{json.dumps("/" + attrs["Scope"])}'] if "Scope" in attrs
+                     else [])
+            table += [f'"/ColSpan":{int(attrs["ColSpan"])}'] if "ColSpan" in attrs else []
+            if table:
+                entries.append(f'"/A":{{"/O":"/Table",{",".join(table)}}}')
         objects.append(f'"obj:{ref}":{{"value":{{{",".join(entries)}}}}}')
         return ref
 
