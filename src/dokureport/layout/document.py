@@ -395,6 +395,8 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         except IndexError:
             raise LayoutError("the table of contents did not settle in "
                               f"{max_passes + 1} passes") from None
+        if restart.keeping():
+            self.undo_last_edits()  # the next story may be handed these flowables
         settled.remember(self._settle_key, self._indexing, self.ctx.options.cache_dir)
         self._kept = self._splice_from = None
         if self._ledger is not None and key is not None:
@@ -458,8 +460,13 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
             if isinstance(flowable, TableOfContents):
                 # A contents entry of a talk in another language is in that language too.
                 flowable.languages = languages  # type: ignore[attr-defined]
-        if settled.seed(self._settle_key, settled.indexing(story), self.ctx.options.cache_dir):
+        indexing = settled.indexing(story)
+        if settled.seed(self._settle_key, indexing, self.ctx.options.cache_dir):
             return
+        for flowable in indexing:
+            if hasattr(flowable, "seed_pages"):
+                # No guess: not even the pages a story before heard (layout.reuse).
+                flowable.seed_pages({})
         for flowable in story:
             if isinstance(flowable, TableOfContents):
                 # reportlab's beforeBuild makes these the entries the first pass draws.
