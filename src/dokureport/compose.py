@@ -13,7 +13,7 @@ from reportlab.platypus.doctemplate import NextPageTemplate
 from dokureport.core import memo
 from dokureport.core.errors import InputError
 from dokureport.engine import parsed
-from dokureport.layout import reuse, source
+from dokureport.layout import restart, reuse, source
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.document import BLANK, CONTENT, BrochureDocument
 from dokureport.layout.notes import notes_page
@@ -87,7 +87,7 @@ def _section(ctx: LayoutContext, name: str) -> list[Flowable]:
     """The section's flowables; a watch session's next story is handed those of a section
     whose input is as it was (layout.reuse)."""
     reads = REUSED.get(name)
-    if reads is None:
+    if reads is None or not restart.keeping():
         return SECTIONS[name].flowables(ctx)  # type: ignore[no-any-return]
     # Its start reads the page plan (layout.document.section_start) besides its input.
     return reuse.made(ctx, (name, ctx.plan.forced(name), reads(ctx)),
@@ -96,9 +96,16 @@ def _section(ctx: LayoutContext, name: str) -> list[Flowable]:
 
 def _talks_but_abstracts(ctx: LayoutContext) -> tuple[Any, ...]:
     """Every talk's fields but its abstract, in order: what the agenda and the speakers'
-    index read of the talks."""
-    return tuple(tuple(item for item in vars(talk).items() if item[0] != "abstract")
-                 for talk in ctx.event.talks)
+    index read of the talks (taken once per event: the page planner's layouts share it)."""
+    event = ctx.event
+    if _but_abstracts[0] is not event:
+        _but_abstracts[:] = [event, tuple(
+            tuple(item for item in vars(talk).items() if item[0] != "abstract")
+            for talk in event.talks)]
+    return _but_abstracts[1]  # type: ignore[no-any-return]
+
+
+_but_abstracts: list[Any] = [None, ()]
 
 
 # The large sections a watch rebuild hands over whole when what they read of the event is

@@ -814,11 +814,24 @@ def _listed(flowable: Any) -> bool:
 
 def _contents_entry(heading: Heading, ctx: LayoutContext) -> tuple[int, str, str]:
     """A listed heading's contents entry: level, text, link key."""
+    # Kept on the heading for its typesetter's setting: a heading a watch rebuild is
+    # handed over (layout.reuse) is listed as it was, and every layout asks twice.
+    setting = ctx.text._setting()
+    kept = heading.__dict__.get(_CONTENTS_ENTRY)
+    if kept is not None and kept[0] == setting:
+        return kept[1]  # type: ignore[no-any-return]
     entry = heading.outline
+    glyphs = len(ctx.text.missing_glyphs)
     # A contents line is a pointer, not the heading: a title of many lines would not fit
     # a contents row (reportlab cannot split one), so it is shortened.
     text = ctx.text.plain(shortened(entry.title, TOC_ENTRY_CHARACTERS), hyphenate=False)
-    return entry.level, text, entry.key
+    out = (entry.level, text, entry.key)
+    if len(ctx.text.missing_glyphs) == glyphs:  # else each layout reports them again
+        heading.__dict__[_CONTENTS_ENTRY] = (setting, out)
+    return out
+
+
+_CONTENTS_ENTRY = "_dokureport_contents_entry"
 
 
 def _contents_languages(story: list[Any]) -> dict[str, str]:

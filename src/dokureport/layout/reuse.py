@@ -15,6 +15,7 @@ a context other than the one it was made with (which is set to the next story's)
 from __future__ import annotations
 
 import functools
+import hashlib
 import types
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -48,7 +49,7 @@ def made(ctx: LayoutContext, key: Hashable, make: Callable[[], list[Flowable]]
     made with then holds `ctx`)."""
     if not restart.keeping():
         return make()
-    full = (setting(ctx), key)
+    full = _Key((setting(ctx), key))
     entry = _made.get(full)
     if entry is not None:
         for holder, name in entry.holders:
@@ -68,6 +69,22 @@ def made(ctx: LayoutContext, key: Hashable, make: Callable[[], list[Flowable]]
     return out
 
 
+class _Key:
+    """A key hashed once (a talk's hash walks all its fields, and a memo asks twice)."""
+
+    __slots__ = ("hash", "value")
+
+    def __init__(self, value: Hashable) -> None:
+        self.value = value
+        self.hash = hash(value)
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Key) and self.hash == other.hash and self.value == other.value
+
+
 def forget() -> None:
     """Keep no entry (a build whose story reported characters no font has: the next one
     makes every flowable anew, and reports them again)."""
@@ -77,7 +94,7 @@ def forget() -> None:
 _SETTING = "_dokureport_reuse_setting"
 
 
-def setting(ctx: LayoutContext) -> tuple[Any, ...]:
+def setting(ctx: LayoutContext) -> bytes:
     """What of the context a section's flowables may be made of, beyond the event's data:
     equal settings make equal flowables of equal data."""
     # Taken once per context (a copy for columns or a language has its own geometry or
@@ -85,10 +102,11 @@ def setting(ctx: LayoutContext) -> tuple[Any, ...]:
     kept = ctx.__dict__.get(_SETTING)
     if kept is not None and kept[0] is ctx.geometry and kept[1] is ctx.text:
         return kept[2]  # type: ignore[no-any-return]
-    value = (restart.fingerprint(ctx.design), repr(ctx.options), repr(ctx.fonts),
-             ctx.geometry, ctx.text.lang, ctx.event.lang, repr(ctx.event.labels),
-             ctx.build_date, len(ctx.event.talks), ctx.columns,
-             ctx.profile is not None and repr(ctx.profile))
+    # A digest: each key compares it with the last story's.
+    value = hashlib.blake2b(repr((
+        restart.fingerprint(ctx.design), ctx.options, ctx.fonts, ctx.geometry, ctx.text.lang,
+        ctx.event.lang, ctx.event.labels, ctx.build_date, len(ctx.event.talks), ctx.columns,
+        ctx.profile)).encode(), digest_size=16).digest()
     ctx.__dict__[_SETTING] = (ctx.geometry, ctx.text, value)
     return value
 
