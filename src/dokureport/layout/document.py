@@ -378,12 +378,12 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         a settled pass still have left one out, one more pass draws every photo.
         """
         self._passes = 0
+        self._indexing = settled.indexing(story)
         self._reserve_contents(story)
         linebreaks.budget(story)
         full = [EveryPhotoDrawn(self.ctx.images), *story]
         # Watch mode: each page's start, to compare with the last build's (layout.restart).
         self._digests = restart.digests(full) if restart.keeping() else None
-        self._indexing = settled.indexing(story)
         key = self._restart_key() if self._digests is not None else None
         self._kept = restart.take(key) if key is not None else None
         try:
@@ -460,7 +460,7 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
             if isinstance(flowable, TableOfContents):
                 # A contents entry of a talk in another language is in that language too.
                 flowable.languages = languages  # type: ignore[attr-defined]
-        indexing = settled.indexing(story)
+        indexing = self._indexing
         if settled.seed(self._settle_key, indexing, self.ctx.options.cache_dir):
             return
         for flowable in indexing:
