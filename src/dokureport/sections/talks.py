@@ -116,7 +116,8 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
     shown = {p.talk for p in event.photos.items if p.talk is not None}
     for number, talk in enumerate(event.talks, start=1):
         slot = slots.get(talk.id) if talk.id else None
-        if talk.id in shown:  # its photos are this build's to prepare
+        if talk.id in shown or "![" in (talk.abstract or ""):
+            # Its photos are this build's to prepare (and an image's file may come since).
             out += _talk(ctx, number, talk, slot, title, dense)
             continue
         # A watch rebuild hands over the flowables of each talk that is as it was.
