@@ -245,3 +245,131 @@ def test_the_footer_title_is_typeset_once_per_build_not_on_every_page(
     assert len(footed) >= result.pages - 2  # the title stands in the footer of the pages
     titles = [t for t in made if "Großstadtnetzwerks" in t]
     assert len(titles) == 1, titles
+
+
+def _more_talks(event: Path, count: int) -> None:
+    """`count` talks more after the sample's, each with an abstract of its own."""
+    text = event.read_text(encoding="utf-8")
+    talks = "".join(
+        f"  - id: extra-{n}\n    title: Werkstattbericht {n} aus der kommunalen Praxis\n"
+        f"    speakers:\n      - name: Referentin Nummer {n}\n"
+        f"    abstract: |\n      Bericht {n}: {LONG_PARAGRAPH}\n" for n in range(1, count + 1))
+    at = text.index("\nphotos:")
+    event.write_text(text[:at + 1] + talks.removesuffix("\n") + text[at:], encoding="utf-8")
+
+
+class _Made:
+    """Which talks a story made anew (their headings), and which talks' flowables the
+    layouts digested."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from dokureport.layout import restart, source
+        from dokureport.sections import talks
+
+        self.headings: list[str] = []
+        self.digested: list[int] = []  # a talk's index for each of its flowables
+        made = self.headings
+
+        class Counted(talks.Heading):  # type: ignore[misc,name-defined]
+            def __init__(self, *args: object, **kwargs: object) -> None:
+                super().__init__(*args, **kwargs)
+                made.append(self.outline.key)
+
+        digest = restart._digest
+
+        def digested(flowable: object, memo: dict[int, str | None]) -> bytes | None:
+            key = source.key_of(flowable)
+            if key is not None and key[0] == "talks" and len(key) > 1:
+                self.digested.append(int(key[1]))
+            return digest(flowable, memo)
+
+        monkeypatch.setattr(talks, "Heading", Counted)
+        monkeypatch.setattr(restart, "_digest", digested)
+
+    def clear(self) -> None:
+        self.headings.clear()
+        self.digested.clear()
+
+
+@pytest.mark.slow
+def test_a_rebuild_makes_only_the_edited_talk_anew_and_is_the_one_shot_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A watch rebuild is handed the flowables of every talk it did not edit, with the
+    digests taken when they were made (none made or digested again), and writes the PDF
+    a one-shot build writes: after a talk's edit, the intro's, and one that moves the
+    page breaks of every page after it."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    folder = tmp_path / "event"
+    shutil.copytree(SAMPLE, folder)
+    event = folder / "event.yaml"
+    _more_talks(event, 8)
+    made = _Made(monkeypatch)
+    out = tmp_path / "watch.pdf"
+    lines: list[str] = []
+    session = _Session(folder, out, BuildOptions(cache_dir=tmp_path / "watch-cache"),
+                       ["screen"], lambda line, _err: lines.append(line))
+    assert session.build()[0] is not None, lines
+    assert sorted(made.headings) == sorted(f"talk-{n}" for n in range(1, 12))
+
+    edits: list[tuple[str, Callable[[], None], set[int]]] = [
+        ("a talk's abstract, one word", lambda: _edit(
+            event, "Präventionsketten und Bildungslandschaften sind",
+            "Präventionsketten und kommunale Bildungslandschaften sind"), {0}),
+        ("the intro", lambda: _edit(event, "Armutsgefährdung und Bildungsbenachteiligung",
+                                    "Armutsgefährdung und frühe Bildungsbenachteiligung"), set()),
+        ("page breaks move", lambda: _edit(
+            event, "Bericht 2: ", f"Bericht 2: {LONG_PARAGRAPH}\n\n      "), {4}),
+    ]
+    for number, (what, edit, edited) in enumerate(edits):
+        before = _pages(out.read_bytes(), tmp_path / "before.pdf")
+        edit()
+        made.clear()
+        lines.clear()
+        results = session.build()[0]
+        assert results is not None, (what, lines)
+        assert made.headings == [f"talk-{i + 1}" for i in sorted(edited)], what
+        assert set(made.digested) == edited, what
+        watched = out.read_bytes()
+        one_shot, _ = _one_shot(folder, tmp_path / f"one-shot-{number}.pdf",
+                                tmp_path / f"one-shot-cache-{number}")
+        if watched != one_shot:
+            pytest.fail(f"after editing {what}, the watch build differs from a one-shot "
+                        f"build: {_structure(watched, tmp_path / 'w.pdf')} against "
+                        f"{_structure(one_shot, tmp_path / 'o.pdf')}")
+        if what == "page breaks move":
+            after = _pages(watched, tmp_path / "after.pdf")
+            assert len(after) > len(before) or any(
+                a.split()[:3] != b.split()[:3] for a, b in zip(after, before, strict=False)
+                if a.strip() and b.strip())
+
+
+def test_the_page_planners_next_layout_is_handed_the_talks_the_first_one_made(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A booklet's page planner lays the brochure out again (four pages a sheet): in a
+    watch session its next layout is handed the talks the first layout's story made, with
+    their digests, instead of making and digesting them again."""
+    from dokureport import pipeline
+    from dokureport.layout import restart
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    made = _Made(monkeypatch)
+    layouts: list[int] = []
+    lay_out = pipeline.lay_out
+
+    def counted(*args: object, **kwargs: object) -> int:
+        made.clear()
+        pages = lay_out(*args, **kwargs)  # type: ignore[arg-type]
+        layouts.append(len(made.headings) + len(made.digested))
+        return pages
+
+    monkeypatch.setattr(pipeline, "lay_out", counted)
+    restart.keep_between_builds()  # as watch mode asks
+    try:
+        result = pipeline.build_brochure(SAMPLE, tmp_path / "a.pdf",
+                                         BuildOptions(cache_dir=None, booklet=True))
+    finally:
+        restart.keep_between_builds(False)
+    assert len(layouts) >= 2 and result.pages % 4 == 0
+    first, *later = layouts
+    assert first > 0  # the first layout made and digested the talks ...
+    assert later == [0] * len(later)  # ... the next made or digested none of them

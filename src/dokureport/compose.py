@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from reportlab.platypus import Flowable, PageBreak, Spacer
 from reportlab.platypus.doctemplate import NextPageTemplate
@@ -11,7 +13,7 @@ from reportlab.platypus.doctemplate import NextPageTemplate
 from dokureport.core import memo
 from dokureport.core.errors import InputError
 from dokureport.engine import parsed
-from dokureport.layout import source
+from dokureport.layout import restart, reuse, source
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.document import BLANK, CONTENT, BrochureDocument
 from dokureport.layout.notes import notes_page
@@ -72,10 +74,46 @@ def story(ctx: LayoutContext, blank_pages: int = 0) -> list[Flowable]:
             flowables += padding
             if padding:
                 flowables += [PageBreak()]  # the imprint never shares a padding page
-        flowables += source.from_key(SECTIONS[name].flowables(ctx), SECTION_KEYS[name])
+        flowables += source.from_key(_section(ctx, name), SECTION_KEYS[name])
     if "imprint" not in order:
         flowables += padding
+    if ctx.text.missing_glyphs:
+        # Which entry reported them is not known: the next story makes every one anew.
+        reuse.forget()
     return flowables
+
+
+def _section(ctx: LayoutContext, name: str) -> list[Flowable]:
+    """The section's flowables; a watch session's next story is handed those of a section
+    whose input is as it was (layout.reuse)."""
+    reads = REUSED.get(name)
+    if reads is None or not restart.keeping():
+        return SECTIONS[name].flowables(ctx)  # type: ignore[no-any-return]
+    # Its start reads the page plan (layout.document.section_start) besides its input.
+    return reuse.made(ctx, (name, ctx.plan.forced(name), reads(ctx)),
+                      lambda: SECTIONS[name].flowables(ctx))
+
+
+def _talks_but_abstracts(ctx: LayoutContext) -> tuple[Any, ...]:
+    """Every talk's fields but its abstract, in order: what the agenda and the speakers'
+    index read of the talks (taken once per event: the page planner's layouts share it)."""
+    event = ctx.event
+    if _but_abstracts[0] is not event:
+        _but_abstracts[:] = [event, tuple(
+            tuple(item for item in vars(talk).items() if item[0] != "abstract")
+            for talk in event.talks)]
+    return _but_abstracts[1]  # type: ignore[no-any-return]
+
+
+_but_abstracts: list[Any] = [None, ()]
+
+
+# The large sections a watch rebuild hands over whole when what they read of the event is
+# as it was (the talks are handed over talk by talk: sections.talks).
+REUSED: dict[str, Callable[[LayoutContext], Hashable]] = {
+    "agenda": lambda ctx: (ctx.event.agenda, _talks_but_abstracts(ctx)),
+    "speakers": _talks_but_abstracts,
+}
 
 
 def _padding(ctx: LayoutContext, blank: int) -> list[Flowable]:

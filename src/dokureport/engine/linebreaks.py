@@ -261,6 +261,8 @@ def budget(story: list[Any], characters: int | None = None) -> None:
                 left -= len(getattr(flowable, "text", "") or "")
                 if left < 0:
                     flowable.__dict__[_UNKEPT] = True
+                else:  # a paragraph an earlier story had further on (layout.reuse)
+                    flowable.__dict__.pop(_UNKEPT, None)
             elif isinstance(flowable, KeepTogether):
                 walk(flowable._content)
 

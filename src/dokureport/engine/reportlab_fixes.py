@@ -88,6 +88,7 @@ class WeakMultiBuildEdits:
 
     @_multiBuildEdits.setter
     def _multiBuildEdits(self, record: Callable[[tuple[Any, ...]], None]) -> None:
+        self.undo_last_edits()  # a multiBuild given up (engine.splice.Unrestorable)
         def weakly(edit: tuple[Any, ...]) -> None:
             undo, flowable, *args = edit
             try:
@@ -98,6 +99,17 @@ class WeakMultiBuildEdits:
             record((_undo_if_alive, undo, ref, *args))
 
         self.__dict__["_weak_edits"] = weakly
+        # multiBuild's own list: its last pass's edits are left done (`undo_last_edits`).
+        self.__dict__["_edit_list"] = getattr(record, "__self__", None)
+
+    def undo_last_edits(self) -> None:
+        """Undo what multiBuild's last pass did to the story's flowables (reportlab
+        undoes a pass's edits only before the next pass): a later layout may lay the
+        same flowables out again (layout.reuse)."""
+        edits = self.__dict__.pop("_edit_list", None)
+        while edits:
+            undo, *args = edits.pop(0)
+            undo(*args)
 
     @_multiBuildEdits.deleter
     def _multiBuildEdits(self) -> None:

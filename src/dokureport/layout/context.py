@@ -48,8 +48,10 @@ class PassImages:
         self.skipped = False  # this pass left an image out
         # Every image drawn, at its placed size: the low-resolution warnings read it.
         self.placed: dict[ImageRequest, PreparedImage] = {}
+        self.submitted = 0  # requests so far: what layout.reuse never hands to a later build
 
     def submit(self, request: ImageRequest) -> None:
+        self.submitted += 1
         self._images.submit(request)
 
     def ready(self, request: ImageRequest) -> bool:

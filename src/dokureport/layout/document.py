@@ -378,12 +378,12 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         a settled pass still have left one out, one more pass draws every photo.
         """
         self._passes = 0
+        self._indexing = settled.indexing(story)
         self._reserve_contents(story)
         linebreaks.budget(story)
         full = [EveryPhotoDrawn(self.ctx.images), *story]
         # Watch mode: each page's start, to compare with the last build's (layout.restart).
         self._digests = restart.digests(full) if restart.keeping() else None
-        self._indexing = settled.indexing(story)
         key = self._restart_key() if self._digests is not None else None
         self._kept = restart.take(key) if key is not None else None
         try:
@@ -395,6 +395,8 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         except IndexError:
             raise LayoutError("the table of contents did not settle in "
                               f"{max_passes + 1} passes") from None
+        if restart.keeping():
+            self.undo_last_edits()  # the next story may be handed these flowables
         settled.remember(self._settle_key, self._indexing, self.ctx.options.cache_dir)
         self._kept = self._splice_from = None
         if self._ledger is not None and key is not None:
@@ -458,8 +460,13 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
             if isinstance(flowable, TableOfContents):
                 # A contents entry of a talk in another language is in that language too.
                 flowable.languages = languages  # type: ignore[attr-defined]
-        if settled.seed(self._settle_key, settled.indexing(story), self.ctx.options.cache_dir):
+        indexing = self._indexing
+        if settled.seed(self._settle_key, indexing, self.ctx.options.cache_dir):
             return
+        for flowable in indexing:
+            if hasattr(flowable, "seed_pages"):
+                # No guess: not even the pages a story before heard (layout.reuse).
+                flowable.seed_pages({})
         for flowable in story:
             if isinstance(flowable, TableOfContents):
                 # reportlab's beforeBuild makes these the entries the first pass draws.
@@ -807,11 +814,24 @@ def _listed(flowable: Any) -> bool:
 
 def _contents_entry(heading: Heading, ctx: LayoutContext) -> tuple[int, str, str]:
     """A listed heading's contents entry: level, text, link key."""
+    # Kept on the heading for its typesetter's setting: a heading a watch rebuild is
+    # handed over (layout.reuse) is listed as it was, and every layout asks twice.
+    setting = ctx.text._setting()
+    kept = heading.__dict__.get(_CONTENTS_ENTRY)
+    if kept is not None and kept[0] == setting:
+        return kept[1]  # type: ignore[no-any-return]
     entry = heading.outline
+    glyphs = len(ctx.text.missing_glyphs)
     # A contents line is a pointer, not the heading: a title of many lines would not fit
     # a contents row (reportlab cannot split one), so it is shortened.
     text = ctx.text.plain(shortened(entry.title, TOC_ENTRY_CHARACTERS), hyphenate=False)
-    return entry.level, text, entry.key
+    out = (entry.level, text, entry.key)
+    if len(ctx.text.missing_glyphs) == glyphs:  # else each layout reports them again
+        heading.__dict__[_CONTENTS_ENTRY] = (setting, out)
+    return out
+
+
+_CONTENTS_ENTRY = "_dokureport_contents_entry"
 
 
 def _contents_languages(story: list[Any]) -> dict[str, str]:

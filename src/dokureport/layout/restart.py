@@ -295,6 +295,7 @@ def keep_between_builds(keep: bool = True) -> None:
     if not keep:
         _ledgers.clear()
         _finished.clear()
+        _known.clear()
 
 
 def keeping() -> bool:
@@ -388,9 +389,28 @@ def references(states: list[Any]) -> bytes:
 
 
 def digests(story: list[Any]) -> tuple[bytes | None, ...]:
-    """Each story flowable's digest (None where it holds what the digest cannot see)."""
+    """Each story flowable's digest (None where it holds what the digest cannot see).
+
+    A flowable the last story had too (layout.reuse hands them over) keeps the digest
+    taken when it was new: what it was given, not what a layout since left on it.
+    """
     memo: dict[int, str | None] = {}
-    return tuple(_digest(f, memo) for f in story)
+    known: dict[int, tuple[Any, bytes | None]] = {}
+    out = []
+    for flowable in story:
+        taken = _known.get(id(flowable))
+        digest = taken[1] if taken is not None and taken[0] is flowable \
+            else _digest(flowable, memo)
+        known[id(flowable)] = (flowable, digest)
+        out.append(digest)
+    _known.clear()
+    if _keeping:
+        _known.update(known)
+    return tuple(out)
+
+
+# The last story's flowables and their digests, by id (watch mode).
+_known: dict[int, tuple[Any, bytes | None]] = {}
 
 
 def _digest(flowable: Any, memo: dict[int, str | None]) -> bytes | None:

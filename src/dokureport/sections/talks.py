@@ -16,7 +16,7 @@ from dokureport.event.model import AgendaItem, Speaker, Talk, fits_qr_code
 from dokureport.i18n.dates import long_date, time_span
 from dokureport.i18n.labels import with_colon
 from dokureport.i18n.language import pdf_language
-from dokureport.layout import direction
+from dokureport.layout import direction, reuse
 from dokureport.layout.context import LayoutContext
 from dokureport.layout.document import COLUMNS, section_start
 from dokureport.layout.flowables import Heading, OutlineEntry, QrCode, in_language
@@ -107,35 +107,54 @@ def flowables(ctx: LayoutContext) -> list[Flowable]:
         return []
     # A large programme on a wide page: two columns, a step smaller (ctx.columns).
     ctx = ctx.in_columns()
-    s, t = ctx.styles, ctx.text
+    s = ctx.styles
     out = _start(ctx)
     # A column's talk title is one heading level smaller: it stays a few words a line.
     dense = ctx.columns is not None and ctx.geometry is ctx.columns.column
     title = s.h3 if dense else s.h2
     slots = event.talk_slots()
+    shown = {p.talk for p in event.photos.items if p.talk is not None}
     for number, talk in enumerate(event.talks, start=1):
-        at: KeyPath = ("talks", number - 1)
-        # A talk held in another language: its title and abstract are set (hyphenation,
-        # quotation marks) and tagged in it; format, speakers and labels stay the event's.
-        own = ctx.in_language(talk.lang)
-        lang = pdf_language(talk.lang) if own is not ctx and talk.lang else None
-        kind = " · ".join(x for x in (talk.format, talk.topic) if x)
-        if kind:
-            out.append(Paragraph(t.plain(kind, hyphenate=False), s.overline))
-        out.extend(in_language(from_key([Heading(
-            own.text.heading(talk.title, title, ctx.geometry.frame_width), title,
-            OutlineEntry(title=talk.title, key=ctx.talk_anchor(number), level=1))],
-            (*at, "title")), lang))
-        out.extend(_when_where(ctx, slots.get(talk.id) if talk.id else None))
-        # In columns the speakers share a paragraph: a line each would be half empty.
-        names = [_speaker(ctx, sp) for sp in talk.speakers]
-        lines = [" · ".join(names)] if dense and names else names
-        out.extend(from_key([Paragraph(line, s.meta) for line in lines], (*at, "speakers")))
-        abstract = in_language(from_key(paragraphs(own, talk.abstract, level=2,
-                                                   anchor=f"talk-{number}"),
-                                        (*at, "abstract")), lang)
-        # The slides' link and QR code, and the talk's photos, stay with its last lines.
-        out.extend(keep_with_last_lines(abstract, [*from_key(_slides(ctx, talk),
-                                                             (*at, "slides")),
-                                                   *_photos(ctx, talk)]))
+        slot = slots.get(talk.id) if talk.id else None
+        if talk.id in shown or "![" in (talk.abstract or ""):
+            # Its photos are this build's to prepare (and an image's file may come since).
+            out += _talk(ctx, number, talk, slot, title, dense)
+            continue
+        # A watch rebuild hands over the flowables of each talk that is as it was.
+        out += reuse.made(ctx, ("talk", number, talk, slot, title.name, dense),
+                          lambda number=number, talk=talk, slot=slot: _talk(
+                              ctx, number, talk, slot, title, dense))
+    return out
+
+def _talk(ctx: LayoutContext, number: int, talk: Talk,
+          slot: tuple[dt.date, AgendaItem] | None, title: ParagraphStyle, dense: bool
+          ) -> list[Flowable]:
+    """One talk's flowables: format and topic, title, when and where, speakers, abstract,
+    slides and photos."""
+    s, t = ctx.styles, ctx.text
+    out: list[Flowable] = []
+    at: KeyPath = ("talks", number - 1)
+    # A talk held in another language: its title and abstract are set (hyphenation,
+    # quotation marks) and tagged in it; format, speakers and labels stay the event's.
+    own = ctx.in_language(talk.lang)
+    lang = pdf_language(talk.lang) if own is not ctx and talk.lang else None
+    kind = " · ".join(x for x in (talk.format, talk.topic) if x)
+    if kind:
+        out.append(Paragraph(t.plain(kind, hyphenate=False), s.overline))
+    out.extend(in_language(from_key([Heading(
+        own.text.heading(talk.title, title, ctx.geometry.frame_width), title,
+        OutlineEntry(title=talk.title, key=ctx.talk_anchor(number), level=1))],
+        (*at, "title")), lang))
+    out.extend(_when_where(ctx, slot))
+    # In columns the speakers share a paragraph: a line each would be half empty.
+    names = [_speaker(ctx, sp) for sp in talk.speakers]
+    lines = [" · ".join(names)] if dense and names else names
+    out.extend(from_key([Paragraph(line, s.meta) for line in lines], (*at, "speakers")))
+    abstract = in_language(from_key(paragraphs(own, talk.abstract, level=2,
+                                               anchor=f"talk-{number}"),
+                                    (*at, "abstract")), lang)
+    # The slides' link and QR code, and the talk's photos, stay with its last lines.
+    out.extend(keep_with_last_lines(abstract, [*from_key(_slides(ctx, talk),
+                                                         (*at, "slides")),
+                                               *_photos(ctx, talk)]))
     return out
