@@ -24,6 +24,7 @@ from dokureport.core import interrupts, memo
 from dokureport.core.collector import long_lived_frozen
 from dokureport.core.errors import DokureportError, ExitCode, InputError, Problem, SystemFailure
 from dokureport.core.options import BuildOptions, Target
+from dokureport.event import image_headers
 from dokureport.event.publish import Withheld, published
 from dokureport.layout import restart
 from dokureport.layout.context import LayoutContext, SectionPages
@@ -183,6 +184,10 @@ def files_read(source: Path | None, named: dict[Path, Problem], theme: Theme | N
     return inputs
 
 
+# In the cache folder: the sizes of the photos builds have read (image_headers).
+HEADERS_FILE = Path("headers") / "v1.pickle"
+
+
 def build_brochure(source: Path, output: Path, options: BuildOptions) -> BuildResult:
     """Build the brochure of the event at `source` into `output`."""
     return build_brochures(source, output, options, (options.target,))[0]
@@ -212,6 +217,10 @@ def _build_all(source: Path | ValidatedEvent, output: Path, options: BuildOption
                targets: Sequence[Target], trace: BuildTrace, report: Path | None
                ) -> list[BuildResult]:
     planned = planned_outputs(output, targets, options.booklet, report)
+    # The photos' headers an earlier build read: a rebuild opens no photo to check it.
+    headers = options.cache_dir / HEADERS_FILE if options.cache_dir is not None else None
+    if headers is not None:
+        image_headers.load(headers)
     # A batch validates every event first, in the event's trace.
     validating = not any(stage == "validate" for stage, _, _ in trace.timings)
     with trace.stage("validate") if validating else contextlib.nullcontext():
@@ -239,6 +248,8 @@ def _build_all(source: Path | ValidatedEvent, output: Path, options: BuildOption
             if report is not None:
                 _stage_report(report, source if isinstance(source, Path) else trace.source,
                               trace, staged)
+        if headers is not None:
+            image_headers.save(headers)
         return list(trace.results)
     except InputError as exc:
         # A damaged photo found while preparing it: point at the key that named it.

@@ -24,6 +24,7 @@ from dokureport.assets.pixels import (
     atomic_write,
     cache_key,
     is_current_hash,
+    is_file_digest,
     read_meta,
     work,
     worker_init,
@@ -311,16 +312,19 @@ class ImagePreparer:
                 FileNotFoundError(errno.ENOENT, meta["vanished"], str(request.source)))
         if "error" in meta:
             raise InputError(self._all_problems())
+        digest = None
         if meta["kind"] == "source":
             path = request.source
         else:
             path = Path(meta.get("dir") or self._out_dir) / meta["file"]
+            digest = meta.get("digest") if is_file_digest(meta.get("digest")) else None
         size = (int(meta["width"]), int(meta["height"]))
         prepared = PreparedImage(
             path=path,
             width_px=size[0],
             height_px=size[1],
             effective_dpi=effective_dpi(size, request.width_pt, request.height_pt),
+            digest=digest,
         )
         self._results[request] = prepared
         return prepared
