@@ -19,6 +19,8 @@ from dokureport.assets.cmyk import (
     bundled_profile,
     load_profile,
 )
+from dokureport.assets.early import EarlyPool
+from dokureport.assets.early import remember as remember_placed
 from dokureport.compose import lay_out, write_laid_out
 from dokureport.core import interrupts, memo
 from dokureport.core.collector import long_lived_frozen
@@ -98,6 +100,9 @@ class BuildTrace:
     results: list[BuildResult] = field(default_factory=list)
     progress: ProgressCallback | None = None
     pool: ProcessPoolExecutor | None = None  # a worker pool shared by a batch
+    # Photo workers started before the build (assets.early): the first target's preparer
+    # takes them over.
+    early: EarlyPool | None = None
     source: Path | None = None  # the event as named, for the report (a batch's)
     # Each target's layout check, kept when a strict build fails on it (for its report).
     checks: list[tuple[str, LayoutCheck]] = field(default_factory=list)
@@ -250,6 +255,10 @@ def _build_all(source: Path | ValidatedEvent, output: Path, options: BuildOption
                               trace, staged)
         if headers is not None:
             image_headers.save(headers)
+        if isinstance(source, Path):
+            # The next build of this event starts no workers early if these are unchanged.
+            remember_placed(source, options.cache_dir,
+                            (photo.file for result in trace.results for photo in result.photos))
         return list(trace.results)
     except InputError as exc:
         # A damaged photo found while preparing it: point at the key that named it.
@@ -366,9 +375,11 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
 
     profile = print_profile(validated) if target == "print" else None
     laid = restart.pages_laid_out()
+    early, trace.early = trace.early, None
     with ImagePreparer(dpi=options.dpi, cache_dir=options.cache_dir, jobs=options.jobs,
                        progress=options.progress, pool=trace.pool,
-                       on_photo=on_photo, profile=profile) as preparer:
+                       on_photo=on_photo, profile=profile,
+                       early=early.take if early is not None else None) as preparer:
 
         def context() -> LayoutContext:
             return LayoutContext(event=validated.event, options=options, images=preparer,

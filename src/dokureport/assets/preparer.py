@@ -87,6 +87,13 @@ def worker_pool(jobs: int | None = None) -> ProcessPoolExecutor:
                                mp_context=context, initializer=worker_init)
 
 
+def spawn_workers(pool: ProcessPoolExecutor, jobs: int | None = None) -> None:
+    """Have `pool` start its workers now (they are otherwise spawned as tasks arrive):
+    one trivial task each."""
+    for _ in range(jobs if jobs and jobs > 0 else _default_jobs()):
+        pool.submit(os.getpid)
+
+
 def _default_jobs() -> int:
     try:
         return len(os.sched_getaffinity(0)) or 1
@@ -169,6 +176,7 @@ class ImagePreparer:
         pool: ProcessPoolExecutor | None = None,
         on_photo: Callable[[int, int], None] | None = None,
         profile: PrintProfile | None = None,
+        early: Callable[[], ProcessPoolExecutor | None] | None = None,
     ) -> None:
         self.dpi = dpi
         # With a print profile every image is made CMYK for it (the print target).
@@ -195,6 +203,11 @@ class ImagePreparer:
         # meanwhile instead of waiting for it.
         self._starter: threading.Thread | None = None
         self._pool_ready = threading.Event()
+        if early is not None and pool is None:
+            # A pool started before the build (assets.early): this preparer owns it.
+            self._starter = threading.Thread(target=self._adopt_pool, args=(early,),
+                                             name="photo-pool-adopt", daemon=True)
+            self._starter.start()
         self._done: dict[tuple[str, Settings], dict[str, Any]] = {}
         self._results: dict[ImageRequest, PreparedImage] = {}
         self._used_keys: set[str] = set()
@@ -410,12 +423,18 @@ class ImagePreparer:
         """In the starter thread: the pool and its workers, then the first tasks."""
         try:
             pool = worker_pool(self.jobs)
-            # Workers are spawned as tasks arrive: one trivial task each spawns them here.
-            for _ in range(self.jobs):
-                pool.submit(os.getpid)
+            spawn_workers(pool, self.jobs)
             self._executor = pool
         finally:
             self._pool_ready.set()  # without a pool, `_pool` makes one where it is needed
+        self._feed()
+
+    def _adopt_pool(self, early: Callable[[], ProcessPoolExecutor | None]) -> None:
+        """In the starter thread: the pool started before the build, then the first tasks."""
+        try:
+            self._executor = early()
+        finally:
+            self._pool_ready.set()
         self._feed()
 
     def _limit(self) -> int:
