@@ -86,6 +86,14 @@ def test_a_rebuild_after_a_photo_changed_starts_them_early_again(runner, event, 
     assert steps == ["workers started early", "validation"]
 
 
+def test_a_build_on_other_paper_starts_them_early(runner, event, tmp_path, steps) -> None:
+    # A5 pages ask for other sizes of every photo: none of them is in the cache yet.
+    _build(runner, event, tmp_path)
+    steps.clear()
+    _build(runner, event, tmp_path, "--paper", "a5")
+    assert steps == ["workers started early", "validation"]
+
+
 def test_a_build_that_fails_validation_stops_the_early_workers(runner, make_event, tmp_path,
                                                                steps) -> None:
     folder = make_event(minimal_event(photos={"items": [{"file": "photos/missing.jpg"}]}),

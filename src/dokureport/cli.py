@@ -209,7 +209,7 @@ def build(events: tuple[Path, ...], output: Path | None, out_dir: Path | None,
 
     # The photo workers start while the build imports its stages and validates the event
     # (unless the cache says its images are all prepared).
-    early = start_early(source, options.cache_dir, options.jobs)
+    early = start_early(source, options, chosen)
     from dokureport.pipeline import BuildTrace, build_brochures
     from dokureport.report import build_report, write_report
 

@@ -257,7 +257,7 @@ def _build_all(source: Path | ValidatedEvent, output: Path, options: BuildOption
             image_headers.save(headers)
         if isinstance(source, Path):
             # The next build of this event starts no workers early if these are unchanged.
-            remember_placed(source, options.cache_dir,
+            remember_placed(source, options, targets,
                             (photo.file for result in trace.results for photo in result.photos))
         return list(trace.results)
     except InputError as exc:

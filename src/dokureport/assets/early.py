@@ -16,12 +16,13 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dokureport.assets.preparer import spawn_workers, worker_pool
 from dokureport.core import interrupts, plain_cache
+from dokureport.core.options import BuildOptions
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -70,8 +71,13 @@ class EarlyPool:
                 self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _record(cache_dir: Path, source: Path) -> Path:
-    key = os.path.abspath(source)
+def _key(source: Path, options: BuildOptions, targets: Sequence[str]) -> str:
+    """The event and the options that decide which prepared images its build asks for."""
+    return repr((os.path.abspath(source), tuple(targets), options.paper, options.bleed_mm,
+                 options.booklet, options.theme))
+
+
+def _record(cache_dir: Path, key: str) -> Path:
     digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return cache_dir / "placed" / f"v{_VERSION}-{digest}.pickle"
 
@@ -84,31 +90,35 @@ def _identity(path: str) -> Identity | None:
     return (path, st.st_size, st.st_mtime_ns, st.st_ino)
 
 
-def all_cached(source: Path, cache_dir: Path | None) -> bool:
-    """Whether the last build of the event at `source` with this cache placed images that
-    are all unchanged since (so all are in the cache, and this build likely needs no
-    worker)."""
-    if cache_dir is None:
+def all_cached(source: Path, options: BuildOptions, targets: Sequence[str]) -> bool:
+    """Whether the last build of the event at `source` with these options (and cache
+    folder) placed images that are all unchanged since: all are in the cache, and this
+    build likely needs no worker."""
+    if options.cache_dir is None:
         return False
-    data = plain_cache.load(_record(cache_dir, source))
-    if not (isinstance(data, tuple) and len(data) == 2 and data[0] == os.path.abspath(source)
+    key = _key(source, options, targets)
+    data = plain_cache.load(_record(options.cache_dir, key))
+    if not (isinstance(data, tuple) and len(data) == 2 and data[0] == key
             and isinstance(data[1], tuple)):
         return False
     return all(isinstance(item, tuple) and item and isinstance(item[0], str)
                and _identity(item[0]) == item for item in data[1])
 
 
-def remember(source: Path, cache_dir: Path | None, images: Iterable[Path]) -> None:
+def remember(source: Path, options: BuildOptions, targets: Sequence[str],
+             images: Iterable[Path]) -> None:
     """Note the images a build of the event at `source` placed (all now in the cache)."""
-    if cache_dir is None:
+    if options.cache_dir is None:
         return
+    key = _key(source, options, targets)
     identities = tuple(i for i in (_identity(os.fspath(p)) for p in dict.fromkeys(images))
                        if i is not None)
-    plain_cache.store(_record(cache_dir, source), (os.path.abspath(source), identities))
+    plain_cache.store(_record(options.cache_dir, key), (key, identities))
 
 
-def start_early(source: Path, cache_dir: Path | None, jobs: int | None) -> EarlyPool | None:
+def start_early(source: Path, options: BuildOptions, targets: Sequence[str]
+                ) -> EarlyPool | None:
     """Start the photo workers now, unless the cache says the build needs none."""
-    if all_cached(source, cache_dir):
+    if all_cached(source, options, targets):
         return None
-    return EarlyPool(jobs)
+    return EarlyPool(options.jobs)
