@@ -105,3 +105,18 @@ def test_a_build_that_fails_validation_stops_the_early_workers(runner, make_even
     (started,) = early.started  # type: ignore[attr-defined]
     with pytest.raises(RuntimeError, match="shutdown"):
         started._pool.submit(os.getpid)  # taken by nobody: shut down by the command
+
+
+def test_workers_that_cannot_start_early_are_started_when_a_photo_needs_them(
+        runner, event, tmp_path, monkeypatch) -> None:
+    failed: list[BaseException] = []
+    monkeypatch.setattr("threading.excepthook", lambda args: failed.append(args.exc_value))
+
+    def no_pool(jobs: int | None = None) -> object:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(early, "worker_pool", no_pool)
+    image_headers.forget()
+    _build(runner, event, tmp_path)
+    assert failed == []  # nothing went wrong out of sight, in the starting thread
+    assert (tmp_path / "out.pdf").stat().st_size > 0

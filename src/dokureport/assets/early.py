@@ -14,6 +14,7 @@ starts it when the photo is asked for, as before).
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 import threading
 from collections.abc import Iterable, Sequence
@@ -27,6 +28,10 @@ from dokureport.core.options import BuildOptions
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
+# What starting a pool imports (Python's own modules).
+_POOL_MODULES = ("concurrent.futures.process", "multiprocessing.connection",
+                 "multiprocessing.forkserver", "multiprocessing.popen_forkserver",
+                 "multiprocessing.queues")
 # Bumped when what a record holds changes.
 _VERSION = 1
 
@@ -38,6 +43,11 @@ class EarlyPool:
     `take`s it owns it, else `close` shuts it down."""
 
     def __init__(self, jobs: int | None) -> None:
+        # What starting a pool imports, imported here: the thread then imports nothing
+        # while this one imports the build's stages.
+        for module in _POOL_MODULES:
+            importlib.import_module(module)
+
         self._jobs = jobs
         self._pool: ProcessPoolExecutor | None = None
         self._taken = False
@@ -46,11 +56,16 @@ class EarlyPool:
         self._thread.start()
 
     def _start(self) -> None:
-        pool = worker_pool(self._jobs)
         try:
-            spawn_workers(pool)
-        finally:
-            self._pool = pool
+            pool = worker_pool(self._jobs)
+        except Exception:
+            return  # the preparer starts one when a photo needs it, and says why it cannot
+        try:
+            spawn_workers(pool, self._jobs)
+        except Exception:  # likewise: a broken pool is no pool
+            pool.shutdown(wait=False, cancel_futures=True)
+            return
+        self._pool = pool
 
     def take(self) -> ProcessPoolExecutor | None:
         """The pool, once started (waits for it), for its new owner; None if taken."""
