@@ -29,8 +29,7 @@ Version = tuple[str, int, int, int, int]  # path, device, inode, size, modificat
 _sizes: dict[Version, tuple[int, int]] = {}
 # Whether _sizes holds a size that the file it was loaded from (if any) does not.
 _changed = False
-# Headers read from files by this process (tests, the benchmark).
-reads = 0
+_loaded: set[Path] = set()  # the stores `load` has read in this process
 
 
 def version(path: Path, st: os.stat_result | None = None) -> Version:
@@ -57,8 +56,7 @@ def displayed_size(im: Image.Image) -> tuple[int, int]:
 def remember(im: Image.Image, opened: Version | None) -> tuple[int, int]:
     """Keep the displayed size of `im`, opened from the file whose version `opened` was
     taken before it was opened (None: unknown, kept for nothing), and return it."""
-    global _changed, reads
-    reads += 1
+    global _changed
     size = displayed_size(im)
     if opened is not None:
         if len(_sizes) >= _KEPT:
@@ -90,7 +88,11 @@ def _stamp() -> tuple[str, int | None]:
 
 
 def load(store: Path) -> None:
-    """Keep the sizes that `save` left at `store` too (what this process read wins)."""
+    """Keep the sizes that `save` left at `store` too (what this process read wins); once
+    per process (a watch session's rebuilds keep what they read anyway)."""
+    if store in _loaded:
+        return
+    _loaded.add(store)
     data = plain_cache.load(store)
     if not (isinstance(data, tuple) and len(data) == 2 and data[0] == _stamp()
             and isinstance(data[1], dict)):
@@ -120,4 +122,5 @@ def forget() -> None:
     """Drop every kept size (tests)."""
     global _changed
     _sizes.clear()
+    _loaded.clear()
     _changed = False
