@@ -170,8 +170,6 @@ def build(events: tuple[Path, ...], output: Path | None, out_dir: Path | None,
     Without EVENT, builds the bundled sample event. Several EVENTs need --out-dir.
     """
     from dokureport.assets import default_cache_dir
-    from dokureport.pipeline import BuildTrace, build_brochures
-    from dokureport.report import build_report, write_report
 
     chosen = chosen_targets(targets)
     options = BuildOptions(
@@ -207,7 +205,15 @@ def build(events: tuple[Path, ...], output: Path | None, out_dir: Path | None,
                      chosen,  # type: ignore[arg-type]
                      lambda line, err: click.echo(line, err=err))
         return
-    trace = BuildTrace()
+    from dokureport.assets.early import start_early
+
+    # The photo workers start while the build imports its stages and validates the event
+    # (unless the cache says its images are all prepared).
+    early = start_early(source, options, chosen)
+    from dokureport.pipeline import BuildTrace, build_brochures
+    from dokureport.report import build_report, write_report
+
+    trace = BuildTrace(early=early)
     to_file = Path(report_to) if report_to not in (None, "-") else None
     try:
         # The report file is written with the PDFs, all renamed into place together.
@@ -221,6 +227,9 @@ def build(events: tuple[Path, ...], output: Path | None, out_dir: Path | None,
                                       withheld=trace.withheld, timings=trace.timings,
                                       checks=trace.checks), report_to)
         raise
+    finally:
+        if early is not None:
+            early.close()  # a build that failed before it took the workers
     # Validation warnings come with every target: say each once. Then what the layout
     # check found (a designer would reject it; --strict fails on it).
     for warning in dict.fromkeys([*(w for result in results for w in result.warnings),

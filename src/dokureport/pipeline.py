@@ -19,11 +19,14 @@ from dokureport.assets.cmyk import (
     bundled_profile,
     load_profile,
 )
+from dokureport.assets.early import EarlyPool
+from dokureport.assets.early import remember as remember_placed
 from dokureport.compose import lay_out, write_laid_out
 from dokureport.core import interrupts, memo
 from dokureport.core.collector import long_lived_frozen
 from dokureport.core.errors import DokureportError, ExitCode, InputError, Problem, SystemFailure
 from dokureport.core.options import BuildOptions, Target
+from dokureport.event import image_headers
 from dokureport.event.publish import Withheld, published
 from dokureport.layout import restart
 from dokureport.layout.context import LayoutContext, SectionPages
@@ -97,6 +100,9 @@ class BuildTrace:
     results: list[BuildResult] = field(default_factory=list)
     progress: ProgressCallback | None = None
     pool: ProcessPoolExecutor | None = None  # a worker pool shared by a batch
+    # Photo workers started before the build (assets.early): the first target's preparer
+    # takes them over.
+    early: EarlyPool | None = None
     source: Path | None = None  # the event as named, for the report (a batch's)
     # Each target's layout check, kept when a strict build fails on it (for its report).
     checks: list[tuple[str, LayoutCheck]] = field(default_factory=list)
@@ -183,6 +189,10 @@ def files_read(source: Path | None, named: dict[Path, Problem], theme: Theme | N
     return inputs
 
 
+# In the cache folder: the sizes of the photos builds have read (image_headers).
+HEADERS_FILE = Path("headers") / "v1.pickle"
+
+
 def build_brochure(source: Path, output: Path, options: BuildOptions) -> BuildResult:
     """Build the brochure of the event at `source` into `output`."""
     return build_brochures(source, output, options, (options.target,))[0]
@@ -212,6 +222,10 @@ def _build_all(source: Path | ValidatedEvent, output: Path, options: BuildOption
                targets: Sequence[Target], trace: BuildTrace, report: Path | None
                ) -> list[BuildResult]:
     planned = planned_outputs(output, targets, options.booklet, report)
+    # The photos' headers an earlier build read: a rebuild opens no photo to check it.
+    headers = options.cache_dir / HEADERS_FILE if options.cache_dir is not None else None
+    if headers is not None:
+        image_headers.load(headers)
     # A batch validates every event first, in the event's trace.
     validating = not any(stage == "validate" for stage, _, _ in trace.timings)
     with trace.stage("validate") if validating else contextlib.nullcontext():
@@ -239,6 +253,12 @@ def _build_all(source: Path | ValidatedEvent, output: Path, options: BuildOption
             if report is not None:
                 _stage_report(report, source if isinstance(source, Path) else trace.source,
                               trace, staged)
+        if headers is not None:
+            image_headers.save(headers)
+        if isinstance(source, Path):
+            # The next build of this event starts no workers early if these are unchanged.
+            remember_placed(source, options, targets,
+                            (photo.file for result in trace.results for photo in result.photos))
         return list(trace.results)
     except InputError as exc:
         # A damaged photo found while preparing it: point at the key that named it.
@@ -355,9 +375,11 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
 
     profile = print_profile(validated) if target == "print" else None
     laid = restart.pages_laid_out()
+    early, trace.early = trace.early, None
     with ImagePreparer(dpi=options.dpi, cache_dir=options.cache_dir, jobs=options.jobs,
                        progress=options.progress, pool=trace.pool,
-                       on_photo=on_photo, profile=profile) as preparer:
+                       on_photo=on_photo, profile=profile,
+                       early=early.take if early is not None else None) as preparer:
 
         def context() -> LayoutContext:
             return LayoutContext(event=validated.event, options=options, images=preparer,

@@ -254,6 +254,27 @@ def _write(path: str, write: Callable[[str], None]) -> None:
         raise WriteFailed(path, exc.strerror or str(exc)) from None
 
 
+def file_digest(data: bytes) -> str:
+    """What the PDF names an image file by: the SHA-256 of its bytes, tagged."""
+    return f"sha256:{hashlib.sha256(data).hexdigest()}"
+
+
+def is_file_digest(value: object) -> bool:
+    """Whether `value` is a file_digest (a cache entry's, which may be older or damaged)."""
+    return (isinstance(value, str) and len(value) == 71 and value.startswith("sha256:")
+            and all(c in "0123456789abcdef" for c in value[7:]))
+
+
+def _write_encoded(path: str, save: Callable[[io.BytesIO], None]) -> str:
+    """Write what `save` encodes to `path` (atomically) and return its file_digest: the
+    build's process then need not read the file to name it."""
+    buffer = io.BytesIO()
+    save(buffer)
+    data = buffer.getvalue()
+    _write(path, lambda p: Path(p).write_bytes(data))
+    return file_digest(data)
+
+
 def read_meta(cache_dir: str, key: str) -> dict[str, Any] | None:
     """A finished cache entry's metadata, or None if there is no complete entry."""
     try:
@@ -372,13 +393,13 @@ def _prepare(source: str | io.BytesIO, settings: Settings, out_base: str) -> dic
             return _save_for_print(work, graphic, settings, out_base)
         if graphic:
             path = f"{out_base}.png"
-            _write(path, lambda p: work.save(p, "PNG", compress_level=6))
+            digest = _write_encoded(path, lambda b: work.save(b, "PNG", compress_level=6))
         else:
             work = _flatten(work)
             path = f"{out_base}.jpg"
             subsampling = "4:2:0" if settings.dpi <= 150 else "4:4:4"
-            _write(path, lambda p: work.save(
-                p, "JPEG", quality=settings.quality, optimize=True, progressive=False,
+            digest = _write_encoded(path, lambda b: work.save(
+                b, "JPEG", quality=settings.quality, optimize=True, progressive=False,
                 subsampling=subsampling,
             ))
         return {
@@ -387,6 +408,7 @@ def _prepare(source: str | io.BytesIO, settings: Settings, out_base: str) -> dic
             "file": os.path.basename(path),
             "width": work.size[0],
             "height": work.size[1],
+            "digest": digest,
         }
 
 
@@ -401,16 +423,18 @@ def _save_for_print(work: Image.Image, graphic: bool, settings: Settings, out_ba
     if graphic:
         # PNG has no CMYK; reportlab embeds a TIFF's pixels as they are (Flate).
         path = f"{out_base}.tif"
-        _write(path, lambda p: work.save(p, "TIFF", compression="tiff_adobe_deflate"))
+        digest = _write_encoded(path, lambda b: work.save(
+            b, "TIFF", compression="tiff_adobe_deflate"))
     else:
         path = f"{out_base}.jpg"
         # Pillow writes CMYK JPEGs the Adobe way (inverted), which reportlab's Decode
         # array for a four-channel JPEG expects.
-        _write(path, lambda p: work.save(p, "JPEG", quality=settings.quality,
-                                         optimize=True, progressive=False,
-                                         subsampling="4:4:4"))
+        digest = _write_encoded(path, lambda b: work.save(
+            b, "JPEG", quality=settings.quality, optimize=True, progressive=False,
+            subsampling="4:4:4"))
     return {"kind": "tiff" if graphic else "jpeg", "dir": os.path.dirname(path),
-            "file": os.path.basename(path), "width": work.size[0], "height": work.size[1]}
+            "file": os.path.basename(path), "width": work.size[0], "height": work.size[1],
+            "digest": digest}
 
 
 def worker_init() -> None:

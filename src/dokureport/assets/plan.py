@@ -34,6 +34,9 @@ class PreparedImage:
     width_px: int
     height_px: int
     effective_dpi: float  # min over both axes of pixels / (placed inches)
+    # "sha256:<hex>" of the file's bytes when the preparer knows it (a file it made): the
+    # PDF names an image by it, and need not read the file to find it out.
+    digest: str | None = None
 
 
 # ---------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from dokureport.assets.pixels import (
     atomic_write,
     cache_key,
     is_current_hash,
+    is_file_digest,
     read_meta,
     work,
     worker_init,
@@ -84,6 +85,13 @@ def worker_pool(jobs: int | None = None) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(max_workers=jobs if jobs and jobs > 0 else _default_jobs(),
                                mp_context=context, initializer=worker_init)
+
+
+def spawn_workers(pool: ProcessPoolExecutor, jobs: int | None = None) -> None:
+    """Have `pool` start its workers now (they are otherwise spawned as tasks arrive):
+    one trivial task each."""
+    for _ in range(jobs if jobs and jobs > 0 else _default_jobs()):
+        pool.submit(os.getpid)
 
 
 def _default_jobs() -> int:
@@ -168,6 +176,7 @@ class ImagePreparer:
         pool: ProcessPoolExecutor | None = None,
         on_photo: Callable[[int, int], None] | None = None,
         profile: PrintProfile | None = None,
+        early: Callable[[], ProcessPoolExecutor | None] | None = None,
     ) -> None:
         self.dpi = dpi
         # With a print profile every image is made CMYK for it (the print target).
@@ -194,6 +203,11 @@ class ImagePreparer:
         # meanwhile instead of waiting for it.
         self._starter: threading.Thread | None = None
         self._pool_ready = threading.Event()
+        if early is not None and pool is None:
+            # A pool started before the build (assets.early): this preparer owns it.
+            self._starter = threading.Thread(target=self._adopt_pool, args=(early,),
+                                             name="photo-pool-adopt", daemon=True)
+            self._starter.start()
         self._done: dict[tuple[str, Settings], dict[str, Any]] = {}
         self._results: dict[ImageRequest, PreparedImage] = {}
         self._used_keys: set[str] = set()
@@ -311,16 +325,19 @@ class ImagePreparer:
                 FileNotFoundError(errno.ENOENT, meta["vanished"], str(request.source)))
         if "error" in meta:
             raise InputError(self._all_problems())
+        digest = None
         if meta["kind"] == "source":
             path = request.source
         else:
             path = Path(meta.get("dir") or self._out_dir) / meta["file"]
+            digest = meta.get("digest") if is_file_digest(meta.get("digest")) else None
         size = (int(meta["width"]), int(meta["height"]))
         prepared = PreparedImage(
             path=path,
             width_px=size[0],
             height_px=size[1],
             effective_dpi=effective_dpi(size, request.width_pt, request.height_pt),
+            digest=digest,
         )
         self._results[request] = prepared
         return prepared
@@ -406,12 +423,18 @@ class ImagePreparer:
         """In the starter thread: the pool and its workers, then the first tasks."""
         try:
             pool = worker_pool(self.jobs)
-            # Workers are spawned as tasks arrive: one trivial task each spawns them here.
-            for _ in range(self.jobs):
-                pool.submit(os.getpid)
+            spawn_workers(pool, self.jobs)
             self._executor = pool
         finally:
             self._pool_ready.set()  # without a pool, `_pool` makes one where it is needed
+        self._feed()
+
+    def _adopt_pool(self, early: Callable[[], ProcessPoolExecutor | None]) -> None:
+        """In the starter thread: the pool started before the build, then the first tasks."""
+        try:
+            self._executor = early()
+        finally:
+            self._pool_ready.set()
         self._feed()
 
     def _limit(self) -> int:

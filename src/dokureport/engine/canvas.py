@@ -36,6 +36,12 @@ class _ContentNamed(str):
         return self.digest
 
 
+def content_named(path: str, digest: str) -> str:
+    """`path` for drawImage, named by `digest` (its file_digest, known to the caller): the
+    canvas then does not read the file to name it."""
+    return _ContentNamed(path, digest)
+
+
 def _identity(path: str) -> tuple[str, int, int]:
     st = os.stat(path)
     return (path, st.st_size, st.st_mtime_ns)
@@ -162,13 +168,16 @@ class BrochureCanvas(Canvas):
 
     def drawImage(self, image: Any, x: float, y: float, width: float | None = None,
                   height: float | None = None, mask: Any = None, **kwargs: Any) -> Any:
-        if isinstance(image, str | os.PathLike):
-            identity = _identity(os.fspath(image))
+        if isinstance(image, _ContentNamed) and not self.flatten_alpha:
+            pass  # named by its digest already: nothing to read here
+        elif isinstance(image, str | os.PathLike):
+            known = image.digest if isinstance(image, _ContentNamed) else None
+            identity = _identity(str.__str__(image) if known else os.fspath(image))
             flat = _flattened(identity) if self.flatten_alpha else None
             if flat is not None:
                 image, mask = flat, None
             else:
-                image = _ContentNamed(identity[0], _digest(identity))
+                image = _ContentNamed(identity[0], known or _digest(identity))
         return super().drawImage(image, x, y, width, height, mask, **kwargs)
 
 

@@ -88,6 +88,10 @@ def image_problem(path: Path, *, decode: bool = True) -> str | None:
         st = path.stat()
         if st.st_size == 0:
             return "is empty (0 bytes), not an image"
+        if not decode and image_headers.kept_size(image_headers.version(path, st)):
+            # This version of the file was opened and found an image before (in this
+            # process, or in an earlier build with the same cache): not opened again.
+            return None
         with path.open("rb") as stream:
             head = stream.read(512).lstrip()
     except OSError as exc:

@@ -6,6 +6,9 @@ sizes of 300 camera photos takes 36-46 ms of CPU). What the first open found is 
 for the process, keyed by the file's identity and version (path, device, inode, size,
 modification time), so the second asks `stat` instead (2 ms for 300); a file written
 since is read again.
+
+A build with a cache folder keeps them there too (`load`, `save`): a rebuild of the same
+photos then opens none of them, neither to check them nor to size them.
 """
 
 from __future__ import annotations
@@ -13,7 +16,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import PIL
 from PIL import Image
+
+from dokureport.core import plain_cache
 
 _ORIENTATION_TAG = 0x0112
 # Oriented sizes kept: enough for every photo of the largest events, small (≈ 200 B each).
@@ -21,6 +27,9 @@ _KEPT = 8192
 
 Version = tuple[str, int, int, int, int]  # path, device, inode, size, modification time
 _sizes: dict[Version, tuple[int, int]] = {}
+# Whether _sizes holds a size that the file it was loaded from (if any) does not.
+_changed = False
+_loaded: set[Path] = set()  # the stores `load` has read in this process
 
 
 def version(path: Path, st: os.stat_result | None = None) -> Version:
@@ -47,12 +56,20 @@ def displayed_size(im: Image.Image) -> tuple[int, int]:
 def remember(im: Image.Image, opened: Version | None) -> tuple[int, int]:
     """Keep the displayed size of `im`, opened from the file whose version `opened` was
     taken before it was opened (None: unknown, kept for nothing), and return it."""
+    global _changed
     size = displayed_size(im)
     if opened is not None:
         if len(_sizes) >= _KEPT:
             _sizes.pop(next(iter(_sizes)))
         _sizes[opened] = size
+        _changed = True
     return size
+
+
+def kept_size(version: Version) -> tuple[int, int] | None:
+    """The displayed size kept for this version of a file (one whose header was read and
+    found an image that is no PNG), or None."""
+    return _sizes.get(version)
 
 
 def known_size(path: Path) -> tuple[tuple[int, int] | None, Version | None]:
@@ -65,6 +82,45 @@ def known_size(path: Path) -> tuple[tuple[int, int] | None, Version | None]:
     return _sizes.get(now), now
 
 
+def _stamp() -> tuple[str, int | None]:
+    # A header read by another Pillow, or under another pixel limit, is read again.
+    return (PIL.__version__, Image.MAX_IMAGE_PIXELS)
+
+
+def load(store: Path) -> None:
+    """Keep the sizes that `save` left at `store` too (what this process read wins); once
+    per process (a watch session's rebuilds keep what they read anyway)."""
+    if store in _loaded:
+        return
+    _loaded.add(store)
+    data = plain_cache.load(store)
+    if not (isinstance(data, tuple) and len(data) == 2 and data[0] == _stamp()
+            and isinstance(data[1], dict)):
+        return
+    for version, size in data[1].items():
+        if len(_sizes) >= _KEPT:
+            break
+        if _plain(version, 5) and isinstance(version[0], str) and _plain(size, 2):
+            _sizes.setdefault(version, size)
+
+
+def _plain(value: object, length: int) -> bool:
+    """A tuple of `length` items, all but a first string positive integers."""
+    return (isinstance(value, tuple) and len(value) == length and all(
+        isinstance(v, int) and v >= 0 for v in value[1 if length == 5 else 0:]))
+
+
+def save(store: Path) -> None:
+    """Leave the kept sizes at `store` for the next build's `load`, if any is new."""
+    global _changed
+    if _changed:
+        plain_cache.store(store, (_stamp(), dict(_sizes)))
+        _changed = False
+
+
 def forget() -> None:
     """Drop every kept size (tests)."""
+    global _changed
     _sizes.clear()
+    _loaded.clear()
+    _changed = False

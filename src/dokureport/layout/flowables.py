@@ -13,6 +13,7 @@ from reportlab.platypus import Flowable, KeepInFrame, Paragraph
 from dokureport.assets import ImageRequest
 from dokureport.core import plain_cache
 from dokureport.core.cache_dir import default_cache_dir
+from dokureport.engine.canvas import content_named
 from dokureport.engine.tags import grouped, recorder, tagged
 from dokureport.layout.context import PassImages
 from dokureport.layout.direction import LEFT_TO_RIGHT, Direction
@@ -131,7 +132,10 @@ def draw_image(canvas: Any, images: PassImages, request: ImageRequest, x: float,
     """
     prepared = images.for_drawing(request)
     if prepared is not None:
-        canvas.drawImage(str(prepared.path), x, y, width, height, mask="auto")
+        path = str(prepared.path)
+        # A digest the preparer knows names the image without reading the file here.
+        image = content_named(path, prepared.digest) if prepared.digest else path
+        canvas.drawImage(image, x, y, width, height, mask="auto")
 
 
 @dataclass(frozen=True)
