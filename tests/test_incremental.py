@@ -373,3 +373,63 @@ def test_the_page_planners_next_layout_is_handed_the_talks_the_first_one_made(
     first, *later = layouts
     assert first > 0  # the first layout made and digested the talks ...
     assert later == [0] * len(later)  # ... the next made or digested none of them
+
+
+def _links(pdf_bytes: bytes, where: Path) -> list[tuple[int, int, float]]:
+    """Each link into the document: the page it stands on, the page it leads to and the
+    height there it leads to."""
+    where.write_bytes(pdf_bytes)
+    with pikepdf.open(where) as pdf:
+        numbers = {page.objgen: n for n, page in enumerate(pdf.pages, start=1)}
+        return [(n, numbers[dest[0].objgen], float(dest[3]))
+                for n, page in enumerate(pdf.pages, start=1)
+                for link in page.get("/Annots", ()) if (dest := link.get("/Dest")) is not None
+                and dest[1] == "/XYZ"]
+
+
+@pytest.mark.slow
+def test_links_on_pages_taken_over_edit_after_edit_lead_where_the_last_build_put_the_talk(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The contents' and the index's links, on pages a watch session takes over from one
+    build to the next (the contents before where each edit's layout begins, the index after
+    where the page breaks settle), lead to a talk's heading where the latest build put it:
+    after a last edit that moves a heading down its page, the PDF is still the one-shot
+    build's."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    folder = tmp_path / "event"
+    shutil.copytree(SAMPLE, folder)
+    event = folder / "event.yaml"
+    _more_talks(event, 12)  # two a page, on pages well after the contents
+    out = tmp_path / "watch.pdf"
+    lines: list[str] = []
+    session = _Session(folder, out, BuildOptions(cache_dir=tmp_path / "watch-cache"),
+                       ["screen"], lambda line, _err: lines.append(line))
+    assert session.build()[0] is not None, lines
+    edits: list[tuple[str, Callable[[], None]]] = [
+        ("a word in a talk's abstract", lambda: _edit(event, "Bericht 3: Die", "Bericht 3: Alle")),
+        ("a word in a later talk's abstract", lambda: _edit(event, "Bericht 5: Die",
+                                                            "Bericht 5: Auch die")),
+        ("a sentence above a talk's heading", lambda: _edit(
+            event, "Bericht 7: ", "Bericht 7: Ergänzend berichtete sie aus drei Stadtteilen, "
+            "wie die Netzwerke dort entstanden sind. ")),
+    ]
+    for number, (what, edit) in enumerate(edits):
+        before = _links(out.read_bytes(), tmp_path / "before.pdf")
+        edit()
+        lines.clear()
+        results = session.build()[0]
+        assert results is not None, (what, lines)
+        assert results[0].pages_laid_out < results[0].pages, what  # pages taken over
+        watched = out.read_bytes()
+        one_shot, _ = _one_shot(folder, tmp_path / f"one-shot-{number}.pdf",
+                                tmp_path / f"one-shot-cache-{number}")
+        after = _links(one_shot, tmp_path / "after.pdf")
+        if watched != one_shot:
+            pytest.fail(f"after {what}, the watch build's links differ from a one-shot "
+                        f"build's: {sorted(set(_links(watched, tmp_path / 'w.pdf')) - set(after))} "
+                        f"where the one-shot build has {sorted(set(after) - set(before))}")
+    # The last edit moved a heading down its page: links before it (the contents') and
+    # after it (the index's) lead to its new place.
+    moved = [(b, a) for b, a in zip(before, after, strict=True) if b != a]
+    assert all(b[:2] == a[:2] and a[2] < b[2] for b, a in moved), moved
+    assert any(a[0] < a[1] for _, a in moved) and any(a[0] > a[1] for _, a in moved), moved

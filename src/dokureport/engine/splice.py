@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.pdfdoc import Destination
+from reportlab.pdfbase.pdfdoc import Destination, LinkAnnotation
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus.doctemplate import PageBegin
 
-from dokureport.engine.streams import give_stream
+from dokureport.engine.streams import give_stream, redirect
 
 
 class Unrestorable(Exception):
@@ -96,6 +96,7 @@ def take_over(canvas: Any, earlier: Finished, page: int, count: int) -> None:
         if isinstance(font, TTFont):
             font.state[doc] = state
     _destinations(canvas, earlier.canvas, page)
+    _relink(doc, canvas._destinations, earlier.names[count:])
     calls = getattr(canvas, "outline_calls", None)
     for at, args in earlier.outline:
         if at >= page:
@@ -109,7 +110,7 @@ def take_over(canvas: Any, earlier: Finished, page: int, count: int) -> None:
 
 def _destinations(canvas: Any, earlier: Any, page: int) -> None:
     """Each destination as this layout bound it (before `page`) or the earlier one did
-    (from `page` on); the earlier pages' links name the earlier objects: both alike."""
+    (from `page` on), in this layout's object (`_relink` makes the pages taken name it)."""
     ours, theirs = canvas._destinations, earlier._destinations
     for name in set(ours) | set(theirs):
         mine, old = ours.get(name), theirs.get(name)
@@ -166,12 +167,12 @@ def restore(canvas: Any, earlier: Finished, page: int, count: int, fonts: int,
         raise Unrestorable("fonts mapped otherwise than the earlier document's")
     ours = canvas._destinations
     for name, dest in earlier.canvas._destinations.items():
-        # Bound before the page: the earlier one, which the earlier pages' links name.
-        # Others are bound anew as their pages are laid out; the earlier objects then
-        # follow (`bind_earlier`), and hold their binding meanwhile for a later page
-        # to take (`take_over`).
+        # Bound before the page: the earlier one. Others are bound anew as their pages
+        # are laid out, or taken with their pages (`take_over`); the earlier objects
+        # hold their binding meanwhile for a later page to take.
         bound = dest.fmt is not None and 0 < _page_of(dest) < page
         ours[name] = dest if bound else Destination(name)
+    _relink(doc, ours, earlier.names[:count])
     calls = getattr(canvas, "outline_calls", None)
     for at, args in earlier.outline:
         if at < page:
@@ -193,14 +194,18 @@ def _number(font: Any, doc: Any, state: Any, count: int) -> None:
         raise Unrestorable(f"{font.fontName}: glyphs numbered otherwise")
 
 
-def bind_earlier(canvas: Any, earlier: Finished) -> None:
-    """The earlier document's destinations bound as this layout bound them: the earlier
-    pages it took (`restore`) link to those objects."""
-    ours = canvas._destinations
-    for name, dest in earlier.canvas._destinations.items():
-        mine = ours.get(name)
-        if mine is not None and mine is not dest:
-            dest.__dict__.update(vars(mine))
+def _relink(doc: Any, destinations: dict[str, Any], names: list[str]) -> None:
+    """The links among the objects `names` (taken from an earlier document) name this
+    layout's destinations: a link names the object of the layout that drew it, and a
+    page taken over again and again would name an object some generations back, bound
+    no longer as this layout binds its name."""
+    for name in names:
+        link = doc.idToObject[name]
+        if isinstance(link, LinkAnnotation):
+            dest = getattr(link, "Destination", None)
+            mine = destinations.get(getattr(dest, "name", None))
+            if isinstance(dest, Destination) and mine is not None and mine is not dest:
+                redirect(link, mine)
 
 
 class Restartable:

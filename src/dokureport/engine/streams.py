@@ -144,6 +144,17 @@ class MemoDictionary(PDFDictionary):
         return data
 
 
+def redirect(link: Any, destination: Any) -> None:
+    """`link` (a LinkAnnotation) names `destination`, a later layout's object for the
+    same name: its kept bytes stay while that object is bound alike (`_destination_key`
+    compares the values when the link is formatted)."""
+    memo = link.__dict__.get("_formatted")
+    if memo is not None and memo[0][3] is link.Destination:
+        made = memo[0]
+        link._formatted = ((*made[:3], destination, *made[4:]), *memo[1:])
+    link.Destination = destination
+
+
 def memoising(annotation: Any) -> Any:
     """`annotation` (as reportlab's canvas makes it), its formatted bytes kept."""
     if type(annotation) is LinkAnnotation:

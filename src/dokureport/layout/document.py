@@ -620,9 +620,6 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         super().notify(kind, stuff)
 
     def before_save(self) -> None:
-        if self._restart_at is not None and not self._spliced:
-            assert self._splice_from is not None
-            splice.bind_earlier(self.canv, self._splice_from.document)
         if self._ledger is not None:
             self._finished = splice.finished(self.canv, splice.pages_shown(self.canv),
                                              getattr(self.canv, "outline_calls", []))
