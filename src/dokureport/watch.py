@@ -17,14 +17,13 @@ is compared with how it looks once the new watcher is up.
 
 from __future__ import annotations
 
-import gc
 import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from dokureport.core import interrupts
+from dokureport.core import collector, interrupts
 from dokureport.core.errors import DokureportError, Problem
 from dokureport.core.options import BuildOptions, Target
 from dokureport.event import reload
@@ -214,13 +213,10 @@ def watch_builds(source: Path, output: Path, options: BuildOptions,
 
 
 def _build_then_collect(session: _Session) -> dict[Path, Stamp]:
-    """Build, then collect the build's garbage while the next edit is awaited.
-
-    A layout leaves cycles behind (its document, canvas and story); the command line's
-    collector, tuned for one build and an exit, would let them pile up across rebuilds:
-    about 40 MB a save at 1,000 talks. The PDF is written and reported before this."""
+    """Build, then collect the build's garbage while the next edit is awaited
+    (`collector.between_builds`); the PDF is written and reported before this."""
     _, watched = session.build()
-    gc.collect()
+    collector.between_builds()
     return watched
 
 

@@ -65,3 +65,14 @@ def command_line_policy() -> None:
         # running the command registers (they run last in, first out).
         atexit.register(gc.freeze)
         _exit_registered = True
+
+
+def between_builds() -> None:
+    """What a process that builds again and again (watch mode) does while it waits for
+    the next edit: collect the last build's garbage.
+
+    A layout leaves cycles behind (its document, canvas and story); the command line's
+    thresholds, tuned for one build and an exit, would let them pile up across rebuilds
+    (about 40 MB a save at 1,000 talks) and collect them in the middle of a later build,
+    each full pass over everything the session keeps (0.3-0.6 s at 1,000 talks)."""
+    gc.collect()
