@@ -281,3 +281,34 @@ def test_a_one_shot_build_lets_go_of_its_stories_before_post_processing(
         restart.keep_between_builds(False)
     assert seen[0] == 0
     assert seen[1] > 100
+
+
+def test_a_one_shot_build_lets_go_of_its_laid_out_document_before_post_processing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The document, its canvas and its story hold one another; left to the command
+    # line's collector they would still be alive at post-processing, the build's peak of
+    # memory (1,000 talks: 283 MiB with them, 264 MiB without).
+    import weakref
+
+    from dokureport import pipeline
+    from dokureport.layout import restart
+    from dokureport.pipeline import build_brochure
+    from tests.conftest import SAMPLE
+
+    documents: list[weakref.ref] = []
+    alive_at_finish: list[bool] = []
+    write, finish = pipeline.write_laid_out, pipeline.finish
+
+    def remembering_write(ctx: object) -> None:
+        documents.append(weakref.ref(ctx.unwritten))  # type: ignore[attr-defined]
+        write(ctx)
+
+    def checking_finish(*args: object, **kwargs: object) -> None:
+        alive_at_finish.append(documents[-1]() is not None)
+        finish(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "write_laid_out", remembering_write)
+    monkeypatch.setattr(pipeline, "finish", checking_finish)
+    restart.keep_between_builds(False)
+    build_brochure(SAMPLE, tmp_path / "one.pdf", BuildOptions(cache_dir=None))
+    assert alive_at_finish == [False]
