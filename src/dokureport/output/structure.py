@@ -198,8 +198,8 @@ def write_structure(pdf: pikepdf.Pdf, tags: TagRecorder) -> None:
             kids.append(f'{{"/Type":"/OBJR","/Obj":"{_reference(annotation)}"{on_page}}}')
         role = elem.role
         if not kids and role not in _KEEP_EMPTY:
-            return None, remember(elem, parent, own, None, start, links_from, owned,
-                                 below)
+            return None, (remember(elem, parent, own, None, start, links_from, owned, below)
+                          if keeping else None)
         entry = roles.get(role)
         if entry is None:
             entry = roles[role] = f'"/S":{json.dumps("/" + role)}'
@@ -217,14 +217,13 @@ def write_structure(pdf: pikepdf.Pdf, tags: TagRecorder) -> None:
             if table:
                 entries.append(f'"/A":{{"/O":"/Table",{",".join(table)}}}')
         objects.append(f'"obj:{ref}":{{"value":{{{",".join(entries)}}}}}')
-        return ref, remember(elem, parent, own, ref, start, links_from, owned, below)
+        return ref, (remember(elem, parent, own, ref, start, links_from, owned, below)
+                     if keeping else None)
 
     def remember(elem: StructElem, parent: str, own: int, ref: str | None, start: int,
                  links_from: int,
                  owned: dict[int, dict[int, str]],
-                 below: dict[int, _Subtree]) -> _Subtree | None:
-        if not keeping:
-            return None
+                 below: dict[int, _Subtree]) -> _Subtree:
         return _Subtree(elem, len(elem.kids), own, parent, number,
                         ref, tuple(objects[start:]), owned, tuple(link_log[links_from:]),
                         below)
