@@ -356,9 +356,22 @@ def _structure_defects(root: Any, readers: list[PageRead]) -> list[Defect]:
         defects.append(Defect("layout-heading-at-foot", page,
                               f"heading “{_short(title)}” alone at the foot of the page, "
                               f"its text on page {next_page}"))
+    # One pass collects what the checks below need: the pages each element's content is
+    # on, the content whose element is a figure's caption, and the QR codes (a 1,000-talk
+    # tree has 40,000 pieces of content, a handful of them captions or QR codes).
     pages_of: dict[int, set[int]] = {}
-    for elem, page, _ in order:
-        pages_of.setdefault(id(elem), set()).add(page)
+    captioned: list[tuple[Any, int]] = []  # (figure, page of its caption's content)
+    codes: list[tuple[Any, int, int]] = []  # a QR code figure's content
+    for elem, page, mcid in order:
+        pages = pages_of.get(id(elem))
+        if pages is None:
+            pages = pages_of[id(elem)] = set()
+        pages.add(page)
+        if (parent := parents.get(id(elem))) is not None and parent.role == "Caption" \
+                and (figure := parents.get(id(parent))) is not None:
+            captioned.append((figure, page))
+        if elem.role == "Figure" and str(elem.attrs.get("Alt", "")).startswith("QR"):
+            codes.append((elem, page, mcid))
 
     def under(elem: Any) -> set[int]:
         found = set(pages_of.get(id(elem), ()))
@@ -368,23 +381,20 @@ def _structure_defects(root: Any, readers: list[PageRead]) -> list[Defect]:
         return found
 
     torn: set[tuple[int, int]] = set()
-    for elem, page, _ in order:
-        if (parent := parents.get(id(elem))) is None:
-            continue
-        if parent.role == "Caption" and (figure := parents.get(id(parent))) is not None:
-            image_pages = pages_of.get(id(figure), set())
-            if image_pages and page not in image_pages and (id(figure), page) not in torn:
-                torn.add((id(figure), page))
-                defects.append(Defect("layout-torn", page,
-                                      "a caption on another page than its figure (on page "
-                                      f"{min(image_pages)})"))
+    for figure, page in captioned:
+        image_pages = pages_of.get(id(figure), set())
+        if image_pages and page not in image_pages and (id(figure), page) not in torn:
+            torn.add((id(figure), page))
+            defects.append(Defect("layout-torn", page,
+                                  "a caption on another page than its figure (on page "
+                                  f"{min(image_pages)})"))
     on_page: dict[int, list[tuple[Any, int]]] = {}
-    for elem, page, mcid in order:
-        on_page.setdefault(page, []).append((elem, mcid))
+    if codes:
+        for elem, page, mcid in order:
+            on_page.setdefault(page, []).append((elem, mcid))
     seen: set[int] = set()
-    for elem, page, mcid in order:
-        alt = str(elem.attrs.get("Alt", ""))
-        if elem.role != "Figure" or not alt.startswith("QR") or id(elem) in seen:
+    for elem, page, mcid in codes:
+        if id(elem) in seen:
             continue
         seen.add(id(elem))
         item = parents.get(id(elem))
