@@ -136,12 +136,7 @@ def write_structure(pdf: pikepdf.Pdf, tags: TagRecorder) -> None:
             link(page, index, ref)
         link_log.extend(kept.links)
         objects.extend(kept.objects)
-        for page_index, owners in kept.mcids.items():
-            mcids = by_mcid.get(page_index)
-            if mcids is None:
-                by_mcid[page_index] = dict(owners)
-            else:
-                mcids.update(owners)
+        _merge_mcids(by_mcid, kept.mcids)
         number = kept.after
         return True
 
@@ -169,12 +164,7 @@ def write_structure(pdf: pikepdf.Pdf, tags: TagRecorder) -> None:
                 if sub is not None:
                     below.update(sub.below)
                     below[id(kid)] = sub
-                    for page_index, owners in sub.mcids.items():
-                        mine = owned.get(page_index)
-                        if mine is None:
-                            owned[page_index] = dict(owners)
-                        else:
-                            mine.update(owners)
+                    _merge_mcids(owned, sub.mcids)
                 continue
             kind, page, index = kid
             first = first or page
@@ -261,3 +251,13 @@ def write_structure(pdf: pikepdf.Pdf, tags: TagRecorder) -> None:
     for page in pages:
         if len(page.get("/Annots", ())):
             page.Tabs = Name.S
+
+
+def _merge_mcids(into: dict[int, dict[int, str]], more: dict[int, dict[int, str]]) -> None:
+    """Add `more`'s marked-content owners (MCID → element, by page index) to `into`."""
+    for page_index, owners in more.items():
+        mine = into.get(page_index)
+        if mine is None:
+            into[page_index] = dict(owners)
+        else:
+            mine.update(owners)
