@@ -29,7 +29,7 @@ def _fresh_layout_guesses() -> None:
     """Each test's first build settles its pages as a fresh process would (no guesses kept
     by earlier tests' builds); a test's later builds of the same brochure may use them."""
     from dokureport.engine import settled
-    from dokureport.event import reload
+    from dokureport.event import image_headers, reload
     from dokureport.layout import restart
     from dokureport.output import page_reads
 
@@ -40,6 +40,7 @@ def _fresh_layout_guesses() -> None:
     page_reads.keep_between_builds(False)
     restart.keep_between_builds(False)
     reload.keep_between_builds(False)
+    image_headers.forget()  # photo sizes read by an earlier test's build
 
 
 @pytest.fixture

@@ -119,3 +119,15 @@ def section_pages(pdf_path: Path, title: str) -> range:
     first = next(i for i, (name, _) in enumerate(starts) if name == title)
     end = starts[first + 1][1] if first + 1 < len(starts) else pages
     return range(starts[first][1], end)
+
+
+def watch_session(folder: Path, out: Path, cache: Path) -> tuple[Any, list[str]]:
+    """A watch session (`build --watch` without the waiting) of the event in `folder`,
+    writing the screen PDF to `out`, and the lines it reports."""
+    from dokureport.core.options import BuildOptions
+    from dokureport.watch import _Session
+
+    lines: list[str] = []
+    session = _Session(folder, out, BuildOptions(cache_dir=cache), ["screen"],
+                       lambda line, _err: lines.append(line))
+    return session, lines

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +17,6 @@ from dokureport.event import image_headers
 from dokureport.event.files import image_problem
 from dokureport.pipeline import build_brochure
 from tests.conftest import minimal_event
-
-
-@pytest.fixture(autouse=True)
-def _nothing_kept() -> Iterator[None]:
-    image_headers.forget()
-    yield
-    image_headers.forget()
 
 
 @pytest.fixture

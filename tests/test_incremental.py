@@ -19,6 +19,7 @@ import pytest
 from dokureport.core.options import BuildOptions
 from dokureport.watch import _Session
 from tests.conftest import SAMPLE
+from tests.helpers import watch_session
 
 EPOCH = "1700000000"
 CHAPTER = "# Nachwort\n\nDie Dokumentation entstand im Nachgang der Tagung.\n"
@@ -82,9 +83,7 @@ def test_every_kind_of_edit_rebuilds_as_a_one_shot_build_does(
     with event.open("a", encoding="utf-8") as f:
         f.write("\nchapters:\n  - title: Nachwort\n    file: nachwort.md\n")
     out = tmp_path / "watch.pdf"
-    lines: list[str] = []
-    session = _Session(folder, out, BuildOptions(cache_dir=tmp_path / "watch-cache"),
-                       ["screen"], lambda line, _err: lines.append(line))
+    session, lines = watch_session(folder, out, tmp_path / "watch-cache")
     assert session.build()[0] is not None, lines  # watch mode's first build
 
     edits: list[tuple[str, Callable[[], None]]] = [
@@ -305,9 +304,7 @@ def test_a_rebuild_makes_only_the_edited_talk_anew_and_is_the_one_shot_build(
     _more_talks(event, 8)
     made = _Made(monkeypatch)
     out = tmp_path / "watch.pdf"
-    lines: list[str] = []
-    session = _Session(folder, out, BuildOptions(cache_dir=tmp_path / "watch-cache"),
-                       ["screen"], lambda line, _err: lines.append(line))
+    session, lines = watch_session(folder, out, tmp_path / "watch-cache")
     assert session.build()[0] is not None, lines
     assert sorted(made.headings) == sorted(f"talk-{n}" for n in range(1, 12))
 
@@ -401,9 +398,7 @@ def test_links_on_pages_taken_over_edit_after_edit_lead_where_the_last_build_put
     event = folder / "event.yaml"
     _more_talks(event, 12)  # two a page, on pages well after the contents
     out = tmp_path / "watch.pdf"
-    lines: list[str] = []
-    session = _Session(folder, out, BuildOptions(cache_dir=tmp_path / "watch-cache"),
-                       ["screen"], lambda line, _err: lines.append(line))
+    session, lines = watch_session(folder, out, tmp_path / "watch-cache")
     assert session.build()[0] is not None, lines
     edits: list[tuple[str, Callable[[], None]]] = [
         ("a word in a talk's abstract", lambda: _edit(event, "Bericht 3: Die", "Bericht 3: Alle")),

@@ -12,13 +12,12 @@ from pathlib import Path
 import pytest
 from reportlab.lib.pagesizes import A4
 
-from dokureport.core.options import BuildOptions
 from dokureport.engine.canvas import BrochureCanvas
 from dokureport.engine.tags import tagged
 from dokureport.output import layout_check, page_reads
 from dokureport.output.layout_check import check_layout
-from dokureport.watch import _Session
 from tests.conftest import SAMPLE
+from tests.helpers import watch_session
 from tests.test_incremental import EPOCH, _edit, _one_shot
 from tests.test_layout_check import SENTENCE, _paragraphs
 
@@ -109,9 +108,7 @@ def test_a_watch_rebuild_measures_the_pages_drawn_anew_and_writes_a_one_shot_bui
     folder = tmp_path / "event"
     shutil.copytree(SAMPLE, folder)
     out = tmp_path / "watch.pdf"
-    lines: list[str] = []
-    session = _Session(folder, out, BuildOptions(cache_dir=tmp_path / "watch-cache"),
-                       ["screen"], lambda line, _err: lines.append(line))
+    session, lines = watch_session(folder, out, tmp_path / "watch-cache")
     first = session.build()[0]
     assert first is not None, lines
     assert sorted(measured) == list(range(1, first[0].pages + 1))

@@ -7,7 +7,6 @@ import hashlib
 import io
 import os
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +20,6 @@ from dokureport.pipeline import build_brochure
 from tests.conftest import minimal_event
 
 NAMES = ("01.jpg", "02.jpg", "03.jpg")
-
-
-@pytest.fixture(autouse=True)
-def _nothing_kept() -> Iterator[None]:
-    image_headers.forget()
-    yield
-    image_headers.forget()
 
 
 @pytest.fixture

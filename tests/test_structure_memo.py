@@ -11,10 +11,9 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from dokureport.core.options import BuildOptions
 from dokureport.output import structure
-from dokureport.watch import _Session
 from tests.conftest import SAMPLE
+from tests.helpers import watch_session
 from tests.test_incremental import EPOCH, _edit, _one_shot
 
 
@@ -39,9 +38,7 @@ def test_a_watch_rebuild_writes_only_the_structure_elements_laid_out_anew(
     folder = tmp_path / "event"
     shutil.copytree(SAMPLE, folder)
     out = tmp_path / "watch.pdf"
-    lines: list[str] = []
-    session = _Session(folder, out, BuildOptions(cache_dir=tmp_path / "watch-cache"),
-                       ["screen"], lambda line, _err: lines.append(line))
+    session, lines = watch_session(folder, out, tmp_path / "watch-cache")
     before = structure.written
     assert session.build()[0] is not None, lines
     elements = _elements(out)
