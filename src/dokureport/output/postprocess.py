@@ -9,6 +9,8 @@ from typing import Any
 import pikepdf
 
 from dokureport.assets.cmyk import PrintProfile
+from dokureport.core import collector
+from dokureport.layout import restart
 from dokureport.output.fixes import apply_fixes
 from dokureport.output.pdfa import declare_pdfa_ua
 from dokureport.output.pdfx import declare_pdfx
@@ -57,6 +59,10 @@ def finish(path: Path, tags: Any, *, archival: bool, linearize: bool,
                 pdf, finished, linearize=linearize, static_id=True, compress_streams=False,
                 stream_decode_level=pikepdf.StreamDecodeLevel.none,
                 object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+        if restart.keeping():
+            # Its file is written and closed; freeing its objects is left to the wait for
+            # the next edit (watch mode), off the rebuild's time.
+            collector.drop_between_builds(pdf)
         os.replace(finished, path)
     finally:
         finished.unlink(missing_ok=True)
