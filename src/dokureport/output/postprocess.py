@@ -34,8 +34,7 @@ def finish(path: Path, tags: Any, *, archival: bool, linearize: bool,
     finished = path.with_name(path.name + ".finished")
     try:
         with pikepdf.open(path) as pdf:
-            if tags is not None:
-                write_structure(pdf, tags)
+            structure = write_structure(pdf, tags) if tags is not None else None
             apply_fixes(pdf)
             if right_to_left:
                 read_right_to_left(pdf, spreads=spreads)
@@ -46,7 +45,7 @@ def finish(path: Path, tags: Any, *, archival: bool, linearize: bool,
                                 pdfx=print_profile is not None)
             if print_profile is not None:
                 declare_pdfx(pdf, print_profile)
-            end_streams_unambiguously(pdf)
+            end_streams_unambiguously(pdf, no_streams=structure)
             # qpdf writes every stream with an EOL before `endstream` and exact lengths;
             # the /ID is static here and replaced by a content digest afterwards
             # (reproducible; a linearized file carries it in both trailers). No object
