@@ -9,6 +9,7 @@ item's section.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -170,18 +171,19 @@ def _where(role: str | None) -> str:
 
 
 def check_layout(path: Path, tags: Any, *, type_area: tuple[float, float],
-                 bounds: Bounds | None = None) -> LayoutCheck:
+                 bounds: Bounds | None = None, pdf: pikepdf.Pdf | None = None) -> LayoutCheck:
     """Check the PDF at `path` page by page.
 
     `tags`: the structure tree the layout pass recorded (engine.tags.TagRecorder; None for
     an untagged build: then headings and captions are not checked). `type_area`: its top
-    and bottom margin in points, measured from the page's trim box.
+    and bottom margin in points, measured from the page's trim box. `pdf`: the file at
+    `path` opened already (post-processing reads it next); left open, unchanged.
     """
     import time
 
     began = time.perf_counter()
     bounds = bounds or Bounds()
-    with pikepdf.open(path) as pdf:
+    with pikepdf.open(path) if pdf is None else contextlib.nullcontext(pdf) as pdf:
         total = len(pdf.pages)
         areas: list[tuple[float, float]] = []
         # A rebuild reads only the pages that changed (output.page_reads).

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,17 +25,26 @@ from dokureport.output.structure import write_structure
 from dokureport.output.subset_tags import name_subsets
 
 
+@contextlib.contextmanager
+def read_once(path: Path) -> Iterator[pikepdf.Pdf]:
+    """The PDF at `path`, opened once for the layout check and `finish` (which closes it
+    when it has written the finished file)."""
+    with pikepdf.open(path) as pdf:
+        yield pdf
+
+
 def finish(path: Path, tags: Any, *, archival: bool, linearize: bool,
            print_profile: PrintProfile | None = None, right_to_left: bool = False,
-           spreads: bool = False) -> None:
+           spreads: bool = False, pdf: pikepdf.Pdf | None = None) -> None:
     """Tag the PDF at `path` from the recorded tree, repair it, declare PDF/UA-1 (and
     PDF/A-2u if `archival`, PDF/X-4 with `print_profile` as its output intent) and
     linearize it (`linearize`), in place and reproducibly. `right_to_left`: the catalog
-    says it reads right to left (shown as `spreads`, a booklet's, see output.reading)."""
+    says it reads right to left (shown as `spreads`, a booklet's, see output.reading).
+    `pdf`: the file at `path` opened already and not changed (`read_once`)."""
     # qpdf reads the input as it writes: the result goes beside it, then takes its place.
     finished = path.with_name(path.name + ".finished")
     try:
-        with pikepdf.open(path) as pdf:
+        with pikepdf.open(path) if pdf is None else pdf as pdf:
             structure = write_structure(pdf, tags) if tags is not None else None
             apply_fixes(pdf)
             if right_to_left:
