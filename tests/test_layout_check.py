@@ -338,3 +338,30 @@ def test_an_untagged_pdf_is_measured_all_as_content(tmp_path: Path) -> None:
     check = check_layout(path, None, type_area=(62.0, 68.0))
     assert [p.lines for p in check.pages] == [8, 8, 8]
     assert check.defects == ()
+
+
+def test_the_check_and_post_processing_open_the_laid_out_pdf_once(
+        make_event, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the check reads of the file (every page, its content and fonts) is what
+    post-processing reads first: one opened file serves both."""
+    import pikepdf
+
+    from dokureport.core.options import BuildOptions
+    from dokureport.pipeline import build_brochure
+
+    opened: list[str] = []
+    original = pikepdf.open
+
+    def counted(path: object, *args: object, **kwargs: object) -> pikepdf.Pdf:
+        opened.append(str(path))
+        return original(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pikepdf, "open", counted)
+    out = tmp_path / "once.pdf"
+    result = build_brochure(make_event(minimal_event(intro=SENTENCE * 12)), out,
+                            BuildOptions())
+    assert len(opened) == 1 and opened[0].endswith(".part")  # the laid-out file, beside out
+    assert result.layout is not None and len(result.layout.pages) == result.pages >= 2
+    monkeypatch.undo()
+    with pikepdf.open(out) as pdf:  # tagged and declared from that one reading
+        assert "/StructTreeRoot" in pdf.Root and "/Metadata" in pdf.Root

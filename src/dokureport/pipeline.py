@@ -36,7 +36,7 @@ from dokureport.layout.plan import first_change, next_plan
 from dokureport.output.booklet import impose
 from dokureport.output.guard import Planned, refuse_clashes
 from dokureport.output.layout_check import LayoutCheck, check_layout
-from dokureport.output.postprocess import finish
+from dokureport.output.postprocess import finish, read_once
 from dokureport.output.reproducible import set_content_id, set_dates
 from dokureport.output.resolution import low_resolution_warnings
 from dokureport.output.write import Staged, staged_outputs
@@ -421,29 +421,36 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
             warnings += _missing_glyphs(validated, ctx.text.missing_glyphs)
             warnings += [validated.locate_file_problem(w)
                          for w in low_resolution_warnings(ctx.images.placed, options.target)]
-            # Its time is its own (the report's layout[].seconds), not a stage of its own.
-            check = check_layout(temp, ctx.tags, type_area=(ctx.geometry.margin_top,
-                                                            ctx.geometry.margin_bottom))
-            trace.checks.append((target, check))
-            # What a designer would reject fails a strict build like a warning does.
-            if options.strict and (warnings or check.defects):
-                raise InputError([*warnings, *check.problems(),
-                                  Problem("warnings are errors with --strict", code="strict")])
-            with trace.stage("post-process", target):
-                # The screen PDF is archival and accessible (PDF/A-2u, PDF/UA-1) and
-                # linearized for fast web view; the print PDF is tagged too, but keeps
-                # its black ink and goes to a printer whole.
-                # The file's dates are the build date, never the clock time: reproducible.
-                set_dates(temp, ctx.build_date)
-                finish(temp, ctx.tags, archival=target == "screen",
-                       linearize=target == "screen", print_profile=profile,
-                       right_to_left=ctx.direction.right_to_left, spreads=options.booklet)
-                set_content_id(temp)
-                if options.booklet:
-                    booklet = booklet_path(output)
-                    with staged.output(booklet) as sheets:
-                        sides = impose(temp, sheets,
-                                       right_to_left=ctx.direction.right_to_left)
+            # The file's dates are the build date, never the clock time: reproducible.
+            set_dates(temp, ctx.build_date)
+            # The layout check and post-processing read one opened file: what the check
+            # reads (pages, their content and fonts) is not read again.
+            with read_once(temp) as pdf:
+                # Its time is its own (the report's layout[].seconds), not a stage of its
+                # own.
+                check = check_layout(temp, ctx.tags, type_area=(ctx.geometry.margin_top,
+                                                                ctx.geometry.margin_bottom),
+                                     pdf=pdf)
+                trace.checks.append((target, check))
+                # What a designer would reject fails a strict build like a warning does.
+                if options.strict and (warnings or check.defects):
+                    raise InputError([*warnings, *check.problems(),
+                                      Problem("warnings are errors with --strict",
+                                              code="strict")])
+                with trace.stage("post-process", target):
+                    # The screen PDF is archival and accessible (PDF/A-2u, PDF/UA-1) and
+                    # linearized for fast web view; the print PDF is tagged too, but keeps
+                    # its black ink and goes to a printer whole.
+                    finish(temp, ctx.tags, archival=target == "screen",
+                           linearize=target == "screen", print_profile=profile,
+                           right_to_left=ctx.direction.right_to_left, spreads=options.booklet,
+                           pdf=pdf)
+                    set_content_id(temp)
+                    if options.booklet:
+                        booklet = booklet_path(output)
+                        with staged.output(booklet) as sheets:
+                            sides = impose(temp, sheets,
+                                           right_to_left=ctx.direction.right_to_left)
             if trace.progress is not None:
                 trace.progress(Progress("write", target))
             writing = time.perf_counter()

@@ -9,6 +9,7 @@ item's section.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -170,18 +171,19 @@ def _where(role: str | None) -> str:
 
 
 def check_layout(path: Path, tags: Any, *, type_area: tuple[float, float],
-                 bounds: Bounds | None = None) -> LayoutCheck:
+                 bounds: Bounds | None = None, pdf: pikepdf.Pdf | None = None) -> LayoutCheck:
     """Check the PDF at `path` page by page.
 
     `tags`: the structure tree the layout pass recorded (engine.tags.TagRecorder; None for
     an untagged build: then headings and captions are not checked). `type_area`: its top
-    and bottom margin in points, measured from the page's trim box.
+    and bottom margin in points, measured from the page's trim box. `pdf`: the file at
+    `path` opened already (post-processing reads it next); left open, unchanged.
     """
     import time
 
     began = time.perf_counter()
     bounds = bounds or Bounds()
-    with pikepdf.open(path) as pdf:
+    with pikepdf.open(path) if pdf is None else contextlib.nullcontext(pdf) as pdf:
         total = len(pdf.pages)
         areas: list[tuple[float, float]] = []
         # A rebuild reads only the pages that changed (output.page_reads).
@@ -302,47 +304,67 @@ def _page_defects(checks: list[PageCheck], total: int, bounds: Bounds) -> list[D
     return defects
 
 
-def _contents(root: Any, parents: dict[int, Any]) -> list[tuple[Any, int, int]]:
-    """Every (element, page, mcid) under `root`, in reading order; fills `parents`.
-
-    A loop with a stack, not recursive generators: a 1,000-talk tree has 18,000 elements,
-    and a rebuild's check walks it whole."""
-    found: list[tuple[Any, int, int]] = []
-    stack = [iter(root.kids)]
-    owners = [root]
-    while stack:
-        for kid in stack[-1]:
-            if type(kid) is tuple:
-                if kid[0] == "mcid":
-                    found.append((owners[-1], kid[1], kid[2]))
-            else:
-                parents[id(kid)] = owners[-1]
-                stack.append(iter(kid.kids))
-                owners.append(kid)
-                break
-        else:
-            stack.pop()
-            owners.pop()
-    return found
-
-
 def _structure_defects(root: Any, readers: list[PageRead]) -> list[Defect]:
-    """Headings alone at a page's foot; captions and QR codes away from their item."""
+    """Headings alone at a page's foot; captions and QR codes away from their item.
+
+    One walk over the tree (a 1,000-talk tree has 18,000 elements and 40,000 pieces of
+    content, a rebuild's check walks it whole) lists the content drawn in reading order
+    and notes, element by element as it is entered, what the checks below look at: the
+    headings, the figure a caption belongs to, the QR codes."""
     parents: dict[int, Any] = {}
     drawn_on = [reader.owners for reader in readers]
-    order = []
-    for elem, page, mcid in _contents(root, parents):
-        if 0 < page <= len(drawn_on) and (drawn := drawn_on[page - 1].get(mcid)) is not None \
-                and drawn.drew:
-            order.append((elem, page, mcid))
+    pages = len(drawn_on)
+    order: list[tuple[Any, int, int]] = []
+    headings: list[tuple[int, int]] = []  # where in `order` a heading's content is, its level
+    captioned: list[tuple[Any, int]] = []  # (figure, page of its caption's content)
+    codes: list[tuple[Any, int, int]] = []  # a QR code figure's content
+    levels: dict[str, int | None] = {}
+    # The element being walked, and what it is: its level (a heading's), the figure
+    # whose caption it is in, whether it is a QR code.
+    elem, level, figure, code = root, _level(root.role), None, _is_code(root)
+    stack: list[tuple[Any, Any, int | None, Any, bool]] = []
+    kids = iter(root.kids)
+    while True:
+        for kid in kids:
+            if type(kid) is tuple:
+                if kid[0] != "mcid":
+                    continue
+                page = kid[1]
+                if 0 < page <= pages and (drawn := drawn_on[page - 1].get(kid[2])) is not None \
+                        and drawn.drew:
+                    if level is not None:
+                        headings.append((len(order), level))
+                    if figure is not None:
+                        captioned.append((figure, page))
+                    if code:
+                        codes.append((elem, page, kid[2]))
+                    order.append((elem, page, kid[2]))
+            else:
+                parents[id(kid)] = elem
+                stack.append((kids, elem, level, figure, code))
+                role = kid.role
+                if role in levels:
+                    level = levels[role]
+                else:
+                    level = levels[role] = _level(role)
+                # A caption's content: the figure is the caption's parent.
+                figure = parents.get(id(elem)) if elem.role == "Caption" else None
+                code = role == "Figure" and _is_code(kid)
+                kids, elem = iter(kid.kids), kid
+                break
+        else:
+            if not stack:
+                break
+            kids, elem, level, figure, code = stack.pop()
 
     def owner(page: int, mcid: int) -> Drawn:
         return readers[page - 1].owners[mcid]
 
     defects: list[Defect] = []
-    for i, (elem, page, mcid) in enumerate(order):
-        level = _level(elem.role)
-        if level is None or page == 1 or i + 1 == len(order):
+    last = len(order) - 1
+    for i, level in headings:
+        elem, page, mcid = order[i]
+        if page == 1 or i == last:
             continue
         after, next_page, next_mcid = order[i + 1]
         if after is elem or next_page <= page:
@@ -356,22 +378,14 @@ def _structure_defects(root: Any, readers: list[PageRead]) -> list[Defect]:
         defects.append(Defect("layout-heading-at-foot", page,
                               f"heading “{_short(title)}” alone at the foot of the page, "
                               f"its text on page {next_page}"))
-    # One pass collects what the checks below need: the pages each element's content is
-    # on, the content whose element is a figure's caption, and the QR codes (a 1,000-talk
-    # tree has 40,000 pieces of content, a handful of them captions or QR codes).
+    if not captioned and not codes:
+        return defects
     pages_of: dict[int, set[int]] = {}
-    captioned: list[tuple[Any, int]] = []  # (figure, page of its caption's content)
-    codes: list[tuple[Any, int, int]] = []  # a QR code figure's content
-    for elem, page, mcid in order:
-        pages = pages_of.get(id(elem))
-        if pages is None:
-            pages = pages_of[id(elem)] = set()
-        pages.add(page)
-        if (parent := parents.get(id(elem))) is not None and parent.role == "Caption" \
-                and (figure := parents.get(id(parent))) is not None:
-            captioned.append((figure, page))
-        if elem.role == "Figure" and str(elem.attrs.get("Alt", "")).startswith("QR"):
-            codes.append((elem, page, mcid))
+    for elem, page, _mcid in order:
+        found = pages_of.get(id(elem))
+        if found is None:
+            found = pages_of[id(elem)] = set()
+        found.add(page)
 
     def under(elem: Any) -> set[int]:
         found = set(pages_of.get(id(elem), ()))
@@ -411,6 +425,11 @@ def _structure_defects(root: Any, readers: list[PageRead]) -> list[Defect]:
                                   "a QR code on another page than its item"
                                   + (f" (on page {max(earlier)})" if earlier else "")))
     return defects
+
+
+def _is_code(elem: Any) -> bool:
+    """Whether `elem` is a QR code's figure."""
+    return elem.role == "Figure" and str(elem.attrs.get("Alt", "")).startswith("QR")
 
 
 def _level(role: str) -> int | None:

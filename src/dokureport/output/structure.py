@@ -84,8 +84,9 @@ def forget() -> None:
     _kept = None
 
 
-def write_structure(pdf: pikepdf.Pdf, tags: TagRecorder) -> None:
-    """Write the tree `tags` recorded into `pdf`: elements, parent tree, links, catalog.
+def write_structure(pdf: pikepdf.Pdf, tags: TagRecorder) -> range:
+    """Write the tree `tags` recorded into `pdf`: elements, parent tree, links, catalog;
+    returns the numbers of the objects it made (none of them a stream).
 
     The elements (thousands in a long brochure) are written as qpdf JSON and read in one
     call (`update_from_qpdf_json`): made one pikepdf call at a time, they cost several
@@ -251,6 +252,7 @@ def write_structure(pdf: pikepdf.Pdf, tags: TagRecorder) -> None:
     for page in pages:
         if len(page.get("/Annots", ())):
             page.Tabs = Name.S
+    return range(root.objgen[0], number + 1)
 
 
 def _merge_mcids(into: dict[int, dict[int, str]], more: dict[int, dict[int, str]]) -> None:
