@@ -1,5 +1,6 @@
 """Writing the PDF: a build formats one PDF however many layouts the page planner tried,
-and a watch rebuild does not compress the pages it took from the last build again."""
+and a watch rebuild does not compress the pages it took from the last build again, nor
+format again the outline entries that stayed as they were."""
 
 from __future__ import annotations
 
@@ -121,3 +122,76 @@ def test_a_links_kept_bytes_follow_the_number_of_the_page_it_names(tmp_path: Pat
     doc.idToObjectNumberAndVersion["Page2"] = (number + 40, 0)
     again = link.format(doc)
     assert f"{number + 40} 0 R".encode() in again and again != first
+
+
+def _outlined(path: Path, titles: list[str]) -> bytes:
+    """A two-page PDF whose outline has an entry per title, each on page 2."""
+    from dokureport import engine
+    from dokureport.engine.canvas import BrochureCanvas
+
+    engine.install()
+    canvas = BrochureCanvas(str(path), tagged=False, invariant=1)
+    canvas.showPage()
+    for n, title in enumerate(titles):
+        canvas.bookmarkPage(f"k{n}")
+        canvas.addOutlineEntry(title, f"k{n}", level=0)
+    canvas.showPage()
+    canvas.save()
+    return path.read_bytes()
+
+
+def test_an_outline_entry_is_formatted_once_while_its_title_and_references_stay(
+        tmp_path: Path) -> None:
+    # reportlab makes the outline's entries anew at every save; their bytes are kept by
+    # what they are made of: title, count and the numbers of the objects they name.
+    from dokureport.engine import streams
+
+    before = streams.outline_formatted
+    first = _outlined(tmp_path / "a.pdf", ["Einführung", "Vorträge", "Impressum"])
+    assert streams.outline_formatted - before == 3
+    again = _outlined(tmp_path / "b.pdf", ["Einführung", "Vorträge", "Impressum"])
+    assert again == first
+    assert streams.outline_formatted - before == 3  # every entry's bytes were kept
+    # A new first entry: the others name other neighbours (and all other numbers), and
+    # are formatted anew, to what reportlab writes.
+    other = _outlined(tmp_path / "c.pdf", ["Grußwort", "Einführung", "Vorträge", "Impressum"])
+    assert streams.outline_formatted - before == 7
+    with pikepdf.open(tmp_path / "c.pdf") as pdf, pdf.open_outline() as outline:
+        assert [item.title for item in outline.root] == [
+            "Grußwort", "Einführung", "Vorträge", "Impressum"]
+        assert all(item.destination[0].objgen == pdf.pages[1].objgen
+                   for item in outline.root)
+    assert other != first
+
+
+def test_a_rebuild_formats_only_the_outline_entries_that_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dokureport.engine import streams
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    folder = tmp_path / "event"
+    shutil.copytree(SAMPLE, folder)
+    out = tmp_path / "watch.pdf"
+    session = _Session(folder, out, BuildOptions(cache_dir=tmp_path / "cache"), ["screen"],
+                       lambda line, _err: None)
+    monkeypatch.setattr(streams, "_outline_bytes", {})  # none kept from earlier tests
+    before = streams.outline_formatted
+    assert session.build()[0] is not None
+    first = streams.outline_formatted - before
+    event = folder / "event.yaml"
+    text = event.read_text(encoding="utf-8")
+    old = "Präventionsketten und Bildungslandschaften sind"
+    event.write_text(text.replace(old, "Präventionsketten und kommunale "
+                                       "Bildungslandschaften sind", 1), encoding="utf-8")
+    before = streams.outline_formatted
+    assert session.build()[0] is not None
+    with pikepdf.open(out) as pdf, pdf.open_outline() as outline:
+        entries = 0
+        stack = list(outline.root)
+        while stack:
+            item = stack.pop()
+            entries += 1
+            stack += list(item.children)
+    assert entries >= 10
+    assert first >= entries  # the first build formats every entry
+    assert streams.outline_formatted - before < entries / 2

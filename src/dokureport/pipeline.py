@@ -32,7 +32,7 @@ from dokureport.event.publish import Withheld, published
 from dokureport.layout import restart
 from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.document import ContentTooLarge, laid_out
-from dokureport.layout.plan import first_change, next_plan
+from dokureport.layout.plan import Laid, PagePlan, first_change, next_plan, shortening_only, spliced
 from dokureport.output.booklet import impose
 from dokureport.output.guard import Planned, refuse_clashes
 from dokureport.output.layout_check import LayoutCheck, check_layout
@@ -389,22 +389,7 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
 
         with staged.output(output) as temp:
             with trace.stage("layout", target):
-                ctx = context()
-                # A layout is written only once the planner keeps it: the records it
-                # reads are not the file.
-                pages = lay_out(ctx, temp, save=False)
-                # The page planner reads the pages and lays out again where one is
-                # nearly empty, or a booklet is no multiple of four pages.
-                # Pages before the first one a new plan changes are laid out as before
-                # (plan.first_change): what a restartable layout may take over.
-                tried = {ctx.plan}
-                while (plan := next_plan(ctx.plan, read := laid_out(ctx, pages), tried,
-                                         booklet=options.booklet)) is not None:
-                    tried.add(plan)
-                    same_until = first_change(ctx.plan, plan, read) - 1
-                    ctx = context()
-                    ctx.plan = plan
-                    pages = lay_out(ctx, temp, same_until=same_until, save=False)
+                ctx, pages = _planned_layout(context, temp, options.booklet)
                 write_laid_out(ctx)
             preparer.stop_workers()  # every placed photo is in the PDF by now
             if not restart.keeping():
@@ -460,6 +445,88 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
                        sections=tuple(dataclasses.replace(s) for s in ctx.sections),
                        photos=_placed_photos(ctx), withheld=trace.withheld, layout=check,
                        pages_laid_out=restart.pages_laid_out() - laid)
+
+
+def _planned_layout(context: Callable[[], LayoutContext], temp: Path, booklet: bool
+                    ) -> tuple[LayoutContext, int]:
+    """The layout the page planner keeps, not yet written, and its pages.
+
+    The planner reads the pages and lays out again where one is nearly empty, or a
+    booklet is no multiple of four pages. A layout is written only once the planner keeps
+    it: the records it reads are not the file.
+
+    In a watch session, a rebuild whose last build kept a plan that only shortens pages
+    lays out with that plan first: where the layout's page breaks settle back into the
+    last build's before its first shortened page, what the layout with the first plan
+    would give is known without laying it out (`_first_read`), and often the plan it
+    leads to is the one laid out already: one layout instead of two.
+    """
+    ctx = context()
+    first = ctx.plan
+    options = repr(ctx.options)
+    done: dict[PagePlan, tuple[LayoutContext, int]] = {}
+    last = restart.planned(options)
+    read: Laid | None = None
+    if last is not None and last.first == first and last.final != first \
+            and shortening_only(first, last.final):
+        ctx.plan = last.final
+        pages = lay_out(ctx, temp, save=False)
+        done[last.final] = (ctx, pages)
+        read = _first_read(ctx.unwritten, laid_out(ctx, pages), last)
+    laid_first: LayoutContext | None = None
+    if read is None:
+        ctx = context()
+        pages = lay_out(ctx, temp, save=False)
+        read, laid_first = laid_out(ctx, pages), ctx
+    first_read, first_doc = read, laid_first.unwritten if laid_first is not None else None
+    plan, current = first, laid_first
+    # Pages before the first one a new plan changes are laid out as before
+    # (plan.first_change): what a restartable layout may take over.
+    tried = {first}
+    while (following := next_plan(plan, read, tried, booklet=booklet)) is not None:
+        tried.add(following)
+        same_until = first_change(plan, following, read) - 1
+        plan = following
+        if plan in done:
+            current, pages = done[plan]
+        else:
+            current = context()
+            current.plan = plan
+            pages = lay_out(current, temp, same_until=same_until, save=False)
+        read = laid_out(current, pages)
+    if current is None:  # the first plan's layout was read, not laid out
+        current = context()
+        pages = lay_out(current, temp, save=False)
+    final = current.unwritten
+    if final is not None and final.ledger is not None and final.brochure is not None:
+        references = first_doc.ledger.references if first_doc is not None and \
+            first_doc.ledger is not None else last.references if last is not None else None
+        if references is not None:
+            restart.plan_kept(options, restart.Planned(
+                brochure=final.brochure, first=first, laid=first_read, references=references,
+                final=plan, ledger=final.ledger))
+    return current, pages
+
+
+def _first_read(doc: Any, new: Laid, last: restart.Planned) -> Laid | None:
+    """What the layout with the first plan would give, from `doc`, laid out with the plan
+    the last build kept (`new`: what it gave): None when that is not known.
+
+    It is known when `doc` took its pages from the last build's layout from a page on
+    that its plan does not shorten yet, and prints the page numbers the last build's first
+    layout printed: the first plan lays the pages before it out as `doc` did, begins it
+    in the state the last build's layouts both did, and from there lays out what the
+    last build's first layout did (the rest of the story is the same).
+    """
+    if doc is None or doc.taken is None or doc.ledger is None or doc.brochure != last.brochure:
+        return None
+    page, ledger = doc.taken
+    if ledger is not last.ledger or doc.ledger.references != last.references:
+        return None
+    read = spliced(new, last.laid, page)
+    if page > first_change(last.first, last.final, read):
+        return None
+    return read
 
 
 # Keys named one by one in the warning about characters no font has; the rest counted.

@@ -114,6 +114,7 @@ def install() -> None:
         run_weights,
         shaping,
         spacing,
+        streams,
         tags,
     )
 
@@ -135,6 +136,7 @@ def install() -> None:
     linebreaks.install()
     pageends.install()  # after linebreaks: it wraps linebreaks' split
     parsed.install()  # markup parsed once per text and style (see compose.story)
+    streams.install()  # outline entries' bytes kept from save to save
     _installed = True
 
 

@@ -1,5 +1,6 @@
 """Output (engine): each page's content stream formatted and compressed once, its bytes
-reused when a later layout takes the page over (engine.splice).
+reused when a later layout takes the page over (engine.splice); so are links' and the
+outline entries' bytes.
 
 reportlab makes a page's content stream when it saves the document, and compresses it
 there; a watch rebuild takes most of its pages from the last build, whose streams it
@@ -16,6 +17,7 @@ from reportlab import rl_config
 from reportlab.pdfbase.pdfdoc import (
     LinkAnnotation,
     NoEncryption,
+    OutlineEntryObject,
     PDFArray,
     PDFBase85Encode,
     PDFDictionary,
@@ -162,3 +164,60 @@ def memoising(annotation: Any) -> Any:
     elif type(annotation) is PDFDictionary:
         annotation.__class__ = MemoDictionary
     return annotation
+
+
+# Outline entries: reportlab makes them anew at every save, one per heading (1,062 in a
+# 1,000-talk programme), each a dictionary of its title, its count and references (its
+# parent, neighbours, children and destination). Its bytes are the same while those and
+# the objects' numbers they name are: kept by them, for the next save (a watch rebuild's).
+outline_formatted = 0
+_outline_bytes: dict[tuple[Any, ...], bytes] = {}
+# Entries kept at most: several brochures' outlines (a watch session's targets).
+_OUTLINE_KEPT = 20_000
+_REFERENCES = ("Parent", "Prev", "Next", "First", "Last")
+_format_outline_entry = OutlineEntryObject.format
+
+
+def _outline_key(entry: Any, document: Any) -> tuple[Any, ...] | None:
+    """What an outline entry's bytes are made of (None: something not kept by)."""
+    title, count = entry.Title, entry.Count
+    if type(title) is not str or not (count is None or type(count) is int) \
+            or not isinstance(document.encrypt, NoEncryption):
+        return None
+    # The destination: a page's place, written inline.
+    destination = _destination_key(entry.Dest, document)
+    if destination is None or destination[3] is None:
+        return None
+    numbers = document.idToObjectNumberAndVersion
+    key: list[Any] = [title, count, destination]
+    for name in _REFERENCES:
+        value = getattr(entry, name)
+        if value is None:
+            key.append(None)
+            continue
+        if type(value) is not PDFObjectReference:
+            return None
+        number = numbers.get(value.name)
+        if number is None:
+            return None  # unresolved: reportlab's format says so
+        key.append(number)
+    return tuple(key)
+
+
+def _memo_outline_entry(self: Any, document: Any) -> bytes:
+    global outline_formatted
+    key = _outline_key(self, document)
+    data = _outline_bytes.get(key) if key is not None else None
+    if data is None:
+        data = _format_outline_entry(self, document)
+        outline_formatted += 1
+        if key is not None:
+            if len(_outline_bytes) >= _OUTLINE_KEPT:
+                _outline_bytes.clear()
+            _outline_bytes[key] = data
+    return data  # type: ignore[no-any-return]
+
+
+def install() -> None:
+    """Outline entries' bytes kept between saves."""
+    OutlineEntryObject.format = _memo_outline_entry

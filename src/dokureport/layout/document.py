@@ -240,6 +240,12 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         self._kept: restart.Kept | None = None
         self._splice_from: restart.Kept | None = None
         self._spliced = False
+        # The last pass's take-over: the page from which it took the kept layout's pages,
+        # and that layout's ledger (the page planner reads it: pipeline).
+        self.taken: tuple[int, restart.Ledger] | None = None
+        # This layout's ledger, and which brochure it is but for the page plan (watch mode).
+        self.ledger: restart.Ledger | None = None
+        self.brochure: tuple[Any, ...] | None = None
         self._seeds = b""
         self._notes: list[tuple[int, str, Any]] = []
         self._finished: splice.Finished | None = None
@@ -337,6 +343,7 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         self._ledger = (restart.Recorder.of(flowables, self._digests)
                         if self._digests is not None else None)
         self._notes, self._spliced, self._finished = [], False, None
+        self.taken = None
         if self._ledger is not None:
             # The page numbers this pass prints (what the last pass's notifications said).
             self._seeds = restart.references(settled.states(self._indexing))
@@ -403,6 +410,7 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
             ledger = self._ledger.ledger(restart.references(settled.states(self._indexing)))
             self.restart = restart.remember(key, ledger)
             self._keep(key, ledger)
+            self.ledger, self.brochure = ledger, key[1:]
         return passes
 
     def _keep(self, key: tuple[Any, ...], ledger: restart.Ledger) -> None:
@@ -419,9 +427,13 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
             seeds=self._seeds, warnings_start=self._warnings_start))
 
     def _restart_key(self) -> tuple[Any, ...]:
-        """Which earlier layout this one's pages compare with: the same paper, target,
-        page plan, theme and footer."""
-        return (tuple(self.pagesize), repr(self.ctx.options), self.ctx.plan.key(),
+        """Which earlier layout this one's pages compare with: the same page plan, and
+        the same brochure (`_brochure_key`)."""
+        return (self.ctx.plan.key(), *self._brochure_key())
+
+    def _brochure_key(self) -> tuple[Any, ...]:
+        """The same paper, target, theme and footer."""
+        return (tuple(self.pagesize), repr(self.ctx.options),
                 restart.fingerprint(self.ctx.design),
                 # Drawn by the page templates from the event, not the story: the footer
                 # on every page, the cover's photo, logo and panel.
@@ -562,6 +574,7 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         self.page = kept.document.pages
         flowables.clear()
         self._spliced = True
+        self.taken = (page, kept.ledger)
 
     def handle_documentBegin(self) -> None:
         super().handle_documentBegin()

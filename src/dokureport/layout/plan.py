@@ -176,3 +176,22 @@ def first_change(before: PagePlan, after: PagePlan, laid: Laid) -> int:
     if (before.notes, before.blank) != (after.notes, after.blank):
         pages.append(met.get("imprint", laid.pages))
     return max(1, min(pages, default=laid.pages + 1))
+
+
+def shortening_only(before: PagePlan, after: PagePlan) -> bool:
+    """Whether `after` differs from `before` in the pages it ends early, and only there:
+    the same story, laid out alike up to the first page it shortens (`first_change`)."""
+    return dataclasses.replace(before, shorten=after.shorten) == after
+
+
+def spliced(new: Laid, old: Laid, page: int) -> Laid:
+    """What a layout reads that is `new` on the pages before `page` and `old` from it on
+    (a layout whose page breaks settled back into `old`'s at `page`).
+
+    A section start belongs to the page its SectionStart met (`first_change`).
+    """
+    return Laid(pages=old.pages,
+                starts=(*(s for s in new.starts if s.page - s.broke < page),
+                        *(s for s in old.starts if s.page - s.broke >= page)),
+                used=(*new.used[:page - 1], *old.used[page - 1:]),
+                line=new.line, frame_height=new.frame_height)

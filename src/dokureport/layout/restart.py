@@ -296,6 +296,39 @@ def keep_between_builds(keep: bool = True) -> None:
         _ledgers.clear()
         _finished.clear()
         _known.clear()
+        _planned.clear()
+
+
+@dataclass(frozen=True)
+class Planned:
+    """How the page planner went in a brochure's last build: what it read of the layout
+    with its first plan, and the plan it kept (layout.plan)."""
+
+    brochure: tuple[Any, ...]  # the layouts' restart key but the plan
+    first: Any  # layout.plan.PagePlan
+    laid: Any  # layout.plan.Laid: what the first plan's layout gave
+    references: bytes  # the page numbers that layout printed (`references`)
+    final: Any  # the plan of the layout written
+    ledger: Ledger  # the ledger of the layout written
+
+
+# The last build's planning per brochure (by its options), watch mode only.
+_planned: OrderedDict[str, Planned] = OrderedDict()
+
+
+def planned(options: str) -> Planned | None:
+    """How the planner went in the last build with these options (repr'd)."""
+    return _planned.get(options) if _keeping else None
+
+
+def plan_kept(options: str, planning: Planned) -> None:
+    """Remember `planning` for the next build with these options."""
+    if not _keeping:
+        return
+    _planned[options] = planning
+    _planned.move_to_end(options)
+    while len(_planned) > _KEPT:
+        _planned.popitem(last=False)
 
 
 def keeping() -> bool:
