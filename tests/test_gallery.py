@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+import io
 
+import pytest
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
+
+from dokureport.assets import ImageRequest
+from dokureport.layout.flowables import PhotoCell, PhotoRow
 from dokureport.layout.photos import justified_rows
-from tests.conftest import captions_under_images, minimal_event, squash
+from tests.conftest import SAMPLE, captions_under_images, minimal_event, squash
 
 PHOTOS = ("01.jpg", "02.jpg", "03.jpg", "04.jpg", "05.jpg", "06.jpg", "07.jpg", "08.jpg",
           "09.jpg")
@@ -138,3 +145,40 @@ def test_the_gallerys_photos_go_to_the_workers_before_the_talks_are_built(
     placed = {(p.file.name, p.width_px, p.height_px) for p in result.photos}
     assert len(placed) == len(PHOTOS)
     assert len(set(submitted)) == len(PHOTOS)  # no request that the gallery did not place
+
+
+class _CountedParagraph(Paragraph):
+    wraps = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.wraps += 1
+        return super().wrap(availWidth, availHeight)
+
+
+def _caption_row(caption: str, max_height: float) -> tuple[PhotoRow, list[_CountedParagraph]]:
+    photo = SAMPLE / "photos" / "01.jpg"
+    style = getSampleStyleSheet()["Normal"]
+    texts = [_CountedParagraph(caption, style) for _ in range(2)]
+    cells = [PhotoCell(ImageRequest(source=photo, width_pt=120.0, height_pt=80.0), 120.0,
+                       80.0, text, None) for text in texts]
+    row = PhotoRow(cells, 10.0, None, caption_gap=4.0, max_height=max_height)
+    row.canv = Canvas(io.BytesIO())  # what a frame gives a flowable before its wrap
+    return row, texts
+
+
+def test_a_photo_row_wraps_each_caption_that_fits_once() -> None:
+    """A gallery of 300 photos wrapped every caption twice each time a row was measured."""
+    row, texts = _caption_row("Bild 12 Die Teilnehmenden im großen Saal", 600.0)
+    width, height = row.wrap(400.0, 700.0)
+    assert [t.wraps for t in texts] == [1, 1]
+    assert width == 250.0
+    assert height == pytest.approx(80.0 + 4.0 + texts[0].height)
+
+
+def test_a_caption_too_long_for_its_room_is_set_smaller_under_its_photo() -> None:
+    row, texts = _caption_row(" ".join(["Ein sehr langer Bildtext"] * 40), 160.0)
+    width, height = row.wrap(400.0, 700.0)
+    assert width == 250.0  # both photos side by side at their size
+    assert height <= 160.0 + 0.01  # the row's limit: photo, gap and the shrunk caption
+    natural = texts[0].wrap(120.0, 1000.0)[1]
+    assert natural > 160.0 - 80.0 - 4.0  # it would not have fitted at its size

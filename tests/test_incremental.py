@@ -163,11 +163,12 @@ def test_a_rebuild_reads_back_only_the_pages_an_edit_changed(
         original(reader)
 
     monkeypatch.setattr(page_content.PageReader, "read", counted)
-    # A one-shot build keeps nothing: the process ends after it.
+    # A one-shot build keeps nothing in the process (it ends after it): a build with
+    # another cache folder (where one-shot builds keep their pages) reads every page.
     build_brochure(folder, tmp_path / "a.pdf", options)
     read.clear()
-    build_brochure(folder, tmp_path / "a.pdf", options)
-    assert read and not page_reads._kept
+    other = build_brochure(folder, tmp_path / "a.pdf", BuildOptions(cache_dir=tmp_path / "c2"))
+    assert len(read) == other.pages and not page_reads._kept
 
     monkeypatch.setattr(page_reads, "_keeping", True)  # as watch mode asks
     read.clear()

@@ -33,6 +33,7 @@ from dokureport.layout import restart
 from dokureport.layout.context import LayoutContext, SectionPages
 from dokureport.layout.document import ContentTooLarge, laid_out
 from dokureport.layout.plan import Laid, PagePlan, first_change, next_plan, shortening_only, spliced
+from dokureport.output import page_reads
 from dokureport.output.booklet import impose
 from dokureport.output.guard import Planned, refuse_clashes
 from dokureport.output.layout_check import LayoutCheck, check_layout
@@ -415,7 +416,7 @@ def _build_target(validated: ValidatedEvent, output: Path, options: BuildOptions
                 # own.
                 check = check_layout(temp, ctx.tags, type_area=(ctx.geometry.margin_top,
                                                                 ctx.geometry.margin_bottom),
-                                     pdf=pdf)
+                                     pdf=pdf, kept=_kept_pages(validated, options))
                 trace.checks.append((target, check))
                 # What a designer would reject fails a strict build like a warning does.
                 if options.strict and (warnings or check.defects):
@@ -527,6 +528,16 @@ def _first_read(doc: Any, new: Laid, last: restart.Planned) -> Laid | None:
     if page > first_change(last.first, last.final, read):
         return None
     return read
+
+
+def _kept_pages(validated: ValidatedEvent, options: BuildOptions) -> Path | None:
+    """Where a one-shot build keeps what its pages draw for the next build of the same
+    brochure (output.page_reads): a warm build then reads back no page drawn as before."""
+    if options.cache_dir is None:
+        return None
+    brochure = repr((os.path.abspath(validated.source), options.target, options.paper,
+                     options.bleed_mm, options.booklet, options.theme))
+    return page_reads.kept_file(options.cache_dir, brochure)
 
 
 # Keys named one by one in the warning about characters no font has; the rest counted.

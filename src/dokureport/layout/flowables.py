@@ -177,9 +177,15 @@ class PhotoRow(Flowable):
     def _text_block(self, cell: PhotoCell) -> tuple[Flowable, float]:
         texts = [p for p in (cell.caption, cell.credit) if p is not None]
         room = self.max_height - self.photo_height - self.caption_gap
-        natural = sum(p.wrapOn(self.canv, cell.width, room)[1] for p in texts)
         block: Flowable = KeepInFrame(cell.width, room, texts, mode="shrink")
         _, height = block.wrapOn(self.canv, cell.width, room)
+        if not hasattr(block, "_scale"):
+            # It fits unshrunk: it wrapped each text at the cell's width last, as asked
+            # here before (a gallery of 300 photos wrapped each caption twice a row).
+            natural = sum(p.height for p in texts)
+        else:
+            natural = sum(p.wrapOn(self.canv, cell.width, room)[1] for p in texts)
+            _, height = block.wrapOn(self.canv, cell.width, room)  # as it drew before
         return block, min(natural, height) if natural <= room else height
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:

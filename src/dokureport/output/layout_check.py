@@ -171,13 +171,17 @@ def _where(role: str | None) -> str:
 
 
 def check_layout(path: Path, tags: Any, *, type_area: tuple[float, float],
-                 bounds: Bounds | None = None, pdf: pikepdf.Pdf | None = None) -> LayoutCheck:
+                 bounds: Bounds | None = None, pdf: pikepdf.Pdf | None = None,
+                 kept: Path | None = None) -> LayoutCheck:
     """Check the PDF at `path` page by page.
 
     `tags`: the structure tree the layout pass recorded (engine.tags.TagRecorder; None for
     an untagged build: then headings and captions are not checked). `type_area`: its top
     and bottom margin in points, measured from the page's trim box. `pdf`: the file at
     `path` opened already (post-processing reads it next); left open, unchanged.
+    `kept`: the file in the cache folder where the last one-shot build of this
+    brochure kept what its pages draw (output.page_reads.kept_file): pages drawn the
+    same are not read again.
     """
     import time
 
@@ -187,7 +191,7 @@ def check_layout(path: Path, tags: Any, *, type_area: tuple[float, float],
         total = len(pdf.pages)
         areas: list[tuple[float, float]] = []
         # A rebuild reads only the pages that changed (output.page_reads).
-        readers = read_pages(pdf, tagged=tags is not None)
+        readers = read_pages(pdf, tagged=tags is not None, kept=kept)
         for page in pdf.pages:
             box = [float(v) for v in page.obj.get("/TrimBox", page.mediabox)]
             areas.append((box[1] + type_area[1], box[3] - type_area[0]))

@@ -39,25 +39,31 @@ def end_streams_unambiguously(pdf: pikepdf.Pdf, *, no_streams: range | None = No
     afterwards: qpdf, left to compress, would strip the ASCII85 again.
     """
     for obj in pdf.objects if no_streams is None else _objects_but(pdf, no_streams):
-        if not isinstance(obj, pikepdf.Stream) or obj.get("/Type") == Name.Metadata:
-            continue  # PDF/A keeps the XMP metadata unfiltered; it ends in `?>`
-        if "/Filter" not in obj:
-            data = obj.read_raw_bytes()
-            if not data:
-                continue
-            # What qpdf would do at save time, done here so that its result is seen below.
-            obj.write(zlib.compress(data), filter=Name.FlateDecode)
-        raw = obj.read_raw_bytes()
-        if not raw.endswith(b"\r"):
-            continue
-        filters = obj.Filter if isinstance(obj.Filter, Array) else Array([obj.Filter])
-        parms = obj.get("/DecodeParms")
-        if not isinstance(parms, Array):
-            parms = Array([parms] * len(filters))  # one filter with parameters, or none
-        obj.write(base64.a85encode(raw) + b"~>",
-                  filter=Array([Name.ASCII85Decode, *filters]),
-                  decode_parms=Array([None, *parms]) if any(p is not None for p in parms)
-                  else None)
+        if isinstance(obj, pikepdf.Stream):
+            _end_unambiguously(obj)
+
+
+def _end_unambiguously(obj: pikepdf.Stream) -> None:
+    """One stream compressed, if it is not, and wrapped in ASCII85 if it ends in CR."""
+    if obj.get("/Type") == Name.Metadata:
+        return  # PDF/A keeps the XMP metadata unfiltered; it ends in `?>`
+    if "/Filter" not in obj:
+        data = obj.read_raw_bytes()
+        if not data:
+            return
+        # What qpdf would do at save time, done here so that its result is seen below.
+        obj.write(zlib.compress(data), filter=Name.FlateDecode)
+    raw = obj.read_raw_bytes()
+    if not raw.endswith(b"\r"):
+        return
+    filters = obj.Filter if isinstance(obj.Filter, Array) else Array([obj.Filter])
+    parms = obj.get("/DecodeParms")
+    if not isinstance(parms, Array):
+        parms = Array([parms] * len(filters))  # one filter with parameters, or none
+    obj.write(base64.a85encode(raw) + b"~>",
+              filter=Array([Name.ASCII85Decode, *filters]),
+              decode_parms=Array([None, *parms]) if any(p is not None for p in parms)
+              else None)
 
 
 def _objects_but(pdf: pikepdf.Pdf, skipped: range) -> Iterator[pikepdf.Object]:
@@ -130,7 +136,10 @@ def _lengthen(pdf: pikepdf.Pdf) -> None:
     contents = pdf.pages[0].obj.Contents
     stream = contents[-1] if isinstance(contents, Array) else contents
     stream.write(stream.read_bytes() + b"\n")  # white space after the last operator
-    end_streams_unambiguously(pdf)
+    # The only stream changed: every other one is as end_streams_unambiguously left it
+    # (saved without recompressing). Going over them all again cost a warm build of 300
+    # photos 0.03 s.
+    _end_unambiguously(stream)
     item = pdf.Root.get("/Outlines", {}).get("/First")
     while item is not None and "/F" in item:
         item = item.get("/Next")
