@@ -182,3 +182,27 @@ def test_a_caption_too_long_for_its_room_is_set_smaller_under_its_photo() -> Non
     assert height <= 160.0 + 0.01  # the row's limit: photo, gap and the shrunk caption
     natural = texts[0].wrap(120.0, 1000.0)[1]
     assert natural > 160.0 - 80.0 - 4.0  # it would not have fitted at its size
+
+
+def test_a_row_measured_again_on_the_same_canvas_wraps_no_caption_again() -> None:
+    """A row that did not fit at a page's foot is measured again at the next page's top:
+    its captions hold their lines at that size still. Measured at another size, or after
+    it was drawn, it wraps them anew."""
+    from dokureport.layout.photos import FittingPhotoRow
+
+    row, texts = _caption_row("Bild 12 Die Teilnehmenden im großen Saal", 600.0)
+    fitting = FittingPhotoRow(row.cells, 10.0, None, caption_gap=4.0, max_height=600.0,
+                              min_scale=0.5)
+    canvas = Canvas(io.BytesIO())
+    first = fitting.wrapOn(canvas, 400.0, 50.0)  # too little room: it shrinks, then not
+    wraps = [t.wraps for t in texts]
+    assert fitting.wrapOn(canvas, 400.0, 700.0) == first  # the next page's top
+    assert [t.wraps for t in texts] == wraps
+    assert first == (250.0, pytest.approx(80.0 + 4.0 + texts[0].height))
+
+    fitting.wrapOn(Canvas(io.BytesIO()), 400.0, 700.0)  # another layout's canvas
+    assert [t.wraps for t in texts] == [n + 1 for n in wraps]
+    shrunk = fitting.wrapOn(canvas, 400.0, 100.0)  # room for it at a smaller size
+    assert shrunk[1] <= 100.0 and fitting.scale < 1.0
+    assert fitting.wrapOn(canvas, 400.0, 700.0) == first  # at its size again: wrapped
+    assert texts[0].wraps > wraps[0] + 2

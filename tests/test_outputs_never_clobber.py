@@ -396,3 +396,37 @@ def test_validate_report_of_an_invalid_event_spares_its_photos(make_event, tmp_p
     assert err.endswith(f"error: --report: {photo} is a file the event reads "
                         "(photos.items[0].file); choose another path\n")
     assert _digests(folder) == before
+
+
+# --- the cost of the check ------------------------------------------------------------------
+
+def test_an_existing_output_is_compared_with_many_inputs_by_identity(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checking a PDF that exists against 300 photos resolves no photo's path component
+    by component (a warm rebuild's case): one stat each; a hard link and a symbolic link
+    to a photo are still found."""
+    from dokureport.output import guard
+
+    photos = tmp_path / "event" / "photos"
+    photos.mkdir(parents=True)
+    inputs = {}
+    for i in range(300):
+        (photos / f"{i:03}.jpg").write_bytes(b"jpeg")
+        inputs[photos / f"{i:03}.jpg"] = f"photo {i}"
+    out = tmp_path / "out.pdf"
+    out.write_bytes(b"%PDF-")
+    os.link(photos / "007.jpg", tmp_path / "hard.pdf")
+    (tmp_path / "soft.pdf").symlink_to(photos / "123.jpg")
+    real = os.path.realpath
+    resolved: list[str] = []
+    monkeypatch.setattr(guard.os.path, "realpath",
+                        lambda p, *a, **k: resolved.append(p) or real(p, *a, **k))
+    planned = [guard.Planned("-o", out, "the PDF"),
+               guard.Planned("--report", tmp_path / "hard.pdf", "the report"),
+               guard.Planned("--print", tmp_path / "soft.pdf", "the print PDF")]
+    found = guard.clashes(planned, inputs)
+    assert [(p.option, problem.message.split(";")[0]) for p, problem in found] == [
+        ("--report", f"--report: {tmp_path / 'hard.pdf'} is photo 7"),
+        ("--print", f"--print: {tmp_path / 'soft.pdf'} leads to {photos / '123.jpg'}, "
+         "photo 123")]
+    assert len(resolved) <= 1  # the symbolic link's target, told to the user

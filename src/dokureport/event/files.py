@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import stat
 import warnings
 from pathlib import Path
 
@@ -26,18 +28,53 @@ def leads_outside(event_file: Path) -> bool:
     return not resolved.is_relative_to(folder)
 
 
+def _plain_file(folder: Path, given: Path, folders: dict[Path, Path | None]
+                ) -> tuple[Path, os.stat_result] | None:
+    """`(folder / given).resolve()` and its stat when the file is no symbolic link, its
+    folder resolved once for every file named in it (`folders`: resolved folders); None
+    when it is a link, not there or not looked at: resolved the usual way then."""
+    if os.name != "posix" or given.name in ("", ".", ".."):
+        return None
+    parent = (folder / given).parent
+    if parent not in folders:
+        try:
+            folders[parent] = parent.resolve()
+        except (OSError, RuntimeError, ValueError):
+            folders[parent] = None  # a link loop, say: the usual way says so
+    real_parent = folders[parent]
+    if real_parent is None:
+        return None
+    # A real path is its folder's real path and, for a name that is no link, the name:
+    # what resolve finds lstat-ing every component of every file's path.
+    path = real_parent / given.name
+    try:
+        st = os.lstat(path)
+    except (OSError, ValueError):
+        return None
+    return None if stat.S_ISLNK(st.st_mode) else (path, st)
+
+
 def resolve_file(folder: Path, name: str, *, image: bool, allow_outside: bool = False,
-                 decode_images: bool = True) -> tuple[str | None, Path | None]:
-    """Why `name` is not a usable file of the event (None if it is), and its absolute path."""
+                 decode_images: bool = True, folders: dict[Path, Path | None] | None = None
+                 ) -> tuple[str | None, Path | None]:
+    """Why `name` is not a usable file of the event (None if it is), and its absolute path.
+
+    `folders` keeps the folders resolved for the files named before (in one validation).
+    """
     if not name.strip():
         return "is empty: name a file in the event folder", None
     if SCHEME.match(name):
         return f"{show(name, 200)} must be a file in the event folder, not a web address", None
     given = Path(name)
-    try:
-        resolved = (folder / given).resolve()
-    except (OSError, RuntimeError, ValueError):
-        return f"{show(name, 200)} is not a usable file name (a symbolic link loop?)", None
+    plain = _plain_file(folder, given, folders) if folders is not None else None
+    if plain is not None:
+        resolved, st = plain
+    else:
+        st = None
+        try:
+            resolved = (folder / given).resolve()
+        except (OSError, RuntimeError, ValueError):
+            return f"{show(name, 200)} is not a usable file name (a symbolic link loop?)", None
     if not allow_outside and not resolved.is_relative_to(folder):
         if given.is_absolute():
             why = "is an absolute path outside the event folder"
@@ -47,15 +84,15 @@ def resolve_file(folder: Path, name: str, *, image: bool, allow_outside: bool = 
             why = "is a symbolic link that leads outside the event folder"
         return f"{show(name, 200)} {why}; only files inside it are used", None
     try:
-        if not resolved.exists():
+        if st is None and not resolved.exists():
             return f"file not found: {show(name, 200)}{near_miss(folder, given)}", None
-        if not resolved.is_file():
+        if not (stat.S_ISREG(st.st_mode) if st is not None else resolved.is_file()):
             kind = "a folder" if resolved.is_dir() else "not a regular file"
             return f"{show(name, 200)} is {kind}, not a file", None
     except OSError as exc:
         return f"{show(name, 200)} cannot be read: {exc.strerror or exc}", None
     if image:
-        problem = image_problem(resolved, decode=decode_images)
+        problem = image_problem(resolved, decode=decode_images, st=st)
         if problem:
             return f"{show(name, 200)} {problem}", None
     return None, resolved
@@ -77,15 +114,17 @@ def near_miss(folder: Path, given: Path) -> str:
     return f" (did you mean {show(str(given.with_name(found)), 200)}?)"
 
 
-def image_problem(path: Path, *, decode: bool = True) -> str | None:
+def image_problem(path: Path, *, decode: bool = True, st: os.stat_result | None = None
+                  ) -> str | None:
     """Why path is not a usable image (None if it is), opening as little of it as needed.
 
     Without decode, a JPEG or other compressed photo is only opened (format, size, bomb
     limit), and `decode_problem` may check its pixels later (in a worker); PNG chunk
-    checksums are checked either way, as that needs no decoding.
+    checksums are checked either way, as that needs no decoding. `st`: the file's stat,
+    if taken already.
     """
     try:
-        st = path.stat()
+        st = st if st is not None else path.stat()
         if st.st_size == 0:
             return "is empty (0 bytes), not an image"
         if not decode and image_headers.kept_size(image_headers.version(path, st)):

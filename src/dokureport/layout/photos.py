@@ -6,6 +6,7 @@ The gallery's rows and a talk's own photos are set the same way.
 from __future__ import annotations
 
 import dataclasses
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -155,9 +156,19 @@ class FittingPhotoRow(PhotoRow):
         self.full_cells = list(cells)
         self.min_scale = min_scale
         self.scale = 1.0
+        # The scale and canvas of the last measurement, until the row is drawn: a row
+        # that did not fit at a page's foot is measured again at the next page's top,
+        # at the size its captions were just wrapped to (300 photos: ~15 rows).
+        self._measured: tuple[float, weakref.ref[Any]] | None = None
 
     def _at(self, scale: float, avail_width: float, avail_height: float
             ) -> tuple[float, float]:
+        last = self._measured
+        if last is not None and last[0] == scale and last[1]() is self.canv:
+            # What the row's wrap does not depend on (the room left, the width) aside,
+            # nothing changed: its captions still hold their lines at this size.
+            return self.width, self.height
+        self._measured = (scale, weakref.ref(self.canv))
         self.scale = scale
         self.cells = [dataclasses.replace(c, width=c.width * scale, height=c.height * scale)
                       for c in self.full_cells]
@@ -182,6 +193,10 @@ class FittingPhotoRow(PhotoRow):
                 return width, height
             scale *= 0.98
         return self._at(1.0, avail_width, avail_height)
+
+    def draw(self) -> None:
+        self._measured = None  # measured anew next time, as ever before a drawing
+        super().draw()
 
 
 class _RowGap(Flowable):

@@ -129,7 +129,7 @@ def _list(state: State, name: str, order: str, lang: str, plan: FolderPlan) -> N
         shown = f"{prefix}/{entry}"
         problem, resolved = resolve_file(state.folder, shown, image=True,
                                          allow_outside=state.allow_outside,
-                                         decode_images=False)
+                                         decode_images=False, folders=state.resolved_folders)
         if problem or resolved is None:
             state.error(_FOLDER_KEY, problem or "unusable", code=_file_code(problem or ""))
             continue

@@ -44,6 +44,8 @@ class State:
     # Files named that are not there (yet), as named, in the folder: watch mode waits
     # for them.
     missing: set[Path] = field(default_factory=set)
+    # The folders files are named in, resolved once for all of them (`resolve_file`).
+    resolved_folders: dict[Path, Path | None] = field(default_factory=dict)
 
     @classmethod
     def of(cls, loaded: Loaded, folder: Path, allow_outside: bool, *,
@@ -64,7 +66,8 @@ class State:
         """`resolve_file` in the event folder, noting a file that is not there (`missing`)."""
         problem, resolved = resolve_file(self.folder, name, image=image,
                                          allow_outside=self.allow_outside,
-                                         decode_images=decode_images)
+                                         decode_images=decode_images,
+                                         folders=self.resolved_folders)
         if problem is not None and problem.startswith("file not found"):
             self.missing.add(self.folder / name)
         return problem, resolved
