@@ -131,3 +131,19 @@ def watch_session(folder: Path, out: Path, cache: Path) -> tuple[Any, list[str]]
     session = _Session(folder, out, BuildOptions(cache_dir=cache), ["screen"],
                        lambda line, _err: lines.append(line))
     return session, lines
+
+
+def count_page_reads(monkeypatch: Any) -> list[int]:
+    """One entry per page content stream this process parses from now on (the layout
+    check's read-back, output.page_content)."""
+    from dokureport.output import page_content
+
+    read: list[int] = []
+    original = page_content.PageReader.read
+
+    def counted(reader: page_content.PageReader) -> None:
+        read.append(1)
+        original(reader)
+
+    monkeypatch.setattr(page_content.PageReader, "read", counted)
+    return read

@@ -19,7 +19,7 @@ import pytest
 from dokureport.core.options import BuildOptions
 from dokureport.watch import _Session
 from tests.conftest import SAMPLE
-from tests.helpers import watch_session
+from tests.helpers import count_page_reads, watch_session
 
 EPOCH = "1700000000"
 CHAPTER = "# Nachwort\n\nDie Dokumentation entstand im Nachgang der Tagung.\n"
@@ -148,21 +148,14 @@ def test_a_rebuild_reads_back_only_the_pages_an_edit_changed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """In watch mode, the layout check of a rebuild reads again only the pages whose drawing
     changed, and finds what a check in a fresh process finds."""
-    from dokureport.output import page_content, page_reads
+    from dokureport.output import page_reads
     from dokureport.pipeline import build_brochure
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     folder = tmp_path / "event"
     shutil.copytree(SAMPLE, folder)
     options = BuildOptions(cache_dir=tmp_path / "cache")
-    read: list[int] = []
-    original = page_content.PageReader.read
-
-    def counted(reader: page_content.PageReader) -> None:
-        read.append(1)
-        original(reader)
-
-    monkeypatch.setattr(page_content.PageReader, "read", counted)
+    read = count_page_reads(monkeypatch)
     # A one-shot build keeps nothing in the process (it ends after it): a build with
     # another cache folder (where one-shot builds keep their pages) reads every page.
     build_brochure(folder, tmp_path / "a.pdf", options)

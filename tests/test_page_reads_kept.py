@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from dokureport.core.options import BuildOptions
-from dokureport.output import page_content, page_reads
+from dokureport.output import page_reads
 from dokureport.pipeline import BuildResult, build_brochure
 from tests.conftest import SAMPLE
+from tests.helpers import count_page_reads
 
 EPOCH = "1700000000"
 
@@ -20,16 +21,8 @@ EPOCH = "1700000000"
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """One entry per page content stream this process parses."""
-    read: list[int] = []
-    original = page_content.PageReader.read
-
-    def counted(reader: page_content.PageReader) -> None:
-        read.append(1)
-        original(reader)
-
-    monkeypatch.setattr(page_content.PageReader, "read", counted)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    return read
+    return count_page_reads(monkeypatch)
 
 
 def _kept_files(cache: Path) -> list[Path]:

@@ -15,9 +15,8 @@ import dokureport.pipeline as pipeline
 from dokureport.core.options import BuildOptions
 from dokureport.core.resources import sample_event_dir
 from dokureport.pipeline import build_brochure
-from dokureport.watch import _Session
 from tests.conftest import SAMPLE
-from tests.helpers import pdftotext
+from tests.helpers import pdftotext, watch_session
 
 
 def test_a_layout_the_planner_replaces_is_never_formatted(
@@ -57,9 +56,7 @@ def test_a_rebuild_compresses_only_the_pages_it_laid_out(
     folder = tmp_path / "event"
     shutil.copytree(SAMPLE, folder)
     out = tmp_path / "watch.pdf"
-    lines: list[str] = []
-    session = _Session(folder, out, BuildOptions(cache_dir=tmp_path / "cache"), ["screen"],
-                       lambda line, _err: lines.append(line))
+    session, lines = watch_session(folder, out, tmp_path / "cache")
     assert session.build()[0] is not None, lines
     first = out.read_bytes()
     compressed: list[str] = []
@@ -172,8 +169,7 @@ def test_a_rebuild_formats_only_the_outline_entries_that_changed(
     folder = tmp_path / "event"
     shutil.copytree(SAMPLE, folder)
     out = tmp_path / "watch.pdf"
-    session = _Session(folder, out, BuildOptions(cache_dir=tmp_path / "cache"), ["screen"],
-                       lambda line, _err: None)
+    session, _ = watch_session(folder, out, tmp_path / "cache")
     monkeypatch.setattr(streams, "_outline_bytes", {})  # none kept from earlier tests
     before = streams.outline_formatted
     assert session.build()[0] is not None
