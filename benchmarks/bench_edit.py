@@ -55,6 +55,24 @@ from dokureport.core.options import BuildOptions
 from dokureport.watch import build_once
 
 
+# Every build's file written twice, as one linearized file in 128 is (its hint stream
+# ends in an end-of-line: output.stream_ends).
+def second_write_forced():
+    from dokureport.output import stream_ends
+
+    looked = stream_ends._hint_stream_ends_in_eol
+    first = {}
+
+    def once(path):
+        if first.get(path) is None:
+            first[path] = True
+            return True
+        return looked(path)
+
+    stream_ends._hint_stream_ends_in_eol = once
+    return first
+
+
 def cpu():
     own, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF,
                                                  resource.RUSAGE_CHILDREN))
@@ -64,6 +82,8 @@ def cpu():
 def main():
     folder, out, cache, rounds = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), \\
         int(sys.argv[4])
+    edit = sys.argv[5] if len(sys.argv) > 5 else "word"
+    forced = second_write_forced() if sys.argv[6:] == ["second-write"] else None
     options = BuildOptions(cache_dir=cache)
     # The collector as `dokureport build --watch` runs it: the command line's thresholds,
     # and what watch mode does while it waits for an edit (nothing before issue 23's
@@ -75,16 +95,24 @@ def main():
     build_once(folder, out, options, ["screen"], echo)  # watch mode's first build
     event = folder / "event.yaml"
     text = original = event.read_text(encoding="utf-8")
-    start = text.index("    abstract: |\\n") + len("    abstract: |\\n      ")
+    if edit == "title":  # the first talk's title, before its closing quote
+        start = text.index('"\\n', text.index("\\n    title: "))
+    else:  # the first talk's abstract, at its start
+        start = text.index("    abstract: |\\n") + len("    abstract: |\\n      ")
+    insert = {"word": "Neue ", "title": " neu",
+              "sentence": "Die Arbeitsgruppe hat die Grundlagen erarbeitet und viele "
+                          "Beispiele gesammelt. "}[edit]
     runs = []
     try:
         for k in range(rounds):
-            # One word more in the first abstract each time: every state is new (an edit
-            # loop goes forward; going back and forth would meet the pages of two builds
-            # ago again).
-            text = text[:start] + "Neue " + text[start:]
+            # One word (or sentence) more in the first abstract or title each time:
+            # every state is new (an edit loop goes forward; going back and forth would
+            # meet the pages of two builds ago again).
+            text = text[:start] + insert + text[start:]
             event.write_text(text, encoding="utf-8")
             idle()
+            if forced is not None:
+                forced.clear()
             c0, w0 = cpu(), time.perf_counter()
             results = build_once(folder, out, options, ["screen"], echo)
             assert results is not None, lines
@@ -116,12 +144,21 @@ def prepare(n: int) -> Path:
     return folder
 
 
-def edit_loop(n: int, rounds: int) -> list[dict]:
+# What an edit adds, each rebuild again: a word to the first talk's abstract, a sentence
+# to it, or a word to its title (printed in the agenda, the talk and the index too).
+EDITS = ("word", "sentence", "title")
+
+
+def edit_loop(n: int, rounds: int, edit: str = "word", second_write: bool = False
+              ) -> list[dict]:
+    """Each rebuild's CPU and wall time and pages laid out; `second_write`: every
+    rebuild's file written twice, as one file in 128 is."""
     folder = prepare(n)
     cache = WORK / f"edit-cache-{n}"
     shutil.rmtree(cache, ignore_errors=True)
     done = subprocess.run([PY, str(folder / "edit_loop.py"), str(folder),
-                           str(folder / "watch.pdf"), str(cache), str(rounds)],
+                           str(folder / "watch.pdf"), str(cache), str(rounds), edit,
+                           *(["second-write"] if second_write else [])],
                           capture_output=True, text=True, env=_environment())
     if done.returncode:
         raise SystemExit(f"edit loop at {n} talks failed:\n{done.stderr}")
@@ -176,17 +213,31 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true")
     parser.add_argument("--skip-edit", action="store_true",
                         help="only the one-shot build against the plain reportlab script")
+    parser.add_argument("--edit", choices=EDITS, default="word",
+                        help="what each rebuild's edit adds to the first talk")
+    parser.add_argument("--second-write", action="store_true",
+                        help="every rebuild's file written twice (one file in 128 is)")
+    parser.add_argument("--edit-only", action="store_true",
+                        help="only the edit loop, not the one-shot build")
     args = parser.parse_args()
     sizes = args.talks or [60, 1000]
-    result: dict = {"machine": machine(), "rounds": args.rounds, "edit": {}}
+    result: dict = {"machine": machine(), "rounds": args.rounds, "edit": {},
+                    "what": {"word": "one-word edit", "sentence": "one-sentence edit",
+                             "title": "one-word title edit"}[args.edit]
+                            + (", second write forced" if args.second_write else "")}
     with open("/proc/loadavg") as f:
         result["load_before"] = f.read().split()[:3]
     for n in [] if args.skip_edit else sizes:
-        runs = edit_loop(n, args.rounds)
+        runs = edit_loop(n, args.rounds, args.edit, args.second_write)
         result["edit"][n] = {"cpu": summary([r["cpu"] for r in runs]),
                              "wall": summary([r["wall"] for r in runs]), "runs": runs}
-        print(f"{n} talks, one-word edit: CPU {result['edit'][n]['cpu']['median']:.2f} s",
+        print(f"{n} talks, {result['what']}: CPU {result['edit'][n]['cpu']['median']:.2f} s",
               file=sys.stderr)
+    if args.edit_only:
+        print(json.dumps(result["edit"], indent=1))
+        if args.markdown:
+            print("\n".join(_edit_lines(result)))
+        return
     runs = one_shot_against_plain(sizes[0], args.rounds)
     ratios = [d["cpu"] / p["cpu"] for d, p in zip(runs["dokureport"], runs["plain reportlab"],
                                                    strict=True)]
@@ -203,18 +254,24 @@ def main() -> None:
         print(markdown(result))
 
 
-def markdown(r: dict) -> str:
+def _cell(s: dict) -> str:
+    return f"{s['median']:.2f} s ({s['min']:.2f}–{s['max']:.2f})"
+
+
+def _edit_lines(r: dict) -> list[str]:
     lines = ["| measure | CPU, median (range) | wall, median (range) |", "|---|---|---|"]
-
-    def cell(s: dict) -> str:
-        return f"{s['median']:.2f} s ({s['min']:.2f}–{s['max']:.2f})"
-
     for n, e in r["edit"].items():
         laid = [run.get("laid_out") for run in e["runs"]]
         pages = f" (pages laid out: {', '.join(map(str, laid))} of {e['runs'][0]['pages']})" \
             if None not in laid else ""
-        lines.append(f"| watch, one-word edit, {n} talks{pages} | {cell(e['cpu'])} | "
-                     f"{cell(e['wall'])} |")
+        lines.append(f"| watch, {r.get('what', 'one-word edit')}, {n} talks{pages} | "
+                     f"{_cell(e['cpu'])} | {_cell(e['wall'])} |")
+    return lines
+
+
+def markdown(r: dict) -> str:
+    lines = _edit_lines(r)
+    cell = _cell
     o = r["one_shot"]
     for name in ("dokureport", "plain reportlab"):
         lines.append(f"| one-shot text build, {o['talks']} talks: {name} | {cell(o[name]['cpu'])} "
