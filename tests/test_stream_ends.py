@@ -119,7 +119,7 @@ def test_a_linearized_files_hint_stream_never_ends_in_cr(tmp_path: Path) -> None
 def test_a_file_written_again_is_written_from_memory_as_the_file_read_back_would_be(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The second write saves the Pdf in memory again, lengthened, instead of reading the
-    file just written back (a 1,000-talk watch rebuild that needed it took 1.6 s, not
+    file just written back (a 1,000-talk watch rebuild that needed it took 1.1 s, not
     0.8 s): the same bytes, its XMP metadata kept."""
     from dokureport.output import stream_ends
 
