@@ -61,16 +61,16 @@ def second_write_forced():
     from dokureport.output import stream_ends
 
     looked = stream_ends._hint_stream_ends_in_eol
-    first = {}
+    seen = set()  # cleared before each rebuild
 
     def once(path):
-        if first.get(path) is None:
-            first[path] = True
-            return True
-        return looked(path)
+        if path in seen:
+            return looked(path)
+        seen.add(path)
+        return True
 
     stream_ends._hint_stream_ends_in_eol = once
-    return first
+    return seen
 
 
 def cpu():
