@@ -422,3 +422,64 @@ def test_links_on_pages_taken_over_edit_after_edit_lead_where_the_last_build_put
     moved = [(b, a) for b, a in zip(before, after, strict=True) if b != a]
     assert all(b[:2] == a[:2] and a[2] < b[2] for b, a in moved), moved
     assert any(a[0] < a[1] for _, a in moved) and any(a[0] > a[1] for _, a in moved), moved
+
+
+def _passes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """Each layout pass from now on: its number in its layout, and the pages it laid out."""
+    from dokureport.layout import document, restart
+
+    passes: list[tuple[int, int]] = []
+    build = document.BrochureDocument.build
+
+    def counted(doc: document.BrochureDocument, *args: object, **kwargs: object) -> None:
+        before = restart.pages_laid_out()
+        build(doc, *args, **kwargs)  # type: ignore[arg-type]
+        passes.append((doc._passes, restart.pages_laid_out() - before))
+
+    monkeypatch.setattr(document.BrochureDocument, "build", counted)
+    return passes
+
+
+def _index_numbers(pdf_bytes: bytes, where: Path) -> list[str]:
+    """The lines of the contents and the speaker index that end in a page number."""
+    pages = _pages(pdf_bytes, where)
+    printed = [page for page in pages if "Inhalt" in page.split("\n", 2)[0]
+               or "Referentinnen und Referenten" in page]
+    return [line.strip() for page in printed for line in page.splitlines()
+            if line.strip()[-1:].isdigit()]
+
+
+@pytest.mark.slow
+def test_a_pass_that_prints_other_page_numbers_lays_out_only_the_pages_that_print_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit that moves the talks after it a page on: the contents and the speaker index
+    print other page numbers, and the layout takes one more pass to print them. That pass
+    lays out the pages up to the contents' end and the index's pages, takes every other
+    page from the pass before, and the PDF is the one-shot build's."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    folder = tmp_path / "event"
+    shutil.copytree(SAMPLE, folder)
+    event = folder / "event.yaml"
+    _more_talks(event, 20)
+    out = tmp_path / "watch.pdf"
+    session, lines = watch_session(folder, out, tmp_path / "watch-cache")
+    assert session.build()[0] is not None, lines
+    before = _index_numbers(out.read_bytes(), tmp_path / "before.pdf")
+    passes = _passes(monkeypatch)
+    _edit(event, "Bericht 2: ", "Bericht 2: Ein Satz mehr über die kommunale Praxis und "
+          "ihre Netzwerke, der die Seite füllt. Und noch einer dazu für die Zeilen. ")
+    results = session.build()[0]
+    assert results is not None, lines
+    watched = out.read_bytes()
+    one_shot, _ = _one_shot(folder, tmp_path / "one-shot.pdf", tmp_path / "one-shot-cache")
+    if watched != one_shot:
+        pytest.fail(f"the watch build differs from a one-shot build: "
+                    f"{_structure(watched, tmp_path / 'w.pdf')} against "
+                    f"{_structure(one_shot, tmp_path / 'o.pdf')}")
+    after = _index_numbers(watched, tmp_path / "after.pdf")
+    assert len(after) == len(before) and after != before  # other numbers, same entries
+    pages = results[0].pages
+    settling = [laid for number, laid in passes if number > 1]
+    assert settling, passes  # the layout took a pass more to print the numbers
+    # The cover, the contents and the intro before the talks; the index at the end.
+    assert max(settling) <= pages // 3, (passes, pages)

@@ -32,6 +32,12 @@ def indexing(story: list[Any]) -> list[Any]:
             and (isinstance(f, TableOfContents) or hasattr(f, "settled_pages"))]
 
 
+def prints_itself(flowable: Any) -> bool:
+    """Whether `flowable` (`indexing`'s) prints its page numbers itself, as the contents
+    and the speaker index do, not in flowables after it (the agenda's references)."""
+    return isinstance(flowable, TableOfContents) or getattr(flowable, "prints_itself", False)
+
+
 # In the cache folder: one small file per brochure (paper, target, contents entries).
 _FOLDER = "settled-v1"
 _FILES_KEPT = 64
@@ -87,6 +93,23 @@ def states(flowables: list[Any]) -> list[Any]:
     """What `flowables` (`indexing`'s) settled on: contents entries, talks' pages."""
     return [[tuple(entry) for entry in f._entries] if isinstance(f, TableOfContents)
             else f.settled_pages() for f in flowables]
+
+
+def printed(flowables: list[Any]) -> list[Any]:
+    """What `flowables` (`indexing`'s) print in the layout pass that is beginning (once
+    reportlab's beforeBuild made the last pass's reports, or the seed, theirs to print)."""
+    return [[tuple(entry) for entry in f._lastEntries] if isinstance(f, TableOfContents)
+            else f.printed_pages() for f in flowables]
+
+
+def heard_nothing(flowables: list[Any]) -> None:
+    """Forget what `flowables` (`indexing`'s) heard of the pass so far: it is laid out
+    again from its start, and every page reports anew (what they print stays)."""
+    for flowable in flowables:
+        if isinstance(flowable, TableOfContents):
+            flowable.clearEntries()
+        else:
+            flowable._seen = {}
 
 
 def remember(key: tuple[Any, ...], flowables: list[Any], cache_dir: Path | None = None) -> None:

@@ -247,6 +247,13 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         self.ledger: restart.Ledger | None = None
         self.brochure: tuple[Any, ...] | None = None
         self._seeds = b""
+        # This build's last pass, for the next (a settling pass) to take pages from; the
+        # page numbers each indexing flowable printed in it; no page before a story
+        # position this pass may take over (watch mode).
+        self._earlier: restart.Kept | None = None
+        self._printed: list[Any] = []
+        self._changes: list[tuple[int, int]] = []  # see `_printing_otherwise`
+        self._taken_at: int | None = None  # the story position pages were taken from
         self._notes: list[tuple[int, str, Any]] = []
         self._finished: splice.Finished | None = None
         self._restart_at: restart.PageStart | None = None
@@ -318,12 +325,60 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         engine.install()
         # Only the first pass may leave out photos that are not prepared yet.
         self.ctx.images.wait = self._passes > 1
-        self.ctx.images.skipped = False  # says whether *this* pass left a photo out
         self.drafting = self._passes == 1 and self._draft_first
         for template in self.pageTemplates:
             for frame in template.frames:
                 if isinstance(frame, DraftFrame):
                     frame.drafting = self.drafting
+        self._progress = None
+        if self.ctx.options.progress:
+            from tqdm import tqdm
+
+            # multiBuild lays out the whole brochure until the TOC's page numbers settle.
+            self._progress = tqdm(desc=f"Pages (pass {self._passes})", unit="page",
+                                  file=sys.stderr, leave=False)
+        if self._digests is not None:
+            # The page numbers this pass prints (what the last pass's notifications said:
+            # reportlab's beforeBuild has made them the flowables' to print).
+            self._printed = settled.printed(self._indexing)
+            self._seeds = restart.references(self._printed)
+        kept, earlier, self._earlier = self._kept, self._earlier, None
+        if self._passes > 1:
+            self._kept = None  # only a first pass takes the last build's pages
+        self._splice_from = kept if (
+            kept is not None and self._passes == 1 and not self.drafting
+            and kept.seeds == self._seeds) else None
+        self._warnings_start = len(self.ctx.warnings)
+        self._changes = []
+        if self._splice_from is None and earlier is not None and self._digests is not None:
+            self._changes = self._printing_otherwise(earlier, flowables)
+            if self._changes:
+                self._splice_from = earlier
+        story = list(flowables) if self._changes else []
+        try:
+            while True:
+                self._lay_out(flowables, filename, maker)
+                pending = [change for change in self._changes
+                           if self._taken_at is not None and change[0] >= self._taken_at]
+                if not pending:
+                    break
+                # Pages taken from the last pass that print other page numbers in this
+                # one: laid out again from the first of them, the pages before it taken
+                # from the layout just made.
+                self._changes = pending
+                self._splice_from = self._earlier
+                self.undo_pass_edits()
+                settled.heard_nothing(self._indexing)
+                flowables = list(story)
+        finally:
+            if self._progress is not None:
+                self._progress.close()
+
+    def _lay_out(self, flowables: list[Any], filename: Any, maker: Any) -> None:
+        """One layout of the story, from the first page or from where `_splice_from`'s
+        pages part from this one's (`_changes`, or the story's digests), taking its pages
+        where they settle back into it."""
+        self.ctx.images.skipped = False  # says whether *this* pass left a photo out
         if self.drafting:
             # A draft leaves out every photo: EveryPhotoDrawn then asks for another pass
             # even if the contents were satisfied, so a draft is never the output.
@@ -332,43 +387,69 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         self.running_heads = RunningHeads()
         self.ctx.starts.clear()
         self.ctx.pages_used.clear()
-        self._progress = None
-        if self.ctx.options.progress:
-            from tqdm import tqdm
-
-            # multiBuild lays out the whole brochure until the TOC's page numbers settle.
-            self._progress = tqdm(desc=f"Pages (pass {self._passes})", unit="page",
-                                  file=sys.stderr, leave=False)
         engine.brochure_direction(self.ctx.direction.right_to_left)
         self._ledger = (restart.Recorder.of(flowables, self._digests)
                         if self._digests is not None else None)
         self._notes, self._spliced, self._finished = [], False, None
-        self.taken = None
-        if self._ledger is not None:
-            # The page numbers this pass prints (what the last pass's notifications said).
-            self._seeds = restart.references(settled.states(self._indexing))
-        kept = self._kept
-        self._splice_from = kept if (
-            kept is not None and self._passes == 1 and not self.drafting
-            and kept.seeds == self._seeds) else None
-        self._warnings_start = len(self.ctx.warnings)
-        # Where this pass may begin: the kept layout's pages before the first one whose
-        # story changed are its own (layout.restart).
+        self.taken, self._taken_at, self._earlier = None, None, None
+        # Where this layout may begin: the kept layout's pages before the first one whose
+        # story (or printed page numbers) changed are its own (layout.restart).
         self._restart_at = None
         if self._splice_from is not None and self._ledger is not None:
-            self._restart_at = restart.restart_point(self._splice_from, self._ledger)
+            self._restart_at = restart.restart_point(
+                self._splice_from, self._ledger,
+                self._changes[0][0] if self._changes else None)
             if self._restart_at is not None:
                 del flowables[:self._restart_at.position]
         try:
             super().build(flowables, filename, maker)
             restart.count_pages(self.page)
+            self._earlier = self._this_pass()
         finally:
             engine.brochure_direction(False)
-            if self._progress is not None:
-                self._progress.close()
             recorder = tags.recorder(self.canv)
             if recorder is not None:
                 recorder.laid_out()
+
+    def _printing_otherwise(self, earlier: restart.Kept, flowables: list[Any]
+                            ) -> list[tuple[int, int]]:
+        """Where this pass (one after the first) prints other page numbers than `earlier`,
+        the pass before: per indexing flowable whose numbers changed, its story position
+        and the position from which the pages print none of them ([]: not known).
+
+        The contents and the speaker index print their own numbers; the agenda's are
+        printed by the items that follow it, to the story's end as far as this knows.
+        Every other page is the last pass's where the page breaks are.
+        """
+        where = {id(f): at for at, f in enumerate(flowables)}
+        changes = []
+        for flowable, before, now in zip(self._indexing, earlier.printed, self._printed,
+                                         strict=True):
+            if before == now:
+                continue
+            at = where.get(id(flowable))
+            if at is None:
+                return []  # not in the story itself: no telling where it prints
+            changes.append((at, at + 1 if settled.prints_itself(flowable) else len(flowables)))
+        return sorted(changes)
+
+    def _may_take(self, position: int) -> bool:
+        """Whether the pages from one that begins with the story's flowable `position` on
+        may be taken from `_splice_from`: past the first change this layout is to make
+        (`_changes`), and past every page number printed before `position` otherwise.
+        Later changes among them are laid out again (`build`)."""
+        if not self._changes:
+            return True
+        return position >= self._changes[0][1] and all(
+            past <= position for at, past in self._changes if at < position)
+
+    def _this_pass(self) -> restart.Kept | None:
+        """This pass's layout, for the next pass to take pages from (watch mode): none
+        from a draft, or a pass that left a photo out."""
+        if self._ledger is None or self.drafting or self.ctx.images.skipped:
+            return None
+        return self._layout(self._ledger.ledger(
+            restart.references(settled.states(self._indexing))))
 
     def write(self) -> None:
         """Save the PDF a deferred layout left unsaved (nothing when it was saved)."""
@@ -385,6 +466,7 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         a settled pass still have left one out, one more pass draws every photo.
         """
         self._passes = 0
+        self._earlier = None
         self._indexing = settled.indexing(story)
         self._reserve_contents(story)
         linebreaks.budget(story)
@@ -397,7 +479,7 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
             try:
                 passes = self.multiBuild(full, maxPasses=max_passes)
             except splice.Unrestorable:
-                self._kept = None  # lay out from the first page after all
+                self._kept = self._earlier = None  # lay out from the first page after all
                 passes = self.multiBuild(full, maxPasses=max_passes)
         except IndexError:
             raise LayoutError("the table of contents did not settle in "
@@ -405,7 +487,7 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         if restart.keeping():
             self.undo_last_edits()  # the next story may be handed these flowables
         settled.remember(self._settle_key, self._indexing, self.ctx.options.cache_dir)
-        self._kept = self._splice_from = None
+        self._kept = self._splice_from = self._earlier = None
         if self._ledger is not None and key is not None:
             ledger = self._ledger.ledger(restart.references(settled.states(self._indexing)))
             self.restart = restart.remember(key, ledger)
@@ -415,16 +497,22 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
 
     def _keep(self, key: tuple[Any, ...], ledger: restart.Ledger) -> None:
         """Keep this layout for the next of the same brochure to take pages from."""
+        kept = self._layout(ledger)
+        if kept is not None:
+            restart.keep(key, kept)
+
+    def _layout(self, ledger: restart.Ledger) -> restart.Kept | None:
+        """The last pass's layout as a later one may take its pages (None: it may not)."""
         ctx, recorder = self.ctx, tags.recorder(self.canv)
         if self._finished is None or ctx.text.missing_glyphs:
-            return
-        restart.keep(key, restart.Kept(
+            return None
+        return restart.Kept(
             ledger=ledger, spines=self._ledger.spines if self._ledger else {},
             document=self._finished, recorder=recorder, notes=self._notes,
             starts=list(ctx.starts), pages_used=list(ctx.pages_used),
             sections=[dataclasses.replace(s) for s in ctx.sections],
             placed=list(ctx.images.placed.items()), warnings=len(ctx.warnings),
-            seeds=self._seeds, warnings_start=self._warnings_start))
+            seeds=self._seeds, warnings_start=self._warnings_start, printed=self._printed)
 
     def _restart_key(self) -> tuple[Any, ...]:
         """Which earlier layout this one's pages compare with: the same page plan, and
@@ -533,13 +621,19 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         start = ledger.flowable(flowables, self.page, self.canv,
                                 getattr(self.pageTemplate, "id", ""), state, marks, spine, raw)
         kept = self._splice_from
-        if start is None or kept is None:
+        if start is None or kept is None or not self._may_take(start.position or 0):
             return False
         old = restart.settles(kept, ledger, start)
         if old is None or not splice.same_objects(self.canv, kept.document, start.names):
             return False
-        if kept.warnings != old.marks[3] or list(ctx.images.placed) != [
-                request for request, _ in kept.placed[:old.marks[2]]]:
+        if kept.warnings != old.marks[3]:
+            return False
+        if self._changes:
+            # This build's last pass: the photos it placed are this build's already, in
+            # their order; the pages taken may place none anew.
+            if any(request not in ctx.images.placed for request, _ in kept.placed):
+                return False
+        elif list(ctx.images.placed) != [request for request, _ in kept.placed[:old.marks[2]]]:
             return False
         self._take_pages(flowables, start, old, spine)
         return True
@@ -574,7 +668,7 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         self.page = kept.document.pages
         flowables.clear()
         self._spliced = True
-        self.taken = (page, kept.ledger)
+        self.taken, self._taken_at = (page, kept.ledger), start.position
 
     def handle_documentBegin(self) -> None:
         super().handle_documentBegin()

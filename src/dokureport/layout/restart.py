@@ -232,6 +232,8 @@ class Kept:
     warnings: int
     seeds: bytes  # the page numbers its output pass began with (`references`)
     warnings_start: int = 0  # the warnings before its output pass began
+    # What each of the story's indexing flowables printed in it (engine.settled's states).
+    printed: list[Any] = field(default_factory=list)
 
 
 # The last finished layout of each brochure: a few only (each holds its whole document).
@@ -269,13 +271,16 @@ def settles(kept: Kept, recorder: Recorder, start: PageStart) -> PageStart | Non
     return old if rest is not None and rest == kept.ledger.suffix(old.position) else None
 
 
-def restart_point(kept: Kept, recorder: Recorder) -> PageStart | None:
+def restart_point(kept: Kept, recorder: Recorder, changed: int | None = None
+                  ) -> PageStart | None:
     """The last page of `kept` that begins with a whole flowable no later in the story
-    than the first one this layout changes: a layout may begin there, with kept's pages
-    before it (None when that would be the cover or the first page)."""
+    than the first one this layout changes (`changed`, if not the first whose digest
+    differs): a layout may begin there, with kept's pages before it (None when that would
+    be the cover or the first page)."""
     new, old = recorder.digests, kept.ledger.digests
-    changed = next((i for i, (a, b) in enumerate(zip(old, new, strict=False))
-                    if a is None or a != b), min(len(old), len(new)))
+    if changed is None:
+        changed = next((i for i, (a, b) in enumerate(zip(old, new, strict=False))
+                        if a is None or a != b), min(len(old), len(new)))
     best = None
     for start in kept.ledger.pages:
         if start.position is None or start.page < 3:

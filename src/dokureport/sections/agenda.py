@@ -109,6 +109,10 @@ class TalkPages(IndexingFlowable):
         """The talks' pages the last pass found (engine.settled keeps them)."""
         return dict(self._seen)
 
+    def printed_pages(self) -> dict[str, int]:
+        """The talks' pages this pass prints (engine.settled)."""
+        return dict(self._pages)
+
     def seed_pages(self, pages: dict[str, int]) -> None:
         """Start from `pages`, a guess the first pass checks (engine.settled)."""
         self._seen = dict(pages)
