@@ -483,3 +483,62 @@ def test_a_pass_that_prints_other_page_numbers_lays_out_only_the_pages_that_prin
     assert settling, passes  # the layout took a pass more to print the numbers
     # The cover, the contents and the intro before the talks; the index at the end.
     assert max(settling) <= pages // 3, (passes, pages)
+
+
+def _short_talks(event: Path, count: int) -> None:
+    """`count` talks more after the sample's, each with a short abstract of two paragraphs:
+    most pages begin with a whole paragraph or heading, where page breaks may settle."""
+    text = event.read_text(encoding="utf-8")
+    talks = "".join(
+        f"  - id: extra-{n}\n    title: Werkstattbericht {n} aus der kommunalen Praxis\n"
+        f"    speakers:\n      - name: Referentin Nummer {n}\n"
+        f"    abstract: |\n      Bericht {n}: Die Teilnehmenden diskutierten, wie "
+        "Präventionsketten und Bildungsmonitoring zusammenwirken können.\n\n"
+        "      Welche Daten dafür nötig sind und wer sie in der Kommune erhebt, blieb "
+        "offen.\n" for n in range(1, count + 1))
+    at = text.index("\nphotos:")
+    event.write_text(text[:at + 1] + talks.removesuffix("\n") + text[at:], encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_edits_far_apart_and_a_title_edit_lay_out_only_the_pages_they_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two talks edited at once, pages apart: the rebuild lays out the first one's page
+    until its page breaks settle, takes the pages up to the second one's from the last
+    build, and lays out again from there. A talk's title edited: the contents guess their
+    pages from the last build all the same (their first pass is no draft), and take its
+    pages. Each time the PDF is the one-shot build's."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    folder = tmp_path / "event"
+    shutil.copytree(SAMPLE, folder)
+    event = folder / "event.yaml"
+    _short_talks(event, 40)
+    out = tmp_path / "watch.pdf"
+    session, lines = watch_session(folder, out, tmp_path / "watch-cache")
+    assert session.build()[0] is not None, lines
+    edits: list[tuple[str, Callable[[], None], str]] = [
+        ("two talks' abstracts", lambda: (
+            _edit(event, "Bericht 3: Die", "Bericht 3: Alle"),
+            _edit(event, "Bericht 38: Die", "Bericht 38: Auch die")), "Bericht 38: Auch"),
+        # A word as long: the title's contents entry keeps its lines.
+        ("a talk's title", lambda: _edit(event, "title: Werkstattbericht 30 aus",
+                                         "title: Werkstattbericht 30 von"),
+         "Werkstattbericht 30 von"),
+    ]
+    for number, (what, edit, shown) in enumerate(edits):
+        edit()
+        lines.clear()
+        results = session.build()[0]
+        assert results is not None, (what, lines)
+        watched = out.read_bytes()
+        one_shot, _ = _one_shot(folder, tmp_path / f"one-shot-{number}.pdf",
+                                tmp_path / f"one-shot-cache-{number}")
+        if watched != one_shot:
+            pytest.fail(f"after editing {what}, the watch build differs from a one-shot "
+                        f"build: {_structure(watched, tmp_path / 'w.pdf')} against "
+                        f"{_structure(one_shot, tmp_path / 'o.pdf')}")
+        assert any(shown in " ".join(page.split())
+                   for page in _pages(watched, tmp_path / "after.pdf")), what
+        # A page or two for each talk, and the contents when a title changed: not the
+        # pages between the two talks, nor a pass over every page.
+        assert results[0].pages_laid_out <= 8 < results[0].pages, (what, results[0])

@@ -73,12 +73,16 @@ def _from_disk(cache_dir: Path, key: tuple[Any, ...]) -> Any:
     return None
 
 
-def seed(key: tuple[Any, ...], flowables: list[Any], cache_dir: Path | None = None) -> bool:
+def seed(key: tuple[Any, ...], flowables: list[Any], cache_dir: Path | None = None,
+         like: tuple[Any, ...] | None = None) -> bool:
     """Give `flowables` the pages the last build with `key` settled on (in this process,
-    else in `cache_dir`); False if none."""
+    else in `cache_dir`), or else the last one in this process remembered `like`; False
+    if none."""
     kept = _settled.get(key)
     if kept is None and cache_dir is not None:
         kept = _from_disk(cache_dir, key)
+    if kept is None and like is not None:
+        kept = _settled.get(like)
     if not _plausible(kept, flowables):
         return False
     for flowable, state in zip(flowables, kept, strict=True):
@@ -112,13 +116,15 @@ def heard_nothing(flowables: list[Any]) -> None:
             flowable._seen = {}
 
 
-def remember(key: tuple[Any, ...], flowables: list[Any], cache_dir: Path | None = None) -> None:
-    """Keep what `flowables` settled on for the next build with `key`, in this process and
-    in `cache_dir` (the newest few brochures' there)."""
+def remember(key: tuple[Any, ...], flowables: list[Any], cache_dir: Path | None = None,
+             like: tuple[Any, ...] | None = None) -> None:
+    """Keep what `flowables` settled on for the next build with `key` (or `like` it), in
+    this process, and with `key` in `cache_dir` (the newest few brochures' there)."""
     state = states(flowables)
-    _settled[key] = state
-    _settled.move_to_end(key)
-    while len(_settled) > _KEPT:
+    for name in (key, like) if like is not None else (key,):
+        _settled[name] = state
+        _settled.move_to_end(name)
+    while len(_settled) > 2 * _KEPT:
         _settled.popitem(last=False)
     if cache_dir is not None and _from_disk(cache_dir, key) != state:
         path = _file(cache_dir, key)

@@ -252,7 +252,10 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         # position this pass may take over (watch mode).
         self._earlier: restart.Kept | None = None
         self._printed: list[Any] = []
-        self._changes: list[tuple[int, int]] = []  # see `_printing_otherwise`
+        # Where this layout differs from `_splice_from`'s, by story position: each part
+        # that changed, and where pages print nothing it changed (restart.changes,
+        # `_printing_otherwise`).
+        self._changes: list[tuple[int, int]] = []
         self._taken_at: int | None = None  # the story position pages were taken from
         self._notes: list[tuple[int, str, Any]] = []
         self._finished: splice.Finished | None = None
@@ -261,6 +264,7 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         # method: functools.cache on a method kept every document of the process alive).
         self._footer_paragraphs: dict[tuple[str, float, Any], Paragraph] = {}
         self._warnings_start = 0
+        self._settle_like: tuple[Any, ...] | None = None
         self._indexing: list[Any] = []
         self.running_heads = RunningHeads()
         self._draft_first = False  # the first pass is known not to be the last
@@ -350,11 +354,15 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
             and kept.seeds == self._seeds) else None
         self._warnings_start = len(self.ctx.warnings)
         self._changes = []
-        if self._splice_from is None and earlier is not None and self._digests is not None:
+        if self._splice_from is not None and self._digests is not None:
+            # The last build's story, where it changed: each part laid out again.
+            self._changes = restart.changes(self._splice_from.ledger.digests, self._digests)
+        elif earlier is not None and self._digests is not None:
             self._changes = self._printing_otherwise(earlier, flowables)
             if self._changes:
                 self._splice_from = earlier
         story = list(flowables) if self._changes else []
+        placed = dict(self.ctx.images.placed)
         try:
             while True:
                 self._lay_out(flowables, filename, maker)
@@ -362,13 +370,18 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
                            if self._taken_at is not None and change[0] >= self._taken_at]
                 if not pending:
                     break
-                # Pages taken from the last pass that print other page numbers in this
-                # one: laid out again from the first of them, the pages before it taken
-                # from the layout just made.
+                # Pages taken over that this layout changes further on (a part of the
+                # story edited, or page numbers printed otherwise): laid out again from
+                # the first of them, the pages before it taken from the layout just made.
                 self._changes = pending
                 self._splice_from = self._earlier
                 self.undo_pass_edits()
                 settled.heard_nothing(self._indexing)
+                if self._passes == 1:
+                    # The photos the pages taken from the last build placed may not be
+                    # this one's where it changed: placed again as the layout goes.
+                    self.ctx.images.placed.clear()
+                    self.ctx.images.placed.update(placed)
                 flowables = list(story)
         finally:
             if self._progress is not None:
@@ -376,8 +389,8 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
 
     def _lay_out(self, flowables: list[Any], filename: Any, maker: Any) -> None:
         """One layout of the story, from the first page or from where `_splice_from`'s
-        pages part from this one's (`_changes`, or the story's digests), taking its pages
-        where they settle back into it."""
+        pages part from this one's (its first change, or the story's first digest that
+        differs), taking its pages where they settle back into it."""
         self.ctx.images.skipped = False  # says whether *this* pass left a photo out
         if self.drafting:
             # A draft leaves out every photo: EveryPhotoDrawn then asks for another pass
@@ -486,7 +499,8 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
                               f"{max_passes + 1} passes") from None
         if restart.keeping():
             self.undo_last_edits()  # the next story may be handed these flowables
-        settled.remember(self._settle_key, self._indexing, self.ctx.options.cache_dir)
+        settled.remember(self._settle_key, self._indexing, self.ctx.options.cache_dir,
+                         like=self._settle_like)
         self._kept = self._splice_from = self._earlier = None
         if self._ledger is not None and key is not None:
             ledger = self._ledger.ledger(restart.references(settled.states(self._indexing)))
@@ -555,13 +569,21 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         # story out to other pages.
         self._settle_key = (tuple(self.pagesize), self.ctx.options.target, tuple(expected),
                             self.ctx.plan.key())
+        # In watch mode, a guess from the last build with the same headings in the same
+        # places will do when a title changed: the first pass prints the old title in the
+        # contents, so a second one prints the new, but the first takes the last build's
+        # pages (a draft, without a guess, takes none).
+        self._settle_like = (tuple(self.pagesize), self.ctx.options.target,
+                             tuple((level, key) for level, _, _, key in expected),
+                             self.ctx.plan.key()) if restart.keeping() else None
         languages = _contents_languages(story)
         for flowable in story:
             if isinstance(flowable, TableOfContents):
                 # A contents entry of a talk in another language is in that language too.
                 flowable.languages = languages  # type: ignore[attr-defined]
         indexing = self._indexing
-        if settled.seed(self._settle_key, indexing, self.ctx.options.cache_dir):
+        if settled.seed(self._settle_key, indexing, self.ctx.options.cache_dir,
+                        like=self._settle_like):
             return
         for flowable in indexing:
             if hasattr(flowable, "seed_pages"):
@@ -623,12 +645,12 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         kept = self._splice_from
         if start is None or kept is None or not self._may_take(start.position or 0):
             return False
-        old = restart.settles(kept, ledger, start)
+        old = restart.settles(kept, ledger, start, aligned=bool(self._changes))
         if old is None or not splice.same_objects(self.canv, kept.document, start.names):
             return False
         if kept.warnings != old.marks[3]:
             return False
-        if self._changes:
+        if self._passes > 1:
             # This build's last pass: the photos it placed are this build's already, in
             # their order; the pages taken may place none anew.
             if any(request not in ctx.images.placed for request, _ in kept.placed):
