@@ -462,7 +462,7 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         if self._ledger is None or self.drafting or self.ctx.images.skipped:
             return None
         return self._layout(self._ledger.ledger(
-            restart.references(settled.states(self._indexing))))
+            restart.references(settled.reported(self._indexing))))
 
     def write(self) -> None:
         """Save the PDF a deferred layout left unsaved (nothing when it was saved)."""
@@ -503,7 +503,7 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
                          like=self._settle_like)
         self._kept = self._splice_from = self._earlier = None
         if self._ledger is not None and key is not None:
-            ledger = self._ledger.ledger(restart.references(settled.states(self._indexing)))
+            ledger = self._ledger.ledger(restart.references(settled.reported(self._indexing)))
             self.restart = restart.remember(key, ledger)
             self._keep(key, ledger)
             self.ledger, self.brochure = ledger, key[1:]
