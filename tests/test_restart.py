@@ -219,3 +219,17 @@ def test_a_watch_session_keeps_no_document_of_an_earlier_build(tmp_path: Path,
         assert session.build()[0] is not None
     gc.collect()
     assert [o for o in gc.get_objects() if isinstance(o, BrochureDocument)] == []
+
+
+def test_a_flowable_holding_a_set_has_a_digest_whatever_the_sets_order(ledgers: None) -> None:
+    """The agenda's page references hear the talks named in a set: the flowable has a
+    digest (a flowable without one is where no rebuild may begin or settle), the same for
+    the same members in another order, another for other members."""
+    from dokureport.sections.agenda import TalkPages
+
+    keys = [f"talk-{n}" for n in range(1, 40)]
+    one, other = TalkPages(set(keys)), TalkPages(set(reversed(keys)))
+    fewer = TalkPages(set(keys[1:]))
+    one_digest, other_digest, fewer_digest = restart.digests([one, other, fewer])
+    assert one_digest is not None
+    assert one_digest == other_digest != fewer_digest

@@ -247,9 +247,8 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         self.ledger: restart.Ledger | None = None
         self.brochure: tuple[Any, ...] | None = None
         self._seeds = b""
-        # This build's last pass, for the next (a settling pass) to take pages from; the
-        # page numbers each indexing flowable printed in it; no page before a story
-        # position this pass may take over (watch mode).
+        # This build's last layout, for the next pass (or the rest of this one) to take
+        # pages from, and what each indexing flowable prints in this pass (watch mode).
         self._earlier: restart.Kept | None = None
         self._printed: list[Any] = []
         # Where this layout differs from `_splice_from`'s, by story position: each part
@@ -362,7 +361,6 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
             if self._changes:
                 self._splice_from = earlier
         story = list(flowables) if self._changes else []
-        placed = dict(self.ctx.images.placed)
         try:
             while True:
                 self._lay_out(flowables, filename, maker)
@@ -377,11 +375,6 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
                 self._splice_from = self._earlier
                 self.undo_pass_edits()
                 settled.heard_nothing(self._indexing)
-                if self._passes == 1:
-                    # The photos the pages taken from the last build placed may not be
-                    # this one's where it changed: placed again as the layout goes.
-                    self.ctx.images.placed.clear()
-                    self.ctx.images.placed.update(placed)
                 flowables = list(story)
         finally:
             if self._progress is not None:
@@ -397,6 +390,9 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
             # even if the contents were satisfied, so a draft is never the output.
             self.ctx.images.skipped = True
         self.ctx.sections.clear()  # each pass records them afresh; the last one counts
+        # And the photos it places: a later layout takes a page's photos with it where
+        # the photos placed before the page are the same (`_page_started`).
+        self.ctx.images.placed.clear()
         self.running_heads = RunningHeads()
         self.ctx.starts.clear()
         self.ctx.pages_used.clear()
@@ -648,14 +644,8 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         old = restart.settles(kept, ledger, start, aligned=bool(self._changes))
         if old is None or not splice.same_objects(self.canv, kept.document, start.names):
             return False
-        if kept.warnings != old.marks[3]:
-            return False
-        if self._passes > 1:
-            # This build's last pass: the photos it placed are this build's already, in
-            # their order; the pages taken may place none anew.
-            if any(request not in ctx.images.placed for request, _ in kept.placed):
-                return False
-        elif list(ctx.images.placed) != [request for request, _ in kept.placed[:old.marks[2]]]:
+        if kept.warnings != old.marks[3] or list(ctx.images.placed) != [
+                request for request, _ in kept.placed[:old.marks[2]]]:
             return False
         self._take_pages(flowables, start, old, spine)
         return True

@@ -510,6 +510,10 @@ def _canonical(value: Any, memo: dict[int, str | None], depth: int, path: set[in
         parts = [repr(v) if type(v) in _PLAIN_TYPES else _canonical(v, memo, depth + 1, path)
                  for v in value]
         return None if None in parts else f"[{','.join(parts)}]"  # type: ignore[arg-type]
+    if isinstance(value, set | frozenset):
+        # The agenda's talk keys: a set, its order the process's own.
+        members = [_canonical(v, memo, depth + 1, path) for v in value]
+        return None if None in members else "{" + ",".join(sorted(members)) + "}"  # type: ignore[arg-type]
     if isinstance(value, dict):
         items = []
         for k in sorted(value, key=repr):
