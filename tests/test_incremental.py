@@ -542,3 +542,51 @@ def test_edits_far_apart_and_a_title_edit_lay_out_only_the_pages_they_change(
         # A page or two for each talk, and the contents when a title changed: not the
         # pages between the two talks, nor a pass over every page.
         assert results[0].pages_laid_out <= 8 < results[0].pages, (what, results[0])
+
+
+@pytest.mark.slow
+def test_edits_in_a_row_anywhere_rebuild_as_one_shot_builds_do(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dozen edits in a row, chosen by a seeded draw: words, sentences and titles of
+    one talk or of several at once. Rebuilds that begin at each edit, lay out again past
+    settled pages and hop to the next edit, or print other page numbers, each write what
+    a one-shot build writes."""
+    import random
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    folder = tmp_path / "event"
+    shutil.copytree(SAMPLE, folder)
+    event = folder / "event.yaml"
+    _short_talks(event, 40)
+    out = tmp_path / "watch.pdf"
+    session, lines = watch_session(folder, out, tmp_path / "watch-cache")
+    assert session.build()[0] is not None, lines
+    draw = random.Random(23)
+    sentence = "Dazu kamen Berichte aus drei weiteren Stadtteilen und ihren Netzwerken. "
+
+    def one(talk: int) -> str:
+        kind = draw.choice(["word", "sentence", "title"])
+        if kind == "title":
+            _edit(event, f"title: Werkstattbericht {talk} ", f"title: Werkstattbericht {talk} neu ")
+        else:
+            _edit(event, f"Bericht {talk}: ",
+                  f"Bericht {talk}: {'Neu: ' if kind == 'word' else sentence}")
+        return f"{kind} of talk {talk}"
+
+    laid = []
+    for number in range(12):
+        talks = draw.sample(range(1, 41), draw.choice([1, 1, 2, 3]))
+        what = ", ".join(one(talk) for talk in talks)
+        lines.clear()
+        results = session.build()[0]
+        assert results is not None, (what, lines)
+        laid.append(results[0].pages_laid_out)
+        watched = out.read_bytes()
+        one_shot, _ = _one_shot(folder, tmp_path / f"one-shot-{number}.pdf",
+                                tmp_path / f"one-shot-cache-{number}")
+        if watched != one_shot:
+            pytest.fail(f"edit {number + 1} ({what}): the watch build differs from a "
+                        f"one-shot build: {_structure(watched, tmp_path / 'w.pdf')} against "
+                        f"{_structure(one_shot, tmp_path / 'o.pdf')}")
+    # Most rebuilds take pages over.
+    assert sorted(laid)[len(laid) // 2] < results[0].pages, laid
