@@ -312,3 +312,28 @@ def test_fosdem_2024_contents_fit_four_pages_with_speakers_and_imprint(tmp_path:
 def test_a_talks_kind_is_imported_in_plain_words(kind: str | None, lang: str,
                                                  shown: str | None) -> None:
     assert readable_kind(kind, lang) == shown
+
+
+def test_grouped_contents_ask_for_another_pass_only_when_what_they_draw_changes() -> None:
+    """A large programme's contents draw days and tracks, not the talks' titles: a talk
+    that reports another title asks for no pass more (a watch rebuild after a title edit
+    then lays out one pass); one that reports another page does."""
+    from dokureport.engine import settled
+    from dokureport.engine.contents import Contents
+
+    groups = {"talk-1": ("Dienstag", "Netzwerke"), "talk-2": ("Dienstag", "Netzwerke")}
+    contents = Contents(groups=groups)
+    printed = [(0, "Vorträge", 5, "talks"), (1, "Alte Titel", 5, "talk-1"),
+               (1, "Zweiter", 6, "talk-2")]
+    contents._lastEntries = list(printed)
+    contents._entries = [printed[0], (1, "Neuer Titel", 5, "talk-1"), printed[2]]
+    assert contents.isSatisfied()
+    assert settled.reported([contents]) == settled.printed([contents])
+    contents._entries = [printed[0], (1, "Alte Titel", 6, "talk-1"), printed[2]]
+    assert not contents.isSatisfied()
+    assert settled.reported([contents]) != settled.printed([contents])
+    # Listed one by one, a talk's title is drawn: another one asks for another pass.
+    listed = Contents()
+    listed._lastEntries = list(printed)
+    listed._entries = [printed[0], (1, "Neuer Titel", 5, "talk-1"), printed[2]]
+    assert not listed.isSatisfied()

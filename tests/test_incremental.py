@@ -422,3 +422,171 @@ def test_links_on_pages_taken_over_edit_after_edit_lead_where_the_last_build_put
     moved = [(b, a) for b, a in zip(before, after, strict=True) if b != a]
     assert all(b[:2] == a[:2] and a[2] < b[2] for b, a in moved), moved
     assert any(a[0] < a[1] for _, a in moved) and any(a[0] > a[1] for _, a in moved), moved
+
+
+def _passes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """Each layout pass from now on: its number in its layout, and the pages it laid out."""
+    from dokureport.layout import document, restart
+
+    passes: list[tuple[int, int]] = []
+    build = document.BrochureDocument.build
+
+    def counted(doc: document.BrochureDocument, *args: object, **kwargs: object) -> None:
+        before = restart.pages_laid_out()
+        build(doc, *args, **kwargs)  # type: ignore[arg-type]
+        passes.append((doc._passes, restart.pages_laid_out() - before))
+
+    monkeypatch.setattr(document.BrochureDocument, "build", counted)
+    return passes
+
+
+def _index_numbers(pdf_bytes: bytes, where: Path) -> list[str]:
+    """The lines of the contents and the speaker index that end in a page number."""
+    pages = _pages(pdf_bytes, where)
+    printed = [page for page in pages if "Inhalt" in page.split("\n", 2)[0]
+               or "Referentinnen und Referenten" in page]
+    return [line.strip() for page in printed for line in page.splitlines()
+            if line.strip()[-1:].isdigit()]
+
+
+@pytest.mark.slow
+def test_a_pass_that_prints_other_page_numbers_lays_out_only_the_pages_that_print_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit that moves the talks after it a page on: the contents and the speaker index
+    print other page numbers, and the layout takes one more pass to print them. That pass
+    lays out the pages up to the contents' end and the index's pages, takes every other
+    page from the pass before, and the PDF is the one-shot build's."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    folder = tmp_path / "event"
+    shutil.copytree(SAMPLE, folder)
+    event = folder / "event.yaml"
+    _more_talks(event, 20)
+    out = tmp_path / "watch.pdf"
+    session, lines = watch_session(folder, out, tmp_path / "watch-cache")
+    assert session.build()[0] is not None, lines
+    before = _index_numbers(out.read_bytes(), tmp_path / "before.pdf")
+    passes = _passes(monkeypatch)
+    _edit(event, "Bericht 2: ", "Bericht 2: Ein Satz mehr über die kommunale Praxis und "
+          "ihre Netzwerke, der die Seite füllt. Und noch einer dazu für die Zeilen. ")
+    results = session.build()[0]
+    assert results is not None, lines
+    watched = out.read_bytes()
+    one_shot, _ = _one_shot(folder, tmp_path / "one-shot.pdf", tmp_path / "one-shot-cache")
+    if watched != one_shot:
+        pytest.fail(f"the watch build differs from a one-shot build: "
+                    f"{_structure(watched, tmp_path / 'w.pdf')} against "
+                    f"{_structure(one_shot, tmp_path / 'o.pdf')}")
+    after = _index_numbers(watched, tmp_path / "after.pdf")
+    assert len(after) == len(before) and after != before  # other numbers, same entries
+    pages = results[0].pages
+    settling = [laid for number, laid in passes if number > 1]
+    assert settling, passes  # the layout took a pass more to print the numbers
+    # The cover, the contents and the intro before the talks; the index at the end.
+    assert max(settling) <= pages // 3, (passes, pages)
+
+
+def _short_talks(event: Path, count: int) -> None:
+    """`count` talks more after the sample's, each with a short abstract of two paragraphs:
+    most pages begin with a whole paragraph or heading, where page breaks may settle."""
+    text = event.read_text(encoding="utf-8")
+    talks = "".join(
+        f"  - id: extra-{n}\n    title: Werkstattbericht {n} aus der kommunalen Praxis\n"
+        f"    speakers:\n      - name: Referentin Nummer {n}\n"
+        f"    abstract: |\n      Bericht {n}: Die Teilnehmenden diskutierten, wie "
+        "Präventionsketten und Bildungsmonitoring zusammenwirken können.\n\n"
+        "      Welche Daten dafür nötig sind und wer sie in der Kommune erhebt, blieb "
+        "offen.\n" for n in range(1, count + 1))
+    at = text.index("\nphotos:")
+    event.write_text(text[:at + 1] + talks.removesuffix("\n") + text[at:], encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_edits_far_apart_and_a_title_edit_lay_out_only_the_pages_they_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two talks edited at once, pages apart: the rebuild lays out the first one's page
+    until its page breaks settle, takes the pages up to the second one's from the last
+    build, and lays out again from there. A talk's title edited: the contents guess their
+    pages from the last build all the same (their first pass is no draft), and take its
+    pages. Each time the PDF is the one-shot build's."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    folder = tmp_path / "event"
+    shutil.copytree(SAMPLE, folder)
+    event = folder / "event.yaml"
+    _short_talks(event, 40)
+    out = tmp_path / "watch.pdf"
+    session, lines = watch_session(folder, out, tmp_path / "watch-cache")
+    assert session.build()[0] is not None, lines
+    edits: list[tuple[str, Callable[[], None], str]] = [
+        ("two talks' abstracts", lambda: (
+            _edit(event, "Bericht 3: Die", "Bericht 3: Alle"),
+            _edit(event, "Bericht 38: Die", "Bericht 38: Auch die")), "Bericht 38: Auch"),
+        # A word as long: the title's contents entry keeps its lines.
+        ("a talk's title", lambda: _edit(event, "title: Werkstattbericht 30 aus",
+                                         "title: Werkstattbericht 30 von"),
+         "Werkstattbericht 30 von"),
+    ]
+    for number, (what, edit, shown) in enumerate(edits):
+        edit()
+        lines.clear()
+        results = session.build()[0]
+        assert results is not None, (what, lines)
+        watched = out.read_bytes()
+        one_shot, _ = _one_shot(folder, tmp_path / f"one-shot-{number}.pdf",
+                                tmp_path / f"one-shot-cache-{number}")
+        if watched != one_shot:
+            pytest.fail(f"after editing {what}, the watch build differs from a one-shot "
+                        f"build: {_structure(watched, tmp_path / 'w.pdf')} against "
+                        f"{_structure(one_shot, tmp_path / 'o.pdf')}")
+        assert any(shown in " ".join(page.split())
+                   for page in _pages(watched, tmp_path / "after.pdf")), what
+        # A page or two for each talk, and the contents when a title changed: not the
+        # pages between the two talks, nor a pass over every page.
+        assert results[0].pages_laid_out <= 8 < results[0].pages, (what, results[0])
+
+
+@pytest.mark.slow
+def test_edits_in_a_row_anywhere_rebuild_as_one_shot_builds_do(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dozen edits in a row, chosen by a seeded draw: words, sentences and titles of
+    one talk or of several at once. Rebuilds that begin at each edit, lay out again past
+    settled pages and hop to the next edit, or print other page numbers, each write what
+    a one-shot build writes."""
+    import random
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    folder = tmp_path / "event"
+    shutil.copytree(SAMPLE, folder)
+    event = folder / "event.yaml"
+    _short_talks(event, 40)
+    out = tmp_path / "watch.pdf"
+    session, lines = watch_session(folder, out, tmp_path / "watch-cache")
+    assert session.build()[0] is not None, lines
+    draw = random.Random(23)
+    sentence = "Dazu kamen Berichte aus drei weiteren Stadtteilen und ihren Netzwerken. "
+
+    def one(talk: int) -> str:
+        kind = draw.choice(["word", "sentence", "title"])
+        if kind == "title":
+            _edit(event, f"title: Werkstattbericht {talk} ", f"title: Werkstattbericht {talk} neu ")
+        else:
+            _edit(event, f"Bericht {talk}: ",
+                  f"Bericht {talk}: {'Neu: ' if kind == 'word' else sentence}")
+        return f"{kind} of talk {talk}"
+
+    laid = []
+    for number in range(12):
+        talks = draw.sample(range(1, 41), draw.choice([1, 1, 2, 3]))
+        what = ", ".join(one(talk) for talk in talks)
+        lines.clear()
+        results = session.build()[0]
+        assert results is not None, (what, lines)
+        laid.append(results[0].pages_laid_out)
+        watched = out.read_bytes()
+        one_shot, _ = _one_shot(folder, tmp_path / f"one-shot-{number}.pdf",
+                                tmp_path / f"one-shot-cache-{number}")
+        if watched != one_shot:
+            pytest.fail(f"edit {number + 1} ({what}): the watch build differs from a "
+                        f"one-shot build: {_structure(watched, tmp_path / 'w.pdf')} against "
+                        f"{_structure(one_shot, tmp_path / 'o.pdf')}")
+    # Most rebuilds take pages over.
+    assert sorted(laid)[len(laid) // 2] < results[0].pages, laid

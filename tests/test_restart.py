@@ -219,3 +219,57 @@ def test_a_watch_session_keeps_no_document_of_an_earlier_build(tmp_path: Path,
         assert session.build()[0] is not None
     gc.collect()
     assert [o for o in gc.get_objects() if isinstance(o, BrochureDocument)] == []
+
+
+def test_a_flowable_holding_a_set_has_a_digest_whatever_the_sets_order(ledgers: None) -> None:
+    """The agenda's page references hear the talks named in a set: the flowable has a
+    digest (a flowable without one is where no rebuild may begin or settle), the same for
+    the same members in another order, another for other members."""
+    from dokureport.sections.agenda import TalkPages
+
+    keys = [f"talk-{n}" for n in range(1, 40)]
+    one, other = TalkPages(set(keys)), TalkPages(set(reversed(keys)))
+    fewer = TalkPages(set(keys[1:]))
+    one_digest, other_digest, fewer_digest = restart.digests([one, other, fewer])
+    assert one_digest is not None
+    assert one_digest == other_digest != fewer_digest
+
+
+def test_a_print_rebuild_begins_at_the_edited_talks_page_not_at_the_first(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ledgers: None) -> None:
+    """On paper the agenda gives each talk's page ("→ S. 9"): its page references are
+    digested as any flowable is (their label and colour), so a one-word edit's rebuild
+    begins at the talk's page, after the agenda, and writes the one-shot build's PDF."""
+    import os
+    import sys
+
+    from dokureport.layout import document
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    begun: list[int] = []
+    lay_out = document.BrochureDocument._lay_out
+
+    def recorded(doc: document.BrochureDocument, *args: object) -> None:
+        lay_out(doc, *args)  # type: ignore[arg-type]
+        begun.append(doc._restart_at.page if doc._restart_at is not None else 1)
+
+    monkeypatch.setattr(document.BrochureDocument, "_lay_out", recorded)
+    folder = tmp_path / "event"
+    shutil.copytree(SAMPLE, folder)
+    out = tmp_path / "watch.pdf"
+    session = _Session(folder, out, BuildOptions(cache_dir=tmp_path / "cache", target="print"),
+                       ["print"], lambda line, _err: None)
+    assert session.build()[0] is not None
+    begun.clear()
+    _edit(folder / "event.yaml", TALK_TEXT,
+          "Präventionsketten und kommunale Bildungslandschaften sind")
+    assert session.build()[0] is not None
+    talk = _page_with(out, "kommunale Bildungslandschaften")
+    agenda = _page_with(out, "→ S.")
+    assert begun and agenda < begun[0] <= talk, (begun, agenda, talk)
+    one_shot = tmp_path / "one-shot.pdf"
+    subprocess.run([sys.executable, "-m", "dokureport", "build", str(folder), "-o",
+                    str(one_shot), "-q", "--cache-dir", str(tmp_path / "fresh"), "--target",
+                    "print"], check=True, capture_output=True,
+                   env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH})
+    assert out.read_bytes() == one_shot.read_bytes()

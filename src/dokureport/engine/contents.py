@@ -106,8 +106,17 @@ class Contents(TableOfContents):
 
     def shown_entries(self) -> list[Entry]:
         """The rows the contents draw: the last pass's entries, talks grouped if asked."""
-        entries = self._lastEntries or [(0, "Placeholder for table of contents", 0, None)]
+        return self.shown(self._lastEntries or [(0, "Placeholder for table of contents", 0,
+                                                 None)])
+
+    def shown(self, entries: Sequence[Entry]) -> list[Entry]:
+        """The rows `entries` are drawn as: talks grouped if asked."""
         return grouped(entries, self.groups) if self.groups else list(entries)
+
+    def isSatisfied(self) -> bool:
+        # What the contents draw, not every entry reported: a grouped talk's own title is
+        # not drawn, and a new one asks for no pass more (engine.settled reads the same).
+        return self.shown(self._entries) == self.shown(self._lastEntries)
 
     def number_column(self, rows: Sequence[Entry]) -> float:
         """The width of the page-number column, its gap included."""

@@ -102,6 +102,14 @@ class WeakMultiBuildEdits:
         # multiBuild's own list: its last pass's edits are left done (`undo_last_edits`).
         self.__dict__["_edit_list"] = getattr(record, "__self__", None)
 
+    def undo_pass_edits(self) -> None:
+        """Undo what the pass so far did to the story's flowables, as multiBuild does
+        before its next pass: the pass is laid out again (layout.document)."""
+        edits = self.__dict__.get("_edit_list")
+        while edits:
+            undo, *args = edits.pop(0)
+            undo(*args)
+
     def undo_last_edits(self) -> None:
         """Undo what multiBuild's last pass did to the story's flowables (reportlab
         undoes a pass's edits only before the next pass): a later layout may lay the

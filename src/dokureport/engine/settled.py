@@ -32,6 +32,12 @@ def indexing(story: list[Any]) -> list[Any]:
             and (isinstance(f, TableOfContents) or hasattr(f, "settled_pages"))]
 
 
+def prints_itself(flowable: Any) -> bool:
+    """Whether `flowable` (`indexing`'s) prints its page numbers itself, as the contents
+    and the speaker index do, not in flowables after it (the agenda's references)."""
+    return isinstance(flowable, TableOfContents) or getattr(flowable, "prints_itself", False)
+
+
 # In the cache folder: one small file per brochure (paper, target, contents entries).
 _FOLDER = "settled-v1"
 _FILES_KEPT = 64
@@ -67,12 +73,16 @@ def _from_disk(cache_dir: Path, key: tuple[Any, ...]) -> Any:
     return None
 
 
-def seed(key: tuple[Any, ...], flowables: list[Any], cache_dir: Path | None = None) -> bool:
+def seed(key: tuple[Any, ...], flowables: list[Any], cache_dir: Path | None = None,
+         like: tuple[Any, ...] | None = None) -> bool:
     """Give `flowables` the pages the last build with `key` settled on (in this process,
-    else in `cache_dir`); False if none."""
+    else in `cache_dir`), or else the last one in this process remembered `like`; False
+    if none."""
     kept = _settled.get(key)
     if kept is None and cache_dir is not None:
         kept = _from_disk(cache_dir, key)
+    if kept is None and like is not None:
+        kept = _settled.get(like)
     if not _plausible(kept, flowables):
         return False
     for flowable, state in zip(flowables, kept, strict=True):
@@ -89,13 +99,46 @@ def states(flowables: list[Any]) -> list[Any]:
             else f.settled_pages() for f in flowables]
 
 
-def remember(key: tuple[Any, ...], flowables: list[Any], cache_dir: Path | None = None) -> None:
-    """Keep what `flowables` settled on for the next build with `key`, in this process and
-    in `cache_dir` (the newest few brochures' there)."""
+def printed(flowables: list[Any]) -> list[Any]:
+    """What `flowables` (`indexing`'s) print in the layout pass that is beginning (once
+    reportlab's beforeBuild made the last pass's reports, or the seed, theirs to print):
+    the contents' rows as drawn (a grouped talk's title is not), the talks' pages."""
+    return [[tuple(entry) for entry in _drawn(f, f._lastEntries)]
+            if isinstance(f, TableOfContents) else f.printed_pages() for f in flowables]
+
+
+def reported(flowables: list[Any]) -> list[Any]:
+    """What `flowables` (`indexing`'s) heard in the pass just laid out, as `printed` reads
+    what they print: what the next pass prints, and the last pass printed if it was
+    satisfied."""
+    return [[tuple(entry) for entry in _drawn(f, f._entries)]
+            if isinstance(f, TableOfContents) else f.settled_pages() for f in flowables]
+
+
+def _drawn(contents: TableOfContents, entries: list[Any]) -> list[Any]:
+    shown = getattr(contents, "shown", None)
+    return shown(entries) if shown is not None else entries
+
+
+def heard_nothing(flowables: list[Any]) -> None:
+    """Forget what `flowables` (`indexing`'s) heard of the pass so far: it is laid out
+    again from its start, and every page reports anew (what they print stays)."""
+    for flowable in flowables:
+        if isinstance(flowable, TableOfContents):
+            flowable.clearEntries()
+        else:
+            flowable._seen = {}
+
+
+def remember(key: tuple[Any, ...], flowables: list[Any], cache_dir: Path | None = None,
+             like: tuple[Any, ...] | None = None) -> None:
+    """Keep what `flowables` settled on for the next build with `key` (or `like` it), in
+    this process, and with `key` in `cache_dir` (the newest few brochures' there)."""
     state = states(flowables)
-    _settled[key] = state
-    _settled.move_to_end(key)
-    while len(_settled) > _KEPT:
+    for name in (key, like) if like is not None else (key,):
+        _settled[name] = state
+        _settled.move_to_end(name)
+    while len(_settled) > 2 * _KEPT:
         _settled.popitem(last=False)
     if cache_dir is not None and _from_disk(cache_dir, key) != state:
         path = _file(cache_dir, key)

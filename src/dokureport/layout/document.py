@@ -247,6 +247,15 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         self.ledger: restart.Ledger | None = None
         self.brochure: tuple[Any, ...] | None = None
         self._seeds = b""
+        # This build's last layout, for the next pass (or the rest of this one) to take
+        # pages from, and what each indexing flowable prints in this pass (watch mode).
+        self._earlier: restart.Kept | None = None
+        self._printed: list[Any] = []
+        # Where this layout differs from `_splice_from`'s, by story position: each part
+        # that changed, and where pages print nothing it changed (restart.changes,
+        # `_printing_otherwise`).
+        self._changes: list[tuple[int, int]] = []
+        self._taken_at: int | None = None  # the story position pages were taken from
         self._notes: list[tuple[int, str, Any]] = []
         self._finished: splice.Finished | None = None
         self._restart_at: restart.PageStart | None = None
@@ -254,6 +263,7 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         # method: functools.cache on a method kept every document of the process alive).
         self._footer_paragraphs: dict[tuple[str, float, Any], Paragraph] = {}
         self._warnings_start = 0
+        self._settle_like: tuple[Any, ...] | None = None
         self._indexing: list[Any] = []
         self.running_heads = RunningHeads()
         self._draft_first = False  # the first pass is known not to be the last
@@ -318,20 +328,11 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         engine.install()
         # Only the first pass may leave out photos that are not prepared yet.
         self.ctx.images.wait = self._passes > 1
-        self.ctx.images.skipped = False  # says whether *this* pass left a photo out
         self.drafting = self._passes == 1 and self._draft_first
         for template in self.pageTemplates:
             for frame in template.frames:
                 if isinstance(frame, DraftFrame):
                     frame.drafting = self.drafting
-        if self.drafting:
-            # A draft leaves out every photo: EveryPhotoDrawn then asks for another pass
-            # even if the contents were satisfied, so a draft is never the output.
-            self.ctx.images.skipped = True
-        self.ctx.sections.clear()  # each pass records them afresh; the last one counts
-        self.running_heads = RunningHeads()
-        self.ctx.starts.clear()
-        self.ctx.pages_used.clear()
         self._progress = None
         if self.ctx.options.progress:
             from tqdm import tqdm
@@ -339,36 +340,125 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
             # multiBuild lays out the whole brochure until the TOC's page numbers settle.
             self._progress = tqdm(desc=f"Pages (pass {self._passes})", unit="page",
                                   file=sys.stderr, leave=False)
-        engine.brochure_direction(self.ctx.direction.right_to_left)
-        self._ledger = (restart.Recorder.of(flowables, self._digests)
-                        if self._digests is not None else None)
-        self._notes, self._spliced, self._finished = [], False, None
-        self.taken = None
-        if self._ledger is not None:
-            # The page numbers this pass prints (what the last pass's notifications said).
-            self._seeds = restart.references(settled.states(self._indexing))
-        kept = self._kept
+        if self._digests is not None:
+            # The page numbers this pass prints (what the last pass's notifications said:
+            # reportlab's beforeBuild has made them the flowables' to print).
+            self._printed = settled.printed(self._indexing)
+            self._seeds = restart.references(self._printed)
+        kept, earlier, self._earlier = self._kept, self._earlier, None
+        if self._passes > 1:
+            self._kept = None  # only a first pass takes the last build's pages
         self._splice_from = kept if (
             kept is not None and self._passes == 1 and not self.drafting
             and kept.seeds == self._seeds) else None
         self._warnings_start = len(self.ctx.warnings)
-        # Where this pass may begin: the kept layout's pages before the first one whose
-        # story changed are its own (layout.restart).
+        self._changes = []
+        if self._splice_from is not None and self._digests is not None:
+            # The last build's story, where it changed: each part laid out again.
+            self._changes = restart.changes(self._splice_from.ledger.digests, self._digests)
+        elif earlier is not None and self._digests is not None:
+            self._changes = self._printing_otherwise(earlier, flowables)
+            if self._changes:
+                self._splice_from = earlier
+        story = list(flowables) if self._changes else []
+        try:
+            while True:
+                self._lay_out(flowables, filename, maker)
+                pending = [change for change in self._changes
+                           if self._taken_at is not None and change[0] >= self._taken_at]
+                if not pending:
+                    break
+                # Pages taken over that this layout changes further on (a part of the
+                # story edited, or page numbers printed otherwise): laid out again from
+                # the first of them, the pages before it taken from the layout just made.
+                self._changes = pending
+                self._splice_from = self._earlier
+                self.undo_pass_edits()
+                settled.heard_nothing(self._indexing)
+                flowables = list(story)
+        finally:
+            if self._progress is not None:
+                self._progress.close()
+
+    def _lay_out(self, flowables: list[Any], filename: Any, maker: Any) -> None:
+        """One layout of the story, from the first page or from where `_splice_from`'s
+        pages part from this one's (its first change, or the story's first digest that
+        differs), taking its pages where they settle back into it."""
+        self.ctx.images.skipped = False  # says whether *this* pass left a photo out
+        if self.drafting:
+            # A draft leaves out every photo: EveryPhotoDrawn then asks for another pass
+            # even if the contents were satisfied, so a draft is never the output.
+            self.ctx.images.skipped = True
+        self.ctx.sections.clear()  # each pass records them afresh; the last one counts
+        # And the photos it places: a later layout takes a page's photos with it where
+        # the photos placed before the page are the same (`_page_started`).
+        self.ctx.images.placed.clear()
+        self.running_heads = RunningHeads()
+        self.ctx.starts.clear()
+        self.ctx.pages_used.clear()
+        engine.brochure_direction(self.ctx.direction.right_to_left)
+        self._ledger = (restart.Recorder.of(flowables, self._digests)
+                        if self._digests is not None else None)
+        self._notes, self._spliced, self._finished = [], False, None
+        self.taken, self._taken_at, self._earlier = None, None, None
+        # Where this layout may begin: the kept layout's pages before the first one whose
+        # story (or printed page numbers) changed are its own (layout.restart).
         self._restart_at = None
         if self._splice_from is not None and self._ledger is not None:
-            self._restart_at = restart.restart_point(self._splice_from, self._ledger)
+            self._restart_at = restart.restart_point(
+                self._splice_from, self._ledger,
+                self._changes[0][0] if self._changes else None)
             if self._restart_at is not None:
                 del flowables[:self._restart_at.position]
         try:
             super().build(flowables, filename, maker)
             restart.count_pages(self.page)
+            self._earlier = self._this_pass()
         finally:
             engine.brochure_direction(False)
-            if self._progress is not None:
-                self._progress.close()
             recorder = tags.recorder(self.canv)
             if recorder is not None:
                 recorder.laid_out()
+
+    def _printing_otherwise(self, earlier: restart.Kept, flowables: list[Any]
+                            ) -> list[tuple[int, int]]:
+        """Where this pass (one after the first) prints other page numbers than `earlier`,
+        the pass before: per indexing flowable whose numbers changed, its story position
+        and the position from which the pages print none of them ([]: not known).
+
+        The contents and the speaker index print their own numbers; the agenda's are
+        printed by the items that follow it, to the story's end as far as this knows.
+        Every other page is the last pass's where the page breaks are.
+        """
+        where = {id(f): at for at, f in enumerate(flowables)}
+        changes = []
+        for flowable, before, now in zip(self._indexing, earlier.printed, self._printed,
+                                         strict=True):
+            if before == now:
+                continue
+            at = where.get(id(flowable))
+            if at is None:
+                return []  # not in the story itself: no telling where it prints
+            changes.append((at, at + 1 if settled.prints_itself(flowable) else len(flowables)))
+        return sorted(changes)
+
+    def _may_take(self, position: int) -> bool:
+        """Whether the pages from one that begins with the story's flowable `position` on
+        may be taken from `_splice_from`: past the first change this layout is to make
+        (`_changes`), and past every page number printed before `position` otherwise.
+        Later changes among them are laid out again (`build`)."""
+        if not self._changes:
+            return True
+        return position >= self._changes[0][1] and all(
+            past <= position for at, past in self._changes if at < position)
+
+    def _this_pass(self) -> restart.Kept | None:
+        """This pass's layout, for the next pass to take pages from (watch mode): none
+        from a draft, or a pass that left a photo out."""
+        if self._ledger is None or self.drafting or self.ctx.images.skipped:
+            return None
+        return self._layout(self._ledger.ledger(
+            restart.references(settled.reported(self._indexing))))
 
     def write(self) -> None:
         """Save the PDF a deferred layout left unsaved (nothing when it was saved)."""
@@ -385,6 +475,7 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         a settled pass still have left one out, one more pass draws every photo.
         """
         self._passes = 0
+        self._earlier = None
         self._indexing = settled.indexing(story)
         self._reserve_contents(story)
         linebreaks.budget(story)
@@ -397,17 +488,18 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
             try:
                 passes = self.multiBuild(full, maxPasses=max_passes)
             except splice.Unrestorable:
-                self._kept = None  # lay out from the first page after all
+                self._kept = self._earlier = None  # lay out from the first page after all
                 passes = self.multiBuild(full, maxPasses=max_passes)
         except IndexError:
             raise LayoutError("the table of contents did not settle in "
                               f"{max_passes + 1} passes") from None
         if restart.keeping():
             self.undo_last_edits()  # the next story may be handed these flowables
-        settled.remember(self._settle_key, self._indexing, self.ctx.options.cache_dir)
-        self._kept = self._splice_from = None
+        settled.remember(self._settle_key, self._indexing, self.ctx.options.cache_dir,
+                         like=self._settle_like)
+        self._kept = self._splice_from = self._earlier = None
         if self._ledger is not None and key is not None:
-            ledger = self._ledger.ledger(restart.references(settled.states(self._indexing)))
+            ledger = self._ledger.ledger(restart.references(settled.reported(self._indexing)))
             self.restart = restart.remember(key, ledger)
             self._keep(key, ledger)
             self.ledger, self.brochure = ledger, key[1:]
@@ -415,16 +507,22 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
 
     def _keep(self, key: tuple[Any, ...], ledger: restart.Ledger) -> None:
         """Keep this layout for the next of the same brochure to take pages from."""
+        kept = self._layout(ledger)
+        if kept is not None:
+            restart.keep(key, kept)
+
+    def _layout(self, ledger: restart.Ledger) -> restart.Kept | None:
+        """The last pass's layout as a later one may take its pages (None: it may not)."""
         ctx, recorder = self.ctx, tags.recorder(self.canv)
         if self._finished is None or ctx.text.missing_glyphs:
-            return
-        restart.keep(key, restart.Kept(
+            return None
+        return restart.Kept(
             ledger=ledger, spines=self._ledger.spines if self._ledger else {},
             document=self._finished, recorder=recorder, notes=self._notes,
             starts=list(ctx.starts), pages_used=list(ctx.pages_used),
             sections=[dataclasses.replace(s) for s in ctx.sections],
             placed=list(ctx.images.placed.items()), warnings=len(ctx.warnings),
-            seeds=self._seeds, warnings_start=self._warnings_start))
+            seeds=self._seeds, warnings_start=self._warnings_start, printed=self._printed)
 
     def _restart_key(self) -> tuple[Any, ...]:
         """Which earlier layout this one's pages compare with: the same page plan, and
@@ -467,13 +565,21 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         # story out to other pages.
         self._settle_key = (tuple(self.pagesize), self.ctx.options.target, tuple(expected),
                             self.ctx.plan.key())
+        # In watch mode, a guess from the last build with the same headings in the same
+        # places will do when a title changed: the first pass prints the old title in the
+        # contents, so a second one prints the new, but the first takes the last build's
+        # pages (a draft, without a guess, takes none).
+        self._settle_like = (tuple(self.pagesize), self.ctx.options.target,
+                             tuple((level, key) for level, _, _, key in expected),
+                             self.ctx.plan.key()) if restart.keeping() else None
         languages = _contents_languages(story)
         for flowable in story:
             if isinstance(flowable, TableOfContents):
                 # A contents entry of a talk in another language is in that language too.
                 flowable.languages = languages  # type: ignore[attr-defined]
         indexing = self._indexing
-        if settled.seed(self._settle_key, indexing, self.ctx.options.cache_dir):
+        if settled.seed(self._settle_key, indexing, self.ctx.options.cache_dir,
+                        like=self._settle_like):
             return
         for flowable in indexing:
             if hasattr(flowable, "seed_pages"):
@@ -533,9 +639,9 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         start = ledger.flowable(flowables, self.page, self.canv,
                                 getattr(self.pageTemplate, "id", ""), state, marks, spine, raw)
         kept = self._splice_from
-        if start is None or kept is None:
+        if start is None or kept is None or not self._may_take(start.position or 0):
             return False
-        old = restart.settles(kept, ledger, start)
+        old = restart.settles(kept, ledger, start, aligned=bool(self._changes))
         if old is None or not splice.same_objects(self.canv, kept.document, start.names):
             return False
         if kept.warnings != old.marks[3] or list(ctx.images.placed) != [
@@ -574,7 +680,7 @@ class BrochureDocument(splice.Restartable, reportlab_fixes.WeakMultiBuildEdits,
         self.page = kept.document.pages
         flowables.clear()
         self._spliced = True
-        self.taken = (page, kept.ledger)
+        self.taken, self._taken_at = (page, kept.ledger), start.position
 
     def handle_documentBegin(self) -> None:
         super().handle_documentBegin()

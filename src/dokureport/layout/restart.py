@@ -232,6 +232,8 @@ class Kept:
     warnings: int
     seeds: bytes  # the page numbers its output pass began with (`references`)
     warnings_start: int = 0  # the warnings before its output pass began
+    # What each of the story's indexing flowables printed in it (engine.settled's states).
+    printed: list[Any] = field(default_factory=list)
 
 
 # The last finished layout of each brochure: a few only (each holds its whole document).
@@ -253,9 +255,14 @@ def take(key: tuple[Any, ...]) -> Kept | None:
     return _finished.pop(key, None)
 
 
-def settles(kept: Kept, recorder: Recorder, start: PageStart) -> PageStart | None:
+def settles(kept: Kept, recorder: Recorder, start: PageStart, aligned: bool = False
+            ) -> PageStart | None:
     """`kept`'s start of the page `start` begins, when from there on this layout would
-    lay out what `kept` did: the same rest of the story, begun in the same state."""
+    lay out what `kept` did: the same rest of the story, begun in the same state.
+
+    `aligned`: the stories are as long, and the layout lays out again every flowable
+    that differs from kept's behind `start` (`changes`): the same place in the story will
+    do for the same rest."""
     # The cover is drawn from the event, not the story: always laid out.
     if start.position is None or not 1 < start.page <= len(kept.ledger.pages):
         return None
@@ -265,17 +272,48 @@ def settles(kept: Kept, recorder: Recorder, start: PageStart) -> PageStart | Non
     if (old.glyphs, old.objects, old.names, old.template, old.state) != (
             start.glyphs, start.objects, start.names, start.template, start.state):
         return None
+    if aligned:
+        return old if old.position == start.position else None
     rest = recorder.suffix(start.position)
     return old if rest is not None and rest == kept.ledger.suffix(old.position) else None
 
 
-def restart_point(kept: Kept, recorder: Recorder) -> PageStart | None:
+# A layout lays out again at most this many parts of its story that changed (each from
+# the page it begins), taking the pages between from the last one; more, and it lays out
+# from the first to where the rest of the story is the last one's.
+CHANGES_APART = 8
+
+
+def changes(old: tuple[bytes | None, ...], new: tuple[bytes | None, ...]
+            ) -> list[tuple[int, int]]:
+    """The runs of story flowables whose digests differ between two stories as long,
+    each as its first position and the one after it; [] when the stories are not as long,
+    a digest is unknown, or there are more than CHANGES_APART runs."""
+    if len(old) != len(new) or None in old or None in new:
+        return []
+    runs: list[tuple[int, int]] = []
+    for at, (a, b) in enumerate(zip(old, new, strict=True)):
+        if a == b:
+            continue
+        if runs and runs[-1][1] == at:
+            runs[-1] = (runs[-1][0], at + 1)
+        elif len(runs) == CHANGES_APART:
+            return []
+        else:
+            runs.append((at, at + 1))
+    return runs
+
+
+def restart_point(kept: Kept, recorder: Recorder, changed: int | None = None
+                  ) -> PageStart | None:
     """The last page of `kept` that begins with a whole flowable no later in the story
-    than the first one this layout changes: a layout may begin there, with kept's pages
-    before it (None when that would be the cover or the first page)."""
+    than the first one this layout changes (`changed`, if not the first whose digest
+    differs): a layout may begin there, with kept's pages before it (None when that would
+    be the cover or the first page)."""
     new, old = recorder.digests, kept.ledger.digests
-    changed = next((i for i, (a, b) in enumerate(zip(old, new, strict=False))
-                    if a is None or a != b), min(len(old), len(new)))
+    if changed is None:
+        changed = next((i for i, (a, b) in enumerate(zip(old, new, strict=False))
+                        if a is None or a != b), min(len(old), len(new)))
     best = None
     for start in kept.ledger.pages:
         if start.position is None or start.page < 3:
@@ -472,6 +510,10 @@ def _canonical(value: Any, memo: dict[int, str | None], depth: int, path: set[in
         parts = [repr(v) if type(v) in _PLAIN_TYPES else _canonical(v, memo, depth + 1, path)
                  for v in value]
         return None if None in parts else f"[{','.join(parts)}]"  # type: ignore[arg-type]
+    if isinstance(value, set | frozenset):
+        # The agenda's talk keys: a set, its order the process's own.
+        members = [_canonical(v, memo, depth + 1, path) for v in value]
+        return None if None in members else "{" + ",".join(sorted(members)) + "}"  # type: ignore[arg-type]
     if isinstance(value, dict):
         items = []
         for k in sorted(value, key=repr):

@@ -109,6 +109,10 @@ class TalkPages(IndexingFlowable):
         """The talks' pages the last pass found (engine.settled keeps them)."""
         return dict(self._seen)
 
+    def printed_pages(self) -> dict[str, int]:
+        """The talks' pages this pass prints (engine.settled)."""
+        return dict(self._pages)
+
     def seed_pages(self, pages: dict[str, int]) -> None:
         """Start from `pages`, a guess the first pass checks (engine.settled)."""
         self._seen = dict(pages)
@@ -125,7 +129,12 @@ class PageReference(Paragraph):
     the page the previous layout pass found, so its size never depends on the number."""
 
     def __init__(self, ctx: LayoutContext, key: str, pages: TalkPages, style: Any) -> None:
-        self._ctx, self._key, self._pages = ctx, key, pages
+        self._key, self._pages = key, pages
+        # What it is given, digested (layout.restart): the label and its colour. The
+        # typesetter is the brochure's (its language and fonts are a rebuild's key): a
+        # `_dokureport_` attribute, which the digest leaves out.
+        self._label, self._colour = ctx.labels.page_reference, ctx.colour("primary")
+        self._dokureport_text = ctx.text
         self._shown: int | bool | None = False  # False: not wrapped yet
         super().__init__("", style)
 
@@ -133,9 +142,9 @@ class PageReference(Paragraph):
         if page is None:
             # Not heard of yet (a first pass): a line as high as the reference will be.
             return "\u00a0"
-        label = self._ctx.labels.page_reference.format(page=page)
-        return (f'<a href="#{self._key}" color="{self._ctx.colour("primary")}">'
-                f"{self._ctx.text.plain(label, hyphenate=False)}</a>")
+        label = self._label.format(page=page)
+        return (f'<a href="#{self._key}" color="{self._colour}">'
+                f"{self._dokureport_text.plain(label, hyphenate=False)}</a>")
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         page = self._pages.page(self._key)

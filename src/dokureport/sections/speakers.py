@@ -351,6 +351,7 @@ class SpeakerIndex(IndexingFlowable):
     """
 
     role = "Index"
+    prints_itself = True  # its pages are its own parts (engine.settled)
 
     def __init__(self, ctx: LayoutContext, index: list[Entry]) -> None:
         super().__init__()
@@ -378,6 +379,10 @@ class SpeakerIndex(IndexingFlowable):
     def settled_pages(self) -> dict[str, int]:
         """The talks' pages the last pass found (engine.settled keeps them)."""
         return dict(self._seen)
+
+    def printed_pages(self) -> dict[str, int]:
+        """The talks' pages this pass prints (engine.settled)."""
+        return dict(self._pages)
 
     def seed_pages(self, pages: dict[str, int]) -> None:
         """Start from `pages`, a guess the first pass checks (engine.settled)."""
