@@ -547,10 +547,11 @@ def test_edits_far_apart_and_a_title_edit_lay_out_only_the_pages_they_change(
 @pytest.mark.slow
 def test_edits_in_a_row_anywhere_rebuild_as_one_shot_builds_do(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A dozen edits in a row, chosen by a seeded draw: words, sentences and titles of
-    one talk or of several at once. Rebuilds that begin at each edit, lay out again past
-    settled pages and hop to the next edit, or print other page numbers, each write what
-    a one-shot build writes."""
+    """A dozen edits in a row, chosen by a seeded draw: words, sentences, paragraphs and
+    titles of one talk or of several at once. Rebuilds that begin at each edit, lay out
+    again past settled pages and hop to the next edit, or print other page numbers, each
+    write what a one-shot build writes; so do those after an edit that added a paragraph
+    (the pages it took over stand later in the story than in the build they came from)."""
     import random
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
@@ -565,9 +566,11 @@ def test_edits_in_a_row_anywhere_rebuild_as_one_shot_builds_do(
     sentence = "Dazu kamen Berichte aus drei weiteren Stadtteilen und ihren Netzwerken. "
 
     def one(talk: int) -> str:
-        kind = draw.choice(["word", "sentence", "title"])
+        kind = draw.choice(["word", "sentence", "title", "paragraph"])
         if kind == "title":
             _edit(event, f"title: Werkstattbericht {talk} ", f"title: Werkstattbericht {talk} neu ")
+        elif kind == "paragraph":
+            _edit(event, f"Bericht {talk}: ", f"Bericht {talk}: Vorweg ein Absatz.\n\n      ")
         else:
             _edit(event, f"Bericht {talk}: ",
                   f"Bericht {talk}: {'Neu: ' if kind == 'word' else sentence}")

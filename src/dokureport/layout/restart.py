@@ -188,8 +188,10 @@ class Recorder:
                 self.placed[j + shift] = kept.ledger.placed[j]
         delta = [n - o for n, o in zip(start.marks, old.marks, strict=True)]
         for later in kept.ledger.pages[start.page:]:
+            # In this layout's story: a flowable added or removed before them moved them.
             self.pages.append(dataclasses.replace(
-                later, marks=tuple(m + d for m, d in zip(later.marks, delta, strict=True))))
+                later, marks=tuple(m + d for m, d in zip(later.marks, delta, strict=True)),
+                position=None if later.position is None else later.position + shift))
         ours = {id(theirs): (elem, count - old_count) for (theirs, old_count), (elem, count)
                 in zip(kept.spines[start.page], spine, strict=True)}
         for page, theirs in kept.spines.items():
