@@ -12,6 +12,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -321,12 +322,7 @@ def test_a_rebuild_makes_only_the_edited_talk_anew_and_is_the_one_shot_build(
         assert made.headings == [f"talk-{i + 1}" for i in sorted(edited)], what
         assert set(made.digested) == edited, what
         watched = out.read_bytes()
-        one_shot, _ = _one_shot(folder, tmp_path / f"one-shot-{number}.pdf",
-                                tmp_path / f"one-shot-cache-{number}")
-        if watched != one_shot:
-            pytest.fail(f"after editing {what}, the watch build differs from a one-shot "
-                        f"build: {_structure(watched, tmp_path / 'w.pdf')} against "
-                        f"{_structure(one_shot, tmp_path / 'o.pdf')}")
+        _assert_one_shot(watched, folder, tmp_path, number, f"editing {what}")
         if what == "page breaks move":
             after = _pages(watched, tmp_path / "after.pdf")
             assert len(after) > len(before) or any(
@@ -424,6 +420,31 @@ def test_links_on_pages_taken_over_edit_after_edit_lead_where_the_last_build_put
     assert any(a[0] < a[1] for _, a in moved) and any(a[0] > a[1] for _, a in moved), moved
 
 
+def _watching(tmp_path: Path, add_talks: Callable[[Path, int], None], count: int
+              ) -> tuple[Path, Path, Any, list[str]]:
+    """The sample with `count` talks more (`add_talks`), built once as watch mode first
+    builds it: its event file, the watched PDF, the session and the lines it reports."""
+    folder = tmp_path / "event"
+    shutil.copytree(SAMPLE, folder)
+    event = folder / "event.yaml"
+    add_talks(event, count)
+    out = tmp_path / "watch.pdf"
+    session, lines = watch_session(folder, out, tmp_path / "watch-cache")
+    assert session.build()[0] is not None, lines
+    return event, out, session, lines
+
+
+def _assert_one_shot(watched: bytes, folder: Path, tmp_path: Path, number: int,
+                     what: str) -> None:
+    """`watched` is what a one-shot build of `folder` writes, byte for byte."""
+    one_shot, _ = _one_shot(folder, tmp_path / f"one-shot-{number}.pdf",
+                            tmp_path / f"one-shot-cache-{number}")
+    if watched != one_shot:
+        pytest.fail(f"after {what}, the watch build differs from a one-shot build: "
+                    f"{_structure(watched, tmp_path / 'w.pdf')} against "
+                    f"{_structure(one_shot, tmp_path / 'o.pdf')}")
+
+
 def _passes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
     """Each layout pass from now on: its number in its layout, and the pages it laid out."""
     from dokureport.layout import document, restart
@@ -457,13 +478,7 @@ def test_a_pass_that_prints_other_page_numbers_lays_out_only_the_pages_that_prin
     lays out the pages up to the contents' end and the index's pages, takes every other
     page from the pass before, and the PDF is the one-shot build's."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    folder = tmp_path / "event"
-    shutil.copytree(SAMPLE, folder)
-    event = folder / "event.yaml"
-    _more_talks(event, 20)
-    out = tmp_path / "watch.pdf"
-    session, lines = watch_session(folder, out, tmp_path / "watch-cache")
-    assert session.build()[0] is not None, lines
+    event, out, session, lines = _watching(tmp_path, _more_talks, 20)
     before = _index_numbers(out.read_bytes(), tmp_path / "before.pdf")
     passes = _passes(monkeypatch)
     _edit(event, "Bericht 2: ", "Bericht 2: Ein Satz mehr über die kommunale Praxis und "
@@ -471,11 +486,7 @@ def test_a_pass_that_prints_other_page_numbers_lays_out_only_the_pages_that_prin
     results = session.build()[0]
     assert results is not None, lines
     watched = out.read_bytes()
-    one_shot, _ = _one_shot(folder, tmp_path / "one-shot.pdf", tmp_path / "one-shot-cache")
-    if watched != one_shot:
-        pytest.fail(f"the watch build differs from a one-shot build: "
-                    f"{_structure(watched, tmp_path / 'w.pdf')} against "
-                    f"{_structure(one_shot, tmp_path / 'o.pdf')}")
+    _assert_one_shot(watched, event.parent, tmp_path, 0, "a talk moved")
     after = _index_numbers(watched, tmp_path / "after.pdf")
     assert len(after) == len(before) and after != before  # other numbers, same entries
     pages = results[0].pages
@@ -509,13 +520,7 @@ def test_edits_far_apart_and_a_title_edit_lay_out_only_the_pages_they_change(
     pages from the last build all the same (their first pass is no draft), and take its
     pages. Each time the PDF is the one-shot build's."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    folder = tmp_path / "event"
-    shutil.copytree(SAMPLE, folder)
-    event = folder / "event.yaml"
-    _short_talks(event, 40)
-    out = tmp_path / "watch.pdf"
-    session, lines = watch_session(folder, out, tmp_path / "watch-cache")
-    assert session.build()[0] is not None, lines
+    event, out, session, lines = _watching(tmp_path, _short_talks, 40)
     edits: list[tuple[str, Callable[[], None], str]] = [
         ("two talks' abstracts", lambda: (
             _edit(event, "Bericht 3: Die", "Bericht 3: Alle"),
@@ -531,12 +536,7 @@ def test_edits_far_apart_and_a_title_edit_lay_out_only_the_pages_they_change(
         results = session.build()[0]
         assert results is not None, (what, lines)
         watched = out.read_bytes()
-        one_shot, _ = _one_shot(folder, tmp_path / f"one-shot-{number}.pdf",
-                                tmp_path / f"one-shot-cache-{number}")
-        if watched != one_shot:
-            pytest.fail(f"after editing {what}, the watch build differs from a one-shot "
-                        f"build: {_structure(watched, tmp_path / 'w.pdf')} against "
-                        f"{_structure(one_shot, tmp_path / 'o.pdf')}")
+        _assert_one_shot(watched, event.parent, tmp_path, number, f"editing {what}")
         assert any(shown in " ".join(page.split())
                    for page in _pages(watched, tmp_path / "after.pdf")), what
         # A page or two for each talk, and the contents when a title changed: not the
@@ -555,13 +555,7 @@ def test_edits_in_a_row_anywhere_rebuild_as_one_shot_builds_do(
     import random
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    folder = tmp_path / "event"
-    shutil.copytree(SAMPLE, folder)
-    event = folder / "event.yaml"
-    _short_talks(event, 40)
-    out = tmp_path / "watch.pdf"
-    session, lines = watch_session(folder, out, tmp_path / "watch-cache")
-    assert session.build()[0] is not None, lines
+    event, out, session, lines = _watching(tmp_path, _short_talks, 40)
     draw = random.Random(23)
     sentence = "Dazu kamen Berichte aus drei weiteren Stadtteilen und ihren Netzwerken. "
 
@@ -584,12 +578,7 @@ def test_edits_in_a_row_anywhere_rebuild_as_one_shot_builds_do(
         results = session.build()[0]
         assert results is not None, (what, lines)
         laid.append(results[0].pages_laid_out)
-        watched = out.read_bytes()
-        one_shot, _ = _one_shot(folder, tmp_path / f"one-shot-{number}.pdf",
-                                tmp_path / f"one-shot-cache-{number}")
-        if watched != one_shot:
-            pytest.fail(f"edit {number + 1} ({what}): the watch build differs from a "
-                        f"one-shot build: {_structure(watched, tmp_path / 'w.pdf')} against "
-                        f"{_structure(one_shot, tmp_path / 'o.pdf')}")
+        _assert_one_shot(out.read_bytes(), event.parent, tmp_path, number,
+                         f"edit {number + 1} ({what})")
     # Most rebuilds take pages over.
     assert sorted(laid)[len(laid) // 2] < results[0].pages, laid
