@@ -103,21 +103,26 @@ def printed(flowables: list[Any]) -> list[Any]:
     """What `flowables` (`indexing`'s) print in the layout pass that is beginning (once
     reportlab's beforeBuild made the last pass's reports, or the seed, theirs to print):
     the contents' rows as drawn (a grouped talk's title is not), the talks' pages."""
-    return [[tuple(entry) for entry in _drawn(f, f._lastEntries)]
-            if isinstance(f, TableOfContents) else f.printed_pages() for f in flowables]
+    return _as_drawn(flowables, "_lastEntries", "printed_pages")
 
 
 def reported(flowables: list[Any]) -> list[Any]:
     """What `flowables` (`indexing`'s) heard in the pass just laid out, as `printed` reads
     what they print: what the next pass prints, and the last pass printed if it was
     satisfied."""
-    return [[tuple(entry) for entry in _drawn(f, f._entries)]
-            if isinstance(f, TableOfContents) else f.settled_pages() for f in flowables]
+    return _as_drawn(flowables, "_entries", "settled_pages")
 
 
-def _drawn(contents: TableOfContents, entries: list[Any]) -> list[Any]:
-    shown = getattr(contents, "shown", None)
-    return shown(entries) if shown is not None else entries
+def _as_drawn(flowables: list[Any], entries: str, pages: str) -> list[Any]:
+    out: list[Any] = []
+    for flowable in flowables:
+        if isinstance(flowable, TableOfContents):
+            rows = getattr(flowable, entries)
+            shown = getattr(flowable, "shown", None)
+            out.append([tuple(row) for row in (shown(rows) if shown is not None else rows)])
+        else:
+            out.append(getattr(flowable, pages)())
+    return out
 
 
 def heard_nothing(flowables: list[Any]) -> None:

@@ -234,7 +234,7 @@ class Kept:
     warnings: int
     seeds: bytes  # the page numbers its output pass began with (`references`)
     warnings_start: int = 0  # the warnings before its output pass began
-    # What each of the story's indexing flowables printed in it (engine.settled's states).
+    # What each of the story's indexing flowables printed in it (engine.settled.printed).
     printed: list[Any] = field(default_factory=list)
 
 
