@@ -316,15 +316,31 @@ def restart_point(kept: Kept, recorder: Recorder, changed: int | None = None
     if changed is None:
         changed = next((i for i, (a, b) in enumerate(zip(old, new, strict=False))
                         if a is None or a != b), min(len(old), len(new)))
-    best = None
+    starts = []
     for start in kept.ledger.pages:
         if start.position is None or start.page < 3:
             continue
         if start.position > changed:
             break
         if start.marks[3] == kept.warnings_start and start.raw:
-            best = start
-    return best
+            starts.append(start)
+    # A page that begins with what keeps with the next flowables, up to the changed one
+    # (a heading with its text's first lines), may have begun there because of it: the
+    # page before ended where it did for it, and is laid out again too. Not so where a
+    # section's start broke the page (engine.starts decides by the page before alone).
+    broke = {start.page for start in kept.starts if getattr(start, "broke", False)}
+    while starts and starts[-1].page not in broke and _kept_with(
+            recorder.story, starts[-1].position, changed):  # type: ignore[arg-type]
+        starts.pop()
+    return starts[-1] if starts else None
+
+
+def _kept_with(story: list[Any], position: int, changed: int) -> bool:
+    """Whether each story flowable from `position` to the one before `changed` keeps with
+    the next (reportlab then keeps them all with `changed`)."""
+    return position < changed and all(
+        getattr(flowable, "getKeepWithNext", lambda: False)()
+        for flowable in story[position:changed])
 
 
 def keep_between_builds(keep: bool = True) -> None:
